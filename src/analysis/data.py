@@ -1,0 +1,443 @@
+"""Loading and validating the data tables.
+
+Every problem is reported as ``file:line: column: what is wrong (got X, expected Y)``, with the
+physical line of the CSV (the header is line 1). Loading collects every problem in every table
+before it raises, so a user fixes a file in one pass. Nothing here writes a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from analysis import paths
+from analysis.schema import ACTORS, CASES, EVENTS, TABLES, WINDOW_PRECISIONS, Column, TableSchema
+
+LIST_SEPARATOR = ";"
+URL_PATTERN = re.compile(r"https?://\S+")
+# (start, end, precision) column triples checked with the same date-window rules.
+DATE_TRIPLES = {
+    "events": (("date", "date_end", "date_precision"),),
+    "cases": (
+        ("detained_date", "detained_date_end", "detained_precision"),
+        ("outcome_date", "outcome_date_end", "outcome_precision"),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a table; ``line`` is the CSV's physical line, header = 1."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.column}: {self.message}"
+
+
+class DataValidationError(ValueError):
+    """Raised by the loaders when a table breaks a rule; holds every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(str(p) for p in problems)
+        super().__init__(f"{len(problems)} problem(s) in the data:\n{lines}")
+
+
+class Dataset(NamedTuple):
+    """The validated tables, typed: dates as datetime64, categories as pandas Categoricals."""
+
+    events: pd.DataFrame
+    actors: pd.DataFrame
+    cases: pd.DataFrame
+
+
+def _got(value: str) -> str:
+    return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+
+
+def _split_list(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(LIST_SEPARATOR) if part.strip())
+
+
+@dataclass
+class _RawTable:
+    """A table as read from disk: string cells with their line numbers, before typing."""
+
+    schema: TableSchema
+    file: str
+    rows: list[dict[str, str]]
+    lines: list[int]
+    problems: list[Problem]
+
+    def problem(self, line: int, column: str, message: str) -> None:
+        self.problems.append(Problem(self.file, line, column, message))
+
+
+def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
+    """Read a CSV as text; BOMs and Windows line endings are accepted."""
+    table = _RawTable(schema, path.name, [], [], [])
+    if not path.is_file():
+        table.problem(0, "-", f"file not found (expected {path})")
+        return table
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        table.problem(0, "-", f"not UTF-8 text (byte {error.start} cannot be decoded)")
+        return table
+    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    try:
+        header = next(reader, None)
+        if header is None or not any(cell.strip() for cell in header):
+            table.problem(1, "-", "file is empty (expected a header row naming the columns)")
+            return table
+        header = [cell.strip() for cell in header]
+        for name in schema.column_names:
+            if name not in header:
+                table.problem(1, name, "missing column (expected it in the header)")
+        for name in header:
+            if name not in schema.column_names:
+                table.problem(1, name, "unexpected column (not in data/codebook.csv)")
+        if table.problems:
+            return table
+        previous_end = reader.line_num
+        for cells in reader:
+            line, previous_end = previous_end + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                table.problem(
+                    line,
+                    "-",
+                    f"row has {len(cells)} fields (expected {len(header)}, one per column)",
+                )
+                continue
+            table.rows.append(
+                {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+            )
+            table.lines.append(line)
+    except csv.Error as error:
+        table.problem(reader.line_num, "-", f"malformed CSV ({error})")
+    return table
+
+
+def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None:
+    """Check one cell against its column's kind, allowed values and bounds."""
+    if not value:
+        if column.required:
+            table.problem(line, column.name, "empty (expected a value)")
+        return
+    kind = column.kind
+    if kind == "date":
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            table.problem(
+                line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
+            )
+            return
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            table.problem(
+                line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
+            )
+    elif kind in ("category", "boolean", "code"):
+        allowed = column.allowed or ("true", "false")
+        if value not in allowed:
+            table.problem(
+                line,
+                column.name,
+                f"not an allowed value (got {_got(value)}, expected one of {', '.join(allowed)})",
+            )
+    elif kind == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            table.problem(
+                line, column.name, f"not a whole number (got {_got(value)}, expected an integer)"
+            )
+            return
+        number = int(value)
+        low = column.minimum if column.minimum is not None else number
+        high = column.maximum if column.maximum is not None else number
+        if not low <= number <= high:
+            bounds = f"{low} to {high}" if column.maximum is not None else f"{low} or more"
+            table.problem(line, column.name, f"out of range (got {number}, expected {bounds})")
+    elif kind == "id":
+        if column.pattern and not re.fullmatch(column.pattern, value):
+            message = f"malformed id (got {_got(value)}, expected {column.expected})"
+            table.problem(line, column.name, message)
+    elif kind == "url_list":
+        urls = _split_list(value)
+        for url in urls:
+            if not URL_PATTERN.fullmatch(url):
+                table.problem(
+                    line,
+                    column.name,
+                    f"not a URL (got {_got(url)}, expected http:// or https://...)",
+                )
+    elif kind == "text" and column.max_length and len(value) > column.max_length:
+        table.problem(
+            line,
+            column.name,
+            f"too long (got {len(value)} characters, expected at most {column.max_length})",
+        )
+
+
+def _check_date_triple(
+    table: _RawTable, line: int, row: dict[str, str], triple: tuple[str, str, str]
+) -> None:
+    """A date, its window end and its precision must agree (see data/codebook.csv)."""
+    start_name, end_name, precision_name = triple
+    start, end, precision = row[start_name], row[end_name], row[precision_name]
+    try:
+        start_day = date.fromisoformat(start) if start else None
+        end_day = date.fromisoformat(end) if end else None
+    except ValueError:
+        return  # already reported as a bad date
+    if precision == "unknown":
+        for name, value in ((start_name, start), (end_name, end)):
+            if value:
+                table.problem(
+                    line, name, f"a date with precision unknown (got {_got(value)}, expected empty)"
+                )
+        return
+    if start_day is None:
+        if not table.schema.column(start_name).required:  # required ones are already reported
+            table.problem(
+                line, start_name, f"empty (expected a date, since {precision_name} is {precision})"
+            )
+        return
+    if precision in WINDOW_PRECISIONS:
+        if end_day is None:
+            table.problem(
+                line,
+                end_name,
+                f"empty (expected the last day of the window for precision {precision})",
+            )
+        elif end_day <= start_day:
+            table.problem(
+                line, end_name, f"not after {start_name} (got {end}, expected a date after {start})"
+            )
+        return
+    if end_day is not None:
+        table.problem(
+            line, end_name, f"a window end with precision {precision} (got {end}, expected empty)"
+        )
+    if precision == "month" and start_day.day != 1:
+        table.problem(
+            line,
+            start_name,
+            f"not the first of the month (got {start}, expected precision month to use day 01)",
+        )
+    if precision == "year" and (start_day.month, start_day.day) != (1, 1):
+        table.problem(
+            line,
+            start_name,
+            f"not 1 January (got {start}, expected precision year to use MM-DD 01-01)",
+        )
+
+
+def _check_sources(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    urls, publishers = _split_list(row["source_urls"]), _split_list(row["source_publishers"])
+    if urls and publishers and len(urls) != len(publishers):
+        table.problem(
+            line,
+            "source_publishers",
+            f"does not match source_urls (got {len(publishers)} publishers, "
+            f"expected {len(urls)}, one per URL)",
+        )
+
+
+def _check_events_row(
+    table: _RawTable, line: int, row: dict[str, str], actor_ids: set[str]
+) -> None:
+    for actor in _split_list(row["actor_ids"]):
+        if actor_ids and actor not in actor_ids:
+            table.problem(
+                line,
+                "actor_ids",
+                f"unknown actor (got {_got(actor)}, expected an actor_id from actors.csv)",
+            )
+    factor, direction, intensity = row["factor"], row["direction"], row["intensity"]
+    if factor == "neither":
+        if direction and direction != "none":
+            table.problem(
+                line,
+                "direction",
+                f"a direction for factor neither (got {_got(direction)}, expected none)",
+            )
+        if intensity and intensity != "0":
+            table.problem(
+                line, "intensity", f"an intensity for factor neither (got {intensity}, expected 0)"
+            )
+    elif factor:
+        if direction == "none":
+            table.problem(
+                line,
+                "direction",
+                f"no direction for factor {factor} (got 'none', expected up or down)",
+            )
+        if intensity == "0":
+            table.problem(
+                line, "intensity", f"zero intensity for factor {factor} (got 0, expected 1 to 3)"
+            )
+
+
+def _check_cases_row(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    low, high = row["group_size_low"], row["group_size_high"]
+    if low.isdigit() and high.isdigit() and int(high) < int(low):
+        table.problem(
+            line, "group_size_high", f"below group_size_low (got {high}, expected {low} or more)"
+        )
+    if row["campaign"] == "true" and not row["campaign_by"]:
+        table.problem(
+            line, "campaign_by", "empty (expected who campaigned, since campaign is true)"
+        )
+    if row["campaign"] == "false" and row["campaign_by"]:
+        table.problem(
+            line,
+            "campaign_by",
+            f"a campaigner without a campaign (got {_got(row['campaign_by'])}, expected empty)",
+        )
+    if row["outcome"] == "unknown" and row["outcome_precision"] not in ("", "unknown"):
+        table.problem(
+            line,
+            "outcome_precision",
+            f"a dated outcome that is unknown (got {row['outcome_precision']}, expected unknown)",
+        )
+    detained, outcome = row["detained_date"], row["outcome_date"]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", detained) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", outcome):
+        try:
+            if date.fromisoformat(outcome) < date.fromisoformat(detained):
+                table.problem(
+                    line,
+                    "outcome_date",
+                    f"before detained_date (got {outcome}, expected {detained} or later)",
+                )
+        except ValueError:
+            pass  # already reported as a bad date
+
+
+def _check_table(table: _RawTable, actor_ids: set[str]) -> None:
+    schema = table.schema
+    first_line: dict[str, int] = {}
+    for row, line in zip(table.rows, table.lines, strict=True):
+        for column in schema.columns:
+            _check_cell(table, line, column, row[column.name])
+        row_id = row[schema.id_column]
+        if row_id in first_line:
+            table.problem(
+                line,
+                schema.id_column,
+                f"duplicate id (got {_got(row_id)}, expected unique; "
+                f"first on line {first_line[row_id]})",
+            )
+        elif row_id:
+            first_line[row_id] = line
+        for triple in DATE_TRIPLES.get(schema.name, ()):
+            _check_date_triple(table, line, row, triple)
+        _check_sources(table, line, row)
+        if schema is EVENTS:
+            _check_events_row(table, line, row, actor_ids)
+        elif schema is CASES:
+            _check_cases_row(table, line, row)
+    if not table.rows and not table.problems:
+        table.problem(2, "-", "no data rows (expected at least one row after the header)")
+
+
+def _latest_and_mid(
+    start: pd.Series, end: pd.Series, precision: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Last possible day of each dated window, and its middle day (the point estimate)."""
+    month_end = start + pd.offsets.MonthEnd(0)
+    year_end = start + pd.offsets.YearEnd(0)
+    latest = start.copy()
+    latest = latest.mask(precision == "month", month_end)
+    latest = latest.mask(precision == "year", year_end)
+    latest = latest.mask(precision.isin(WINDOW_PRECISIONS), end)
+    middle = start + ((latest - start) / 2).dt.floor("D")
+    return latest, middle
+
+
+def _to_frame(table: _RawTable) -> pd.DataFrame:
+    """Type the string cells of a valid table; add derived window columns for date triples."""
+    frame = pd.DataFrame(table.rows, columns=list(table.schema.column_names))
+    for column in table.schema.columns:
+        values = frame[column.name]
+        if column.kind == "date":
+            frame[column.name] = pd.to_datetime(values.replace("", None), format="%Y-%m-%d").astype(
+                "datetime64[s]"
+            )
+        elif column.kind == "category":
+            frame[column.name] = pd.Categorical(values, categories=list(column.allowed))
+        elif column.kind == "integer":
+            frame[column.name] = values.astype("int64")
+        elif column.kind == "boolean":
+            frame[column.name] = values == "true"
+        elif column.kind.endswith("_list"):
+            frame[column.name] = values.map(_split_list)
+    for start, end, precision in DATE_TRIPLES.get(table.schema.name, ()):
+        stem = start.removesuffix("_date") if start != "date" else "date"
+        latest, middle = _latest_and_mid(frame[start], frame[end], frame[precision].astype(str))
+        frame[f"{stem}_latest"] = latest
+        frame[f"{stem}_mid"] = middle
+    return frame
+
+
+def validate_data(data_dir: Path | str | None = None) -> list[Problem]:
+    """Every problem in the tables of ``data_dir`` (default: the project's data/); [] when valid."""
+    return _read_and_check(Path(data_dir) if data_dir is not None else paths.DATA_DIR)[1]
+
+
+def _read_and_check(data_dir: Path) -> tuple[dict[str, _RawTable], list[Problem]]:
+    tables = {schema.name: _read_csv(data_dir / schema.filename, schema) for schema in TABLES}
+    actors = tables[ACTORS.name]
+    actor_ids = {row["actor_id"] for row in actors.rows if row["actor_id"]}
+    for table in tables.values():
+        if not table.problems:
+            _check_table(table, actor_ids)
+    return tables, [problem for table in tables.values() for problem in table.problems]
+
+
+def load_dataset(data_dir: Path | str | None = None) -> Dataset:
+    """Load and validate every table; raises DataValidationError listing all problems."""
+    tables, problems = _read_and_check(Path(data_dir) if data_dir is not None else paths.DATA_DIR)
+    if problems:
+        raise DataValidationError(problems)
+    return Dataset(**{name: _to_frame(table) for name, table in tables.items()})
+
+
+def load_events(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The events table, typed, plus ``date_latest`` and ``date_mid`` (see _latest_and_mid)."""
+    return load_dataset(data_dir).events
+
+
+def load_actors(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The actors table, typed."""
+    return load_dataset(data_dir).actors
+
+
+def load_cases(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The historical cases, typed, plus ``detained_latest/_mid`` and ``outcome_latest/_mid``."""
+    return load_dataset(data_dir).cases
+
+
+def lane_order(actors: pd.DataFrame) -> list[str]:
+    """Timeline lanes in the order they first appear in actors.csv (top lane first)."""
+    return list(dict.fromkeys(actors["lane"]))
+
+
+def summary_line(dataset: Dataset, data_dir: Path | str | None = None) -> str:
+    """One line for the command line: row counts and source coverage."""
+    folder = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    counts = ", ".join(
+        f"{len(frame)} {name}" for name, frame in zip(Dataset._fields, dataset, strict=True)
+    )
+    return f"OK: {folder}: {counts}; every row cites a source"

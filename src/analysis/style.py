@@ -1,0 +1,86 @@
+"""One look for every chart, and byte-stable figure files.
+
+Colours are the Okabe-Ito palette, safe for the common colour-vision deficiencies; every
+colour encoding is doubled by a marker shape or a hatch so the charts also read in grey print.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import matplotlib as mpl
+from matplotlib.figure import Figure
+
+OKABE_ITO = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#999999",
+}
+# The article's two factors, and events that bear on neither.
+FACTOR_COLORS = {
+    "pressure": OKABE_ITO["blue"],
+    "tension": OKABE_ITO["vermillion"],
+    "neither": OKABE_ITO["grey"],
+}
+FACTOR_MARKERS = {"pressure": "s", "tension": "^", "neither": "o"}
+OUTCOME_COLORS = {
+    "returned": OKABE_ITO["vermillion"],
+    "released": OKABE_ITO["blue"],
+    "mixed": OKABE_ITO["purple"],
+    "unknown": OKABE_ITO["grey"],
+}
+
+RC_PARAMS = {
+    # A fixed salt keeps SVG element ids the same from run to run.
+    "svg.hashsalt": "shenyang-scenarios",
+    "svg.fonttype": "path",
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.titleweight": "bold",
+    "legend.frameon": False,
+}
+# No creation date, no software version: the same figure gives the same bytes.
+STABLE_METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+}
+
+
+def apply() -> None:
+    """Set the project's matplotlib style for this process (notebooks call it first)."""
+    mpl.rcParams.update(RC_PARAMS)
+
+
+def save_figure(figure: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+    """Write ``figure`` as ``stem.png`` and ``stem.svg``, each atomically; returns the paths.
+
+    Each file is written to a temporary name in the same folder and renamed over the target,
+    so a reader never sees half a file.
+    """
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    with mpl.rc_context(RC_PARAMS):
+        for fmt in formats:
+            target = stem.with_suffix(f".{fmt}")
+            handle, temporary = tempfile.mkstemp(dir=stem.parent, prefix=f".{stem.name}.", suffix=f".{fmt}")
+            os.close(handle)
+            try:
+                figure.savefig(temporary, format=fmt, metadata=STABLE_METADATA[fmt])
+                os.replace(temporary, target)
+            finally:
+                Path(temporary).unlink(missing_ok=True)
+            written.append(target)
+    return written
