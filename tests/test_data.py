@@ -145,6 +145,26 @@ BROKEN = {
         "cases.csv", "2002-03-14,,day", ",,day",
         "cases.csv:2: detained_date: empty (expected a date, since detained_precision is day)",
     ),
+    "scenario level out of range": (
+        "scenarios.csv", "Fixture scenario with low levels.,0.1", "Fixture scenario with low levels.,1.5",
+        "scenarios.csv:2: pressure: out of range (got 1.5, expected 0 to 1)",
+    ),
+    "scenario level not a number": (
+        "scenarios.csv", "low levels.,0.1,0.1", "low levels.,0.1,high",
+        "scenarios.csv:2: tension: not a number (got 'high', expected a decimal such as 0.5)",
+    ),
+    "scenario with neither levels nor a date": (
+        "scenarios.csv", ",,2017-04-24,", ",,,",
+        "scenarios.csv:3: pressure: empty (expected a level in [0, 1], or an as_of date to take it from the events)",
+    ),
+    "unknown weight": (
+        "weights.csv", "w_tension,", "w_tensions,",
+        "weights.csv:3: parameter: not an allowed value (got 'w_tensions', expected one of w_pressure, w_tension)",
+    ),
+    "negative spread of a weight": (
+        "weights.csv", "w_pressure,1.0,0.5", "w_pressure,1.0,-0.5",
+        "weights.csv:2: sd: out of range (got -0.5, expected 0 to 10)",
+    ),
 }  # fmt: skip
 
 

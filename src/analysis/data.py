@@ -17,7 +17,16 @@ from typing import NamedTuple
 import pandas as pd
 
 from analysis import paths
-from analysis.schema import ACTORS, CASES, EVENTS, TABLES, WINDOW_PRECISIONS, Column, TableSchema
+from analysis.schema import (
+    ACTORS,
+    CASES,
+    EVENTS,
+    SCENARIOS,
+    TABLES,
+    WINDOW_PRECISIONS,
+    Column,
+    TableSchema,
+)
 
 LIST_SEPARATOR = ";"
 URL_PATTERN = re.compile(r"https?://\S+")
@@ -59,6 +68,8 @@ class Dataset(NamedTuple):
     events: pd.DataFrame
     actors: pd.DataFrame
     cases: pd.DataFrame
+    scenarios: pd.DataFrame
+    weights: pd.DataFrame
 
 
 def _got(value: str) -> str:
@@ -169,6 +180,21 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
         if not low <= number <= high:
             bounds = f"{low} to {high}" if column.maximum is not None else f"{low} or more"
             table.problem(line, column.name, f"out of range (got {number}, expected {bounds})")
+    elif kind == "number":
+        try:
+            number = float(value)
+        except ValueError:
+            table.problem(
+                line,
+                column.name,
+                f"not a number (got {_got(value)}, expected a decimal such as 0.5)",
+            )
+            return
+        if not column.minimum <= number <= column.maximum:
+            message = (
+                f"out of range (got {value}, expected {column.minimum:g} to {column.maximum:g})"
+            )
+            table.problem(line, column.name, message)
     elif kind == "id":
         if column.pattern and not re.fullmatch(column.pattern, value):
             message = f"malformed id (got {_got(value)}, expected {column.expected})"
@@ -325,6 +351,19 @@ def _check_cases_row(table: _RawTable, line: int, row: dict[str, str]) -> None:
             pass  # already reported as a bad date
 
 
+def _check_scenarios_row(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    """Factor levels are given, or taken from the events as of a date: one or the other."""
+    if row["as_of"]:
+        return
+    for name in ("pressure", "tension"):
+        if not row[name]:
+            table.problem(
+                line,
+                name,
+                "empty (expected a level in [0, 1], or an as_of date to take it from the events)",
+            )
+
+
 def _check_table(table: _RawTable, actor_ids: set[str]) -> None:
     schema = table.schema
     first_line: dict[str, int] = {}
@@ -343,11 +382,14 @@ def _check_table(table: _RawTable, actor_ids: set[str]) -> None:
             first_line[row_id] = line
         for triple in DATE_TRIPLES.get(schema.name, ()):
             _check_date_triple(table, line, row, triple)
-        _check_sources(table, line, row)
+        if "source_urls" in schema.column_names:
+            _check_sources(table, line, row)
         if schema is EVENTS:
             _check_events_row(table, line, row, actor_ids)
         elif schema is CASES:
             _check_cases_row(table, line, row)
+        elif schema is SCENARIOS:
+            _check_scenarios_row(table, line, row)
     if not table.rows and not table.problems:
         table.problem(2, "-", "no data rows (expected at least one row after the header)")
 
@@ -379,6 +421,8 @@ def _to_frame(table: _RawTable) -> pd.DataFrame:
             frame[column.name] = pd.Categorical(values, categories=list(column.allowed))
         elif column.kind == "integer":
             frame[column.name] = values.astype("int64")
+        elif column.kind == "number":
+            frame[column.name] = pd.to_numeric(values.replace("", None)).astype("float64")
         elif column.kind == "boolean":
             frame[column.name] = values == "true"
         elif column.kind.endswith("_list"):
@@ -427,6 +471,16 @@ def load_actors(data_dir: Path | str | None = None) -> pd.DataFrame:
 def load_cases(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The historical cases, typed, plus ``detained_latest/_mid`` and ``outcome_latest/_mid``."""
     return load_dataset(data_dir).cases
+
+
+def load_scenarios(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The named scenarios: factor levels in [0, 1] (NaN where taken from events as of a date)."""
+    return load_dataset(data_dir).scenarios
+
+
+def load_weights(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The model's weights: mean and standard deviation on the log-odds scale."""
+    return load_dataset(data_dir).weights
 
 
 def lane_order(actors: pd.DataFrame) -> list[str]:

@@ -6,10 +6,13 @@ line runs from wherever the user is, so no module builds a path from the current
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = PROJECT_ROOT / "data"
+# The report sets ANALYSIS_DATA_DIR for the notebook kernels it starts, so a report can be
+# built from an edited copy of the tables; everyone else reads the project's data/.
+DATA_DIR = Path(os.environ.get("ANALYSIS_DATA_DIR") or PROJECT_ROOT / "data")
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 FIGURES_DIR = REPORTS_DIR / "figures"

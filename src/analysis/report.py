@@ -1,28 +1,38 @@
-"""The report: validate the data, execute every notebook in a fresh kernel, render HTML.
+"""The report: validate the data, write the figures and the scenario table, execute every
+notebook in a fresh kernel, render each to HTML, and write ``index.html``.
 
 Everything is built in a staging folder beside the output folder and swapped in only when the
 whole build succeeded, so a failed or interrupted run leaves the previous report whole. The
-committed notebooks and the data folder are only read.
+committed notebooks and the data folder are only read. Text from the tables is HTML-escaped.
 """
 
 from __future__ import annotations
 
+import html
+import json
+import os
+import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import matplotlib
 import nbformat
+import pandas as pd
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
 from analysis import paths
 from analysis.data import Dataset, load_dataset
+from analysis.record import case_events, source_coverage
 
 Log = Callable[[str], None]
 CELL_TIMEOUT_SECONDS = 600
+STEPS = 5
+WIDGET_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class ReportError(RuntimeError):
@@ -30,15 +40,15 @@ class ReportError(RuntimeError):
 
 
 @contextmanager
-def _step(log: Log, label: str):
-    """Print one progress line per step, with the seconds it took."""
+def _step(log: Log, number: int, label: str) -> Iterator[None]:
+    """One progress line per step, with the seconds it took."""
     started = time.perf_counter()
     yield
-    log(f"  {label} ({time.perf_counter() - started:.1f} s)")
+    log(f"[{number}/{STEPS}] {label} ({time.perf_counter() - started:.1f} s)")
 
 
-def execute_notebook(source: Path, kernel_cwd: Path) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom in a fresh kernel, in ``kernel_cwd``; returns it with outputs.
+def execute_notebook(source: Path, kernel_cwd: Path, data_dir: Path) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh kernel in ``kernel_cwd``, reading ``data_dir``.
 
     Raises ReportError naming the notebook and the 1-based cell number that failed.
     """
@@ -50,7 +60,8 @@ def execute_notebook(source: Path, kernel_cwd: Path) -> nbformat.NotebookNode:
         resources={"metadata": {"path": str(kernel_cwd)}},
         record_timing=False,  # timestamps would make every run's files differ
     )
-    with client.setup_kernel():
+    kernel_env = {**os.environ, "ANALYSIS_DATA_DIR": str(data_dir)}
+    with client.setup_kernel(env=kernel_env):
         for index, cell in enumerate(notebook.cells):
             try:
                 client.execute_cell(cell, index)
@@ -58,7 +69,18 @@ def execute_notebook(source: Path, kernel_cwd: Path) -> nbformat.NotebookNode:
                 raise ReportError(
                     f"{source.name}: cell {index + 1} failed: {error.ename}: {error.evalue}"
                 ) from None
-    return notebook
+    return stable_widget_ids(notebook)
+
+
+def stable_widget_ids(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Replace the random ids of widget models by sequential ones, the same on every run."""
+    text = json.dumps(notebook, sort_keys=True)
+    state = notebook.get("metadata", {}).get("widgets", {})
+    model_ids = WIDGET_ID.findall(json.dumps(state))
+    renames = {old: f"{number:032x}" for number, old in enumerate(dict.fromkeys(model_ids), 1)}
+    if renames:
+        text = WIDGET_ID.sub(lambda match: renames.get(match.group(0), match.group(0)), text)
+    return nbformat.from_dict(json.loads(text))
 
 
 def render_html(notebook: nbformat.NotebookNode) -> str:
@@ -67,18 +89,127 @@ def render_html(notebook: nbformat.NotebookNode) -> str:
     return body
 
 
-def _write_notebooks(notebooks_dir: Path, target: Path, log: Log) -> list[str]:
+def _notebook_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback
+
+
+def _write_notebooks(notebooks_dir: Path, target: Path, data_dir: Path, log: Log) -> dict[str, str]:
+    """Execute and render each numbered notebook; returns {page file name: title}."""
     target.mkdir(parents=True)
-    names = []
+    pages = {}
     for source in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
-        with _step(log, f"executed and rendered {source.name}"):
-            notebook = execute_notebook(source, notebooks_dir)
-            nbformat.write(notebook, target / source.name)
-            (target / source.with_suffix(".html").name).write_text(
-                render_html(notebook), encoding="utf-8"
-            )
-        names.append(source.stem)
-    return names
+        started = time.perf_counter()
+        notebook = execute_notebook(source, notebooks_dir, data_dir)
+        nbformat.write(notebook, target / source.name)
+        page = source.with_suffix(".html").name
+        _write_text(target / page, render_html(notebook))
+        pages[page] = _notebook_title(notebook, source.stem)
+        log(f"      {source.name} ({time.perf_counter() - started:.1f} s)")
+    return pages
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def neutralise_spreadsheet_formula(value: object) -> object:
+    """Prefix text that a spreadsheet would run as a formula (=, +, -, @) with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def write_safe_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a CSV whose text cells cannot start a spreadsheet formula."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise_spreadsheet_formula)
+    safe.to_csv(path, index=False, lineterminator="\n")
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    """An HTML table of ``frame`` with every cell escaped."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def render_index(
+    dataset: Dataset,
+    scenario_table: pd.DataFrame,
+    figures: list[Path],
+    pages: dict[str, str],
+) -> str:
+    """The report's front page. Every text that comes from the data is escaped."""
+    events = dataset.events
+    as_of = events["date_latest"].max().strftime("%d %B %Y")
+    case_rows = case_events(events)[["when", "title", "description"]]
+    figure_html = "".join(
+        f'<figure><img src="figures/{html.escape(p.name)}" alt="{html.escape(p.stem)}">'
+        f"<figcaption>{html.escape(p.stem.replace('_', ' '))}</figcaption></figure>"
+        for p in figures
+        if p.suffix == ".png"
+    )
+    page_links = "".join(
+        f'<li><a href="notebooks/{html.escape(page)}">{html.escape(title)}</a></li>'
+        for page, title in pages.items()
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Return or release? Eight North Koreans detained in Shenyang, 2017</title>
+<style>
+body {{ font-family: sans-serif; max-width: 70rem; margin: 2rem auto; padding: 0 1rem;
+       line-height: 1.45; color: #222; }}
+table {{ border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }}
+th, td {{ border: 1px solid #ccc; padding: 0.3rem 0.5rem; text-align: left;
+          vertical-align: top; }}
+th {{ background: #f2f2f2; }}
+figure {{ margin: 1.5rem 0; }}
+img {{ max-width: 100%; border: 1px solid #eee; }}
+figcaption {{ color: #555; font-size: 0.9rem; }}
+</style>
+</head>
+<body>
+<h1>Return or release? Eight North Koreans detained in Shenyang, 2017</h1>
+<p>In mid-March 2017 eight North Koreans were stopped at a traffic check in Shenyang, China.
+On 24 April Human Rights Watch asked China to say where they were held, and China's foreign
+ministry called them illegal economic migrants. A commentary of that month argued that
+international pressure and tension between Beijing and Pyongyang decide whether China returns
+such detainees to North Korea or lets them go to South Korea. This report keeps the record of
+the case, its context and earlier cases, and turns the two factors into transparent scenarios.
+The group's fate after May 2017 is not on record.</p>
+<p>Data as of {html.escape(as_of)} (the latest event in the record).</p>
+
+<h2>Scenarios: probability that China releases rather than returns the group</h2>
+{_table_html(scenario_table)}
+
+<h2>Key charts</h2>
+{figure_html}
+
+<h2>The case, event by event</h2>
+{_table_html(case_rows)}
+
+<h2>Notebooks</h2>
+<ol>{page_links}</ol>
+
+<h2>Where the data come from</h2>
+{_table_html(source_coverage(dataset))}
+<p>Every row of the sourced tables cites at least one public page; the columns are documented
+in <code>data/codebook.csv</code>. Rows were written in the project's own words.</p>
+</body>
+</html>
+"""
 
 
 def _swap_in(staging: Path, output_dir: Path) -> None:
@@ -93,26 +224,41 @@ def _swap_in(staging: Path, output_dir: Path) -> None:
 
 def build_report(
     output_dir: Path = paths.REPORTS_DIR,
+    data_dir: Path | None = None,
     notebooks_dir: Path = paths.NOTEBOOKS_DIR,
     log: Log = print,
 ) -> Dataset:
-    """Build the whole report into ``output_dir``; returns the validated data it was built from.
+    """Build the whole report into ``output_dir`` from ``data_dir`` (default: data/).
 
     Raises DataValidationError for bad data and ReportError for a failed step; in both cases
-    ``output_dir`` is left as it was.
+    ``output_dir`` is left as it was. Returns the validated data the report was built from.
     """
+    # Imported late: they import pyplot, which must see the non-interactive backend.
+    matplotlib.use("agg")
+    from analysis import scenarios, timeline
+
+    data_dir = (data_dir or paths.DATA_DIR).resolve()
     output_dir = output_dir.resolve()
     staging = output_dir.with_name(f".{output_dir.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
-        log("[1/2] validating the data")
-        with _step(log, "validated data/"):
-            dataset = load_dataset(paths.DATA_DIR)
-        log("[2/2] executing the notebooks in fresh kernels")
-        _write_notebooks(notebooks_dir, staging / "notebooks", log)
+        with _step(log, 1, "validated the data"):
+            dataset = load_dataset(data_dir)
+        with _step(log, 2, "drew the timeline charts"):
+            figures = timeline.write_figures(dataset, staging / "figures")
+        with _step(log, 3, "ran the scenario model"):
+            figures += scenarios.write_outputs(dataset, staging)
+            table = scenarios.scenario_table(dataset)
+        log(f"[4/{STEPS}] executing the notebooks in fresh kernels ...")
+        with _step(log, 4, "executed and rendered the notebooks"):
+            pages = _write_notebooks(notebooks_dir, staging / "notebooks", data_dir, log)
+        with _step(log, 5, "wrote index.html"):
+            _write_text(
+                staging / "index.html", render_index(dataset, table, sorted(figures), pages)
+            )
         _swap_in(staging, output_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    log(f"report written to {output_dir}")
+    log(f"report written to {output_dir}/index.html")
     return dataset

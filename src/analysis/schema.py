@@ -40,14 +40,15 @@ class Column:
     """One CSV column: its kind decides how a cell is parsed and checked."""
 
     name: str
-    kind: str  # id, text, date, category, integer, boolean, code, id_list, url_list, text_list
+    # id, text, date, category, integer, number, boolean, code, id_list, url_list, text_list
+    kind: str
     required: bool = True
     allowed: tuple[str, ...] = ()
     pattern: str | None = None  # regular expression a whole id must match
     expected: str = ""  # how the error message describes a valid value
     max_length: int | None = None
-    minimum: int | None = None
-    maximum: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
 
 
 @dataclass(frozen=True)
@@ -154,4 +155,34 @@ CASES = TableSchema(
     ),
 )
 
-TABLES: tuple[TableSchema, ...] = (ACTORS, EVENTS, CASES)
+SCENARIOS = TableSchema(
+    name="scenarios",
+    id_column="scenario_id",
+    columns=(
+        Column(
+            "scenario_id",
+            "id",
+            pattern=r"[a-z][a-z0-9_]*",
+            expected="lower-case letters, digits and _, starting with a letter",
+        ),  # fmt: skip
+        Column("label", "text", max_length=40),
+        Column("description", "text"),
+        Column("pressure", "number", required=False, minimum=0.0, maximum=1.0),
+        Column("tension", "number", required=False, minimum=0.0, maximum=1.0),
+        Column("as_of", "date", required=False),
+        Column("rationale", "text"),
+    ),
+)
+
+WEIGHTS = TableSchema(
+    name="weights",
+    id_column="parameter",
+    columns=(
+        Column("parameter", "category", allowed=("w_pressure", "w_tension")),
+        Column("mean", "number", minimum=-10.0, maximum=10.0),
+        Column("sd", "number", minimum=0.0, maximum=10.0),
+        Column("rationale", "text"),
+    ),
+)
+
+TABLES: tuple[TableSchema, ...] = (ACTORS, EVENTS, CASES, SCENARIOS, WEIGHTS)

@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import matplotlib as mpl
+import pandas as pd
 from matplotlib.figure import Figure
 
 OKABE_ITO = {
@@ -59,12 +60,26 @@ STABLE_METADATA = {
 }
 
 
+# Fixed table widths: the notebooks' stored outputs must not depend on a terminal's size.
+PANDAS_OPTIONS = {
+    "display.max_colwidth": 90,
+    "display.width": 120,
+    "display.max_columns": 20,
+    "display.max_rows": 100,
+    "display.precision": 3,
+}
+
+
 def apply() -> None:
-    """Set the project's matplotlib style for this process (notebooks call it first)."""
+    """Set the project's matplotlib and pandas display style (notebooks call it first)."""
     mpl.rcParams.update(RC_PARAMS)
+    for option, value in PANDAS_OPTIONS.items():
+        pd.set_option(option, value)
 
 
-def save_figure(figure: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")) -> list[Path]:
+def save_figure(
+    figure: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")
+) -> list[Path]:
     """Write ``figure`` as ``stem.png`` and ``stem.svg``, each atomically; returns the paths.
 
     Each file is written to a temporary name in the same folder and renamed over the target,
@@ -75,7 +90,9 @@ def save_figure(figure: Figure, stem: Path, formats: tuple[str, ...] = ("png", "
     with mpl.rc_context(RC_PARAMS):
         for fmt in formats:
             target = stem.with_suffix(f".{fmt}")
-            handle, temporary = tempfile.mkstemp(dir=stem.parent, prefix=f".{stem.name}.", suffix=f".{fmt}")
+            handle, temporary = tempfile.mkstemp(
+                dir=stem.parent, prefix=f".{stem.name}.", suffix=f".{fmt}"
+            )
             os.close(handle)
             try:
                 figure.savefig(temporary, format=fmt, metadata=STABLE_METADATA[fmt])

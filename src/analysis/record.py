@@ -1,0 +1,118 @@
+"""What the record holds: small summaries of the validated tables for notebook 01 and the report."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.data import Dataset, lane_order
+from analysis.style import FACTOR_COLORS
+
+SOURCED_TABLES = ("events", "actors", "cases")
+# Hatches double the colours so the bars read in grey print too.
+FACTOR_HATCHES = {"pressure": "//", "tension": "..", "neither": ""}
+
+
+def date_label(row: pd.Series) -> str:
+    """An event's date as a reader should see it: a day, a month, a year or a window."""
+    start = row["date"]
+    precision = str(row["date_precision"])
+    if precision == "day":
+        return start.strftime("%d %b %Y")
+    if precision == "month":
+        return start.strftime("%b %Y")
+    if precision == "year":
+        return start.strftime("%Y")
+    end = row["date_end"]
+    if (start.year, start.month) == (end.year, end.month):
+        window = f"{start.day}-{end.day} {end.strftime('%b %Y')}"
+    else:
+        window = f"{start.strftime('%d %b')}-{end.strftime('%d %b %Y')}"
+    return f"{window} (approx.)" if precision == "approximate" else window
+
+
+def case_events(events: pd.DataFrame) -> pd.DataFrame:
+    """The case's own events in date order: when, what, and whether the article mentions it."""
+    case = events[events["scope"] == "case"].sort_values(["date", "date_latest", "event_id"])
+    return pd.DataFrame(
+        {
+            "event_id": case["event_id"],
+            "when": case.apply(date_label, axis=1),
+            "title": case["title"],
+            "in_article": case["in_article"],
+            "description": case["description"],
+        }
+    ).reset_index(drop=True)
+
+
+def factor_counts(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per factor and direction, with the total intensity (sum of 0-3 scores)."""
+    grouped = events.groupby(["factor", "direction"], observed=True)
+    counts = grouped.agg(events=("event_id", "size"), total_intensity=("intensity", "sum"))
+    return counts.reset_index()
+
+
+def actors_by_lane(actors: pd.DataFrame) -> pd.DataFrame:
+    """Actors per timeline lane, lanes in data order; names joined for reading."""
+    lanes = lane_order(actors)
+    grouped = actors.groupby("lane", sort=False)
+    table = pd.DataFrame(
+        {
+            "actors": grouped.size(),
+            "names": grouped["name"].agg(", ".join),
+        }
+    )
+    return table.loc[lanes].rename_axis("lane").reset_index()
+
+
+def source_coverage(dataset: Dataset) -> pd.DataFrame:
+    """Per sourced table: rows, rows citing a source, distinct URLs and publishers."""
+    rows = []
+    for name in SOURCED_TABLES:
+        frame = getattr(dataset, name)
+        urls = {url for row_urls in frame["source_urls"] for url in row_urls}
+        publishers = {p for row_publishers in frame["source_publishers"] for p in row_publishers}
+        rows.append(
+            {
+                "table": f"{name}.csv",
+                "rows": len(frame),
+                "rows citing a source": int(frame["source_urls"].map(bool).sum()),
+                "distinct source URLs": len(urls),
+                "publishers": len(publishers),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def disagreements(events: pd.DataFrame) -> pd.DataFrame:
+    """Events where sources disagree, with what each says."""
+    flagged = events[events["disagreement"].fillna("") != ""]
+    return flagged[["event_id", "title", "disagreement"]].reset_index(drop=True)
+
+
+def events_per_quarter_figure(events: pd.DataFrame) -> Figure:
+    """Stacked bars: events per calendar quarter (by their middle day), split by factor."""
+    quarters = events["date_mid"].dt.to_period("Q")
+    table = pd.crosstab(quarters, events["factor"]).reindex(
+        columns=list(FACTOR_COLORS), fill_value=0
+    )
+    figure, axes = plt.subplots(figsize=(8, 3.2), layout="constrained")
+    bottom = pd.Series(0, index=table.index)
+    positions = range(len(table))
+    for factor in table.columns:
+        axes.bar(
+            positions,
+            table[factor],
+            bottom=bottom,
+            color=FACTOR_COLORS[factor],
+            hatch=FACTOR_HATCHES[factor],
+            edgecolor="white",
+            label=factor,
+        )
+        bottom = bottom + table[factor]
+    axes.set_xticks(list(positions), [str(q) for q in table.index], rotation=45, ha="right")
+    axes.set_ylabel("events in the record")
+    axes.set_title("Events per quarter, by the article's factor they bear on")
+    axes.legend(title="factor", loc="upper left")
+    return figure
