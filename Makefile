@@ -6,7 +6,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: help install report test lint lab notebooks constraints clean
+# nbval again under a far time zone, a bare locale and a random hash seed: stored outputs
+# must not depend on the machine.
+ODD_ENV = TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 PYTHONHASHSEED=$$(shuf -i 1-4294967295 -n 1)
+
+.PHONY: help install report test lint determinism lab notebooks constraints clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -22,14 +26,17 @@ install: $(STAMP)  ## create .venv and install the project with the pinned versi
 report: $(STAMP)  ## validate the data, build every chart, run the notebooks, write reports/
 	$(BIN)/python -m analysis report
 
-test: $(STAMP)  ## lint, unit tests and nbval over the notebooks
-	$(BIN)/ruff check src tests notebooks
-	$(BIN)/ruff format --check src tests
+test: lint  ## lint, unit tests, nbval over the notebooks, then nbval twice more elsewhere
 	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+	$(MAKE) --no-print-directory determinism
 
-lint: $(STAMP)  ## ruff only
-	$(BIN)/ruff check src tests notebooks
-	$(BIN)/ruff format --check src tests
+determinism: $(STAMP)  ## nbval twice more, under another time zone, locale and hash seed
+	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL)
+	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL)
+
+lint: $(STAMP)  ## ruff check and format check
+	$(BIN)/ruff check src tests notebooks benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 
 lab: $(STAMP)  ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks
