@@ -19,7 +19,7 @@ def date_label(row: pd.Series) -> str:
     start = row["date"]
     precision = str(row["date_precision"])
     if precision == "day":
-        return start.strftime("%d %b %Y")
+        return f"{start.day} {start.strftime('%b %Y')}"
     if precision == "month":
         return start.strftime("%b %Y")
     if precision == "year":

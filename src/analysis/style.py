@@ -96,6 +96,7 @@ def save_figure(
             os.close(handle)
             try:
                 figure.savefig(temporary, format=fmt, metadata=STABLE_METADATA[fmt])
+                os.chmod(temporary, 0o644)  # mkstemp makes files private; figures are for sharing
                 os.replace(temporary, target)
             finally:
                 Path(temporary).unlink(missing_ok=True)
