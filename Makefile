@@ -10,7 +10,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # must not depend on the machine.
 ODD_ENV = TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 PYTHONHASHSEED=$$(shuf -i 1-4294967295 -n 1)
 
-.PHONY: help install report test lint determinism lab notebooks constraints clean
+.PHONY: help install report test lint determinism lab notebooks readme-images browser-check constraints clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -44,8 +44,16 @@ lab: $(STAMP)  ## open the notebooks in JupyterLab
 notebooks: $(STAMP)  ## re-execute the committed notebooks in place (after a code or data change)
 	for nb in notebooks/[0-9][0-9]_*.ipynb; do $(BIN)/jupyter execute --inplace "$$nb" || exit 1; done
 
+readme-images: report  ## copy the README's pictures from a fresh report
+	cp reports/figures/case_timeline.png reports/figures/scenarios_plane.png docs/images/
+
+browser-check: $(STAMP)  ## run notebook 04 in JupyterLab in headless Chromium and move a slider
+	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[browser]"
+	$(BIN)/python tools/browser_check.py
+
 constraints: $(STAMP)  ## re-pin constraints.txt to what is installed now
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^shenyang-detention-scenarios' > constraints.txt
+	{ head -2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^shenyang-detention-scenarios'; } > constraints.new && mv constraints.new constraints.txt
 
 clean:  ## remove the virtual environment and the built report
 	rm -rf $(VENV) reports .reports.staging .reports.previous

@@ -15,7 +15,7 @@ from packaging.specifiers import SpecifierSet
 from analysis.paths import PROJECT_ROOT
 
 # conda-forge names that differ from PyPI's
-CONDA_TO_PYPI = {"matplotlib-base": "matplotlib"}
+CONDA_TO_PYPI = {"matplotlib-base": "matplotlib", "playwright-python": "playwright"}
 CONDA_ONLY = {"python", "pip"}
 
 

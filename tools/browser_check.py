@@ -1,0 +1,171 @@
+"""Check the what-if notebook the way a reader meets it: in JupyterLab, in a real browser.
+
+Starts JupyterLab on 127.0.0.1 with a random token, serving a throwaway copy of the notebooks
+(JupyterLab autosaves, and the committed notebooks must stay untouched), opens
+04_scenarios.ipynb in headless Chromium driven by Playwright, runs all cells, moves the first
+what-if slider, checks that the shown probability changes, and saves a screenshot.
+
+Run it with `make browser-check` (which installs Debian's chromium and the `browser` extra).
+Exit code 0 when the check passes, 1 when it fails (the message says at which step).
+"""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps trying to reach the internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PROBABILITY = ".whatif-probability"
+SLIDER_HANDLE = ".widget-slider .noUi-handle"
+STARTUP_SECONDS = 90
+RUN_SECONDS = 240
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_server(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback only)
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"JupyterLab did not answer at {url} within {seconds:.0f} s")
+
+
+def start_lab(root: Path, port: int, token: str, log: Path) -> subprocess.Popen:
+    command = [
+        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+        "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={token}", "--LabApp.news_url=",
+        "--ServerApp.disable_check_xsrf=False",
+    ]  # fmt: skip
+    return subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+
+def shown_probability(page: Page) -> str:
+    return page.locator(PROBABILITY).last.inner_text().strip()
+
+
+def wait_until_idle(page: Page, seconds: float) -> None:
+    """Wait until the kernel has been idle for a second in a row (all queued cells ran)."""
+    indicator = page.locator(".jp-Notebook-ExecutionIndicator")
+    deadline = time.monotonic() + seconds
+    idle_since = None
+    while time.monotonic() < deadline:
+        if indicator.first.get_attribute("data-status") == "idle":
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= 1.0:
+                return
+        else:
+            idle_since = None
+        time.sleep(0.2)
+    raise RuntimeError(f"the kernel was still busy after {seconds:.0f} s")
+
+
+def run_check(page: Page, url: str, screenshot: Path) -> tuple[str, str]:
+    """Open the notebook, run all cells, move a slider; returns the text before and after."""
+    page.goto(url)
+    page.wait_for_selector(".jp-Notebook", timeout=STARTUP_SECONDS * 1000)
+    wait_until_idle(page, STARTUP_SECONDS)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_text("Run All Cells", exact=True).click()
+    # JupyterLab skips rendering cells out of view, so wait for the element to exist, not show.
+    page.wait_for_selector(PROBABILITY, state="attached", timeout=RUN_SECONDS * 1000)
+    wait_until_idle(page, RUN_SECONDS)
+    news = page.get_by_role("button", name="No", exact=True)
+    if news.count():
+        news.first.click()  # the "official Jupyter news?" prompt would cover the output
+    probability = page.locator(PROBABILITY).last
+    probability.scroll_into_view_if_needed()
+    before = shown_probability(page)
+    handle = page.locator(SLIDER_HANDLE).first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for _ in range(10):
+        handle.press("ArrowRight")
+    deadline = time.monotonic() + 30
+    after = shown_probability(page)
+    while after == before and time.monotonic() < deadline:
+        time.sleep(0.25)
+        after = shown_probability(page)
+    wait_until_idle(page, 60)  # the waterfall is redrawn after the readout changes
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    page.locator(".whatif-waterfall").last.scroll_into_view_if_needed()
+    handle.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot))
+    return before, after
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notebook", default="04_scenarios.ipynb", help="notebook to open")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        default=PROJECT_ROOT / "reports" / "browser-check" / "whatif.png",
+        help="where to save the screenshot (default: reports/browser-check/whatif.png)",
+    )
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        print(f"browser check: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)
+        return 1
+    port, token = free_port(), secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="browser-check-") as folder:
+        root = Path(folder) / "notebooks"
+        shutil.copytree(PROJECT_ROOT / "notebooks", root)
+        log = Path(folder) / "jupyterlab.log"
+        lab = start_lab(root, port, token, log)
+        try:
+            print(f"browser check: JupyterLab on 127.0.0.1:{port}", flush=True)
+            wait_for_server(f"http://127.0.0.1:{port}/api/status?token={token}", STARTUP_SECONDS)
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                url = f"http://127.0.0.1:{port}/lab/tree/{args.notebook}?token={token}"
+                try:
+                    before, after = run_check(page, url, args.screenshot)
+                finally:
+                    browser.close()
+        except Exception as error:  # report any failure as one line, with the server's log
+            print(f"browser check failed: {error}", file=sys.stderr)
+            print(log.read_text(encoding="utf-8")[-3000:], file=sys.stderr)
+            return 1
+        finally:
+            lab.terminate()
+            lab.wait(timeout=30)
+    print(f"browser check: probability shown {before!r} -> after moving a slider {after!r}")
+    if before == after or not before:
+        print("browser check failed: the shown probability did not change", file=sys.stderr)
+        return 1
+    print(f"browser check passed; screenshot: {args.screenshot}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
