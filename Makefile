@@ -35,8 +35,8 @@ determinism: $(STAMP)  ## nbval twice more, under another time zone, locale and 
 	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL)
 
 lint: $(STAMP)  ## ruff check and format check
-	$(BIN)/ruff check src tests notebooks benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests notebooks benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 lab: $(STAMP)  ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks

@@ -7,9 +7,14 @@ Bad input never ends in a traceback: the message names the file, line and column
 from __future__ import annotations
 
 import argparse
+import json
+import math
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from analysis import paths
 from analysis.data import DataValidationError, load_dataset, summary_line
@@ -19,17 +24,19 @@ EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
+def _report_problems(error: DataValidationError, consequence: str) -> int:
+    """List every data problem on stderr, then a count and what it means; returns exit 2."""
+    for problem in error.problems:
+        print(problem, file=sys.stderr)
+    print(f"{len(error.problems)} problem(s) in the data; {consequence}.", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
 def _validate(args: argparse.Namespace) -> int:
     try:
         dataset = load_dataset(args.data_dir)
     except DataValidationError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(
-            f"{len(error.problems)} problem(s) in {args.data_dir}; nothing was written.",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
+        return _report_problems(error, f"{args.data_dir} was only read, nothing was written")
     print(summary_line(dataset, args.data_dir))
     return EXIT_OK
 
@@ -41,17 +48,181 @@ def _report(args: argparse.Namespace) -> int:
     try:
         build_report(output_dir=args.output)
     except DataValidationError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(
-            f"{len(error.problems)} problem(s) in the data; the previous report is untouched.",
-            file=sys.stderr,
-        )
-        return EXIT_BAD_INPUT
+        return _report_problems(error, "the previous report is untouched")
     except ReportError as error:
         print(f"report failed: {error}; the previous report is untouched.", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+# --- scenario -------------------------------------------------------------------------------
+
+MAX_DRAWS = 2_000_000  # memory stays under about 100 MB
+# Same values as analysis.scenarios.SEED and DEFAULT_DRAWS (a test holds them together); kept
+# here so that building the parser does not import the model and matplotlib.
+SCENARIO_SEED = 20170424
+SCENARIO_DRAWS = 20_000
+
+
+def _level(name: str) -> Callable[[str], float]:
+    """An argparse type: a factor level, a number from 0 to 1."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"not a number (got {text!r}, expected a {name} level from 0 to 1)"
+            ) from None
+        if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+            raise argparse.ArgumentTypeError(
+                f"out of range (got {text}, expected a {name} level from 0 to 1)"
+            )
+        return value
+
+    return parse
+
+
+def _as_of(text: str) -> date:
+    """An argparse type: a calendar date written YYYY-MM-DD."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a valid date (got {text!r}, expected YYYY-MM-DD)"
+        ) from None
+
+
+def _whole(name: str, low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from low to high."""
+
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"\d+", text.strip()) or not low <= int(text) <= high:
+            expected = f"a whole number from {low:,} to {high:,}"
+            raise argparse.ArgumentTypeError(
+                f"not a valid {name} (got {text!r}, expected {expected})"
+            )
+        return int(text)
+
+    return parse
+
+
+def _one_line_errors(parser: argparse.ArgumentParser) -> None:
+    """Report this parser's argument errors as one line on stderr and exit 2, no usage block."""
+
+    def error(message: str) -> NoReturn:
+        parser.exit(EXIT_BAD_INPUT, f"{parser.prog}: error: {message} (see --help)\n")
+
+    parser.error = error  # type: ignore[method-assign]
+
+
+def _scenario(args: argparse.Namespace) -> int:
+    # Imported here: validate and report do not need the model.
+    from analysis import factors, scenarios
+
+    if args.as_of is None and (args.pressure is None or args.tension is None):
+        print(
+            "python -m analysis scenario: error: give --pressure and --tension, or --as-of DATE "
+            "to take the levels from the events (see --help)",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    try:
+        dataset = load_dataset(args.data_dir)
+    except DataValidationError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) in {args.data_dir}.", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    pressure, tension = args.pressure, args.tension
+    if pressure is None or tension is None:
+        levels = factors.factor_levels(dataset.events, args.as_of)
+        pressure = levels.pressure if pressure is None else pressure
+        tension = levels.tension if tension is None else tension
+    model = scenarios.build_model(dataset)
+    result = scenarios.forecast(model, pressure, tension, args.draws, args.seed)
+    as_of = args.as_of.isoformat() if args.as_of else None
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "p_release": round(result.p_release, 4),
+                    "p_return": round(result.p_return, 4),
+                    "interval_low": round(result.interval_low, 4),
+                    "interval_high": round(result.interval_high, 4),
+                    "pressure": round(result.pressure, 4),
+                    "tension": round(result.tension, 4),
+                    "as_of": as_of,
+                    "draws": result.draws,
+                    "seed": result.seed,
+                }
+            )
+        )
+        return EXIT_OK
+    when = f" as of {as_of}" if as_of else ""
+    print(
+        f"P(release) = {result.p_release:.2f}, P(return) = {result.p_return:.2f} "
+        f"at pressure {result.pressure:.2f}, tension {result.tension:.2f}{when}"
+    )
+    print(
+        f"80% interval of P(release): {result.interval_low:.2f} to {result.interval_high:.2f} "
+        f"({result.draws:,} Monte Carlo draws, seed {result.seed})"
+    )
+    return EXIT_OK
+
+
+def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
+    scenario = commands.add_parser(
+        "scenario",
+        help="P(release) and P(return) at given factor levels, with an 80%% interval",
+        description=(
+            "Forecast whether China returns the detainees to North Korea or releases them,\n"
+            "at given levels of international pressure (P) and Beijing-Pyongyang tension (T),\n"
+            "each from 0 (none) to 1 (the top of the events scale).\n\n"
+            "  log-odds of release = logit(base rate) + w_pressure * P + w_tension * T\n\n"
+            "The base rate comes from the historical cases (data/cases.csv), the weights from\n"
+            "data/weights.csv. The 80% interval is a seeded Monte Carlo over the base rate and\n"
+            "the weights: the same seed gives the same output. Exit 2 on bad input."
+        ),
+        epilog=(
+            "examples:  python -m analysis scenario --pressure 0.9 --tension 0.2\n"
+            "           python -m analysis scenario --as-of 2017-04-24 --json"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _one_line_errors(scenario)
+    scenario.add_argument(
+        "--pressure", type=_level("pressure"), metavar="P",
+        help="international pressure on Beijing, 0 to 1 (default: from the events as of --as-of)",
+    )  # fmt: skip
+    scenario.add_argument(
+        "--tension", type=_level("tension"), metavar="T",
+        help="Beijing-Pyongyang tension, 0 to 1 (default: from the events as of --as-of)",
+    )  # fmt: skip
+    scenario.add_argument(
+        "--as-of", type=_as_of, metavar="DATE",
+        help="YYYY-MM-DD: take any level not given from the events dated on or before DATE",
+    )  # fmt: skip
+    scenario.add_argument(
+        "--json", action="store_true",
+        help="print one JSON object: p_release, p_return, interval_low, interval_high, "
+        "pressure, tension, as_of, draws, seed",
+    )  # fmt: skip
+    scenario.add_argument(
+        "--draws", type=_whole("number of draws", 1, MAX_DRAWS), default=SCENARIO_DRAWS,
+        metavar="N", help=f"Monte Carlo draws (default {SCENARIO_DRAWS:,}; at most {MAX_DRAWS:,})",
+    )  # fmt: skip
+    scenario.add_argument(
+        "--seed", type=_whole("seed", 0, 2**32 - 1), default=SCENARIO_SEED, metavar="S",
+        help=f"random seed (default {SCENARIO_SEED}); the same seed gives the same interval",
+    )  # fmt: skip
+    scenario.add_argument(
+        "--data-dir", type=Path, default=paths.DATA_DIR, metavar="DATA_DIR",
+        help="folder holding the tables (default: the project's data/)",
+    )  # fmt: skip
+    scenario.set_defaults(handler=_scenario)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +239,8 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check the data tables and print a one-line summary",
         description=(
-            "Check events.csv, actors.csv and cases.csv against data/codebook.csv. "
+            "Check events.csv, actors.csv, cases.csv, scenarios.csv and weights.csv against the "
+            "rules in data/codebook.csv. "
             "Exit 0 when valid; exit 2 and list every problem as "
             "file:line: column: what is wrong (got X, expected Y) when not. Writes nothing."
         ),
@@ -82,6 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder holding the tables (default: the project's data/)",
     )
     validate.set_defaults(handler=_validate)
+
+    _add_scenario_parser(commands)
 
     report = commands.add_parser(
         "report",
@@ -100,6 +274,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder to write the report into (default: the project's reports/)",
     )
     report.set_defaults(handler=_report)
+    for each in (parser, *commands.choices.values()):
+        _one_line_errors(each)
     return parser
 
 

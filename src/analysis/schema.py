@@ -71,6 +71,13 @@ class TableSchema:
         return self.columns[self.column_names.index(name)]
 
 
+def _slug_id(name: str) -> Column:
+    return Column(
+        name, "id", pattern=r"[a-z][a-z0-9_]*",
+        expected="lower-case letters, digits and _, starting with a letter",
+    )  # fmt: skip
+
+
 def _sources() -> tuple[Column, Column]:
     return (
         Column("source_urls", "url_list"),
@@ -106,12 +113,7 @@ ACTORS = TableSchema(
     name="actors",
     id_column="actor_id",
     columns=(
-        Column(
-            "actor_id",
-            "id",
-            pattern=r"[a-z][a-z0-9_]*",
-            expected="lower-case letters, digits and _, starting with a letter",
-        ),  # fmt: skip
+        _slug_id("actor_id"),
         Column("name", "text"),
         Column("actor_type", "category", allowed=ACTOR_TYPES),
         Column("country", "id", pattern=r"[A-Z]{3}", expected="ISO 3166-1 alpha-3 code or INT"),
@@ -159,12 +161,7 @@ SCENARIOS = TableSchema(
     name="scenarios",
     id_column="scenario_id",
     columns=(
-        Column(
-            "scenario_id",
-            "id",
-            pattern=r"[a-z][a-z0-9_]*",
-            expected="lower-case letters, digits and _, starting with a letter",
-        ),  # fmt: skip
+        _slug_id("scenario_id"),
         Column("label", "text", max_length=40),
         Column("description", "text"),
         Column("pressure", "number", required=False, minimum=0.0, maximum=1.0),
