@@ -1,4 +1,4 @@
-"""`python -m analysis validate`: summary and exit 0 on good data, exit 2 and a list on bad."""
+"""The command line: `validate` summary and exit codes, and one-line argument errors."""
 
 from __future__ import annotations
 
@@ -55,3 +55,15 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--help"])
     assert exited.value.code == 0
     assert "validate" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv", [["--bogus"], ["nothing"], [], ["validate", "a", "b"]])
+def test_argument_errors_are_one_line_and_exit_2(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("python -m analysis")

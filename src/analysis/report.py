@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,7 +33,24 @@ from analysis.record import case_events, source_coverage
 Log = Callable[[str], None]
 CELL_TIMEOUT_SECONDS = 600
 STEPS = 5
+SCENARIO_TABLE = "scenario_table.csv"
+FIGURE_CAPTIONS = {
+    "case_timeline": "The case, March-May 2017: events by actor lane, the detention period and the "
+    "expected-return windows (about two weeks per the article, about two months per HRW).",
+    "context_timeline": "The case in its period: pressure on Beijing and Beijing-Pyongyang "
+    "tension, 2016-2018, by event intensity.",
+    "factors": "The two factor levels computed from the events, 2016-2018, with the case's dates.",
+    "scenarios_waterfall": "From the base rate to the forecast for the case as of 24 April 2017: "
+    "each factor's shift.",
+    "scenarios_plane": "Where in the pressure-tension plane release becomes more likely than "
+    "return.",
+    "scenarios_tornado": "Sensitivity: how far each input, moved across its 80% range, moves the "
+    "forecast.",
+    "scenarios_timing": "Probability of return by day since detention, against the article's two "
+    "weeks and HRW's two months.",
+}
 WIDGET_ID = re.compile(r"[0-9a-f]{32}")
+MODEL_ID_FIELD = re.compile(r'"model_id": "([0-9a-f]{32})"')
 
 
 class ReportError(RuntimeError):
@@ -61,7 +79,8 @@ def execute_notebook(source: Path, kernel_cwd: Path, data_dir: Path) -> nbformat
         record_timing=False,  # timestamps would make every run's files differ
     )
     kernel_env = {**os.environ, "ANALYSIS_DATA_DIR": str(data_dir)}
-    with client.setup_kernel(env=kernel_env):
+    # The kernel's own stderr only carries start-up chatter; cell errors arrive as messages.
+    with client.setup_kernel(env=kernel_env, stderr=subprocess.DEVNULL):
         for index, cell in enumerate(notebook.cells):
             try:
                 client.execute_cell(cell, index)
@@ -73,10 +92,14 @@ def execute_notebook(source: Path, kernel_cwd: Path, data_dir: Path) -> nbformat
 
 
 def stable_widget_ids(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Replace the random ids of widget models by sequential ones, the same on every run."""
+    """Replace the random ids of widget models by sequential ones, the same on every run.
+
+    Ids appear as keys of the stored widget state and as ``model_id`` in widget outputs; every
+    occurrence of one id (including ``IPY_MODEL_`` references) gets the same new id.
+    """
     text = json.dumps(notebook, sort_keys=True)
     state = notebook.get("metadata", {}).get("widgets", {})
-    model_ids = WIDGET_ID.findall(json.dumps(state))
+    model_ids = WIDGET_ID.findall(json.dumps(state)) + MODEL_ID_FIELD.findall(text)
     renames = {old: f"{number:032x}" for number, old in enumerate(dict.fromkeys(model_ids), 1)}
     if renames:
         text = WIDGET_ID.sub(lambda match: renames.get(match.group(0), match.group(0)), text)
@@ -117,22 +140,6 @@ def _write_text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="\n")
 
 
-def neutralise_spreadsheet_formula(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula (=, +, -, @) with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
-def write_safe_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a CSV whose text cells cannot start a spreadsheet formula."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(neutralise_spreadsheet_formula)
-    safe.to_csv(path, index=False, lineterminator="\n")
-
-
 def _table_html(frame: pd.DataFrame) -> str:
     """An HTML table of ``frame`` with every cell escaped."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
@@ -155,9 +162,9 @@ def render_index(
     case_rows = case_events(events)[["when", "title", "description"]]
     figure_html = "".join(
         f'<figure><img src="figures/{html.escape(p.name)}" alt="{html.escape(p.stem)}">'
-        f"<figcaption>{html.escape(p.stem.replace('_', ' '))}</figcaption></figure>"
+        f"<figcaption>{html.escape(FIGURE_CAPTIONS.get(p.stem, p.stem))}</figcaption></figure>"
         for p in figures
-        if p.suffix == ".png"
+        if p.suffix == ".png" and p.parent.name == "figures"
     )
     page_links = "".join(
         f'<li><a href="notebooks/{html.escape(page)}">{html.escape(title)}</a></li>'
@@ -193,6 +200,8 @@ The group's fate after May 2017 is not on record.</p>
 
 <h2>Scenarios: probability that China releases rather than returns the group</h2>
 {_table_html(scenario_table)}
+<p>Median and 80% interval of the Monte Carlo draws; the full table with every column is in
+<a href="{SCENARIO_TABLE}">{SCENARIO_TABLE}</a>.</p>
 
 <h2>Key charts</h2>
 {figure_html}
@@ -247,9 +256,11 @@ def build_report(
             dataset = load_dataset(data_dir)
         with _step(log, 2, "drew the timeline charts"):
             figures = timeline.write_figures(dataset, staging / "figures")
-        with _step(log, 3, "ran the scenario model"):
-            figures += scenarios.write_outputs(dataset, staging)
-            table = scenarios.scenario_table(dataset)
+        with _step(log, 3, "ran the scenario model and wrote its table and charts"):
+            figures += scenarios.write_outputs(dataset, staging / "figures")
+            # The table is a result in its own right: give it the top level of the report.
+            (staging / "figures" / SCENARIO_TABLE).rename(staging / SCENARIO_TABLE)
+            table = scenarios.readable_table(scenarios.case_view(dataset).table).reset_index()
         log(f"[4/{STEPS}] executing the notebooks in fresh kernels ...")
         with _step(log, 4, "executed and rendered the notebooks"):
             pages = _write_notebooks(notebooks_dir, staging / "notebooks", data_dir, log)

@@ -1,0 +1,173 @@
+"""The report: complete, escaped, byte-stable, atomic, and never writing into data/."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from analysis import paths
+from analysis.data import DataValidationError
+from analysis.report import ReportError, build_report, stable_widget_ids
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def real_data_with_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of data/ whose detention event carries a script tag in its title and description."""
+    folder = tmp_path_factory.mktemp("data")
+    for table in paths.DATA_DIR.glob("*.csv"):
+        shutil.copy(table, folder / table.name)
+    events = folder / "events.csv"
+    lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
+    detention = next(
+        i for i, line in enumerate(lines) if ",detention," in line and ",case," in line
+    )
+    fields = lines[detention].split(",")
+    fields[5] = f"Detained {SCRIPT}"  # title: the columns before it hold no commas
+    lines[detention] = ",".join(fields)
+    events.write_text("".join(lines), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def tour_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Notebook 01 alone: enough to check execution and rendering without running all four."""
+    folder = tmp_path_factory.mktemp("notebooks")
+    shutil.copy(paths.NOTEBOOKS_DIR / "01_events_and_actors.ipynb", folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(real_data_with_script: Path, tour_only: Path, tmp_path_factory: pytest.TempPathFactory):
+    output = tmp_path_factory.mktemp("site") / "reports"
+    lines: list[str] = []
+    build_report(output, real_data_with_script, tour_only, log=lines.append)
+    return output, lines
+
+
+def test_report_holds_index_pages_figures_and_table(built) -> None:
+    output, _ = built
+    assert (output / "index.html").is_file()
+    assert (output / "notebooks" / "01_events_and_actors.html").is_file()
+    assert (output / "scenario_table.csv").is_file()
+    figures = {p.name for p in (output / "figures").iterdir()}
+    for stem in ("case_timeline", "context_timeline", "scenarios_plane", "scenarios_waterfall"):
+        assert {f"{stem}.png", f"{stem}.svg"} <= figures
+    index = (output / "index.html").read_text(encoding="utf-8")
+    assert 'href="notebooks/01_events_and_actors.html"' in index
+    assert 'src="figures/case_timeline.png"' in index
+    assert "case_2017_04_24" in index
+
+
+def test_data_text_is_escaped_everywhere(built) -> None:
+    output, _ = built
+    pages = [output / "index.html", output / "notebooks" / "01_events_and_actors.html"]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert SCRIPT not in text, page.name
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, page.name
+
+
+def test_progress_is_one_line_per_step_with_its_time(built) -> None:
+    _, lines = built
+    steps = [line for line in lines if line.startswith("[") and line.endswith(" s)")]
+    assert [line[:5] for line in steps] == ["[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]"]
+
+
+def test_second_run_gives_the_same_bytes(
+    built, real_data_with_script: Path, tour_only: Path
+) -> None:
+    output, _ = built
+    before = tree_digest(output)
+    build_report(output, real_data_with_script, tour_only, log=lambda _: None)
+    assert tree_digest(output) == before
+
+
+def test_report_never_writes_into_the_data_folder(built, real_data_with_script: Path) -> None:
+    assert sorted(p.name for p in real_data_with_script.iterdir()) == sorted(
+        p.name for p in paths.DATA_DIR.glob("*.csv")
+    )
+
+
+def test_bad_data_leaves_the_previous_report_whole(
+    built, real_data_with_script: Path, tour_only: Path, tmp_path: Path
+) -> None:
+    output, _ = built
+    before = tree_digest(output)
+    broken = tmp_path / "broken"
+    shutil.copytree(real_data_with_script, broken)
+    (broken / "actors.csv").write_text("", encoding="utf-8")
+    with pytest.raises(DataValidationError):
+        build_report(output, broken, tour_only, log=lambda _: None)
+    assert tree_digest(output) == before
+    assert not any(p.name.startswith(".reports") for p in output.parent.iterdir())
+
+
+def test_failing_cell_names_notebook_and_cell_and_keeps_the_report(
+    built, real_data_with_script: Path, tmp_path: Path
+) -> None:
+    output, _ = built
+    before = tree_digest(output)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    failing = new_notebook(
+        cells=[new_markdown_cell("# Fails"), new_code_cell("x = 1"), new_code_cell("1 / 0")]
+    )
+    failing.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(failing, notebooks / "09_fails.ipynb")
+    with pytest.raises(ReportError, match=r"09_fails\.ipynb: cell 3 failed: ZeroDivisionError"):
+        build_report(output, real_data_with_script, notebooks, log=lambda _: None)
+    assert tree_digest(output) == before
+
+
+def test_widget_ids_become_sequential_and_consistent() -> None:
+    first, second = "a" * 32, "0123456789abcdef" * 2
+    notebook = nbformat.from_dict(
+        {
+            "nbformat": 4,
+            "nbformat_minor": 5,
+            "metadata": {"widgets": {"state": {first: {"ref": f"IPY_MODEL_{second}"}, second: {}}}},
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "id": "c1",
+                    "metadata": {},
+                    "execution_count": 1,
+                    "source": "",
+                    "outputs": [
+                        {
+                            "output_type": "display_data",
+                            "metadata": {},
+                            "data": {
+                                "application/vnd.jupyter.widget-view+json": {"model_id": first}
+                            },
+                        }
+                    ],
+                }
+            ],
+        }
+    )
+    renamed = stable_widget_ids(notebook)
+    state = renamed.metadata.widgets.state
+    assert set(state) == {f"{1:032x}", f"{2:032x}"}
+    assert state[f"{1:032x}"]["ref"] == f"IPY_MODEL_{2:032x}"
+    view = renamed.cells[0].outputs[0].data["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == f"{1:032x}"
