@@ -1,0 +1,212 @@
+"""The article's two factors as levels in [0, 1], computed from ``data/events.csv`` as of a date.
+
+The rule, in plain words. Each event that bears on a factor pushes it up (direction ``up``) or
+down (``down``) by its intensity (1 minor, 2 notable, 3 major). The push fades with time: it
+halves every ``HALF_LIFE_DAYS`` days (60), and events older than ``WINDOW_DAYS`` (365) no longer
+count. An event counts only from the last day it may have happened (``date_latest``): a
+"mid-March" event dated 11-20 March enters on 20 March, so nothing known only later leaks into
+an earlier as-of date. The pushes are summed into a score S (intensity units, may be negative),
+and the score is squashed into a level:
+
+    level = 1 - 2 ** (-max(S, 0) / HALF_SCALE)        with HALF_SCALE = 6
+
+so 0 means no recent push, 0.5 means a score of 6 (two major events today, or a major event and
+three notable ones over the past few weeks), 0.75 a score of 12, and 1 is approached but never
+reached. The scale is fixed in intensity units, not normalised by the largest score in the
+record, because that would let later events change an earlier level. Over 2016-2018 the levels
+peak at about 0.7 (pressure, August 2017) and 0.8 (tension, September 2017).
+
+The same 0-1 scale is used for the historical cases' coded levels (``pressure_level / 2``,
+``tension_level / 2``: 0 low, 0.5 medium, 1 high).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis.style import FACTOR_COLORS, FACTOR_MARKERS, OKABE_ITO
+
+HALF_LIFE_DAYS = 60.0  # an event's push halves every two months
+WINDOW_DAYS = 365  # and stops counting after a year (by then it is below 2% of its start)
+HALF_SCALE = 6.0  # decayed intensity at which a level reaches 0.5
+FACTOR_NAMES = ("pressure", "tension")
+DIRECTION_SIGN = {"up": 1.0, "down": -1.0, "none": 0.0}
+# The day of HRW's appeal and the Foreign Ministry briefing the commentary reacts to (a Monday).
+ARTICLE_DATE = pd.Timestamp("2017-04-24")
+
+DateLike = str | date | pd.Timestamp | np.datetime64
+
+
+@dataclass(frozen=True)
+class FactorLevels:
+    """Both factor levels as of a day: each in [0, 1] (0 no recent push, 1 the saturation limit)."""
+
+    pressure: float
+    tension: float
+    as_of: pd.Timestamp
+
+
+def to_day(value: DateLike) -> pd.Timestamp:
+    """A date-like value as a midnight Timestamp; raises ValueError for a malformed date."""
+    try:
+        day = pd.Timestamp(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"not a valid date (got {value!r}, expected YYYY-MM-DD)") from error
+    if pd.isna(day):
+        raise ValueError(f"not a valid date (got {value!r}, expected YYYY-MM-DD)")
+    return day.normalize()
+
+
+def squash(score: np.ndarray | float, half_scale: float = HALF_SCALE) -> np.ndarray:
+    """Map a decayed intensity score (any real) to a level in [0, 1): ``1 - 2**(-max(S,0)/h)``."""
+    return 1.0 - np.exp2(-np.maximum(np.asarray(score, dtype=float), 0.0) / half_scale)
+
+
+def factor_scores(
+    events: pd.DataFrame,
+    days: pd.DatetimeIndex | list[DateLike],
+    *,
+    half_life_days: float = HALF_LIFE_DAYS,
+    window_days: float = WINDOW_DAYS,
+) -> pd.DataFrame:
+    """Decayed, signed intensity sums (intensity units) per day, one column per factor.
+
+    An event contributes ``sign * intensity * 0.5 ** (age / half_life_days)`` where age is the
+    number of days from its ``date_latest`` to the day, for 0 <= age <= window_days; else 0.
+    """
+    index = pd.DatetimeIndex([to_day(d) for d in days])
+    day_values = index.values.astype("datetime64[D]")
+    columns = {}
+    for factor in FACTOR_NAMES:
+        rows = events[events["factor"].astype(str) == factor]
+        push = rows["direction"].astype(str).map(DIRECTION_SIGN).to_numpy(dtype=float)
+        push = push * rows["intensity"].to_numpy(dtype=float)
+        latest = rows["date_latest"].to_numpy().astype("datetime64[D]")
+        # days x events matrix of ages: small (a few thousand days by under a hundred events).
+        age = (day_values[:, None] - latest[None, :]).astype(float)
+        decay = np.where((age >= 0) & (age <= window_days), np.exp2(-age / half_life_days), 0.0)
+        columns[factor] = decay @ push
+    return pd.DataFrame(columns, index=index.rename("date"))
+
+
+def factor_series(
+    events: pd.DataFrame,
+    start: DateLike = "2016-01-01",
+    end: DateLike = "2018-12-31",
+    *,
+    half_life_days: float = HALF_LIFE_DAYS,
+    window_days: float = WINDOW_DAYS,
+    half_scale: float = HALF_SCALE,
+) -> pd.DataFrame:
+    """Daily factor levels in [0, 1] from ``start`` to ``end`` (inclusive), indexed by date."""
+    days = pd.date_range(to_day(start), to_day(end), freq="D")
+    scores = factor_scores(events, days, half_life_days=half_life_days, window_days=window_days)
+    return pd.DataFrame(
+        squash(scores.to_numpy(), half_scale), index=scores.index, columns=scores.columns
+    )
+
+
+def factor_levels(
+    events: pd.DataFrame,
+    as_of: DateLike,
+    *,
+    half_life_days: float = HALF_LIFE_DAYS,
+    window_days: float = WINDOW_DAYS,
+    half_scale: float = HALF_SCALE,
+) -> FactorLevels:
+    """Pressure and tension in [0, 1] as of a day, from events surely over by then only."""
+    day = to_day(as_of)
+    levels = factor_series(
+        events, day, day, half_life_days=half_life_days, window_days=window_days,
+        half_scale=half_scale,
+    ).iloc[0]  # fmt: skip
+    return FactorLevels(float(levels["pressure"]), float(levels["tension"]), day)
+
+
+def levels_on(events: pd.DataFrame, days: list[DateLike]) -> pd.DataFrame:
+    """Both levels in [0, 1] on each of ``days``, indexed by the day (YYYY-MM-DD text)."""
+    rows = [factor_levels(events, day) for day in days]
+    return pd.DataFrame(
+        {
+            "pressure": [row.pressure for row in rows],
+            "tension": [row.tension for row in rows],
+        },
+        index=pd.Index([row.as_of.date().isoformat() for row in rows], name="as_of"),
+    )
+
+
+def detention_window(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """First and last possible day of the case's detention (its first case-scope detention)."""
+    rows = events[(events["scope"].astype(str) == "case") & (events["event_type"] == "detention")]
+    if rows.empty:
+        return None
+    first = rows.sort_values("date").iloc[0]
+    return pd.Timestamp(first["date"]), pd.Timestamp(first["date_latest"])
+
+
+def plot_factors(
+    events: pd.DataFrame,
+    start: DateLike = "2016-01-01",
+    end: DateLike = "2018-12-31",
+    *,
+    mark: DateLike | None = ARTICLE_DATE,
+) -> Figure:
+    """Both factor levels over time, with the detention window and the as-of date marked."""
+    series = factor_series(events, start, end)
+    figure, ax = plt.subplots(figsize=(8.0, 3.6), layout="constrained")
+    styles = {"pressure": "-", "tension": "--"}
+    for factor in FACTOR_NAMES:
+        ax.plot(
+            series.index, series[factor], color=FACTOR_COLORS[factor], linestyle=styles[factor],
+            linewidth=1.8,
+            label=factor,
+        )  # fmt: skip
+        # A rug of the events themselves, on the day each one surely happened.
+        rows = events[(events["factor"].astype(str) == factor)]
+        rows = rows[
+            (rows["date_latest"] >= series.index[0]) & (rows["date_latest"] <= series.index[-1])
+        ]
+        rug_y = -0.06 if factor == "pressure" else -0.11
+        up = rows["direction"].astype(str) == "up"
+        ax.scatter(
+            rows.loc[up, "date_latest"], np.full(int(up.sum()), rug_y),
+            marker=FACTOR_MARKERS[factor], s=10 + 8 * rows.loc[up, "intensity"],
+            color=FACTOR_COLORS[factor], clip_on=False, linewidths=0,
+        )  # fmt: skip
+        ax.scatter(
+            rows.loc[~up, "date_latest"], np.full(int((~up).sum()), rug_y),
+            marker=FACTOR_MARKERS[factor], s=10 + 8 * rows.loc[~up, "intensity"],
+            facecolor="white", edgecolor=FACTOR_COLORS[factor], clip_on=False,
+        )  # fmt: skip
+    window = detention_window(events)
+    if window is not None:
+        ax.axvspan(
+            window[0], window[1] + pd.Timedelta(days=1), color=OKABE_ITO["grey"], alpha=0.35,
+            hatch="///", linewidth=0, label="detention (mid-March 2017)",
+        )  # fmt: skip
+    if mark is not None:
+        day = to_day(mark)
+        ax.axvline(day, color=OKABE_ITO["black"], linewidth=1, linestyle=":")
+        ax.annotate(
+            f"{day:%d %b %Y}: HRW appeal", xy=(day, 0.97), xytext=(-4, 0),
+            textcoords="offset points", va="top", ha="right", fontsize=8,
+        )  # fmt: skip
+    ax.set_ylim(-0.14, 1.02)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.set_ylabel("level (0 = no recent push, 1 = saturated)")
+    ax.set_title("International pressure and Beijing-Pyongyang tension, from the events")
+    ax.legend(loc="upper right", fontsize=8)
+    figure.supxlabel(
+        f"Rule: each event pushes its factor by its intensity (up +, down -), halving every "
+        f"{HALF_LIFE_DAYS:g} days, counted from the last day it may have happened;\n"
+        f"level = 1 - 2^(-score/{HALF_SCALE:g}). Marks below 0: the events (filled up, hollow "
+        "down, size = intensity). Source: data/events.csv.",
+        x=0.01, ha="left", fontsize=7, color="#444444",
+    )  # fmt: skip
+    return figure

@@ -1,0 +1,683 @@
+"""The scenario model: logistic maths by hand, Monte Carlo, sensitivity, backtest, files, CLI."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.collections import PathCollection
+
+from analysis import cli, scenarios
+from analysis.cli import main
+from analysis.data import load_dataset
+from tests.conftest import VALID_FIXTURE
+
+FEW = settings(max_examples=50, deadline=None)
+probabilities = st.floats(min_value=0.01, max_value=0.99)
+levels = st.floats(min_value=0.0, max_value=1.0)
+weights = st.floats(min_value=-5.0, max_value=5.0)
+non_negative_weights = st.floats(min_value=0.0, max_value=5.0)
+
+
+def by_hand(base: float, pressure: float, tension: float, wp: float, wt: float) -> float:
+    """The model written out: 1 / (1 + exp(-(log(b / (1 - b)) + wp * P + wt * T)))."""
+    log_odds = math.log(base / (1 - base)) + wp * pressure + wt * tension
+    return 1.0 / (1.0 + math.exp(-log_odds))
+
+
+def model(base_rate: float = 0.3, wp: float = 1.5, wt: float = 0.5, sd: float = 0.5):
+    """A model with round numbers: Beta(3, 7) has mean 0.3."""
+    return scenarios.ScenarioModel(
+        base_rate=base_rate, base_alpha=3.0, base_beta=7.0, base_low=0.15, base_high=0.45,
+        w_pressure=wp, w_tension=wt, sd_pressure=sd, sd_tension=sd,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def fixture_data():
+    return load_dataset(VALID_FIXTURE)
+
+
+# --- the logistic maths ----------------------------------------------------------------------
+
+
+def test_release_probability_matches_the_formula_by_hand() -> None:
+    # logit(0.25) = log(1/3); + 1.0 * 0.5 + 2.0 * 0.5 = 1.5 - 1.0986 = 0.4014 -> 0.5990
+    p = scenarios.release_probability(0.25, 0.5, 0.5, 1.0, 2.0)
+    assert float(p) == pytest.approx(1 / (1 + math.exp(-(math.log(1 / 3) + 1.5))))
+    assert float(p) == pytest.approx(0.59903, abs=1e-5)
+
+
+def test_logit_and_expit_are_inverse_and_expit_does_not_overflow() -> None:
+    assert float(scenarios.logit(0.8)) == pytest.approx(math.log(4))
+    assert float(scenarios.expit(math.log(4))) == pytest.approx(0.8)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert scenarios.expit(np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]
+
+
+@FEW
+@given(base=probabilities, p=levels, t=levels, wp=weights, wt=weights)
+def test_probabilities_are_in_zero_one_and_sum_to_one(base, p, t, wp, wt) -> None:
+    release = float(scenarios.release_probability(base, p, t, wp, wt))
+    assert 0.0 <= release <= 1.0
+    assert release == pytest.approx(by_hand(base, p, t, wp, wt), abs=1e-12)
+    forecast = scenarios.forecast(model(base, wp, wt), p, t, draws=50, seed=1)
+    assert forecast.p_release + forecast.p_return == pytest.approx(1.0)
+    assert 0.0 <= forecast.interval_low <= forecast.median <= forecast.interval_high <= 1.0
+
+
+@FEW
+@given(base=probabilities, wp=weights, wt=weights)
+def test_zero_factors_give_the_base_rate(base, wp, wt) -> None:
+    assert float(model(base, wp, wt).p_release(0.0, 0.0)) == pytest.approx(base, abs=1e-12)
+
+
+@FEW
+@given(
+    base=probabilities, wp=non_negative_weights, wt=non_negative_weights,
+    low=levels, high=levels, other=levels,
+)  # fmt: skip
+def test_with_non_negative_weights_release_never_falls_as_a_factor_rises(
+    base, wp, wt, low, high, other
+) -> None:
+    low, high = sorted((low, high))
+    m = model(base, wp, wt)
+    assert float(m.p_release(high, other)) >= float(m.p_release(low, other))
+    assert float(m.p_release(other, high)) >= float(m.p_release(other, low))
+
+
+# The fixture's three cases: a foreign-mission entry (released), a police check (returned) and
+# a police check of unknown outcome. The model's class, detentions in China, keeps the last two:
+# 0 released, 1 returned; with the uniform prior Beta(1 + 0, 1 + 1) = Beta(1, 2), mean 1/3.
+FIXTURE_BASE = 1 / 3
+
+
+def test_from_tables_uses_the_beta_posterior_and_the_weights(fixture_data) -> None:
+    m = scenarios.build_model(fixture_data)
+    assert (m.base_alpha, m.base_beta) == (1.0, 2.0)
+    assert m.base_rate == pytest.approx(FIXTURE_BASE)
+    assert (m.w_pressure, m.sd_pressure, m.w_tension, m.sd_tension) == (1.0, 0.5, 0.8, 0.5)
+
+
+def test_model_cases_are_the_detentions_in_china(fixture_data) -> None:
+    cases = fixture_data.cases
+    kept = scenarios.model_cases(cases)
+    assert list(kept["case_id"]) == ["2012_fixture_check", "2017_fixture_unknown"]
+    assert len(cases) == 3  # the input is left as it was
+
+
+def case_row(case_id: str, onset: str, outcome: str, detained: str = "", returned: str = "") -> str:
+    """One fixture cases.csv line; dates to the day when given (a returned case needs both)."""
+    detained_precision = "day" if detained else "unknown"
+    outcome_precision = "day" if returned else "unknown"
+    return (
+        f"{case_id},Extra case,{detained},,{detained_precision},Test city,5,5,{onset},{outcome},"
+        f"{returned},,{outcome_precision},false,,2,Fixture rationale.,2,Fixture rationale.,"
+        "https://example.org/c8,Example,\n"
+    )
+
+
+def test_the_base_rate_comes_from_detentions_in_china_only(edit_table) -> None:
+    before = load_dataset(VALID_FIXTURE)
+    # Two more releases outside the class: a consulate entry and a legal exit.
+    extra = case_row("2003_extra_mission", "foreign_mission_entry", "released") + case_row(
+        "2016_extra_exit", "legal_exit", "released"
+    )
+    after = load_dataset(edit_table("cases.csv", lambda text: text + extra))
+    # Over all cases the rate moves from Beta(2, 2) (mean 1/2) to Beta(4, 2) (mean 2/3) ...
+    assert scenarios.release_base_rate(before.cases).estimate == pytest.approx(1 / 2)
+    assert scenarios.release_base_rate(after.cases).estimate == pytest.approx(2 / 3)
+    # ... but the model's base rate stays Beta(1, 2), and so does every forecast.
+    assert scenarios.build_model(after) == scenarios.build_model(before)
+    assert scenarios.build_model(after).base_rate == pytest.approx(FIXTURE_BASE)
+
+
+def test_a_release_inside_china_does_move_the_base_rate(edit_table) -> None:
+    extra = case_row("2018_extra_check", "police_check", "released")
+    dataset = load_dataset(edit_table("cases.csv", lambda text: text + extra))
+    m = scenarios.build_model(dataset)
+    # 1 released and 1 returned in the class: Beta(2, 2), mean 1/2.
+    assert (m.base_alpha, m.base_beta, m.base_rate) == (2.0, 2.0, 0.5)
+
+
+def test_case_view_takes_delays_and_chart_cases_from_the_class(edit_table) -> None:
+    # A dated return after a foreign-mission entry (3 days) and one after a police check (9).
+    extra = case_row(
+        "2003_extra_mission", "foreign_mission_entry", "returned", "2003-05-01", "2003-05-04"
+    ) + case_row("2013_extra_check", "police_check", "returned", "2013-05-01", "2013-05-10")
+    view = scenarios.case_view(load_dataset(edit_table("cases.csv", lambda text: text + extra)))
+    assert "2003_extra_mission" not in set(view.cases["case_id"])
+    assert "2002_fixture_mission" not in set(view.cases["case_id"])
+    # Dated returns in the class: the fixture's own police check and the extra one (9 days).
+    assert len(view.delays) == 2
+    assert 9.0 in view.delays and 3.0 not in view.delays
+    # Class: 0 released, 2 returned (the mission return is outside it) -> Beta(1, 3).
+    assert (view.model.base_alpha, view.model.base_beta) == (1.0, 3.0)
+    figure = scenarios.plot_plane(view.model, None, view.cases)
+    # The case markers (one scatter per outcome present): the class's two returns only.
+    points = [c for c in figure.axes[0].collections if isinstance(c, PathCollection)]
+    assert sum(len(c.get_offsets()) for c in points) == 2
+    figure.clf()
+
+
+def test_a_weights_table_without_a_weight_is_refused(fixture_data) -> None:
+    weights_table = fixture_data.weights[fixture_data.weights["parameter"] == "w_pressure"]
+    base = scenarios.release_base_rate(fixture_data.cases)
+    with pytest.raises(ValueError, match="lacks w_tension"):
+        scenarios.ScenarioModel.from_tables(base, weights_table)
+
+
+# --- Monte Carlo -----------------------------------------------------------------------------
+
+
+def test_same_seed_same_draws_and_another_seed_other_draws() -> None:
+    m = model()
+    first = scenarios.draw_parameters(m, 1000, seed=7)
+    pd.testing.assert_frame_equal(first, scenarios.draw_parameters(m, 1000, seed=7))
+    generator_draws = scenarios.draw_parameters(m, 1000, seed=np.random.default_rng(7))
+    pd.testing.assert_frame_equal(first, generator_draws)
+    assert not first.equals(scenarios.draw_parameters(m, 1000, seed=8))
+    assert np.array_equal(
+        scenarios.simulate(m, 0.4, 0.6, 500, seed=3), scenarios.simulate(m, 0.4, 0.6, 500, seed=3)
+    )
+
+
+def test_draws_follow_the_declared_distributions() -> None:
+    draws = scenarios.draw_parameters(model(wp=1.5, wt=0.5, sd=0.5), 200_000, seed=11)
+    # Beta(3, 7): mean 0.3, variance 3 * 7 / (10^2 * 11) = 0.0191.
+    assert draws["base_rate"].mean() == pytest.approx(0.3, abs=0.002)
+    assert draws["base_rate"].var() == pytest.approx(21 / 1100, rel=0.03)
+    assert draws["w_pressure"].mean() == pytest.approx(1.5, abs=0.005)
+    assert draws["w_tension"].std() == pytest.approx(0.5, rel=0.01)
+    assert list(draws.columns) == ["draw", "base_rate", "w_pressure", "w_tension"]
+
+
+def test_simulate_uses_the_draws_of_draw_parameters() -> None:
+    m = model(wp=1.2, wt=-0.4, sd=0.7)
+    parameters = scenarios.draw_parameters(m, 5000, seed=9)
+    expected = [
+        by_hand(b, 0.3, 0.8, wp, wt)
+        for b, wp, wt in parameters[["base_rate", "w_pressure", "w_tension"]].to_numpy()
+    ]
+    assert np.allclose(scenarios.simulate(m, 0.3, 0.8, 5000, seed=9), expected, rtol=0, atol=1e-12)
+
+
+def test_zero_sd_and_a_sharp_base_rate_make_the_interval_collapse() -> None:
+    sharp = scenarios.ScenarioModel(0.3, 3e6, 7e6, 0.3, 0.3, 1.0, 1.0, 0.0, 0.0)
+    forecast = scenarios.forecast(sharp, 0.5, 0.5, draws=2000)
+    expected = by_hand(0.3, 0.5, 0.5, 1.0, 1.0)
+    assert forecast.interval_low == pytest.approx(expected, abs=1e-3)
+    assert forecast.interval_high == pytest.approx(expected, abs=1e-3)
+
+
+def test_out_of_range_levels_are_refused() -> None:
+    with pytest.raises(ValueError, match=r"pressure must be in \[0, 1\]"):
+        scenarios.forecast(model(), 1.5, 0.2)
+
+
+def test_scenario_levels_fill_only_the_empty_ones_from_the_events(fixture_data) -> None:
+    table = scenarios.scenario_levels(fixture_data.scenarios, fixture_data.events)
+    routine, dated = table.iloc[0], table.iloc[1]
+    assert (routine["pressure"], routine["tension"], routine["levels_from"]) == (
+        0.1,
+        0.1,
+        "given",
+    )
+    # As of 24 April only E004 (pressure up 1, same day) counts: 1 - 2 ** (-1 / 6).
+    assert dated["pressure"] == pytest.approx(1 - 2 ** (-1 / 6))
+    assert dated["tension"] == 0.0
+    assert dated["levels_from"] == "events"
+
+
+def test_scenario_table_numbers(fixture_data) -> None:
+    m = scenarios.build_model(fixture_data)
+    levels = scenarios.scenario_levels(fixture_data.scenarios, fixture_data.events)
+    table = scenarios.scenario_table(m, levels, draws=4000, seed=5)
+    routine = table.set_index("scenario_id").loc["routine"]
+    assert routine["p_release"] == pytest.approx(by_hand(FIXTURE_BASE, 0.1, 0.1, 1.0, 0.8))
+    assert routine["p_return"] == pytest.approx(1 - routine["p_release"])
+    assert routine["interval_low"] < routine["median"] < routine["interval_high"]
+    assert list(table["scenario_id"]) == ["routine", "case_as_of"]
+    draws = scenarios.scenario_draws(m, levels, draws=4000, seed=5)
+    assert len(draws) == 8000
+    assert np.allclose(draws["p_release"] + draws["p_return"], 1.0)
+    mine = draws[draws["scenario_id"] == "routine"]["p_release"]
+    assert routine["interval_high"] == pytest.approx(np.quantile(mine, 0.9))
+    readable = scenarios.readable_table(table)
+    assert readable.loc["routine", "80% interval of P(release)"].count(" to ") == 1
+
+
+def test_an_event_after_the_as_of_date_leaves_the_scenarios_alone(edit_table) -> None:
+    before = load_dataset(VALID_FIXTURE)
+    new_row = (
+        "E005,2017-04-25,,day,context,Later summit,A later fixture event.,china,summit,043,"
+        "tension,up,3,false,Test city,https://example.org/6,Example,\n"
+    )
+    after = load_dataset(edit_table("events.csv", lambda text: text + new_row))
+    m = scenarios.build_model(before)
+    tables = [
+        scenarios.scenario_table(m, scenarios.scenario_levels(d.scenarios, d.events), 500)
+        for d in (before, after)
+    ]
+    pd.testing.assert_frame_equal(tables[0], tables[1])
+
+
+# --- waterfall, ablation, tornado, plane ------------------------------------------------------
+
+
+def test_waterfall_steps_add_up_on_the_log_odds_scale() -> None:
+    steps = scenarios.waterfall_steps(0.3, 0.6, 0.4, 1.5, -0.5).set_index("step")
+    base = math.log(0.3 / 0.7)
+    assert steps.loc["pressure", "shift"] == pytest.approx(0.9)
+    assert steps.loc["tension", "shift"] == pytest.approx(-0.2)
+    assert steps.loc["pressure", "start"] == pytest.approx(base)
+    assert steps.loc["tension", "end"] == pytest.approx(base + 0.7)
+    assert steps.loc["base", "probability"] == pytest.approx(0.3)
+    assert steps.loc["result", "probability"] == pytest.approx(by_hand(0.3, 0.6, 0.4, 1.5, -0.5))
+
+
+def test_waterfall_chart_has_four_bars_and_a_probability_axis() -> None:
+    figure = scenarios.plot_waterfall(model(), 0.6, 0.4)
+    ax = figure.axes[0]
+    assert len(ax.patches) == 4
+    assert ax.get_ylabel().startswith("P(release)")
+    assert "0.5" in [tick.get_text() for tick in ax.get_yticklabels()]
+    figure.clf()
+
+
+def test_ablation_switches_each_factor_off() -> None:
+    table = scenarios.ablation(model(), 0.6, 0.4, draws=1000).set_index("variant")
+    assert table.loc["full model", "p_release"] == pytest.approx(by_hand(0.3, 0.6, 0.4, 1.5, 0.5))
+    assert table.loc["pressure off", "p_release"] == pytest.approx(by_hand(0.3, 0, 0.4, 1.5, 0.5))
+    assert table.loc["tension off", "p_release"] == pytest.approx(by_hand(0.3, 0.6, 0, 1.5, 0.5))
+    assert table.loc["both off (base rate)", "p_release"] == pytest.approx(0.3)
+    assert (table["interval_low"] <= table["interval_high"]).all()
+
+
+def test_tornado_moves_one_input_at_a_time(fixture_data) -> None:
+    m = model()
+    table = scenarios.tornado(m, 0.6, 0.4).set_index("input")
+    assert table.loc["base rate", "p_low"] == pytest.approx(by_hand(0.15, 0.6, 0.4, 1.5, 0.5))
+    z = 1.2815515655446004
+    high_wp = 1.5 + z * 0.5
+    assert table.loc["w_pressure (weight)", "p_high"] == pytest.approx(
+        by_hand(0.3, 0.6, 0.4, high_wp, 0.5)
+    )
+    swings = scenarios.tornado(m, 0.6, 0.4)["swing"]
+    assert list(swings) == sorted(swings, reverse=True)
+    with_rule = scenarios.tornado(m, 0.6, 0.4, fixture_data.events, "2017-04-24")
+    assert "factor half-life (days)" in set(with_rule["input"])
+
+
+def test_plane_marks_where_release_is_ahead() -> None:
+    m = model(base_rate=0.3, wp=1.5, wt=0.5)
+    plane = scenarios.probability_plane(m, resolution=11)
+    assert len(plane) == 121
+    corner = plane[(plane["pressure"] == 1.0) & (plane["tension"] == 1.0)].iloc[0]
+    assert corner["p_release"] == pytest.approx(by_hand(0.3, 1, 1, 1.5, 0.5))
+    # log(3/7) + 1.5 P + 0.5 T > 0 exactly where release is ahead.
+    expected = np.log(3 / 7) + 1.5 * plane["pressure"] + 0.5 * plane["tension"] > 0
+    assert (plane["release_more_likely"] == expected).all()
+    share = scenarios.share_release_more_likely(m, resolution=5, draws=3000)
+    assert share.shape == (5, 5)
+    assert share[0, 0] < share[-1, -1]  # more draws favour release at high pressure and tension
+
+
+def test_plane_chart_draws_no_boundary_where_there_is_none() -> None:
+    def legend_and_title(m: scenarios.ScenarioModel) -> tuple[list[str], str]:
+        figure = scenarios.plot_plane(m)
+        texts = [t.get_text() for t in figure.legends[0].get_texts()]
+        title = figure.axes[0].get_title()
+        figure.clf()
+        return texts, title
+
+    crossing, title = legend_and_title(model(base_rate=0.3, wp=1.5, wt=0.5))
+    assert "central P(release) = 0.5" in crossing
+    assert title == "Where release becomes more likely than return"
+    # Base 0.1 and weights 0.5 each: at most logit(0.1) + 1 = -1.20, P = 0.23, at (1, 1).
+    low = scenarios.ScenarioModel(0.1, 1.0, 9.0, 0.01, 0.25, 0.5, 0.5, 0.0, 0.0)
+    none, title = legend_and_title(low)
+    assert "central P(release) = 0.5" not in none
+    top = 1 / (1 + math.exp(-(math.log(0.1 / 0.9) + 1.0)))
+    assert title == f"Return ahead on the whole plane: central P(release) 0.10 to {top:.2f}"
+    assert any(text.endswith("of draws put release ahead") for text in none)
+
+
+# --- timing ----------------------------------------------------------------------------------
+
+
+def test_return_timing_scales_the_delays_by_the_return_probability() -> None:
+    delays = np.array([5.0, 10.0, 20.0, 40.0])
+    timing = scenarios.return_timing(0.6, delays, horizon=60, held_until=30).set_index("day")
+    assert timing.loc[10, "empirical"] == pytest.approx(0.6 * 2 / 4)
+    assert timing.loc[60, "empirical"] == pytest.approx(0.6)
+    mu = np.log(delays).mean()
+    assert timing.loc[round(math.exp(mu)), "lognormal"] == pytest.approx(0.3, abs=0.01)
+    # Held on day 30 (F = 3/4): by day 40, 0.6 * (1 - 3/4) / (1 - 0.6 * 3/4) = 0.2727.
+    assert timing.loc[40, "empirical_given_held"] == pytest.approx(0.15 / 0.55)
+    assert math.isnan(timing.loc[29, "empirical_given_held"])
+
+
+def test_still_held_lowers_the_chance_of_an_eventual_return() -> None:
+    delays = np.array([5.0, 10.0, 20.0, 40.0])
+    later = scenarios.eventual_return_given_held(0.6, delays, 30)
+    assert 0.0 < later < 0.6
+    assert scenarios.eventual_return_given_held(0.6, delays, 0) == pytest.approx(0.6)
+    assert math.isnan(scenarios.eventual_return_given_held(0.6, np.array([5.0]), 30))
+
+
+def test_timing_without_dated_returns_is_empty_not_invented() -> None:
+    timing = scenarios.return_timing(0.5, np.array([]), horizon=10)
+    assert timing["empirical"].isna().all()
+    assert timing["lognormal"].isna().all()
+
+
+# --- fitted weights and the backtest ---------------------------------------------------------
+
+
+def penalised_log_likelihood(beta: np.ndarray, x: np.ndarray, y: np.ndarray, l2: float) -> float:
+    eta = beta[0] + x @ beta[1:]
+    return float(np.sum(y * eta - np.log1p(np.exp(eta))) - l2 / 2 * np.sum(beta[1:] ** 2))
+
+
+def test_fit_logistic_finds_the_maximum_of_the_penalised_likelihood() -> None:
+    x = np.array([[0, 0], [0, 0.5], [0.5, 1], [1, 0.5], [1, 1], [0.5, 0], [1, 0], [0, 1]])
+    y = np.array([0, 0, 1, 1, 1, 0, 0, 1], dtype=float)
+    beta, se, iterations = scenarios.fit_logistic(x, y, l2=1.0)
+    assert iterations < 20
+    best = penalised_log_likelihood(beta, x, y, 1.0)
+    for i in range(3):  # every small step away lowers the objective
+        for step in (-1e-3, 1e-3):
+            moved = beta.copy()
+            moved[i] += step
+            assert penalised_log_likelihood(moved, x, y, 1.0) < best
+    assert np.all(se > 0)
+
+
+def test_a_heavy_penalty_shrinks_the_weights_to_zero() -> None:
+    x = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    y = np.array([0.0, 1.0, 1.0, 1.0])
+    beta, _, _ = scenarios.fit_logistic(x, y, l2=1e8)
+    assert abs(beta[1]) < 1e-6 and abs(beta[2]) < 1e-6
+    assert beta[0] == pytest.approx(math.log(3))  # the intercept alone: logit(3/4)
+
+
+def test_separable_cases_still_give_finite_weights() -> None:
+    x = np.array([[0.0, 0.0], [0.0, 0.5], [1.0, 0.5], [1.0, 1.0]])
+    y = np.array([0.0, 0.0, 1.0, 1.0])
+    beta, _, _ = scenarios.fit_logistic(x, y, l2=1.0)
+    assert np.all(np.isfinite(beta)) and beta[1] > 0
+
+
+def synthetic_cases() -> pd.DataFrame:
+    rows = [
+        ("2001_a", "released", 2, 0), ("2002_b", "released", 2, 1), ("2003_c", "returned", 0, 1),
+        ("2004_d", "returned", 1, 2), ("2005_e", "returned", 0, 0), ("2006_f", "unknown", 1, 1),
+        ("2007_g", "mixed", 1, 1),
+    ]  # fmt: skip
+    return pd.DataFrame(
+        {
+            "case_id": [r[0] for r in rows],
+            "title": [r[0] for r in rows],
+            "outcome": pd.Categorical([r[1] for r in rows]),
+            "pressure_level": [r[2] for r in rows],
+            "tension_level": [r[3] for r in rows],
+        }
+    )
+
+
+def test_backtest_leaves_each_case_out_of_its_own_forecast() -> None:
+    results = scenarios.backtest(synthetic_cases(), model(wp=1.0, wt=0.5)).set_index("case_id")
+    assert list(results.index) == ["2001_a", "2002_b", "2003_c", "2004_d", "2005_e"]
+    # Without 2001_a: 1 release, 3 returns -> Beta(2, 4), mean 1/3.
+    assert results.loc["2001_a", "base_only"] == pytest.approx(1 / 3)
+    # Without 2003_c: 2 releases, 2 returns -> Beta(3, 3), mean 1/2.
+    assert results.loc["2003_c", "base_only"] == pytest.approx(0.5)
+    assert results.loc["2001_a", "expert"] == pytest.approx(by_hand(1 / 3, 1.0, 0.0, 1.0, 0.5))
+    # Centred on the other four's mean levels: pressure (2+0+1+0)/4/2 = 0.375, tension
+    # (1+1+2+0)/4/2 = 0.5.
+    assert results.loc["2001_a", "expert_centred"] == pytest.approx(
+        by_hand(1 / 3, 1.0 - 0.375, 0.0 - 0.5, 1.0, 0.5)
+    )
+    assert results["fitted"].between(0, 1).all()
+
+
+def test_backtest_and_fit_on_the_model_class_ignore_foreign_mission_cases() -> None:
+    cases = synthetic_cases().assign(onset="police_check")
+    mission = pd.DataFrame(
+        {
+            "case_id": ["2002_m"], "title": ["2002_m"], "outcome": ["released"],
+            "pressure_level": [2], "tension_level": [0], "onset": ["foreign_mission_entry"],
+        }
+    )  # fmt: skip
+    both = pd.concat([cases.astype({"outcome": str}), mission], ignore_index=True)
+    results = scenarios.backtest(scenarios.model_cases(both), model()).set_index("case_id")
+    assert "2002_m" not in results.index
+    # Without 2003_c the class has 2 releases and 2 returns: Beta(3, 3), mean 1/2 (with the
+    # mission release it would be Beta(4, 3), 4/7).
+    assert results.loc["2003_c", "base_only"] == pytest.approx(0.5)
+    fitted = scenarios.fit_weights(scenarios.model_cases(both))
+    assert (fitted.n, fitted.released) == (5, 2)
+
+
+def test_brier_scores_on_their_stated_scale() -> None:
+    results = pd.DataFrame(
+        {
+            "y": [1.0, 0.0, 1.0, 0.0],
+            "base_only": [0.5, 0.5, 0.5, 0.5],  # always 50%: 0.25
+            "expert": [1.0, 0.0, 1.0, 0.0],  # perfect: 0
+            "expert_centred": [0.0, 1.0, 0.0, 1.0],  # always certain and wrong: 1
+            "fitted": [0.8, 0.2, 0.6, 0.4],  # (0.04 + 0.04 + 0.16 + 0.16) / 4 = 0.1
+        }
+    )
+    scores = scenarios.brier_scores(results).set_index("forecast")
+    assert scores["brier"].to_dict() == pytest.approx(
+        {"base_only": 0.25, "expert": 0.0, "expert_centred": 1.0, "fitted": 0.1}
+    )
+    assert scores.loc["fitted", "skill_vs_base_rate"] == pytest.approx(1 - 0.1 / 0.25)
+
+
+def test_reliability_table_counts_every_case_once_per_forecast() -> None:
+    results = scenarios.backtest(synthetic_cases(), model())
+    table = scenarios.reliability_table(results)
+    assert (table.groupby("forecast")["cases"].sum() == len(results)).all()
+    both = pd.DataFrame({"y": [0.0, 1.0, 1.0], **{f: [0.1, 0.5, 0.9] for f in scenarios.FORECASTS}})
+    rows = scenarios.reliability_table(both).query("forecast == 'expert'").set_index("bin")
+    assert rows["cases"].tolist() == [1, 1, 1]
+    assert rows.loc["0.67-1.00", "share_released"] == 1.0
+
+
+def test_fit_weights_uses_only_one_way_outcomes() -> None:
+    fitted = scenarios.fit_weights(synthetic_cases())
+    assert (fitted.n, fitted.released) == (5, 2)
+    comparison = scenarios.weights_comparison(model(), fitted)
+    assert set(comparison["source"]) == {"expert", "fitted"}
+    expert = comparison.query("source == 'expert' and parameter == 'w_pressure'").iloc[0]
+    assert expert["low"] == pytest.approx(1.5 - 1.2815515655446004 * 0.5)
+
+
+# --- the what-if -----------------------------------------------------------------------------
+
+
+def test_what_if_callback_updates_readout_and_picture() -> None:
+    what_if = scenarios.WhatIf(model(), pressure=0.2, tension=0.2)
+    text = what_if.update(pressure=0.9, tension=0.1, w_pressure=2.0, w_tension=-1.0)
+    expected = by_hand(0.3, 0.9, 0.1, 2.0, -1.0)
+    assert text == f"P(release) = {expected:.2f} · P(return) = {1 - expected:.2f}"
+    assert text in what_if.probability.value
+    assert "whatif-probability" in what_if.probability._dom_classes
+    assert bytes(what_if.image.value).startswith(b"\x89PNG")
+    what_if.sliders["pressure"].value = 0.0  # a slider move runs the same callback
+    assert f"{by_hand(0.3, 0.0, 0.2, 1.5, 0.5):.2f}" in what_if.probability.value
+
+
+# --- files for the report --------------------------------------------------------------------
+
+
+def test_formula_cells_are_neutralised() -> None:
+    assert scenarios.neutralise_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    for text in ("+1", "-1", "@SUM"):
+        assert scenarios.neutralise_formula(text) == "'" + text
+    assert scenarios.neutralise_formula("Routine") == "Routine"
+    assert scenarios.neutralise_formula(0.5) == 0.5
+
+
+def with_dated_returns(edit_table) -> Path:
+    """The fixture plus two dated returns, so the timing curve has something to fit."""
+    extra = "".join(
+        f"{case_id},Extra return,2013-05-{day:02d},,day,Test city,5,5,police_check,returned,"
+        f"2013-06-{day:02d},,day,false,,0,Fixture rationale.,1,Fixture rationale.,"
+        f"https://example.org/c9,Example,\n"
+        for case_id, day in (("2013_extra_one", 1), ("2013_extra_two", 10))
+    )
+    edit_table("cases.csv", lambda text: text + extra)
+    return edit_table(
+        "scenarios.csv", lambda text: text.replace("routine,Routine,", "routine,=1+1 Routine,")
+    )
+
+
+def test_write_outputs_is_complete_deterministic_and_safe(edit_table, tmp_path: Path) -> None:
+    dataset = load_dataset(with_dated_returns(edit_table))
+    first = scenarios.write_outputs(dataset, tmp_path / "one")
+    second = scenarios.write_outputs(dataset, tmp_path / "two")
+    names = sorted(path.name for path in first)
+    assert names == sorted(
+        [f"{stem}.{ext}" for stem in ("scenarios_waterfall", "scenarios_plane",
+         "scenarios_tornado", "scenarios_timing", "factors") for ext in ("png", "svg")]
+        + ["scenario_table.csv"]
+    )  # fmt: skip
+    for a, b in zip(first, second, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == names  # no temporary files
+    table = pd.read_csv(tmp_path / "one" / "scenario_table.csv", keep_default_na=False)
+    assert table.loc[0, "label"] == "'=1+1 Routine"
+    assert table.loc[1, "as_of"] == "2017-04-24"
+
+
+# --- the command line ------------------------------------------------------------------------
+
+JSON_KEYS = {
+    "p_release", "p_return", "interval_low", "interval_high", "pressure", "tension", "as_of",
+    "draws", "seed",
+}  # fmt: skip
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main(["scenario", "--data-dir", str(VALID_FIXTURE), "--json", *args]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    return json.loads(out)
+
+
+def test_cli_json_has_exactly_the_documented_keys(capsys) -> None:
+    result = run_json(capsys, "--pressure", "0.3", "--tension", "0.6")
+    assert set(result) == JSON_KEYS
+    assert result["p_release"] == pytest.approx(by_hand(FIXTURE_BASE, 0.3, 0.6, 1.0, 0.8), abs=1e-4)
+    assert result["p_release"] + result["p_return"] == pytest.approx(1.0, abs=1e-4)
+    assert result["interval_low"] <= result["interval_high"]
+    assert (result["as_of"], result["draws"], result["seed"]) == (None, 20_000, 20170424)
+
+
+def test_cli_high_levels_give_a_higher_release_probability(capsys) -> None:
+    high = run_json(capsys, "--pressure", "0.9", "--tension", "0.9")
+    low = run_json(capsys, "--pressure", "0.1", "--tension", "0.1")
+    assert high["p_release"] > low["p_release"]
+
+
+def test_cli_as_of_alone_takes_the_levels_from_the_events(capsys) -> None:
+    result = run_json(capsys, "--as-of", "2017-04-24")
+    assert result["pressure"] == pytest.approx(1 - 2 ** (-1 / 6), abs=1e-4)
+    assert result["tension"] == 0.0
+    assert result["as_of"] == "2017-04-24"
+    mixed = run_json(capsys, "--as-of", "2017-04-24", "--tension", "0.5")
+    assert (mixed["pressure"], mixed["tension"]) == (result["pressure"], 0.5)
+
+
+def test_cli_output_is_deterministic_and_the_seed_matters(capsys) -> None:
+    args = ("--pressure", "0.5", "--tension", "0.5", "--draws", "2000")
+    assert run_json(capsys, *args) == run_json(capsys, *args)
+    other = run_json(capsys, *args, "--seed", "1")
+    assert other["interval_low"] != run_json(capsys, *args)["interval_low"]
+
+
+def test_cli_plain_output_names_both_probabilities(capsys) -> None:
+    argv = ["scenario", "--data-dir", str(VALID_FIXTURE), "--pressure", "0.2", "--tension", "0.2"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "P(release) = " in out and "P(return) = " in out and "80% interval" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--pressure", "1.5", "--tension", "0.2"], "argument --pressure: out of range (got 1.5"),
+        (["--pressure", "0.2", "--tension", "-0.1"], "argument --tension: out of range"),
+        (["--pressure", "high", "--tension", "0.2"], "argument --pressure: not a number"),
+        (["--pressure", "nan", "--tension", "0.2"], "argument --pressure: out of range"),
+        (["--as-of", "2017-13-01"], "argument --as-of: not a valid date (got '2017-13-01'"),
+        (["--as-of", "24/04/2017"], "argument --as-of: not a valid date"),
+        (["--pressure", "0.2", "--tension", "0.2", "--draws", "0"], "argument --draws"),
+        (["--pressure", "0.2"], "give --pressure and --tension, or --as-of DATE"),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_clear_line(capsys, args, fragment) -> None:
+    try:
+        code = main(["scenario", "--data-dir", str(VALID_FIXTURE), *args])
+    except SystemExit as exited:
+        code = exited.code
+    assert code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert fragment in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_cli_bad_data_exits_2_listing_the_problems(edit_table, capsys) -> None:
+    folder = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,x"))
+    assert main(["scenario", "--data-dir", str(folder), "--pressure", "0", "--tension", "0"]) == 2
+    assert "weights.csv:3: mean: not a number" in capsys.readouterr().err
+
+
+def test_cli_runs_as_a_process_and_help_explains_it() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "scenario", "--data-dir", str(VALID_FIXTURE),
+         "--pressure", "1.5", "--tension", "0"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("python -m analysis scenario: error: argument --pressure")
+    assert done.stderr.count("\n") == 1
+    helped = subprocess.run(
+        [sys.executable, "-m", "analysis", "scenario", "--help"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert helped.returncode == 0
+    for word in ("--pressure", "--tension", "--as-of", "--json", "--draws", "--seed", "80%"):
+        assert word in helped.stdout
+
+
+def test_cli_defaults_are_the_models_defaults() -> None:
+    assert cli.SCENARIO_SEED == scenarios.SEED
+    assert cli.SCENARIO_DRAWS == scenarios.DEFAULT_DRAWS
+
+
+def test_moving_sliders_from_code_keeps_sliders_and_readout_in_step() -> None:
+    what_if = scenarios.WhatIf(model(), pressure=0.2, tension=0.2)
+    text = what_if.move_sliders(pressure=0.9, w_tension=0.0)
+    assert what_if.sliders["pressure"].value == 0.9
+    assert what_if.sliders["w_tension"].value == 0.0
+    assert what_if.sliders["tension"].value == 0.2  # untouched sliders keep their value
+    expected = by_hand(0.3, 0.9, 0.2, what_if.sliders["w_pressure"].value, 0.0)
+    assert text == what_if.probability.value.removeprefix("<b>").removesuffix("</b>")
+    assert f"{expected:.2f}" in text
