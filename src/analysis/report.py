@@ -42,8 +42,8 @@ FIGURE_CAPTIONS = {
     "factors": "The two factor levels computed from the events, 2016-2018, with the case's dates.",
     "scenarios_waterfall": "From the base rate to the forecast for the case as of 24 April 2017: "
     "each factor's shift.",
-    "scenarios_plane": "Where in the pressure-tension plane release becomes more likely than "
-    "return.",
+    "scenarios_plane": "P(release) over every combination of the two factors, with the past "
+    "cases; lines mark even odds where the model reaches them.",
     "scenarios_tornado": "Sensitivity: how far each input, moved across its 80% range, moves the "
     "forecast.",
     "scenarios_timing": "Probability of return by day since detention, against the article's two "

@@ -1,0 +1,43 @@
+"""The README's pictures are exactly what the main command draws from the committed data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+from analysis import paths, scenarios, timeline
+from analysis.data import load_dataset
+
+matplotlib.use("agg")
+
+README = paths.PROJECT_ROOT / "README.md"
+IMAGES = paths.PROJECT_ROOT / "docs" / "images"
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("figures")
+    dataset = load_dataset()
+    timeline.write_figures(dataset, folder)
+    scenarios.write_outputs(dataset, folder)
+    return folder
+
+
+def readme_images() -> list[str]:
+    return re.findall(r"!\[[^\]]+\]\((docs/images/[^)]+)\)", README.read_text(encoding="utf-8"))
+
+
+def test_readme_shows_the_timeline_and_the_plane() -> None:
+    assert readme_images() == ["docs/images/case_timeline.png", "docs/images/scenarios_plane.png"]
+
+
+@pytest.mark.parametrize("image", readme_images())
+def test_committed_image_equals_the_drawn_figure(image: str, drawn: Path) -> None:
+    committed = paths.PROJECT_ROOT / image
+    fresh = drawn / committed.name
+    assert committed.read_bytes() == fresh.read_bytes(), (
+        f"{image} is stale: run `make report` and `make readme-images`, then commit it"
+    )
