@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from analysis.data import DataValidationError
 from analysis.report import ReportError, build_report, stable_widget_ids
 
 SCRIPT = "<script>alert(1)</script>"
+FORMULA = "=HYPERLINK(0) "
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -27,7 +29,7 @@ def tree_digest(folder: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def real_data_with_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of data/ whose detention event carries a script tag in its title and description."""
+    """A copy of data/ with a script tag in the detention's title and a formula in a scenario."""
     folder = tmp_path_factory.mktemp("data")
     for table in paths.DATA_DIR.glob("*.csv"):
         shutil.copy(table, folder / table.name)
@@ -40,6 +42,14 @@ def real_data_with_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
     fields[5] = f"Detained {SCRIPT}"  # title: the columns before it hold no commas
     lines[detention] = ",".join(fields)
     events.write_text("".join(lines), encoding="utf-8")
+    scenarios = folder / "scenarios.csv"
+    with scenarios.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows[0]["description"] = FORMULA + rows[0]["description"]
+    with scenarios.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
     return folder
 
 
@@ -80,6 +90,13 @@ def test_data_text_is_escaped_everywhere(built) -> None:
         text = page.read_text(encoding="utf-8")
         assert SCRIPT not in text, page.name
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text, page.name
+
+
+def test_exported_table_cannot_start_a_spreadsheet_formula(built) -> None:
+    output, _ = built
+    table = (output / "scenario_table.csv").read_text(encoding="utf-8")
+    assert f"'{FORMULA}" in table
+    assert f",{FORMULA}" not in table and f'"{FORMULA}' not in table
 
 
 def test_progress_is_one_line_per_step_with_its_time(built) -> None:
