@@ -42,7 +42,7 @@ lab: $(STAMP)  ## open the notebooks in JupyterLab
 	$(BIN)/jupyter lab notebooks
 
 notebooks: $(STAMP)  ## re-execute the committed notebooks in place (after a code or data change)
-	for nb in notebooks/[0-9][0-9]_*.ipynb; do $(BIN)/jupyter execute --inplace "$$nb" || exit 1; done
+	$(BIN)/python -m analysis notebooks
 
 readme-images: report  ## copy the README's pictures from a fresh report
 	cp reports/figures/case_timeline.png reports/figures/scenarios_plane.png docs/images/

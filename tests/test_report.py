@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis import paths
 from analysis.data import DataValidationError
-from analysis.report import ReportError, build_report, stable_widget_ids
+from analysis.report import ReportError, build_report, refresh_notebooks, stable_widget_ids
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = "=HYPERLINK(0) "
@@ -188,3 +188,19 @@ def test_widget_ids_become_sequential_and_consistent() -> None:
     assert state[f"{1:032x}"]["ref"] == f"IPY_MODEL_{2:032x}"
     view = renamed.cells[0].outputs[0].data["application/vnd.jupyter.widget-view+json"]
     assert view["model_id"] == f"{1:032x}"
+
+
+def test_refreshing_notebooks_is_byte_stable_and_drops_timings(
+    tour_only: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "notebooks"
+    shutil.copytree(tour_only, folder)
+    [path] = refresh_notebooks(folder, log=lambda _: None)
+    first = path.read_bytes()
+    refresh_notebooks(folder, log=lambda _: None)
+    assert path.read_bytes() == first
+    notebook = nbformat.reads(first.decode("utf-8"), as_version=4)
+    assert all("execution" not in cell.metadata for cell in notebook.cells)
+    assert [c.execution_count for c in notebook.cells if c.cell_type == "code"] == list(
+        range(1, 1 + sum(c.cell_type == "code" for c in notebook.cells))
+    )

@@ -225,6 +225,17 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
     scenario.set_defaults(handler=_scenario)
 
 
+def _notebooks(_args: argparse.Namespace) -> int:
+    from analysis.report import ReportError, refresh_notebooks
+
+    try:
+        refresh_notebooks()
+    except ReportError as error:
+        print(f"notebooks: {error}; that notebook was left as it was.", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
@@ -274,6 +285,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder to write the report into (default: the project's reports/)",
     )
     report.set_defaults(handler=_report)
+    notebooks = commands.add_parser(
+        "notebooks",
+        help="re-execute the committed notebooks in place, after editing code or data",
+        description=(
+            "Run each notebook in notebooks/ top to bottom in a fresh kernel and save it with its "
+            "new outputs, so nbval compares against what the current code and data give."
+        ),
+    )
+    notebooks.set_defaults(handler=_notebooks)
     for each in (parser, *commands.choices.values()):
         _one_line_errors(each)
     return parser

@@ -71,6 +71,10 @@ def execute_notebook(source: Path, kernel_cwd: Path, data_dir: Path) -> nbformat
     Raises ReportError naming the notebook and the 1-based cell number that failed.
     """
     notebook = nbformat.read(source, as_version=4)
+    # Start clean: stale widget state or timings from an earlier run would leak into this one.
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
     client = NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_SECONDS,
@@ -88,6 +92,7 @@ def execute_notebook(source: Path, kernel_cwd: Path, data_dir: Path) -> nbformat
                 raise ReportError(
                     f"{source.name}: cell {index + 1} failed: {error.ename}: {error.evalue}"
                 ) from None
+        client.set_widgets_metadata()  # so the HTML page can draw the widgets without a kernel
     return stable_widget_ids(notebook)
 
 
@@ -104,6 +109,24 @@ def stable_widget_ids(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     if renames:
         text = WIDGET_ID.sub(lambda match: renames.get(match.group(0), match.group(0)), text)
     return nbformat.from_dict(json.loads(text))
+
+
+def refresh_notebooks(notebooks_dir: Path = paths.NOTEBOOKS_DIR, log: Log = print) -> list[Path]:
+    """Re-execute each numbered notebook in place, after a change to the code or the data.
+
+    Same execution as the report (fresh kernel, no timestamps, stable widget ids), so a rerun
+    with nothing changed leaves the files byte-identical. A failing notebook is not written.
+    """
+    written = []
+    for source in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
+        started = time.perf_counter()
+        notebook = execute_notebook(source, notebooks_dir, paths.DATA_DIR)
+        temporary = source.with_name(f".{source.name}.tmp")
+        nbformat.write(notebook, temporary)
+        os.replace(temporary, source)
+        written.append(source)
+        log(f"re-executed {source.name} ({time.perf_counter() - started:.1f} s)")
+    return written
 
 
 def render_html(notebook: nbformat.NotebookNode) -> str:
