@@ -28,6 +28,7 @@ from nbconvert import HTMLExporter
 
 from analysis import paths
 from analysis.data import Dataset, load_dataset
+from analysis.files import write_atomically, write_text_atomically
 from analysis.record import case_events, source_coverage
 
 Log = Callable[[str], None]
@@ -121,9 +122,7 @@ def refresh_notebooks(notebooks_dir: Path = paths.NOTEBOOKS_DIR, log: Log = prin
     for source in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
         started = time.perf_counter()
         notebook = execute_notebook(source, notebooks_dir, paths.DATA_DIR)
-        temporary = source.with_name(f".{source.name}.tmp")
-        nbformat.write(notebook, temporary)
-        os.replace(temporary, source)
+        write_atomically(source, lambda temporary, nb=notebook: nbformat.write(nb, temporary))
         written.append(source)
         log(f"re-executed {source.name} ({time.perf_counter() - started:.1f} s)")
     return written
@@ -153,14 +152,10 @@ def _write_notebooks(notebooks_dir: Path, target: Path, data_dir: Path, log: Log
         notebook = execute_notebook(source, notebooks_dir, data_dir)
         nbformat.write(notebook, target / source.name)
         page = source.with_suffix(".html").name
-        _write_text(target / page, render_html(notebook))
+        write_text_atomically(target / page, render_html(notebook))
         pages[page] = _notebook_title(notebook, source.stem)
         log(f"      {source.name} ({time.perf_counter() - started:.1f} s)")
     return pages
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def _table_html(frame: pd.DataFrame) -> str:
@@ -288,7 +283,7 @@ def build_report(
         with _step(log, 4, "executed and rendered the notebooks"):
             pages = _write_notebooks(notebooks_dir, staging / "notebooks", data_dir, log)
         with _step(log, 5, "wrote index.html"):
-            _write_text(
+            write_text_atomically(
                 staging / "index.html", render_index(dataset, table, sorted(figures), pages)
             )
         _swap_in(staging, output_dir)

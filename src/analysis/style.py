@@ -6,13 +6,13 @@ colour encoding is doubled by a marker shape or a hatch so the charts also read 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import matplotlib as mpl
 import pandas as pd
 from matplotlib.figure import Figure
+
+from analysis.files import write_atomically
 
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -80,25 +80,14 @@ def apply() -> None:
 def save_figure(
     figure: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")
 ) -> list[Path]:
-    """Write ``figure`` as ``stem.png`` and ``stem.svg``, each atomically; returns the paths.
-
-    Each file is written to a temporary name in the same folder and renamed over the target,
-    so a reader never sees half a file.
-    """
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    written = []
+    """Write ``figure`` as ``stem.png`` and ``stem.svg``, each atomically; returns the paths."""
     with mpl.rc_context(RC_PARAMS):
-        for fmt in formats:
-            target = stem.with_suffix(f".{fmt}")
-            handle, temporary = tempfile.mkstemp(
-                dir=stem.parent, prefix=f".{stem.name}.", suffix=f".{fmt}"
+        return [
+            write_atomically(
+                stem.with_suffix(f".{fmt}"),
+                lambda temporary, fmt=fmt: figure.savefig(
+                    temporary, format=fmt, metadata=STABLE_METADATA[fmt]
+                ),
             )
-            os.close(handle)
-            try:
-                figure.savefig(temporary, format=fmt, metadata=STABLE_METADATA[fmt])
-                os.chmod(temporary, 0o644)  # mkstemp makes files private; figures are for sharing
-                os.replace(temporary, target)
-            finally:
-                Path(temporary).unlink(missing_ok=True)
-            written.append(target)
-    return written
+            for fmt in formats
+        ]
