@@ -105,6 +105,27 @@ BROKEN = {
         "events.csv", "Test city,https://example.org/2,Example,", "Test city,https://example.org/2,Example",
         "events.csv:3: -: row has 17 fields (expected 18, one per column)",
     ),
+    "second case detention": (
+        "events.csv", "case,Fixture appeal,A fixture appeal on one day.,ngo;group,appeal",
+        "case,Fixture appeal,A fixture appeal on one day.,ngo;group,detention",
+        "events.csv:5: event_type: a second case detention (got one, expected exactly one; first on line 2)",
+    ),
+    "no case detention": (
+        "events.csv", "china;group,detention", "china;group,other",
+        "events.csv:0: event_type: no case event of type detention (expected exactly one: day 0)",
+    ),
+    "digits of another script": (
+        "events.csv", "pressure,up,3", "pressure,up,\u0663",
+        "events.csv:3: intensity: not a whole number (got '\u0663', expected an integer)",
+    ),
+    "number with an underscore": (
+        "weights.csv", "w_pressure,1.0,0.5", "w_pressure,1_0,0.5",
+        "weights.csv:2: mean: not a number (got '1_0', expected a decimal such as 0.5)",
+    ),
+    "superscript group size": (
+        "cases.csv", ",21,41,", ",\u00b2,41,",
+        "cases.csv:3: group_size_low: not a whole number (got '\u00b2', expected an integer)",
+    ),
     "duplicate actor id": (
         "actors.csv", "ngo,Fixture NGO", "group,Fixture NGO",
         "actors.csv:3: actor_id: duplicate id (got 'group', expected unique; first on line 2)",
@@ -237,6 +258,13 @@ def test_line_numbers_count_physical_lines_of_multiline_cells(edit_table) -> Non
     assert any(
         p.startswith("events.csv:5: date: not a valid date") for p in problems_as_text(folder)
     )
+
+
+def test_unicode_line_separator_inside_a_cell_stays_one_row(edit_table) -> None:
+    folder = edit_table(
+        "events.csv", lambda text: text.replace("Fixture summit", "Fixture\u2028summit")
+    )
+    assert validate_data(folder) == []
 
 
 def test_bom_and_windows_line_endings_are_valid(data_copy: Path) -> None:

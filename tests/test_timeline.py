@@ -21,7 +21,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
 from analysis import paths, style, timeline  # noqa: E402
-from analysis.data import load_dataset, validate_data  # noqa: E402
+from analysis.data import load_dataset  # noqa: E402
 from tests.conftest import VALID_FIXTURE  # noqa: E402
 
 HOLLOW = ("month", "year", "approximate")
@@ -398,12 +398,7 @@ def test_write_figures_is_byte_identical_on_a_rerun(tmp_path: Path, data_copy: P
 
 # --- the real tables ------------------------------------------------------------------------
 
-real_data = pytest.mark.skipif(
-    bool(validate_data(paths.DATA_DIR)), reason="data/ is not complete and valid yet"
-)
 
-
-@real_data
 def test_real_case_chart_keeps_its_promises() -> None:
     events, actors = rows(paths.DATA_DIR, "events"), rows(paths.DATA_DIR, "actors")
     data = load_dataset()

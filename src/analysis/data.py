@@ -8,6 +8,7 @@ before it raises, so a user fixes a file in one pass. Nothing here writes a file
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +20,7 @@ import pandas as pd
 from analysis import paths
 from analysis.schema import (
     ACTORS,
+    BOOLEANS,
     CASES,
     EVENTS,
     SCENARIOS,
@@ -30,6 +32,10 @@ from analysis.schema import (
 
 LIST_SEPARATOR = ";"
 URL_PATTERN = re.compile(r"https?://\S+")
+# ASCII digits only: int(), float() and \d also accept other scripts' digits and 1_000.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 # (start, end, precision) column triples checked with the same date-window rules.
 DATE_TRIPLES = {
     "events": (("date", "date_end", "date_precision"),),
@@ -105,7 +111,9 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
     except UnicodeDecodeError as error:
         table.problem(0, "-", f"not UTF-8 text (byte {error.start} cannot be decoded)")
         return table
-    reader = csv.reader(text.splitlines(keepends=True), strict=True)
+    # newline="" keeps line breaks inside quoted cells; str.splitlines would also split on
+    # Unicode separators such as U+2028 and cut a row in two.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
@@ -156,12 +164,12 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
                 line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
             )
             return
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        if not ISO_DATE.fullmatch(value):
             table.problem(
                 line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
             )
     elif kind in ("category", "boolean", "code"):
-        allowed = column.allowed or ("true", "false")
+        allowed = column.allowed or BOOLEANS
         if value not in allowed:
             table.problem(
                 line,
@@ -169,7 +177,7 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
                 f"not an allowed value (got {_got(value)}, expected one of {', '.join(allowed)})",
             )
     elif kind == "integer":
-        if not re.fullmatch(r"-?\d+", value):
+        if not WHOLE_NUMBER.fullmatch(value):
             table.problem(
                 line, column.name, f"not a whole number (got {_got(value)}, expected an integer)"
             )
@@ -181,22 +189,18 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
             bounds = f"{low} to {high}" if column.maximum is not None else f"{low} or more"
             table.problem(line, column.name, f"out of range (got {number}, expected {bounds})")
     elif kind == "number":
-        try:
-            number = float(value)
-        except ValueError:
-            table.problem(
-                line,
-                column.name,
-                f"not a number (got {_got(value)}, expected a decimal such as 0.5)",
-            )
+        if not DECIMAL.fullmatch(value):
+            message = f"not a number (got {_got(value)}, expected a decimal such as 0.5)"
+            table.problem(line, column.name, message)
             return
+        number = float(value)
         if not column.minimum <= number <= column.maximum:
             message = (
                 f"out of range (got {value}, expected {column.minimum:g} to {column.maximum:g})"
             )
             table.problem(line, column.name, message)
     elif kind == "id":
-        if column.pattern and not re.fullmatch(column.pattern, value):
+        if column.pattern and not re.fullmatch(column.pattern, value, flags=re.ASCII):
             message = f"malformed id (got {_got(value)}, expected {column.expected})"
             table.problem(line, column.name, message)
     elif kind == "url_list":
@@ -318,7 +322,7 @@ def _check_events_row(
 
 def _check_cases_row(table: _RawTable, line: int, row: dict[str, str]) -> None:
     low, high = row["group_size_low"], row["group_size_high"]
-    if low.isdigit() and high.isdigit() and int(high) < int(low):
+    if WHOLE_NUMBER.fullmatch(low) and WHOLE_NUMBER.fullmatch(high) and int(high) < int(low):
         table.problem(
             line, "group_size_high", f"below group_size_low (got {high}, expected {low} or more)"
         )
@@ -339,7 +343,7 @@ def _check_cases_row(table: _RawTable, line: int, row: dict[str, str]) -> None:
             f"a dated outcome that is unknown (got {row['outcome_precision']}, expected unknown)",
         )
     detained, outcome = row["detained_date"], row["outcome_date"]
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", detained) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", outcome):
+    if ISO_DATE.fullmatch(detained) and ISO_DATE.fullmatch(outcome):
         try:
             if date.fromisoformat(outcome) < date.fromisoformat(detained):
                 table.problem(
@@ -392,6 +396,27 @@ def _check_table(table: _RawTable, actor_ids: set[str]) -> None:
             _check_scenarios_row(table, line, row)
     if not table.rows and not table.problems:
         table.problem(2, "-", "no data rows (expected at least one row after the header)")
+    elif schema is EVENTS:
+        _check_one_detention(table)
+
+
+def _check_one_detention(table: _RawTable) -> None:
+    """The case's day 0: the timeline and the model count days from its one detention event."""
+    lines = [
+        line
+        for row, line in zip(table.rows, table.lines, strict=True)
+        if row["scope"] == "case" and row["event_type"] == "detention"
+    ]
+    if not lines:
+        table.problem(
+            0, "event_type", "no case event of type detention (expected exactly one: day 0)"
+        )
+    for line in lines[1:]:
+        table.problem(
+            line,
+            "event_type",
+            f"a second case detention (got one, expected exactly one; first on line {lines[0]})",
+        )
 
 
 def _latest_and_mid(
@@ -458,29 +483,9 @@ def load_dataset(data_dir: Path | str | None = None) -> Dataset:
     return Dataset(**{name: _to_frame(table) for name, table in tables.items()})
 
 
-def load_events(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The events table, typed, plus ``date_latest`` and ``date_mid`` (see _latest_and_mid)."""
-    return load_dataset(data_dir).events
-
-
-def load_actors(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The actors table, typed."""
-    return load_dataset(data_dir).actors
-
-
 def load_cases(data_dir: Path | str | None = None) -> pd.DataFrame:
     """The historical cases, typed, plus ``detained_latest/_mid`` and ``outcome_latest/_mid``."""
     return load_dataset(data_dir).cases
-
-
-def load_scenarios(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The named scenarios: factor levels in [0, 1] (NaN where taken from events as of a date)."""
-    return load_dataset(data_dir).scenarios
-
-
-def load_weights(data_dir: Path | str | None = None) -> pd.DataFrame:
-    """The model's weights: mean and standard deviation on the log-odds scale."""
-    return load_dataset(data_dir).weights
 
 
 def lane_order(actors: pd.DataFrame) -> list[str]:
