@@ -13,7 +13,14 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis import paths
 from analysis.data import DataValidationError
-from analysis.report import ReportError, build_report, refresh_notebooks, stable_widget_ids
+from analysis.report import (
+    MARKER,
+    ReportError,
+    UnsafeOutputError,
+    build_report,
+    refresh_notebooks,
+    stable_widget_ids,
+)
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = "=HYPERLINK(0) "
@@ -204,3 +211,33 @@ def test_refreshing_notebooks_is_byte_stable_and_drops_timings(
     assert [c.execution_count for c in notebook.cells if c.cell_type == "code"] == list(
         range(1, 1 + sum(c.cell_type == "code" for c in notebook.cells))
     )
+
+
+@pytest.mark.parametrize("target", ["data", "notebooks", "src", "project", "inside data"])
+def test_report_refuses_to_replace_the_project_inputs(target: str, tour_only: Path) -> None:
+    folder = {
+        "data": paths.DATA_DIR,
+        "notebooks": paths.NOTEBOOKS_DIR,
+        "src": paths.PROJECT_ROOT / "src",
+        "project": paths.PROJECT_ROOT,
+        "inside data": paths.DATA_DIR / "reports",
+    }[target]
+    before = tree_digest(paths.DATA_DIR)
+    with pytest.raises(UnsafeOutputError, match="refusing to write the report"):
+        build_report(folder, log=lambda _: None)
+    assert tree_digest(paths.DATA_DIR) == before
+    assert not (paths.DATA_DIR / "reports").exists()
+
+
+def test_report_refuses_a_folder_it_did_not_write(tmp_path: Path, tour_only: Path) -> None:
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("precious", encoding="utf-8")
+    with pytest.raises(UnsafeOutputError, match=f"no {MARKER} file"):
+        build_report(foreign, notebooks_dir=tour_only, log=lambda _: None)
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "precious"
+
+
+def test_report_replaces_an_earlier_report(built) -> None:
+    output, _ = built
+    assert (output / MARKER).is_file()  # so the next run may replace this folder

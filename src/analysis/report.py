@@ -58,6 +58,38 @@ class ReportError(RuntimeError):
     """A report step failed; the message names the step (and notebook and cell)."""
 
 
+class UnsafeOutputError(ReportError):
+    """The output folder holds something the report did not write; nothing was touched."""
+
+
+# Left in every report folder: only a folder carrying it may be replaced by a new report.
+MARKER = ".analysis-report"
+MARKER_TEXT = "Written by `python -m analysis report`; the whole folder is replaced on each run.\n"
+
+
+def check_output_dir(output_dir: Path, data_dir: Path, notebooks_dir: Path) -> None:
+    """Refuse an output folder whose replacement would destroy something else.
+
+    The report replaces its folder whole, so the folder must be new, empty, or an earlier
+    report (it holds MARKER), and must neither be nor contain nor lie inside the project's
+    inputs.
+    """
+    inputs = {paths.PROJECT_ROOT / "src", data_dir.resolve(), notebooks_dir.resolve()}
+    for kept in inputs:
+        if output_dir == kept or output_dir in kept.parents or kept in output_dir.parents:
+            raise UnsafeOutputError(
+                f"refusing to write the report to {output_dir}: it would replace or sit inside "
+                f"{kept} (expected a folder of its own, such as reports/)"
+            )
+    if output_dir.exists() and not output_dir.is_dir():
+        raise UnsafeOutputError(f"refusing to write the report to {output_dir}: it is a file")
+    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / MARKER).exists():
+        raise UnsafeOutputError(
+            f"refusing to replace {output_dir}: it is not empty and holds no earlier report "
+            f"(no {MARKER} file); choose a new or empty folder"
+        )
+
+
 @contextmanager
 def _step(log: Log, number: int, label: str) -> Iterator[None]:
     """One progress line per step, with the seconds it took."""
@@ -266,6 +298,7 @@ def build_report(
 
     data_dir = (data_dir or paths.DATA_DIR).resolve()
     output_dir = output_dir.resolve()
+    check_output_dir(output_dir, data_dir, notebooks_dir)
     staging = output_dir.with_name(f".{output_dir.name}.staging")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
@@ -282,6 +315,7 @@ def build_report(
         log(f"[4/{STEPS}] executing the notebooks in fresh kernels ...")
         with _step(log, 4, "executed and rendered the notebooks"):
             pages = _write_notebooks(notebooks_dir, staging / "notebooks", data_dir, log)
+        write_text_atomically(staging / MARKER, MARKER_TEXT)
         with _step(log, 5, "wrote index.html"):
             write_text_atomically(
                 staging / "index.html", render_index(dataset, table, sorted(figures), pages)
