@@ -250,8 +250,9 @@ The group's fate after May 2017 is not on record.</p>
 
 <h2>Scenarios: probability that China releases rather than returns the group</h2>
 {_table_html(scenario_table)}
-<p>Median and 80% interval of the Monte Carlo draws; the full table with every column is in
-<a href="{SCENARIO_TABLE}">{SCENARIO_TABLE}</a>.</p>
+<p>P(release) is the model at the central value of every input; the interval runs from the 10th
+to the 90th percentile of the Monte Carlo draws. The full table, with the median of the draws,
+is in <a href="{SCENARIO_TABLE}">{SCENARIO_TABLE}</a>.</p>
 
 <h2>Key charts</h2>
 {figure_html}
