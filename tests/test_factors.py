@@ -175,3 +175,9 @@ def test_an_up_event_never_lowers_a_level(rows, extra_days, intensity) -> None:
     after = factors.factor_levels(one_factor_events(rows), as_of)
     assert after.pressure >= before.pressure
     assert after.tension == before.tension
+
+
+def test_the_first_event_day_is_the_earliest_date() -> None:
+    events = load_dataset(VALID_FIXTURE).events
+    assert factors.first_event_day(events) == pd.Timestamp("2017-03-11")
+    assert factors.first_event_day(events.iloc[0:0]) is None

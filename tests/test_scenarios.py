@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 import warnings
@@ -150,20 +151,96 @@ def test_a_release_inside_china_does_move_the_base_rate(edit_table) -> None:
     assert (m.base_alpha, m.base_beta, m.base_rate) == (2.0, 2.0, 0.5)
 
 
+# Two releases inside China on top of the fixture: one known on the day of the fixture's
+# dated scenario (24 April 2017), one only in 2018.
+RELEASED_ON_THE_DAY = case_row(
+    "2017_extra_same_day", "police_check", "released", "2017-04-01", "2017-04-24"
+)
+RELEASED_LATER = case_row(
+    "2018_extra_later", "police_check", "released", "2018-03-21", "2018-04-10"
+)
+
+
+def test_the_as_of_base_rate_ignores_a_case_resolved_after_the_date(edit_table) -> None:
+    dataset = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_LATER))
+    as_of = scenarios.build_model(dataset, "2017-04-24")
+    # Known by then: the 2012 road check (returned) only -> Beta(1, 1 + 1), mean 1/3.
+    assert (as_of.base_alpha, as_of.base_beta) == (1.0, 2.0)
+    assert as_of.base_rate == pytest.approx(1 / 3)
+    assert (as_of.released, as_of.cases_counted) == (0, 1)
+    assert as_of.as_of == pd.Timestamp("2017-04-24")
+    # Today's record counts the 2018 release: Beta(1 + 1, 1 + 1), mean 1/2.
+    record = scenarios.build_model(dataset)
+    assert (record.base_alpha, record.base_beta, record.base_rate) == (2.0, 2.0, 0.5)
+    assert (record.released, record.cases_counted, record.as_of) == (1, 2, None)
+    kept = scenarios.model_cases(dataset.cases, "2017-04-24")
+    assert list(kept["case_id"]) == ["2012_fixture_check"]  # the unknown outcome drops out too
+
+
+def test_an_outcome_counts_from_its_last_possible_day(edit_table) -> None:
+    cases = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY)).cases
+    # Known on 24 April itself: it counts that day, not the day before.
+    assert "2017_extra_same_day" in set(scenarios.model_cases(cases, "2017-04-24")["case_id"])
+    assert "2017_extra_same_day" not in set(scenarios.model_cases(cases, "2017-04-23")["case_id"])
+    # The fixture's road check was returned some day between 1 and 10 March 2012: surely known
+    # only from 10 March.
+    assert scenarios.model_cases(cases, "2012-03-09").empty
+    assert list(scenarios.model_cases(cases, "2012-03-10")["case_id"]) == ["2012_fixture_check"]
+
+
+def test_dated_scenarios_use_the_as_of_model_and_the_others_the_record(edit_table) -> None:
+    folder = edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY + RELEASED_LATER)
+    dataset = load_dataset(folder)
+    models = scenarios.scenario_models(dataset, dataset.scenarios)
+    levels = scenarios.scenario_levels(dataset.scenarios, dataset.events)
+    table = scenarios.scenario_table(models, levels, draws=2000, seed=5).set_index("scenario_id")
+    # routine (no date): 2 released, 1 returned -> Beta(3, 2), mean 3/5.
+    # case_as_of (24 April 2017): the same-day release and the 2012 return -> Beta(2, 2), 1/2.
+    assert table.loc["routine", "base_rate"] == pytest.approx(3 / 5)
+    assert table.loc["case_as_of", "base_rate"] == pytest.approx(1 / 2)
+    assert table.loc["routine", ["releases_counted", "cases_counted"]].tolist() == [2, 3]
+    assert table.loc["case_as_of", ["releases_counted", "cases_counted"]].tolist() == [1, 2]
+    assert table.loc["routine", "p_release"] == pytest.approx(by_hand(3 / 5, 0.1, 0.1, 1.0, 0.8))
+    pressure = 1 - 2 ** (-1 / 6)  # as in test_scenario_levels_fill_only_the_empty_ones...
+    assert table.loc["case_as_of", "p_release"] == pytest.approx(
+        by_hand(1 / 2, pressure, 0.0, 1.0, 0.8)
+    )
+    readable = scenarios.readable_table(table.reset_index())
+    assert readable.loc["case_as_of", "base rate"] == "0.50 (1 of 2)"
+    assert readable.loc["routine", "base rate"] == "0.60 (2 of 3)"
+
+
+def test_scenarios_with_the_same_model_share_their_draws(fixture_data) -> None:
+    scenario_rows = pd.concat(
+        [fixture_data.scenarios, fixture_data.scenarios.assign(scenario_id=["b", "c"])]
+    )
+    models = scenarios.scenario_models(fixture_data, scenario_rows)
+    levels = scenarios.scenario_levels(scenario_rows, fixture_data.events)
+    draws = scenarios.scenario_draws(models, levels, draws=500, seed=3)
+    columns = ["base_rate", "w_pressure", "w_tension"]
+    by_id = {key: frame[columns].to_numpy() for key, frame in draws.groupby("scenario_id")}
+    assert np.array_equal(by_id["routine"], by_id["b"])  # both today's record
+    assert np.array_equal(by_id["case_as_of"], by_id["c"])  # both as of 24 April 2017
+
+
 def test_case_view_takes_delays_and_chart_cases_from_the_class(edit_table) -> None:
     # A dated return after a foreign-mission entry (3 days) and one after a police check (9).
     extra = case_row(
         "2003_extra_mission", "foreign_mission_entry", "returned", "2003-05-01", "2003-05-04"
     ) + case_row("2013_extra_check", "police_check", "returned", "2013-05-01", "2013-05-10")
     view = scenarios.case_view(load_dataset(edit_table("cases.csv", lambda text: text + extra)))
+    assert view.model.as_of == pd.Timestamp("2017-04-24")  # the case's own model
+    assert view.record_model.as_of is None
     assert "2003_extra_mission" not in set(view.cases["case_id"])
     assert "2002_fixture_mission" not in set(view.cases["case_id"])
     # Dated returns in the class: the fixture's own police check and the extra one (9 days).
     assert len(view.delays) == 2
     assert 9.0 in view.delays and 3.0 not in view.delays
     # Class: 0 released, 2 returned (the mission return is outside it) -> Beta(1, 3).
+    assert (view.record_model.base_alpha, view.record_model.base_beta) == (1.0, 3.0)
+    # Both returns were known by 24 April 2017, so the case's model counts them too.
     assert (view.model.base_alpha, view.model.base_beta) == (1.0, 3.0)
-    figure = scenarios.plot_plane(view.model, None, view.cases)
+    figure = scenarios.plot_plane(view.record_model, None, view.cases)
     # The case markers (one scatter per outcome present): the class's two returns only.
     points = [c for c in figure.axes[0].collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in points) == 2
@@ -470,6 +547,95 @@ def test_backtest_and_fit_on_the_model_class_ignore_foreign_mission_cases() -> N
     assert (fitted.n, fitted.released) == (5, 2)
 
 
+def dated_cases() -> pd.DataFrame:
+    """Cases with dates, for the time-ordered backtest (detained, outcome window's last day)."""
+    rows = [
+        # case_id, outcome, pressure, tension, detained, outcome_date, outcome_latest
+        ("2000_e", "released", 0, 0, "2000-06-01", "2003-12-01", "2004-01-01"),  # resolved last
+        ("2001_a", "returned", 0, 0, "2001-01-01", "2001-02-01", "2001-02-10"),
+        ("2001_b", "released", 2, 0, "2001-02-05", "2001-03-01", "2001-03-01"),
+        ("2001_f", "unknown", 2, 2, "2001-06-01", None, None),
+        ("2001_g", "mixed", 2, 2, "2001-07-01", "2001-12-01", "2001-12-01"),
+        ("2002_c", "returned", 1, 2, "2002-01-01", "2002-01-20", "2002-01-20"),
+        ("2003_d", "returned", 0, 1, None, "2003-05-01", "2003-05-01"),  # no detention date
+    ]
+
+    def day(column: int) -> pd.Series:
+        return pd.to_datetime(pd.Series([r[column] for r in rows])).astype("datetime64[s]")
+
+    return pd.DataFrame(
+        {
+            "case_id": [r[0] for r in rows],
+            "title": [r[0] for r in rows],
+            "outcome": pd.Categorical([r[1] for r in rows]),
+            "pressure_level": [r[2] for r in rows],
+            "tension_level": [r[3] for r in rows],
+            "detained_date": day(4),
+            "outcome_date": day(5),
+            "outcome_latest": day(6),
+        }
+    )
+
+
+def test_the_time_ordered_backtest_never_uses_a_later_case() -> None:
+    wp, wt = 1.0, 0.5
+    results = scenarios.backtest_in_time(dated_cases(), model(wp=wp, wt=wt)).set_index("case_id")
+    # In order of the day each case would have been forecast; 2003_d has no detention date, so
+    # its outcome date stands in. Unknown and mixed outcomes are never forecast.
+    assert list(results.index) == ["2000_e", "2001_a", "2001_b", "2002_c", "2003_d"]
+    assert results.loc["2003_d", "forecast_day"] == pd.Timestamp("2003-05-01")
+    # 2000_e (detained first, resolved last), 2001_a (first) and 2001_b (detained 5 February,
+    # when 2001_a's return, known only by 10 February, was not yet sure) have nothing to learn
+    # from: every forecast is the uniform prior's mean, 1/2.
+    for case_id in ("2000_e", "2001_a", "2001_b"):
+        assert results.loc[case_id, "trained_on"] == 0
+        assert results.loc[case_id, list(scenarios.FORECASTS)].tolist() == [0.5] * 4
+    # 2002_c learns from 2001_a (returned) and 2001_b (released); the mixed 2001_g is known but
+    # not counted, and 2000_e is not yet resolved. Beta(1 + 1, 1 + 1): 1/2. Levels (1, 2) / 2.
+    c = results.loc["2002_c"]
+    assert c["trained_on"] == 2
+    assert c["base_only"] == pytest.approx(0.5)
+    assert c["expert"] == pytest.approx(by_hand(0.5, 0.5, 1.0, wp, wt))
+    # Centred on the mean levels of a and b: pressure (0 + 1) / 2 = 0.5, tension 0.
+    assert c["expert_centred"] == pytest.approx(by_hand(0.5, 0.5 - 0.5, 1.0 - 0.0, wp, wt))
+    # The ridge fit on a (x = 0, returned) and b (x = 1, released) is symmetric: the intercept
+    # b0 and weight w satisfy w = -2 b0 (tension's weight is 0), so at pressure 0.5 the
+    # log-odds are b0 + w / 2 = 0.
+    assert c["fitted"] == pytest.approx(0.5, abs=1e-9)
+    # 2003_d learns from a, b and c (1 released, 2 returned): Beta(2, 3), mean 0.4, but not from
+    # 2000_e, detained earlier yet resolved only in 2004. Levels (0, 1) / 2; mean levels of
+    # a, b, c: pressure (0 + 1 + 0.5) / 3 = 0.5, tension (0 + 0 + 1) / 3.
+    d = results.loc["2003_d"]
+    assert d["trained_on"] == 3
+    assert d["base_only"] == pytest.approx(0.4)
+    assert d["expert"] == pytest.approx(by_hand(0.4, 0.0, 0.5, wp, wt))
+    assert d["expert_centred"] == pytest.approx(by_hand(0.4, 0.0 - 0.5, 0.5 - 1 / 3, wp, wt))
+    scores = scenarios.brier_scores(results.reset_index())
+    assert set(scores["with_training"]) == {2} and set(scores["n"]) == {5}
+
+
+def test_a_later_outcome_changes_no_earlier_forecast() -> None:
+    cases = dated_cases()
+    before = scenarios.backtest_in_time(cases, model())
+    # Turn the release of 2000_e, resolved last (2004), into a return: had any forecast made
+    # before 2004 used it, that forecast would move.
+    flipped = cases.assign(outcome=cases["outcome"].astype(str))
+    flipped.loc[flipped["case_id"] == "2000_e", "outcome"] = "returned"
+    after = scenarios.backtest_in_time(flipped, model())
+    columns = ["case_id", "trained_on", *scenarios.FORECASTS]
+    pd.testing.assert_frame_equal(before[columns], after[columns])
+
+
+def test_while_every_known_case_ended_one_way_the_fit_is_the_base_rate() -> None:
+    cases = dated_cases()
+    # Make 2001_b a return: 2002_c then knows two returns only -> Beta(1, 3), mean 1/4.
+    cases["outcome"] = cases["outcome"].astype(str)
+    cases.loc[cases["case_id"] == "2001_b", "outcome"] = "returned"
+    c = scenarios.backtest_in_time(cases, model()).set_index("case_id").loc["2002_c"]
+    assert not c["regression_fitted"]
+    assert c["fitted"] == pytest.approx(1 / 4) and c["base_only"] == pytest.approx(1 / 4)
+
+
 def test_brier_scores_on_their_stated_scale() -> None:
     results = pd.DataFrame(
         {
@@ -562,13 +728,43 @@ def test_write_outputs_is_complete_deterministic_and_safe(edit_table, tmp_path: 
     table = pd.read_csv(tmp_path / "one" / "scenario_table.csv", keep_default_na=False)
     assert table.loc[0, "label"] == "'=1+1 Routine"
     assert table.loc[1, "as_of"] == "2017-04-24"
+    # The fixture's and the two extra returns were all known by 24 April 2017: 0 of 3 both ways.
+    assert table["cases_counted"].tolist() == [3, 3]
+
+
+def test_the_exported_table_is_readable_by_everyone_like_the_figures(
+    fixture_data, tmp_path: Path
+) -> None:
+    old_umask = os.umask(0o077)  # a strict umask must not make the outputs private
+    try:
+        written = scenarios.write_outputs(fixture_data, tmp_path)
+    finally:
+        os.umask(old_umask)
+    modes = {path.name: path.stat().st_mode & 0o777 for path in written}
+    assert modes["scenario_table.csv"] == 0o644
+    assert set(modes.values()) == {0o644}
+
+
+def test_write_outputs_uses_a_view_it_is_given(
+    fixture_data, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = scenarios.case_view(fixture_data)
+    expected = scenarios.write_outputs(fixture_data, tmp_path / "own")
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("case_view computed again")
+
+    monkeypatch.setattr(scenarios, "case_view", refuse)
+    given = scenarios.write_outputs(fixture_data, tmp_path / "given", view=view)
+    for a, b in zip(expected, given, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
 
 
 # --- the command line ------------------------------------------------------------------------
 
 JSON_KEYS = {
     "p_release", "p_return", "interval_low", "interval_high", "pressure", "tension", "as_of",
-    "draws", "seed",
+    "draws", "seed", "base_rate",
 }  # fmt: skip
 
 
@@ -586,6 +782,42 @@ def test_cli_json_has_exactly_the_documented_keys(capsys) -> None:
     assert result["p_release"] + result["p_return"] == pytest.approx(1.0, abs=1e-4)
     assert result["interval_low"] <= result["interval_high"]
     assert (result["as_of"], result["draws"], result["seed"]) == (None, 20_000, 20170424)
+    assert result["base_rate"] == pytest.approx(FIXTURE_BASE, abs=1e-4)
+
+
+def run_json_in(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main(["scenario", "--data-dir", str(folder), "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_as_of_uses_the_cases_known_by_then_and_levels_alone_the_record(
+    edit_table, capsys
+) -> None:
+    folder = edit_table("cases.csv", lambda text: text + RELEASED_LATER)
+    # Today's record: 1 released, 1 returned -> 1/2; as of 24 April 2017: 0 of 1 -> 1/3.
+    levels_only = run_json_in(folder, capsys, "--pressure", "0.3", "--tension", "0.6")
+    assert levels_only["base_rate"] == pytest.approx(0.5, abs=1e-4)
+    assert levels_only["p_release"] == pytest.approx(by_hand(0.5, 0.3, 0.6, 1.0, 0.8), abs=1e-4)
+    both = run_json_in(
+        folder, capsys, "--pressure", "0.3", "--tension", "0.6", "--as-of", "2017-04-24"
+    )
+    assert both["base_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    assert both["p_release"] == pytest.approx(by_hand(1 / 3, 0.3, 0.6, 1.0, 0.8), abs=1e-4)
+    assert (both["pressure"], both["tension"]) == (0.3, 0.6)
+
+
+def test_cli_prints_the_scenario_tables_numbers(edit_table, capsys) -> None:
+    folder = edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY + RELEASED_LATER)
+    table = scenarios.case_view(load_dataset(folder), draws=3000).table.set_index("scenario_id")
+    columns = ["p_release", "p_return", "interval_low", "interval_high", "pressure", "tension"]
+    for scenario_id, args in (
+        ("routine", ("--pressure", "0.1", "--tension", "0.1")),
+        ("case_as_of", ("--as-of", "2017-04-24")),
+    ):
+        printed = run_json_in(folder, capsys, *args, "--draws", "3000")
+        row = table.loc[scenario_id]
+        assert printed["base_rate"] == round(row["base_rate"], 4)
+        assert [printed[c] for c in columns] == [round(row[c], 4) for c in columns], scenario_id
 
 
 def test_cli_high_levels_give_a_higher_release_probability(capsys) -> None:
@@ -628,6 +860,11 @@ def test_cli_plain_output_names_both_probabilities(capsys) -> None:
         (["--as-of", "24/04/2017"], "argument --as-of: not a valid date"),
         (["--pressure", "0.2", "--tension", "0.2", "--draws", "0"], "argument --draws"),
         (["--pressure", "0.2"], "give --pressure and --tension, or --as-of DATE"),
+        (["--as-of", "2017-03-10"], "before the first event in events.csv (2017-03-11)"),
+        (
+            ["--as-of", "2016-01-01", "--pressure", "0.2", "--tension", "0.2"],
+            "--as-of 2016-01-01 is before the first event in events.csv (2017-03-11)",
+        ),
     ],
 )
 def test_cli_bad_input_exits_2_with_one_clear_line(capsys, args, fragment) -> None:
@@ -641,6 +878,11 @@ def test_cli_bad_input_exits_2_with_one_clear_line(capsys, args, fragment) -> No
     assert captured.err.count("\n") == 1
     assert fragment in captured.err
     assert "Traceback" not in captured.err
+
+
+def test_cli_accepts_the_first_event_day_itself(capsys) -> None:
+    result = run_json(capsys, "--as-of", "2017-03-11")  # the fixture's first event
+    assert (result["pressure"], result["tension"]) == (0.0, 0.0)
 
 
 def test_cli_bad_data_exits_2_listing_the_problems(edit_table, capsys) -> None:
@@ -681,3 +923,14 @@ def test_moving_sliders_from_code_keeps_sliders_and_readout_in_step() -> None:
     expected = by_hand(0.3, 0.9, 0.2, what_if.sliders["w_pressure"].value, 0.0)
     assert text == what_if.probability.value.removeprefix("<b>").removesuffix("</b>")
     assert f"{expected:.2f}" in text
+
+
+def test_backtest_scores_name_each_backtest() -> None:
+    results = pd.DataFrame({"y": [1.0, 0.0], **{f: [0.5, 0.5] for f in scenarios.FORECASTS}})
+    scores = scenarios.backtest_scores({"in time": results, "leave-one-out": results.iloc[:1]})
+    assert list(scores.columns[:2]) == ["backtest", "forecast"]
+    assert scores.groupby("backtest", sort=False)["n"].first().to_dict() == {
+        "in time": 2,
+        "leave-one-out": 1,
+    }
+    assert set(scores["brier"]) == {0.25}  # always 50%, whatever the outcome

@@ -141,6 +141,17 @@ def levels_on(events: pd.DataFrame, days: list[DateLike]) -> pd.DataFrame:
     )
 
 
+def first_event_day(events: pd.DataFrame) -> pd.Timestamp | None:
+    """The first day of the record: the earliest ``date`` in the events (None when empty).
+
+    Before it the record says nothing, so levels as of an earlier day would be 0 for want of
+    data, not for want of events.
+    """
+    if events.empty:
+        return None
+    return to_day(events["date"].min())
+
+
 def detention_window(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """First and last possible day of the case's detention (its first case-scope detention)."""
     rows = events[(events["scope"].astype(str) == "case") & (events["event_type"] == "detention")]

@@ -20,9 +20,27 @@ The reference class is chosen in one place, ``model_cases``; everything built fr
 uses that class. ``build_model`` and ``case_view`` apply it to a Dataset; the functions that take
 ``cases`` use the cases they are given, so callers pass ``model_cases(cases)``.
 
+Two views of the record, because a forecast may only use what was known when it was made:
+
+* **As of a date** (``model_cases(cases, as_of)``, ``build_model(dataset, as_of)``): the
+  forecast as someone could have made it that day. The factor levels come from the events dated
+  on or before the day (``analysis.factors``), and the base rate counts only the detentions whose
+  outcome was surely known by then (the last possible day of the outcome, ``outcome_latest``, on
+  or before the date). A case resolved later, such as the 2018 release, is left out, even though
+  we know its outcome today. As of 24 April 2017 that is 1 release in 8 cases.
+* **Today's record** (no date): every detention with a known outcome, whatever its date: the
+  best estimate we can make now (2 releases in 17 cases). The named scenarios without an as-of
+  date, the fitted weights, the return delays and the plane chart use it.
+
+A scenario with an ``as_of`` date gets the as-of model (events and cases known by then), one
+without gets today's record; the table says which base rate each row used.
+
 Uncertainty is a seeded, vectorised Monte Carlo: the base rate is drawn from its Beta posterior
-and each weight from its normal distribution; every scenario uses the same draws, so differences
-between scenarios are not Monte Carlo noise. Intervals are 80% (10th to 90th percentile).
+and each weight from its normal distribution. Every scenario starts from the same seed, so
+scenarios that share a model (the same base rate) share the very same draws, and differences
+between them are not Monte Carlo noise; scenarios with different base rates get draws from their
+own Beta posterior, so between them a Monte Carlo error of about 0.003 on a percentile remains.
+Intervals are 80% (10th to 90th percentile).
 
 Everything here returns data or Figures; notebooks and the command line decide what to show.
 """
@@ -32,9 +50,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-import os
-import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +65,7 @@ from matplotlib.patches import Patch
 
 from analysis import factors
 from analysis.data import Dataset
+from analysis.files import write_text_atomically
 from analysis.history import (
     ARTICLE_RETURN_DAYS,
     HRW_RETURN_DAYS,
@@ -124,7 +141,9 @@ class ScenarioModel:
     """The model's inputs: the base rate's Beta posterior and the weights' normal distributions.
 
     ``base_rate`` is the Beta posterior mean in (0, 1); ``base_low``/``base_high`` its 80%
-    interval. Weights are in log-odds of release per unit factor.
+    interval. Weights are in log-odds of release per unit factor. ``released`` and
+    ``cases_counted`` say what the base rate counts (releases among the cases with a one-way
+    outcome), ``as_of`` the day the cases were known by (None: today's whole record).
     """
 
     base_rate: float
@@ -136,10 +155,16 @@ class ScenarioModel:
     w_tension: float
     sd_pressure: float
     sd_tension: float
+    released: int | None = None
+    cases_counted: int | None = None
+    as_of: pd.Timestamp | None = None
 
     @classmethod
-    def from_tables(cls, base: BaseRate, weights: pd.DataFrame) -> ScenarioModel:
-        """Build from a history.BaseRate and the weights table (parameter, mean, sd)."""
+    def from_tables(
+        cls, base: BaseRate, weights: pd.DataFrame, as_of: factors.DateLike | None = None
+    ) -> ScenarioModel:
+        """Build from a history.BaseRate and the weights table (parameter, mean, sd); ``as_of``
+        records the day the base rate's cases were known by (None: the whole record)."""
         table = weights.assign(parameter=weights["parameter"].astype(str)).set_index("parameter")
         missing = [name for name in WEIGHT_NAMES if name not in table.index]
         if missing:
@@ -154,7 +179,17 @@ class ScenarioModel:
             w_tension=float(table.loc["w_tension", "mean"]),
             sd_pressure=float(table.loc["w_pressure", "sd"]),
             sd_tension=float(table.loc["w_tension", "sd"]),
+            released=int(base.released),
+            cases_counted=int(base.n_known),
+            as_of=None if as_of is None else factors.to_day(as_of),
         )
+
+    @property
+    def view(self) -> str:
+        """Which cases the base rate counts, in words: today's record or those known by a day."""
+        if self.as_of is None:
+            return "today's record"
+        return f"known by {self.as_of:%Y-%m-%d}"
 
     def p_release(self, pressure: np.ndarray | float, tension: np.ndarray | float) -> np.ndarray:
         """Central P(release) in [0, 1]: the base rate's mean and the weights' means."""
@@ -166,8 +201,8 @@ class ScenarioModel:
 def model_summary(model: ScenarioModel) -> pd.DataFrame:
     """The model's three inputs with their central value and 80% range, for a reader."""
     rows = [
-        ("base rate", f"P(release) with both factors at 0 ({REFERENCE_CLASS})", model.base_rate,
-         model.base_low, model.base_high),
+        ("base rate", f"P(release) with both factors at 0 ({REFERENCE_CLASS}, {model.view})",
+         model.base_rate, model.base_low, model.base_high),
         ("w_pressure", "log-odds per unit of pressure", model.w_pressure,
          model.w_pressure - Z_INTERVAL * model.sd_pressure,
          model.w_pressure + Z_INTERVAL * model.sd_pressure),
@@ -180,8 +215,13 @@ def model_summary(model: ScenarioModel) -> pd.DataFrame:
     )
 
 
-def model_cases(cases: pd.DataFrame) -> pd.DataFrame:
+def model_cases(cases: pd.DataFrame, as_of: factors.DateLike | None = None) -> pd.DataFrame:
     """The model's reference class: the cases that began in Chinese custody.
+
+    With ``as_of``, only those whose outcome was surely known by that day: the last possible
+    day of the outcome (``outcome_latest``) on or before ``as_of``. Cases of unknown outcome have
+    no such day and drop out (they are not counted in a base rate anyway), as do cases resolved
+    later. Without ``as_of``, the whole record as known today.
 
     That is ``history.detentions_in_china``: every case but foreign-mission entries (embassy,
     consulate, UN office or foreign school) and legal exits. Those people never went through
@@ -192,13 +232,47 @@ def model_cases(cases: pd.DataFrame) -> pd.DataFrame:
     would more than double the base rate with cases unlike this one. Cases of unknown onset
     stay in (see detentions_in_china).
     """
-    return detentions_in_china(cases)
+    detentions = detentions_in_china(cases)
+    if as_of is None:
+        return detentions
+    return detentions[detentions["outcome_latest"] <= factors.to_day(as_of)]
 
 
-def build_model(dataset: Dataset) -> ScenarioModel:
+def build_model(dataset: Dataset, as_of: factors.DateLike | None = None) -> ScenarioModel:
     """The model from the validated tables: the base rate from the model's reference class
-    (``model_cases``: detentions in China), the weights from weights.csv."""
-    return ScenarioModel.from_tables(release_base_rate(model_cases(dataset.cases)), dataset.weights)
+    (``model_cases``: detentions in China), the weights from weights.csv.
+
+    With ``as_of``, the base rate counts only the cases whose outcome was known by that day
+    (the forecast as it could have been made then); without it, today's whole record.
+    """
+    base = release_base_rate(model_cases(dataset.cases, as_of))
+    return ScenarioModel.from_tables(base, dataset.weights, as_of)
+
+
+def scenario_models(dataset: Dataset, scenarios: pd.DataFrame) -> dict[str, ScenarioModel]:
+    """Each scenario's model, by scenario_id: rows with an ``as_of`` date get the as-of model
+    (cases known by that day), rows without get today's record. Models are built once per date."""
+    built: dict[pd.Timestamp | None, ScenarioModel] = {}
+    models = {}
+    for row in scenarios.itertuples(index=False):
+        as_of = None if pd.isna(row.as_of) else factors.to_day(row.as_of)
+        if as_of not in built:
+            built[as_of] = build_model(dataset, as_of)
+        models[row.scenario_id] = built[as_of]
+    return models
+
+
+Models = ScenarioModel | Mapping[str, ScenarioModel]
+
+
+def _model_for(models: Models, scenario_id: str) -> ScenarioModel:
+    """One model for every scenario, or each scenario's own (a mapping by scenario_id)."""
+    if isinstance(models, ScenarioModel):
+        return models
+    try:
+        return models[scenario_id]
+    except KeyError:
+        raise ValueError(f"no model for scenario {scenario_id!r}") from None
 
 
 def _rng(seed: Seed) -> np.random.Generator:
@@ -343,17 +417,24 @@ def scenario_levels(scenarios: pd.DataFrame, events: pd.DataFrame) -> pd.DataFra
 
 
 def scenario_draws(
-    model: ScenarioModel, levels: pd.DataFrame, draws: int = DEFAULT_DRAWS, seed: Seed = SEED
+    model: Models, levels: pd.DataFrame, draws: int = DEFAULT_DRAWS, seed: Seed = SEED
 ) -> pd.DataFrame:
     """The Monte Carlo for every scenario, tidy: one row per scenario and draw.
 
-    Every scenario uses the same parameter draws. Columns: scenario_id, draw, base_rate,
+    ``model`` is one model for all scenarios or a mapping scenario_id -> model
+    (``scenario_models``). Every scenario is drawn with the same seed, so scenarios with the
+    same model share the very same parameter draws (common random numbers), and each scenario's
+    draws are those ``simulate`` makes with its model and seed. (With a Generator as ``seed``,
+    each distinct model takes the next draws from it.) Columns: scenario_id, draw, base_rate,
     w_pressure, w_tension, pressure, tension, p_release, p_return (probabilities in [0, 1]).
     """
-    parameters = draw_parameters(model, draws, seed)
+    drawn: dict[ScenarioModel, pd.DataFrame] = {}
     frames = []
     for row in levels.itertuples(index=False):
-        frame = parameters.copy()
+        own = _model_for(model, row.scenario_id)
+        if own not in drawn:
+            drawn[own] = draw_parameters(own, draws, seed)
+        frame = drawn[own].copy()
         frame.insert(0, "scenario_id", row.scenario_id)
         frame["pressure"] = row.pressure
         frame["tension"] = row.tension
@@ -367,27 +448,34 @@ def scenario_draws(
 
 
 def scenario_table(
-    model: ScenarioModel, levels: pd.DataFrame, draws: int = DEFAULT_DRAWS, seed: Seed = SEED
+    model: Models, levels: pd.DataFrame, draws: int = DEFAULT_DRAWS, seed: Seed = SEED
 ) -> pd.DataFrame:
     """The published table: one row per scenario.
 
-    Columns: scenario_id, label, description, as_of, pressure, tension, p_release (central:
-    the base rate's mean and the weights' means, as in the waterfall), p_return = 1 - p_release,
-    median (of the Monte Carlo's P(release)), interval_low, interval_high (its 80% interval),
-    draws, seed.
+    ``model`` is one model for all scenarios or a mapping scenario_id -> model
+    (``scenario_models``: the as-of model for rows with an as_of date, today's record for the
+    others). Columns: scenario_id, label, description, as_of, base_rate (the row's base rate,
+    Beta posterior mean), releases_counted and cases_counted (what that base rate counts),
+    pressure, tension, p_release (central: the base rate's mean and the weights' means, as in
+    the waterfall), p_return = 1 - p_release, median (of the Monte Carlo's P(release)),
+    interval_low, interval_high (its 80% interval), draws, seed.
     """
     simulated = scenario_draws(model, levels, draws, seed)
     rows = []
     for row in levels.itertuples(index=False):
+        own = _model_for(model, row.scenario_id)
         p_draws = simulated.loc[simulated["scenario_id"] == row.scenario_id, "p_release"]
         summary = summarise(p_draws.to_numpy())
-        p = float(model.p_release(row.pressure, row.tension))
+        p = float(own.p_release(row.pressure, row.tension))
         rows.append(
             {
                 "scenario_id": row.scenario_id,
                 "label": row.label,
                 "description": row.description,
                 "as_of": row.as_of,
+                "base_rate": own.base_rate,
+                "releases_counted": own.released,
+                "cases_counted": own.cases_counted,
                 "pressure": row.pressure,
                 "tension": row.tension,
                 "p_release": p,
@@ -426,11 +514,30 @@ def plot_scenario_intervals(table: pd.DataFrame) -> Figure:
     return figure
 
 
+def _base_rate_text(rate: float, released: object, counted: object) -> str:
+    """A base rate with what it counts, "0.20 (1 of 8)"; the rate alone when counts are absent."""
+    if released is None or counted is None or pd.isna(released) or pd.isna(counted):
+        return f"{rate:.2f}"
+    return f"{rate:.2f} ({int(released)} of {int(counted)})"
+
+
 def readable_table(table: pd.DataFrame) -> pd.DataFrame:
-    """The scenario table as a reader sees it: rounded, the interval as text, no bookkeeping."""
+    """The scenario table as a reader sees it: rounded, the interval as text, no bookkeeping.
+
+    ``base rate`` reads "0.20 (1 of 8)": the row's base rate and the releases and cases it counts.
+    """
     return pd.DataFrame(
         {
             "description": table["description"],
+            "base rate": [
+                _base_rate_text(*values)
+                for values in zip(
+                    table["base_rate"],
+                    table["releases_counted"],
+                    table["cases_counted"],
+                    strict=True,
+                )
+            ],
             "pressure": table["pressure"].round(2),
             "tension": table["tension"].round(2),
             "P(release)": table["p_release"].round(2),
@@ -1130,6 +1237,57 @@ def plot_weights(comparison: pd.DataFrame) -> Figure:
     return figure
 
 
+def _forecasts(
+    row: Any,
+    known: pd.DataFrame,
+    model: ScenarioModel,
+    prior: tuple[float, float],
+    l2: float,
+) -> dict[str, Any]:
+    """The four backtest forecasts for one case (``row`` of known_outcomes) from the cases
+    ``known`` when it was forecast; see backtest_in_time for the fall-backs."""
+    train = known_outcomes(known)
+    prior_mean = prior[0] / (prior[0] + prior[1])
+    outcomes = set(train["y"])
+    result: dict[str, Any] = {"trained_on": len(train), "regression_fitted": outcomes == {0.0, 1.0}}
+    if train.empty:  # nothing known yet: every forecast is the prior's mean
+        return result | dict.fromkeys(FORECASTS, prior_mean)
+    base = release_base_rate(known, prior).estimate
+    result["base_only"] = base
+    result["expert"] = float(
+        release_probability(base, row.pressure, row.tension, model.w_pressure, model.w_tension)
+    )
+    result["expert_centred"] = float(
+        release_probability(
+            base, row.pressure - train["pressure"].mean(), row.tension - train["tension"].mean(),
+            model.w_pressure, model.w_tension,
+        )
+    )  # fmt: skip
+    if result["regression_fitted"]:
+        beta, _, _ = fit_logistic(
+            train[["pressure", "tension"]].to_numpy(), train["y"].to_numpy(), l2
+        )
+        result["fitted"] = float(expit(beta[0] + beta[1] * row.pressure + beta[2] * row.tension))
+    else:  # all known cases ended one way: the intercept has no finite maximum
+        result["fitted"] = base
+    return result
+
+
+def _backtest_row(row: Any, forecasts: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "case_id": row.case_id,
+        "title": row.title,
+        "outcome": str(row.outcome),
+        "y": row.y,
+        "pressure": row.pressure,
+        "tension": row.tension,
+        **extra,
+        "trained_on": forecasts["trained_on"],
+        "regression_fitted": forecasts["regression_fitted"],
+        **{name: forecasts[name] for name in FORECASTS},
+    }
+
+
 def backtest(
     cases: pd.DataFrame,
     model: ScenarioModel,
@@ -1138,50 +1296,62 @@ def backtest(
 ) -> pd.DataFrame:
     """Leave-one-out forecasts for every case with a one-way outcome.
 
-    ``cases`` should be the model's reference class (``model_cases``), the class its base rate
-    comes from. For each case, using only the other cases passed: ``base_only`` is the base
-    rate (Beta posterior mean); ``expert`` adds the expert weights (weights.csv) at the case's
-    coded levels, as the model does; ``expert_centred`` adds them to the levels minus the
-    other cases' mean levels (a diagnostic: the base rate already belongs to cases with
-    average, not zero, levels); ``fitted`` is a ridge logistic regression refitted without the
-    case. Columns: case_id, title, outcome, y (1 released, 0 returned), pressure, tension and
-    the four forecasts (P(release) in [0, 1]). The expert weights were chosen knowing the
-    cases, which flatters them.
+    Each case is forecast from all the other cases passed, earlier and later alike, so this is
+    not a test of forecasting (``backtest_in_time`` is): it asks how well the model's form fits
+    the record, with the case itself held out. ``cases`` should be the model's reference class
+    (``model_cases``), the class its base rate comes from. For each case, using only the other
+    cases: ``base_only`` is the base rate (Beta posterior mean); ``expert`` adds the expert
+    weights (weights.csv) at the case's coded levels, as the model does; ``expert_centred``
+    adds them to the levels minus the other cases' mean levels (a diagnostic: the base rate
+    already belongs to cases with average, not zero, levels); ``fitted`` is a ridge logistic
+    regression refitted without the case (the base rate when the others all ended one way).
+    Columns: case_id, title, outcome, y (1 released, 0 returned), pressure, tension,
+    trained_on (cases with a one-way outcome used), regression_fitted, and the four forecasts
+    (P(release) in [0, 1]). The expert weights were chosen knowing the cases, which flatters
+    them.
     """
     frame = known_outcomes(cases)
     others_all = cases.reset_index(drop=True)
     rows = []
     for row in frame.itertuples(index=False):
         others = others_all[others_all["case_id"] != row.case_id]
-        base = release_base_rate(others, prior).estimate
-        expert = float(
-            release_probability(base, row.pressure, row.tension, model.w_pressure, model.w_tension)
-        )
-        train = known_outcomes(others)
-        centred = float(
-            release_probability(
-                base, row.pressure - train["pressure"].mean(),
-                row.tension - train["tension"].mean(), model.w_pressure, model.w_tension,
-            )
-        )  # fmt: skip
-        beta, _, _ = fit_logistic(
-            train[["pressure", "tension"]].to_numpy(), train["y"].to_numpy(), l2
-        )
-        fitted = float(expit(beta[0] + beta[1] * row.pressure + beta[2] * row.tension))
-        rows.append(
-            {
-                "case_id": row.case_id,
-                "title": row.title,
-                "outcome": str(row.outcome),
-                "y": row.y,
-                "pressure": row.pressure,
-                "tension": row.tension,
-                "base_only": base,
-                "expert": expert,
-                "expert_centred": centred,
-                "fitted": fitted,
-            }
-        )
+        rows.append(_backtest_row(row, _forecasts(row, others, model, prior, l2)))
+    return pd.DataFrame(rows)
+
+
+def forecast_day(cases: pd.DataFrame) -> pd.Series:
+    """The day each case would have been forecast: the first day of its detention
+    (``detained_date``), or for a case without one, the first day of its outcome."""
+    return cases["detained_date"].fillna(cases["outcome_date"])
+
+
+def backtest_in_time(
+    cases: pd.DataFrame,
+    model: ScenarioModel,
+    prior: tuple[float, float] = (1.0, 1.0),
+    l2: float = L2_PENALTY,
+) -> pd.DataFrame:
+    """Forecasts made in time order, each from the cases known before it: no later case leaks in.
+
+    For every case with a one-way outcome, the forecast day is the first day of its detention
+    (``forecast_day``), and the training cases are those of ``cases`` whose outcome was surely
+    known before that day (``outcome_latest`` earlier than the forecast day; unknown outcomes
+    never count). The four forecasts are those of ``backtest`` computed from the training cases
+    only. With no training case yet every forecast is the prior's mean (0.5 for the uniform
+    prior); while the known cases all ended one way, ``fitted`` is the base rate, since the
+    regression's intercept then has no finite maximum. Columns as in ``backtest``, plus
+    forecast_day; rows in order of forecast day. ``trained_on`` counts the training cases with
+    a one-way outcome, so ``(trained_on > 0).sum()`` cases had any training data.
+    """
+    frame = known_outcomes(cases)
+    frame["forecast_day"] = forecast_day(frame)
+    frame = frame.sort_values(["forecast_day", "case_id"], kind="stable")
+    everything = cases.reset_index(drop=True)
+    rows = []
+    for row in frame.itertuples(index=False):
+        known = everything[everything["outcome_latest"] < row.forecast_day]
+        forecasts = _forecasts(row, known, model, prior, l2)
+        rows.append(_backtest_row(row, forecasts, forecast_day=row.forecast_day))
     return pd.DataFrame(rows)
 
 
@@ -1192,9 +1362,12 @@ def brier_scores(results: pd.DataFrame) -> pd.DataFrame:
     """Brier score of each forecast: mean (forecast - outcome)^2 over the cases.
 
     Scale: 0 is perfect, 0.25 is what always saying 50% scores, 1 is always certain and wrong.
-    ``skill`` is 1 - Brier / Brier(base_only): above 0 beats the base rate.
+    ``skill`` is 1 - Brier / Brier(base_only): above 0 beats the base rate. ``n`` is the cases
+    scored, ``with_training`` those forecast from at least one earlier case (all of them when
+    the results have no ``trained_on`` column).
     """
     reference = float(np.mean((results["base_only"] - results["y"]) ** 2))
+    trained = int((results["trained_on"] > 0).sum()) if "trained_on" in results else len(results)
     rows = []
     for name in FORECASTS:
         score = float(np.mean((results[name] - results["y"]) ** 2))
@@ -1204,9 +1377,18 @@ def brier_scores(results: pd.DataFrame) -> pd.DataFrame:
                 "brier": score,
                 "skill_vs_base_rate": 1.0 - score / reference if reference > 0 else math.nan,
                 "n": len(results),
+                "with_training": trained,
             }
         )
     return pd.DataFrame(rows)
+
+
+def backtest_scores(results: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """Brier scores of several backtests in one tidy table, a ``backtest`` column naming each
+    (for example {"in time": backtest_in_time(...), "leave-one-out": backtest(...)})."""
+    frames = [brier_scores(frame).assign(backtest=name) for name, frame in results.items()]
+    table = pd.concat(frames, ignore_index=True)
+    return table[["backtest", *[c for c in table.columns if c != "backtest"]]]
 
 
 def reliability_table(
@@ -1334,17 +1516,6 @@ def neutralise_formula(value: object) -> object:
     return value
 
 
-def _write_text_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    finally:
-        Path(temporary).unlink(missing_ok=True)
-
-
 def table_csv(table: pd.DataFrame) -> str:
     """The scenario table as CSV text: probabilities to 4 decimals, formulas neutralised."""
     frame = table.copy()
@@ -1361,7 +1532,13 @@ def table_csv(table: pd.DataFrame) -> str:
 
 @dataclass(frozen=True)
 class CaseView:
-    """Everything the notebook and the report show about the case as of 24 April 2017."""
+    """Everything the notebook and the report show about the case as of 24 April 2017.
+
+    ``model`` is the case's own model: its base rate counts only the cases whose outcome was
+    known by the case scenario's as-of date. ``record_model`` is today's whole record, the model
+    of the scenarios without a date and of the plane chart; ``models`` gives each scenario's
+    model by scenario_id, as in ``table``.
+    """
 
     model: ScenarioModel
     levels: pd.DataFrame
@@ -1370,32 +1547,44 @@ class CaseView:
     delays: np.ndarray
     detained: pd.Timestamp
     held_days: int
-    cases: pd.DataFrame  # the model's reference class (model_cases), for fits and charts
+    cases: pd.DataFrame  # the model's reference class (model_cases), today's record; the
+    # delays come from it too
+    record_model: ScenarioModel
+    models: dict[str, ScenarioModel]
+    case_cases: pd.DataFrame  # the reference class as known on the case's as-of date
 
 
 def case_view(dataset: Dataset, draws: int = DEFAULT_DRAWS, seed: int = SEED) -> CaseView:
-    """Model, scenario levels and table, the 24 April 2017 case row, the dated return delays,
+    """Models, scenario levels and table, the 24 April 2017 case row, the dated return delays,
     the detention day (middle of its window), the days held by 24 April, and the cases of the
-    model's reference class (``model_cases``), from which the base rate and delays come."""
+    model's reference class (``model_cases``): today's record, from which the plane's points,
+    the fitted weights and the delays come, and the cases known by the case's date, from which
+    its base rate comes."""
     cases = model_cases(dataset.cases)
-    model = build_model(dataset)
+    record = build_model(dataset)
     levels = scenario_levels(dataset.scenarios, dataset.events)
-    table = scenario_table(model, levels, draws, seed)
+    models = scenario_models(dataset, dataset.scenarios)
+    table = scenario_table(models, levels, draws, seed)
     # The case scenario by its id; else the first dated 24 April 2017; else the last row.
     chosen = table[table["scenario_id"] == CASE_SCENARIO_ID]
     if chosen.empty:
         chosen = table[table["as_of"] == CASE_AS_OF]
     case = chosen.iloc[0] if not chosen.empty else table.iloc[-1]
+    model = models[case["scenario_id"]]
     # Days held by 24 April, counted from the middle of the detention window (15 March).
     window = factors.detention_window(dataset.events)
     detained = (window[0] + (window[1] - window[0]) / 2).normalize() if window else CASE_AS_OF
     held = int((CASE_AS_OF - detained).days)
-    return CaseView(model, levels, table, case, return_delays(cases), detained, held, cases)
+    return CaseView(
+        model, levels, table, case, return_delays(cases), detained, held, cases, record, models,
+        model_cases(dataset.cases, model.as_of) if model.as_of is not None else cases,
+    )  # fmt: skip
 
 
 def case_timing(view: CaseView, horizon: int = TIMING_HORIZON_DAYS) -> pd.DataFrame:
     """return_timing for the case as of 24 April 2017: its P(return), the Monte Carlo band
-    (same seed as the scenario table) and the update for being still held on that day."""
+    (its model and the scenario table's seed) and the update for being still held on that day.
+    The delays are today's record (``view.delays``), returns known only after that day included."""
     case = view.case
     return return_timing(
         1.0 - float(case["p_release"]), view.delays, horizon, held_until=view.held_days,
@@ -1403,26 +1592,26 @@ def case_timing(view: CaseView, horizon: int = TIMING_HORIZON_DAYS) -> pd.DataFr
     )  # fmt: skip
 
 
-def write_outputs(dataset: Dataset, folder: Path | str) -> list[Path]:
+def write_outputs(dataset: Dataset, folder: Path | str, view: CaseView | None = None) -> list[Path]:
     """Write the scenario table (CSV) and the key figures (PNG + SVG) into ``folder``.
 
     Files: scenario_table.csv, scenarios_waterfall, scenarios_plane, scenarios_tornado,
-    scenarios_timing and factors (.png and .svg). Deterministic (fixed seed, stable metadata)
-    and atomic (each file is renamed into place). Returns the paths written.
+    scenarios_timing and factors (.png and .svg). Deterministic (fixed seed, stable metadata),
+    atomic (each file is renamed into place) and readable by everyone (``analysis.files``).
+    ``view`` is ``case_view(dataset)``, computed here unless the caller has it already.
+    The waterfall, tornado and timing are the case's (its as-of model); the plane is today's
+    record. Returns the paths written.
     """
     folder = Path(folder)
-    view = case_view(dataset)
+    view = case_view(dataset) if view is None else view
     model, case = view.model, view.case
-    written = []
-    target = folder / "scenario_table.csv"
-    _write_text_atomically(target, table_csv(view.table))
-    written.append(target)
+    written = [write_text_atomically(folder / "scenario_table.csv", table_csv(view.table))]
     timing = case_timing(view)
     figures = {
         "scenarios_waterfall": plot_waterfall(
             model, case["pressure"], case["tension"], f"{case['label']}: base rate to forecast"
         ),
-        "scenarios_plane": plot_plane(model, view.levels, view.cases),
+        "scenarios_plane": plot_plane(view.record_model, view.levels, view.cases),
         "scenarios_tornado": plot_tornado(
             tornado(model, case["pressure"], case["tension"], dataset.events, CASE_AS_OF),
             case["p_release"],
