@@ -67,3 +67,14 @@ def test_argument_errors_are_one_line_and_exit_2(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("python -m analysis")
+
+
+def test_report_into_the_data_folder_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from analysis import paths
+
+    assert main(["report", "--output", str(paths.DATA_DIR)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("report: refusing to write the report to")

@@ -43,13 +43,16 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     # Imported here: the notebook machinery is slow to import and only this command needs it.
-    from analysis.report import ReportError, build_report
+    from analysis.report import ReportError, UnsafeOutputError, build_report
 
     try:
         build_report(output_dir=args.output)
     except DataValidationError as error:
         return _report_problems(error, "the previous report is untouched")
-    except ReportError as error:
+    except UnsafeOutputError as error:
+        print(f"report: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (ReportError, OSError) as error:
         print(f"report failed: {error}; the previous report is untouched.", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
@@ -136,12 +139,22 @@ def _scenario(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(error.problems)} problem(s) in {args.data_dir}.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    first = factors.first_event_day(dataset.events)
+    if args.as_of is not None and first is not None and factors.to_day(args.as_of) < first:
+        print(
+            f"python -m analysis scenario: error: --as-of {args.as_of.isoformat()} is before the "
+            f"first event in events.csv ({first:%Y-%m-%d}); give that date or a later one",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
     pressure, tension = args.pressure, args.tension
     if pressure is None or tension is None:
         levels = factors.factor_levels(dataset.events, args.as_of)
         pressure = levels.pressure if pressure is None else pressure
         tension = levels.tension if tension is None else tension
-    model = scenarios.build_model(dataset)
+    # As of a date: the base rate counts only the cases whose outcome was known by then, as the
+    # scenario table does for its dated rows; without a date, today's whole record.
+    model = scenarios.build_model(dataset, args.as_of)
     result = scenarios.forecast(model, pressure, tension, args.draws, args.seed)
     as_of = args.as_of.isoformat() if args.as_of else None
     if args.json:
@@ -157,6 +170,7 @@ def _scenario(args: argparse.Namespace) -> int:
                     "as_of": as_of,
                     "draws": result.draws,
                     "seed": result.seed,
+                    "base_rate": round(model.base_rate, 4),
                 }
             )
         )
@@ -170,6 +184,11 @@ def _scenario(args: argparse.Namespace) -> int:
         f"80% interval of P(release): {result.interval_low:.2f} to {result.interval_high:.2f} "
         f"({result.draws:,} Monte Carlo draws, seed {result.seed})"
     )
+    releases = "release" if model.released == 1 else "releases"
+    print(
+        f"base rate {model.base_rate:.2f}, from {model.released} {releases} in "
+        f"{model.cases_counted} detentions in China with a one-way outcome ({model.view})"
+    )
     return EXIT_OK
 
 
@@ -182,7 +201,9 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
             "at given levels of international pressure (P) and Beijing-Pyongyang tension (T),\n"
             "each from 0 (none) to 1 (the top of the events scale).\n\n"
             "  log-odds of release = logit(base rate) + w_pressure * P + w_tension * T\n\n"
-            "The base rate comes from the historical cases (data/cases.csv), the weights from\n"
+            "The base rate comes from the historical cases (data/cases.csv): with --as-of only\n"
+            "those whose outcome was known by that date (the forecast as it could have been made\n"
+            "then), without it the whole record as known today. The weights come from\n"
             "data/weights.csv. The 80% interval is a seeded Monte Carlo over the base rate and\n"
             "the weights: the same seed gives the same output. Exit 2 on bad input."
         ),
@@ -203,12 +224,13 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     scenario.add_argument(
         "--as-of", type=_as_of, metavar="DATE",
-        help="YYYY-MM-DD: take any level not given from the events dated on or before DATE",
+        help="YYYY-MM-DD, not before the first event: take any level not given from the events "
+        "dated on or before DATE, and the base rate from the cases resolved by DATE",
     )  # fmt: skip
     scenario.add_argument(
         "--json", action="store_true",
         help="print one JSON object: p_release, p_return, interval_low, interval_high, "
-        "pressure, tension, as_of, draws, seed",
+        "pressure, tension, as_of, draws, seed, base_rate",
     )  # fmt: skip
     scenario.add_argument(
         "--draws", type=_whole("number of draws", 1, MAX_DRAWS), default=SCENARIO_DRAWS,

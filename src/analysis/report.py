@@ -309,10 +309,11 @@ def build_report(
         with _step(log, 2, "drew the timeline charts"):
             figures = timeline.write_figures(dataset, staging / "figures")
         with _step(log, 3, "ran the scenario model and wrote its table and charts"):
-            figures += scenarios.write_outputs(dataset, staging / "figures")
+            view = scenarios.case_view(dataset)
+            figures += scenarios.write_outputs(dataset, staging / "figures", view)
             # The table is a result in its own right: give it the top level of the report.
             (staging / "figures" / SCENARIO_TABLE).rename(staging / SCENARIO_TABLE)
-            table = scenarios.readable_table(scenarios.case_view(dataset).table).reset_index()
+            table = scenarios.readable_table(view.table).reset_index()
         log(f"[4/{STEPS}] executing the notebooks in fresh kernels ...")
         with _step(log, 4, "executed and rendered the notebooks"):
             pages = _write_notebooks(notebooks_dir, staging / "notebooks", data_dir, log)
