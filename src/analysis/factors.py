@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from analysis.case import ARTICLE_DATE
 from analysis.style import FACTOR_COLORS, FACTOR_MARKERS, OKABE_ITO
 
 HALF_LIFE_DAYS = 60.0  # an event's push halves every two months
@@ -37,8 +38,6 @@ WINDOW_DAYS = 365  # and stops counting after a year (by then it is below 2% of 
 HALF_SCALE = 6.0  # decayed intensity at which a level reaches 0.5
 FACTOR_NAMES = ("pressure", "tension")
 DIRECTION_SIGN = {"up": 1.0, "down": -1.0, "none": 0.0}
-# The day of HRW's appeal and the Foreign Ministry briefing the commentary reacts to (a Monday).
-ARTICLE_DATE = pd.Timestamp("2017-04-24")
 
 DateLike = str | date | pd.Timestamp | np.datetime64
 

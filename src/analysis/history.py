@@ -39,13 +39,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from analysis.case import ARTICLE_DATE, ARTICLE_RETURN_DAYS, FOCAL_CASE_ID, HRW_RETURN_DAYS
 from analysis.style import OKABE_ITO, OUTCOME_COLORS
 
 CONFIDENCE = 0.8
-# The article: "returned to North Korea in about two weeks".
-ARTICLE_RETURN_DAYS = 14
-# HRW (SCMP, 24 April 2017): "most repatriations happen two months after detention".
-HRW_RETURN_DAYS = 61
 # "About" two weeks: up to half as long again. A return within three weeks agrees with the
 # article's "about two weeks"; a return after five weeks does not.
 ABOUT_TWO_WEEKS_MAX_DAYS = 21
@@ -68,12 +65,6 @@ LEVEL_LABELS = {
     "pressure_level": {0: "0 low", 1: "1 medium", 2: "2 high"},
     "tension_level": {0: "0 low", 1: "1 medium", 2: "2 high"},
 }
-# The case this project forecasts; it belongs to the table (its outcome is unknown) and is
-# picked out on the charts.
-FOCAL_CASE_ID = "2017_shenyang_eight"
-# The Monday of the article's "On Monday, Human Rights Watch asked China...": what its readers
-# knew. By then the Shenyang eight had been held for some weeks without being returned.
-ARTICLE_DATE = pd.Timestamp("2017-04-24")
 # People who entered a foreign mission (embassy, consulate, UN office, foreign school) or left
 # China on papers were not in the routine police process: their fate was negotiated with a
 # foreign government. The Shenyang eight were stopped at a road check, so the like-for-like

@@ -50,6 +50,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,11 +65,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis import factors
+from analysis.case import ARTICLE_DATE, ARTICLE_RETURN_DAYS, HRW_RETURN_DAYS
 from analysis.data import Dataset
 from analysis.files import write_text_atomically
 from analysis.history import (
-    ARTICLE_RETURN_DAYS,
-    HRW_RETURN_DAYS,
     BaseRate,
     detentions_in_china,
     release_base_rate,
@@ -80,7 +80,8 @@ SEED = 20170424  # the default seed: the date of HRW's appeal, so every run draw
 DEFAULT_DRAWS = 20_000  # Monte Carlo error on a 10th percentile is then about 0.003
 INTERVAL = 0.8
 QUANTILES = ((1 - INTERVAL) / 2, 0.5, 1 - (1 - INTERVAL) / 2)
-Z_INTERVAL = 1.2815515655446004  # standard normal 90th percentile: mean +- z*sd is the 80% range
+# mean +- z*sd is the central INTERVAL range of a normal distribution
+Z_INTERVAL = statistics.NormalDist().inv_cdf(QUANTILES[2])
 WEIGHT_NAMES = ("w_pressure", "w_tension")
 REFERENCE_CLASS = "detentions in China"  # the model's reference class; see model_cases
 # Ridge penalty of the fitted weights: a normal prior with sd 1/sqrt(L2) = 1 log-odds per unit
@@ -88,7 +89,7 @@ REFERENCE_CLASS = "detentions in China"  # the model's reference class; see mode
 # weight down.
 L2_PENALTY = 1.0
 RELIABILITY_BINS = (0.0, 1 / 3, 2 / 3, 1.0)
-CASE_AS_OF = factors.ARTICLE_DATE
+CASE_AS_OF = ARTICLE_DATE
 CASE_SCENARIO_ID = "case_2017_04_24"
 TIMING_HORIZON_DAYS = 120
 # Hatches double the colours, so the charts read in grey print.
