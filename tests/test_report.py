@@ -19,6 +19,7 @@ from analysis.report import (
     UnsafeOutputError,
     build_report,
     refresh_notebooks,
+    render_html,
     stable_widget_ids,
 )
 
@@ -241,3 +242,10 @@ def test_report_refuses_a_folder_it_did_not_write(tmp_path: Path, tour_only: Pat
 def test_report_replaces_an_earlier_report(built) -> None:
     output, _ = built
     assert (output / MARKER).is_file()  # so the next run may replace this folder
+
+
+def test_html_of_a_notebook_with_widgets_is_byte_stable() -> None:
+    notebook = nbformat.read(paths.NOTEBOOKS_DIR / "04_scenarios.ipynb", as_version=4)
+    first, second = render_html(notebook), render_html(notebook)
+    assert "jupyter-widgets" in first  # the widget outputs are there, with their element ids
+    assert first == second

@@ -51,6 +51,7 @@ FIGURE_CAPTIONS = {
     "weeks and HRW's two months.",
 }
 WIDGET_ID = re.compile(r"[0-9a-f]{32}")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 MODEL_ID_FIELD = re.compile(r'"model_id": "([0-9a-f]{32})"')
 
 
@@ -161,9 +162,18 @@ def refresh_notebooks(notebooks_dir: Path = paths.NOTEBOOKS_DIR, log: Log = prin
 
 
 def render_html(notebook: nbformat.NotebookNode) -> str:
-    """A notebook with its outputs as a standalone HTML page."""
+    """A notebook with its outputs as a standalone HTML page, the same bytes on every run.
+
+    The exporter gives each widget output a fresh uuid4 as its element id; those become
+    sequential ids, renamed consistently wherever they appear.
+    """
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(notebook)
-    return body
+    renames: dict[str, str] = {}
+
+    def stable(match: re.Match[str]) -> str:
+        return renames.setdefault(match.group(0), f"output-{len(renames) + 1:04d}")
+
+    return UUID.sub(stable, body)
 
 
 def _notebook_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
