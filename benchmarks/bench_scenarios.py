@@ -32,7 +32,7 @@ import time
 
 import numpy as np
 
-from analysis import factors, scenarios, style
+from analysis import factors, scenarios, style, whatif
 from analysis.data import load_dataset
 
 DRAWS = 1_000_000
@@ -128,7 +128,7 @@ def main() -> int:
     one_agrees = bool(np.all(np.abs(one_q - same_q) < 0.005))
 
     levels = factors.factor_levels(dataset.events, factors.ARTICLE_DATE)
-    what_if = scenarios.WhatIf(model, levels.pressure, levels.tension)
+    what_if = whatif.WhatIf(model, levels.pressure, levels.tension)
     slider_ms = []
     for step in range(21):
         value = step / 20

@@ -1,4 +1,4 @@
-"""Shared fixtures: a small valid data folder that each test may copy and break."""
+"""Shared fixtures: a small valid data folder, loaded as it is or copied for a test to break."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from analysis.data import load_dataset
+
 VALID_FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 
 
@@ -18,6 +20,12 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(VALID_FIXTURE, target)
     return target
+
+
+@pytest.fixture(scope="module")
+def fixture_data():
+    """The valid fixture tables, loaded once per test module."""
+    return load_dataset(VALID_FIXTURE)
 
 
 @pytest.fixture

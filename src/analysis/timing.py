@@ -1,0 +1,202 @@
+"""Timing: when a return would come, if it comes.
+
+Answers two questions from the model's P(return) and the delays of the returned cases in its
+reference class (``return_delays``). How likely is a return by each day since detention
+(``return_timing``: the delays' empirical distribution and a fitted log-normal, scaled by
+P(return))? And how does news that the group is still held on a day change the chance of an
+eventual return (``eventual_return_given_held``, ``held_updates``: Bayes' rule)? Days since
+detention; probabilities in [0, 1]; returns data or Figures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis import factors
+from analysis.case import ARTICLE_RETURN_DAYS, HRW_RETURN_DAYS
+from analysis.history import time_to_return
+from analysis.scenarios import QUANTILES, CaseView, simulate
+from analysis.style import OKABE_ITO, OUTCOME_COLORS
+
+TIMING_HORIZON_DAYS = 120
+
+
+def return_delays(cases: pd.DataFrame) -> np.ndarray:
+    """Days from detention to return of the returned cases with usable dates (middle estimates).
+
+    The model's timing passes its reference class (``model_cases``), as ``case_view`` does.
+    """
+    delays = time_to_return(cases)
+    usable = delays[delays["usable"]]
+    return np.sort(usable["days"].astype(float).to_numpy())
+
+
+def lognormal_fit(days: np.ndarray) -> tuple[float, float]:
+    """Mean and sd of log(days) (days floored at 0.5 so a same-day return has a log)."""
+    logs = np.log(np.maximum(np.asarray(days, dtype=float), 0.5))
+    if len(logs) < 2:
+        raise ValueError(f"a curve needs at least two dated returns (got {len(logs)})")
+    return float(logs.mean()), float(logs.std(ddof=1))
+
+
+def lognormal_cdf(days: np.ndarray, mu: float, sigma: float) -> np.ndarray:
+    """P(a return comes by day d | it comes at all), for a log-normal in days; in [0, 1]."""
+    d = np.asarray(days, dtype=float)
+    z = (np.log(np.maximum(d, 1e-9)) - mu) / (sigma * math.sqrt(2.0))
+    values = 0.5 * (1.0 + np.vectorize(math.erf)(z))
+    return np.where(d > 0, values, 0.0)
+
+
+def empirical_cdf(days: np.ndarray, delays: np.ndarray) -> np.ndarray:
+    """Share of the observed delays that are <= each day; in [0, 1]."""
+    ordered = np.sort(np.asarray(delays, dtype=float))
+    return np.searchsorted(ordered, np.asarray(days, dtype=float), side="right") / len(ordered)
+
+
+def return_timing(
+    p_return: float,
+    delays: np.ndarray,
+    horizon: int = TIMING_HORIZON_DAYS,
+    held_until: int | None = None,
+    p_return_draws: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """P(returned by day d since detention), d = 0..horizon, under the model; in [0, 1].
+
+    Assumption: the group is eventually returned with probability ``p_return`` (the model's),
+    and the day of a return follows the delays of the returned cases: their empirical
+    distribution (column ``empirical``) and a log-normal fitted to them (``lognormal``), so
+    P(returned by d) = p_return * F(d). With ``held_until`` (a day on which the group is known
+    to be still held) the ``*_given_held`` columns condition on it:
+    P(returned by d | not by h) = p (F(d) - F(h)) / (1 - p F(h)) for d >= h. With
+    ``p_return_draws`` (Monte Carlo), ``lognormal_low``/``lognormal_high`` give the 80% band.
+    """
+    days = np.arange(horizon + 1, dtype=float)
+    delays = np.asarray(delays, dtype=float)
+    # Too few dated returns for a curve: the columns stay empty (NaN) rather than invented.
+    missing = np.full(len(days), np.nan)
+    curves = {
+        "empirical": empirical_cdf(days, delays) if len(delays) else missing,
+        "lognormal": lognormal_cdf(days, *lognormal_fit(delays)) if len(delays) > 1 else missing,
+    }
+    frame = pd.DataFrame({"day": days.astype(int)})
+    for name, cdf in curves.items():
+        frame[name] = p_return * cdf
+    if p_return_draws is not None:
+        draws = np.asarray(p_return_draws, dtype=float)
+        band = np.quantile(draws[:, None] * curves["lognormal"][None, :], QUANTILES[::2], axis=0)
+        frame["lognormal_low"], frame["lognormal_high"] = band[0], band[1]
+    if held_until is not None:
+        for name, cdf in curves.items():
+            at_h = float(cdf[min(held_until, horizon)])
+            conditional = p_return * (cdf - at_h) / (1.0 - p_return * at_h)
+            frame[f"{name}_given_held"] = np.where(days >= held_until, conditional, np.nan)
+    return frame
+
+
+def eventual_return_given_held(p_return: float, delays: np.ndarray, held_days: int) -> float:
+    """P(eventually returned | still held after ``held_days``), by Bayes with the log-normal.
+
+    A group that will be returned has probability F(h) of being back by day h; one that will
+    be released is still held either way. So p' = p (1 - F(h)) / (1 - p F(h)), in [0, 1].
+    """
+    if len(delays) < 2:
+        return math.nan
+    mu, sigma = lognormal_fit(delays)
+    at_h = float(lognormal_cdf(np.array([held_days]), mu, sigma)[0])
+    still_held = 1.0 - p_return * at_h  # P(not returned by day h)
+    return p_return * (1.0 - at_h) / still_held if still_held > 0 else math.nan
+
+
+def held_updates(
+    p_return: float, delays: np.ndarray, detained: pd.Timestamp, days: Sequence[factors.DateLike]
+) -> pd.DataFrame:
+    """P(eventually returned) once the group is known to be still held on each of ``days``.
+
+    Columns: still_held_on, days_held (since ``detained``), p_return (the model's, before the
+    news), p_return_given_held (after it; see eventual_return_given_held), both in [0, 1].
+    """
+    rows = []
+    for day in days:
+        when = factors.to_day(day)
+        held = int((when - detained).days)
+        rows.append(
+            {
+                "still_held_on": when.date().isoformat(),
+                "days_held": held,
+                "p_return": p_return,
+                "p_return_given_held": eventual_return_given_held(p_return, delays, held),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def case_timing(view: CaseView, horizon: int = TIMING_HORIZON_DAYS) -> pd.DataFrame:
+    """return_timing for the case as of 24 April 2017: its P(return), the Monte Carlo band
+    (its model and the scenario table's seed) and the update for being still held on that day.
+    The delays are today's record (``view.delays``), returns known only after that day included."""
+    case = view.case
+    return return_timing(
+        1.0 - float(case["p_release"]), view.delays, horizon, held_until=view.held_days,
+        p_return_draws=1.0 - simulate(view.model, case["pressure"], case["tension"]),
+    )  # fmt: skip
+
+
+def plot_timing(
+    timing: pd.DataFrame,
+    delays: np.ndarray,
+    p_return: float,
+    held_until: int | None = None,
+    title: str | None = None,
+) -> Figure:
+    """P(returned by day d) under the model, against 14 days, about 61 days, and the cases."""
+    figure, ax = plt.subplots(figsize=(7.2, 4.4), layout="constrained")
+    colour = OUTCOME_COLORS["returned"]
+    if "lognormal_low" in timing:
+        ax.fill_between(
+            timing["day"], timing["lognormal_low"], timing["lognormal_high"], color=colour,
+            alpha=0.18, linewidth=0, label="80% interval (Monte Carlo)",
+        )  # fmt: skip
+    ax.step(
+        timing["day"], timing["empirical"], where="post", color=colour, linewidth=1.2,
+        linestyle=":", label="empirical (cases' delays)",
+    )  # fmt: skip
+    ax.plot(timing["day"], timing["lognormal"], color=colour, linewidth=2, label="log-normal fit")
+    if held_until is not None and "lognormal_given_held" in timing:
+        ax.plot(
+            timing["day"], timing["lognormal_given_held"], color=OKABE_ITO["black"],
+            linewidth=1.5, linestyle="-.", label=f"given still held on day {held_until}",
+        )  # fmt: skip
+    ax.axhline(p_return, color="#555555", linewidth=0.8, linestyle="--")
+    ax.text(
+        timing["day"].iloc[-1] - 1, p_return + 0.01, f"eventual P(return) = {p_return:.2f}",
+        ha="right", va="bottom", fontsize=8,
+    )  # fmt: skip
+    for day, text, style in (
+        (ARTICLE_RETURN_DAYS, "article: ~2 weeks", "--"),
+        (HRW_RETURN_DAYS, "HRW: ~2 months", (0, (4, 1, 1, 1))),
+    ):
+        ax.axvline(day, color=OKABE_ITO["black"], linewidth=0.9, linestyle=style)
+        ax.text(day + 1, 0.98, text, rotation=90, va="top", ha="left", fontsize=8)
+    horizon = int(timing["day"].iloc[-1])
+    shown = delays[delays <= horizon]
+    beyond = delays[delays > horizon]
+    label = f"delays in the cases (n = {len(delays)})"
+    if len(beyond):
+        label += f"; beyond the axis: {', '.join(f'{d:.0f}' for d in beyond)} days"
+    ax.plot(
+        shown, np.full(len(shown), -0.03), linestyle="", marker="|", markersize=12,
+        color=colour, label=label,
+    )  # fmt: skip
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(-0.06, 1.0)
+    ax.set_xlabel("days since detention")
+    ax.set_ylabel("P(returned by that day)")
+    ax.set_title(title or "When a return would come", fontsize=10)
+    figure.legend(loc="outside lower center", ncols=3, fontsize=7)
+    return figure

@@ -1,0 +1,69 @@
+"""Sensitivity: ablation, tornado and the pressure-tension plane, against the model by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from analysis import scenarios, sensitivity
+from tests.model_helpers import by_hand, model
+
+
+def test_ablation_switches_each_factor_off() -> None:
+    table = sensitivity.ablation(model(), 0.6, 0.4, draws=1000).set_index("variant")
+    assert table.loc["full model", "p_release"] == pytest.approx(by_hand(0.3, 0.6, 0.4, 1.5, 0.5))
+    assert table.loc["pressure off", "p_release"] == pytest.approx(by_hand(0.3, 0, 0.4, 1.5, 0.5))
+    assert table.loc["tension off", "p_release"] == pytest.approx(by_hand(0.3, 0.6, 0, 1.5, 0.5))
+    assert table.loc["both off (base rate)", "p_release"] == pytest.approx(0.3)
+    assert (table["interval_low"] <= table["interval_high"]).all()
+
+
+def test_tornado_moves_one_input_at_a_time(fixture_data) -> None:
+    m = model()
+    table = sensitivity.tornado(m, 0.6, 0.4).set_index("input")
+    assert table.loc["base rate", "p_low"] == pytest.approx(by_hand(0.15, 0.6, 0.4, 1.5, 0.5))
+    z = 1.2815515655446004
+    high_wp = 1.5 + z * 0.5
+    assert table.loc["w_pressure (weight)", "p_high"] == pytest.approx(
+        by_hand(0.3, 0.6, 0.4, high_wp, 0.5)
+    )
+    swings = sensitivity.tornado(m, 0.6, 0.4)["swing"]
+    assert list(swings) == sorted(swings, reverse=True)
+    with_rule = sensitivity.tornado(m, 0.6, 0.4, fixture_data.events, "2017-04-24")
+    assert "factor half-life (days)" in set(with_rule["input"])
+
+
+def test_plane_marks_where_release_is_ahead() -> None:
+    m = model(base_rate=0.3, wp=1.5, wt=0.5)
+    plane = sensitivity.probability_plane(m, resolution=11)
+    assert len(plane) == 121
+    corner = plane[(plane["pressure"] == 1.0) & (plane["tension"] == 1.0)].iloc[0]
+    assert corner["p_release"] == pytest.approx(by_hand(0.3, 1, 1, 1.5, 0.5))
+    # log(3/7) + 1.5 P + 0.5 T > 0 exactly where release is ahead.
+    expected = np.log(3 / 7) + 1.5 * plane["pressure"] + 0.5 * plane["tension"] > 0
+    assert (plane["release_more_likely"] == expected).all()
+    share = sensitivity.share_release_more_likely(m, resolution=5, draws=3000)
+    assert share.shape == (5, 5)
+    assert share[0, 0] < share[-1, -1]  # more draws favour release at high pressure and tension
+
+
+def test_plane_chart_draws_no_boundary_where_there_is_none() -> None:
+    def legend_and_title(m: scenarios.ScenarioModel) -> tuple[list[str], str]:
+        figure = sensitivity.plot_plane(m)
+        texts = [t.get_text() for t in figure.legends[0].get_texts()]
+        title = figure.axes[0].get_title()
+        figure.clf()
+        return texts, title
+
+    crossing, title = legend_and_title(model(base_rate=0.3, wp=1.5, wt=0.5))
+    assert "central P(release) = 0.5" in crossing
+    assert title == "Where release becomes more likely than return"
+    # Base 0.1 and weights 0.5 each: at most logit(0.1) + 1 = -1.20, P = 0.23, at (1, 1).
+    low = scenarios.ScenarioModel(0.1, 1.0, 9.0, 0.01, 0.25, 0.5, 0.5, 0.0, 0.0)
+    none, title = legend_and_title(low)
+    assert "central P(release) = 0.5" not in none
+    top = 1 / (1 + math.exp(-(math.log(0.1 / 0.9) + 1.0)))
+    assert title == f"Return ahead on the whole plane: central P(release) 0.10 to {top:.2f}"
+    assert any(text.endswith("of draws put release ahead") for text in none)
