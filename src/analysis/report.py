@@ -142,7 +142,9 @@ def stable_widget_ids(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     renames = {old: f"{number:032x}" for number, old in enumerate(dict.fromkeys(model_ids), 1)}
     if renames:
         text = WIDGET_ID.sub(lambda match: renames.get(match.group(0), match.group(0)), text)
-    return nbformat.from_dict(json.loads(text))
+    # Sort again: the keys were sorted by the old, random ids, and the HTML page embeds the
+    # widget state in the order of the keys.
+    return nbformat.from_dict(json.loads(json.dumps(json.loads(text), sort_keys=True)))
 
 
 def refresh_notebooks(notebooks_dir: Path = paths.NOTEBOOKS_DIR, log: Log = print) -> list[Path]:
