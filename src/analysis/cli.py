@@ -259,6 +259,7 @@ def _notebooks(_args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m analysis``; every argument error is one line, exit 2."""
     parser = argparse.ArgumentParser(
         prog="python -m analysis",
         description=(
