@@ -46,12 +46,8 @@ def test_separable_cases_still_give_finite_weights() -> None:
     assert np.all(np.isfinite(beta)) and beta[1] > 0
 
 
-def synthetic_cases() -> pd.DataFrame:
-    rows = [
-        ("2001_a", "released", 2, 0), ("2002_b", "released", 2, 1), ("2003_c", "returned", 0, 1),
-        ("2004_d", "returned", 1, 2), ("2005_e", "returned", 0, 0), ("2006_f", "unknown", 1, 1),
-        ("2007_g", "mixed", 1, 1),
-    ]  # fmt: skip
+def case_frame(rows: list[tuple]) -> pd.DataFrame:
+    """A cases frame from (case_id, outcome, pressure_level, tension_level, ...) tuples."""
     return pd.DataFrame(
         {
             "case_id": [r[0] for r in rows],
@@ -61,6 +57,15 @@ def synthetic_cases() -> pd.DataFrame:
             "tension_level": [r[3] for r in rows],
         }
     )
+
+
+def synthetic_cases() -> pd.DataFrame:
+    rows = [
+        ("2001_a", "released", 2, 0), ("2002_b", "released", 2, 1), ("2003_c", "returned", 0, 1),
+        ("2004_d", "returned", 1, 2), ("2005_e", "returned", 0, 0), ("2006_f", "unknown", 1, 1),
+        ("2007_g", "mixed", 1, 1),
+    ]  # fmt: skip
+    return case_frame(rows)
 
 
 def test_backtest_leaves_each_case_out_of_its_own_forecast() -> None:
@@ -113,18 +118,7 @@ def dated_cases() -> pd.DataFrame:
     def day(column: int) -> pd.Series:
         return pd.to_datetime(pd.Series([r[column] for r in rows])).astype("datetime64[s]")
 
-    return pd.DataFrame(
-        {
-            "case_id": [r[0] for r in rows],
-            "title": [r[0] for r in rows],
-            "outcome": pd.Categorical([r[1] for r in rows]),
-            "pressure_level": [r[2] for r in rows],
-            "tension_level": [r[3] for r in rows],
-            "detained_date": day(4),
-            "outcome_date": day(5),
-            "outcome_latest": day(6),
-        }
-    )
+    return case_frame(rows).assign(detained_date=day(4), outcome_date=day(5), outcome_latest=day(6))
 
 
 def test_the_time_ordered_backtest_never_uses_a_later_case() -> None:

@@ -501,6 +501,13 @@ def _month_span(start: pd.Timestamp, end: pd.Timestamp) -> str:
 # --- the charts ----------------------------------------------------------------------------
 
 
+def _title(figure: Figure, text: str, height: float) -> None:
+    """The chart's bold title, left-aligned 0.15 inch below the top of a ``height``-inch figure."""
+    figure.suptitle(
+        text, x=TITLE_X, y=1 - 0.15 / height, ha="left", va="top", fontsize=12, fontweight="bold"
+    )
+
+
 def case_timeline(
     events: pd.DataFrame,
     actors: pd.DataFrame,
@@ -651,14 +658,10 @@ def case_timeline(
         obstacles = _marker_boxes(main, x_mid, y, MARKER_SIZE) + _span_boxes(main, shown, y)
         _place_labels(main, anchors_xy, obstacles)
 
-        figure.suptitle(
+        _title(
+            figure,
             f"Eight North Koreans detained in Shenyang: the case, {_month_span(start, end)}",
-            x=TITLE_X,
-            y=1 - 0.15 / height,
-            ha="left",
-            va="top",
-            fontsize=12,
-            fontweight="bold",
+            height,
         )
         subtitle = (
             f"Day 0 = the detention ({anchors.detention.day} {anchors.detention:%B %Y}, the "
@@ -803,14 +806,10 @@ def context_timeline(
             arrowprops={"arrowstyle": "-", "color": "0.35", "lw": 0.6},
             gid="case-label",
         )
-        figure.suptitle(
+        _title(
+            figure,
             f"The case in its period: pressure on Beijing and Beijing-Pyongyang tension, {years}",
-            x=TITLE_X,
-            y=1 - 0.15 / fig_h,
-            ha="left",
-            va="top",
-            fontsize=12,
-            fontweight="bold",
+            fig_h,
         )
         figure.text(
             TITLE_X,
