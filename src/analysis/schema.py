@@ -33,6 +33,12 @@ ONSETS = (
 )  # fmt: skip
 OUTCOMES = ("returned", "released", "mixed", "unknown")
 BOOLEANS = ("true", "false")
+# The kind of each source URL, parallel to source_urls: how much a row can rest on it.
+# newspaper includes broadcasters' news sites; blog_or_aggregator includes wikis and forums.
+SOURCE_KINDS = (
+    "official_document", "wire_agency", "newspaper", "ngo_report", "specialist_outlet",
+    "blog_or_aggregator", "state_media",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
