@@ -1,0 +1,98 @@
+"""Intervals for a share of k in n: the Beta posterior under a named prior, Wilson and exact.
+
+All maths comes from scipy.stats (``beta`` quantiles, ``binomtest(...).proportion_ci``).
+Probabilities and levels are in [0, 1]; an interval is (low, high) with low <= high. The
+default level is 80%: wide enough to be honest with a few dozen cases, narrow enough to say
+something.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+LEVEL = 0.8
+# Named priors for a share, as Beta(a, b). Uniform: every share equally likely before the data.
+# Jeffreys: invariant to reparametrisation; it pulls less towards 1/2 with few cases.
+PRIORS: dict[str, tuple[float, float]] = {"uniform": (1.0, 1.0), "jeffreys": (0.5, 0.5)}
+BINOMIAL_METHODS = ("wilson", "exact")
+
+
+@dataclass(frozen=True)
+class BetaPosterior:
+    """Beta(alpha, beta) posterior of a share after ``k`` successes in ``n`` trials.
+
+    ``mean`` is the posterior mean; ``low``/``high`` the equal-tailed interval at ``level``;
+    all in [0, 1].
+    """
+
+    k: int
+    n: int
+    prior: str
+    alpha: float
+    beta: float
+    mean: float
+    low: float
+    high: float
+    level: float
+
+
+def _check_counts(k: int, n: int) -> None:
+    if not 0 <= k <= n:
+        raise ValueError(f"successes must be in 0..n (got {k} of {n})")
+
+
+def _check_level(level: float) -> None:
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"level must be in (0, 1) (got {level})")
+
+
+def beta_quantiles(alpha: float, beta: float, probabilities: Sequence[float]) -> np.ndarray:
+    """Quantiles of Beta(alpha, beta) (alpha, beta > 0) at ``probabilities`` in [0, 1]."""
+    if alpha <= 0 or beta <= 0:
+        raise ValueError(f"Beta parameters must be positive (got {alpha}, {beta})")
+    return stats.beta.ppf(np.asarray(probabilities, dtype=float), alpha, beta)
+
+
+def beta_posterior(k: int, n: int, prior: str = "uniform", level: float = LEVEL) -> BetaPosterior:
+    """Posterior of a share after ``k`` of ``n`` under a prior named in PRIORS."""
+    _check_counts(k, n)
+    _check_level(level)
+    if prior not in PRIORS:
+        raise ValueError(f"prior must be one of {sorted(PRIORS)} (got {prior!r})")
+    a0, b0 = PRIORS[prior]
+    alpha, beta = a0 + k, b0 + n - k
+    tail = (1.0 - level) / 2.0
+    low, high = beta_quantiles(alpha, beta, [tail, 1.0 - tail])
+    return BetaPosterior(
+        k=k, n=n, prior=prior, alpha=alpha, beta=beta, mean=alpha / (alpha + beta),
+        low=float(low), high=float(high), level=level,
+    )  # fmt: skip
+
+
+def binomial_interval(
+    k: int, n: int, level: float = LEVEL, method: str = "wilson"
+) -> tuple[float, float]:
+    """Interval for the share k/n: ``wilson`` (score, no continuity correction) or ``exact``
+    (Clopper-Pearson). With n == 0 nothing is known and the interval is (0, 1)."""
+    _check_counts(k, n)
+    _check_level(level)
+    if method not in BINOMIAL_METHODS:
+        raise ValueError(f"method must be one of {BINOMIAL_METHODS} (got {method!r})")
+    if n == 0:
+        return 0.0, 1.0
+    interval = stats.binomtest(k, n).proportion_ci(confidence_level=level, method=method)
+    return float(interval.low), float(interval.high)
+
+
+def wilson_interval(k: int, n: int, level: float = LEVEL) -> tuple[float, float]:
+    """Wilson score interval for k of n (see binomial_interval)."""
+    return binomial_interval(k, n, level, "wilson")
+
+
+def exact_interval(k: int, n: int, level: float = LEVEL) -> tuple[float, float]:
+    """Clopper-Pearson interval for k of n: never shorter than the stated level needs."""
+    return binomial_interval(k, n, level, "exact")
