@@ -1,0 +1,220 @@
+"""Scoring probability forecasts of a yes/no outcome, honestly enough to say "we cannot tell".
+
+Forecasts are probabilities in [0, 1] of the event (here: release, outcome 1); outcomes are 0
+or 1. Brier score: mean (forecast - outcome)^2, in [0, 1], lower is better. Log score: mean
+natural log of the probability given to what happened, in (-inf, 0], HIGHER is better (0 is
+certain and right; a certain forecast that is wrong scores -inf). Gaps are always
+score(variant) - score(reference), so a better variant has a negative Brier gap and a positive
+log gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.intervals import LEVEL, binomial_interval
+
+SCORES = ("brier", "log")
+# Whether a higher score is better, per rule: a gap's sign means opposite things for the two.
+HIGHER_IS_BETTER = {"brier": False, "log": True}
+BOOTSTRAP_DRAWS = 10_000
+BOOTSTRAP_SEED = 20170315  # the day of the detention, so the seed was not chosen by its result
+# "Almost always return": a constant P(release), chosen after seeing that few cases ended in
+# release. It is a yardstick a forecaster could not have had in advance.
+HINDSIGHT_P_RELEASE = 0.05
+HINDSIGHT_LABEL = "almost always return (P(release) 0.05, chosen with hindsight)"
+VERDICTS = ("variant better", "reference better", "cannot tell")
+
+
+def _checked(forecasts: Sequence[float], outcomes: Sequence[float]) -> tuple[np.ndarray, ...]:
+    f, y = np.asarray(forecasts, dtype=float), np.asarray(outcomes, dtype=float)
+    if f.shape != y.shape or f.ndim != 1 or len(f) == 0:
+        raise ValueError(f"need as many forecasts as outcomes, at least one ({f.shape}, {y.shape})")
+    if not ((f >= 0) & (f <= 1)).all():
+        raise ValueError("forecasts must be probabilities in [0, 1]")
+    if not np.isin(y, (0.0, 1.0)).all():
+        raise ValueError("outcomes must be 0 or 1")
+    return f, y
+
+
+def case_scores(forecasts: Sequence[float], outcomes: Sequence[float], score: str) -> np.ndarray:
+    """Each case's score under ``score`` (one of SCORES); see the module docstring."""
+    f, y = _checked(forecasts, outcomes)
+    if score == "brier":
+        return (f - y) ** 2
+    if score == "log":
+        with np.errstate(divide="ignore"):
+            return np.log(np.where(y == 1, f, 1.0 - f))
+    raise ValueError(f"score must be one of {SCORES} (got {score!r})")
+
+
+def brier_score(forecasts: Sequence[float], outcomes: Sequence[float]) -> float:
+    """Mean (forecast - outcome)^2 in [0, 1]; 0 perfect, 0.25 always saying 50%."""
+    return float(case_scores(forecasts, outcomes, "brier").mean())
+
+
+def log_score(forecasts: Sequence[float], outcomes: Sequence[float]) -> float:
+    """Mean natural log of the probability given to what happened, in (-inf, 0]; higher is
+    better; always saying 50% scores log(1/2) = -0.693."""
+    return float(case_scores(forecasts, outcomes, "log").mean())
+
+
+def bin_index(forecasts: Sequence[float], edges: Sequence[float]) -> np.ndarray:
+    """Bin of each forecast: bins are [edge_i, edge_i+1), the last one closed at 1."""
+    cuts = np.asarray(edges, dtype=float)
+    if len(cuts) < 2 or (np.diff(cuts) <= 0).any():
+        raise ValueError(f"edges must be increasing, at least two (got {list(edges)})")
+    index = np.searchsorted(cuts, np.asarray(forecasts, dtype=float), side="right") - 1
+    return np.clip(index, 0, len(cuts) - 2)
+
+
+@dataclass(frozen=True)
+class MurphyDecomposition:
+    """Brier = reliability - resolution + uncertainty + within_bin (all >= 0 but within_bin).
+
+    ``reliability``: how far each bin's mean forecast is from its observed share (0 is ideal);
+    ``resolution``: how far the bins' shares spread from the overall share (more is better);
+    ``uncertainty``: overall share (1 - share), fixed by the outcomes. ``within_bin`` is what
+    the three miss when forecasts in a bin differ; it is 0 when each bin holds one forecast
+    value, the case where the decomposition is exact.
+    """
+
+    brier: float
+    reliability: float
+    resolution: float
+    uncertainty: float
+    within_bin: float
+    n: int
+
+
+def murphy_decomposition(
+    forecasts: Sequence[float], outcomes: Sequence[float], edges: Sequence[float]
+) -> MurphyDecomposition:
+    """Murphy's (1973) decomposition of the Brier score on the bins given by ``edges``."""
+    f, y = _checked(forecasts, outcomes)
+    which = bin_index(f, edges)
+    share = y.mean()
+    reliability = resolution = 0.0
+    for index in np.unique(which):
+        mask = which == index
+        count = mask.sum()
+        reliability += count * (f[mask].mean() - y[mask].mean()) ** 2
+        resolution += count * (y[mask].mean() - share) ** 2
+    brier = float(np.mean((f - y) ** 2))
+    reliability, resolution = float(reliability / len(f)), float(resolution / len(f))
+    uncertainty = float(share * (1.0 - share))
+    return MurphyDecomposition(
+        brier=brier, reliability=reliability, resolution=resolution, uncertainty=uncertainty,
+        within_bin=brier - (reliability - resolution + uncertainty), n=len(f),
+    )  # fmt: skip
+
+
+def reliability_diagram(
+    forecasts: Sequence[float],
+    outcomes: Sequence[float],
+    edges: Sequence[float],
+    level: float = LEVEL,
+    method: str = "wilson",
+) -> pd.DataFrame:
+    """Data for a reliability diagram: one row per bin (empty bins kept, with NaN).
+
+    Columns: bin, low_edge, high_edge, cases, events, mean_forecast, observed (events / cases),
+    low, high (binomial interval of the observed share at ``level``, ``wilson`` or ``exact``).
+    """
+    f, y = _checked(forecasts, outcomes)
+    cuts = np.asarray(edges, dtype=float)
+    which = bin_index(f, cuts)
+    rows = []
+    for index, (low_edge, high_edge) in enumerate(zip(cuts[:-1], cuts[1:], strict=True)):
+        mask = which == index
+        cases, events = int(mask.sum()), int(y[mask].sum())
+        low, high = binomial_interval(events, cases, level, method) if cases else (np.nan,) * 2
+        rows.append(
+            {
+                "bin": f"{low_edge:.2f}-{high_edge:.2f}",
+                "low_edge": float(low_edge),
+                "high_edge": float(high_edge),
+                "cases": cases,
+                "events": events,
+                "mean_forecast": float(f[mask].mean()) if cases else np.nan,
+                "observed": events / cases if cases else np.nan,
+                "low": low,
+                "high": high,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+@dataclass(frozen=True)
+class ScoreGap:
+    """score(variant) - score(reference) on the same cases, with a paired bootstrap interval.
+
+    ``gap`` is on the cases as recorded; ``low``/``high`` the percentile interval at ``level``
+    over ``draws`` resamples of the cases (the same cases for both forecasts: paired).
+    """
+
+    score: str
+    gap: float
+    low: float
+    high: float
+    level: float
+    draws: int
+    seed: int
+    n: int
+
+
+def bootstrap_gap(
+    variant: Sequence[float],
+    reference: Sequence[float],
+    outcomes: Sequence[float],
+    score: str = "brier",
+    level: float = LEVEL,
+    draws: int = BOOTSTRAP_DRAWS,
+    seed: int = BOOTSTRAP_SEED,
+) -> ScoreGap:
+    """Paired bootstrap of the gap between two forecasts' mean scores (seeded, reproducible)."""
+    with np.errstate(invalid="ignore"):  # -inf - -inf: reported just below
+        differences = case_scores(variant, outcomes, score) - case_scores(
+            reference, outcomes, score
+        )
+    if np.isnan(differences).any():
+        raise ValueError("both forecasts were certain and wrong on a case: the gap is undefined")
+    n = len(differences)
+    resamples = np.random.default_rng(seed).integers(0, n, size=(draws, n))
+    means = differences[resamples].mean(axis=1)
+    tail = (1.0 - level) / 2.0
+    low, high = np.quantile(means, [tail, 1.0 - tail])
+    return ScoreGap(
+        score=score, gap=float(differences.mean()), low=float(low), high=float(high),
+        level=level, draws=draws, seed=seed, n=n,
+    )  # fmt: skip
+
+
+def almost_always_return(n: int, p_release: float = HINDSIGHT_P_RELEASE) -> np.ndarray:
+    """The hindsight reference: the same P(release) for each of ``n`` cases (HINDSIGHT_LABEL)."""
+    return np.full(n, float(p_release))
+
+
+def rank_verdict(gap: ScoreGap) -> str:
+    """One of VERDICTS: "cannot tell" when the interval of the gap includes 0."""
+    if gap.low <= 0.0 <= gap.high:
+        return "cannot tell"
+    variant_higher = gap.low > 0.0
+    return "variant better" if variant_higher == HIGHER_IS_BETTER[gap.score] else "reference better"
+
+
+def verdict_sentence(gap: ScoreGap, variant: str, reference: str) -> str:
+    """The verdict in one plain sentence, with the gap and its interval."""
+    numbers = (
+        f"{gap.score} score gap {gap.gap:+.3f}, {gap.level:.0%} bootstrap interval "
+        f"{gap.low:+.3f} to {gap.high:+.3f}, {gap.n} cases"
+    )
+    verdict = rank_verdict(gap)
+    if verdict == "cannot tell":
+        return f"The {gap.n} outcomes on record cannot tell {variant} from {reference} ({numbers})."
+    better, worse = (variant, reference) if verdict == "variant better" else (reference, variant)
+    return f"On the outcomes on record {better} scores better than {worse} ({numbers})."
