@@ -1,0 +1,88 @@
+"""The mixture over specifications against brute-force samples; the two weight rules by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from analysis.mixture import mixture_summary, specification_weights
+
+
+def brute_quantile(sample: np.ndarray, q: float) -> float:
+    """Inverse empirical CDF by hand: the ceil(q N)-th smallest value (1-based)."""
+    ordered = np.sort(sample)
+    return float(ordered[max(math.ceil(q * len(ordered)), 1) - 1])
+
+
+def test_small_mixture_by_hand() -> None:
+    # Weights 1/4 and 3/4 over 4 and 3 draws: each draw of a weighs 1/16, of b 4/16. The
+    # brute-force sample has a's draws once and b's four times: 1 2 3 4, 10 x4, 20 x4, 30 x4.
+    summary = mixture_summary({"a": [4, 1, 3, 2], "b": [30, 10, 20]}, {"a": 0.25, "b": 0.75})
+    assert summary.mean == pytest.approx(0.25 * 2.5 + 0.75 * 20)
+    # ceil(0.1 * 16) = 2nd value, ceil(0.5 * 16) = 8th, ceil(0.9 * 16) = 15th.
+    assert summary.quantiles == {0.1: 2.0, 0.5: 10.0, 0.9: 30.0}
+    assert summary.draws == 7 and summary.weights == {"a": 0.25, "b": 0.75}
+
+
+def test_mixture_interval_matches_a_brute_force_sample() -> None:
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(0.0, 1.0, 500), rng.normal(5.0, 1.0, 300)
+    # Per-draw weights 0.3/500 and 0.7/300 stand as 9 : 35, so repeating a's draws 9 times and
+    # b's 35 times is a sample in which every value carries its mixture weight.
+    sample = np.concatenate([np.repeat(a, 9), np.repeat(b, 35)])
+    probabilities = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+    summary = mixture_summary({"a": a, "b": b}, {"a": 0.3, "b": 0.7}, probabilities)
+    assert summary.mean == pytest.approx(sample.mean(), abs=1e-12)
+    for q in probabilities:
+        assert summary.quantiles[q] == brute_quantile(sample, q)
+
+
+def test_weights_follow_their_specifications() -> None:
+    # Swapping the weights must move the median from b's side to a's.
+    draws = {"a": [0.1, 0.2, 0.3], "b": [0.7, 0.8, 0.9]}
+    assert mixture_summary(draws, {"a": 0.1, "b": 0.9}).quantiles[0.5] == 0.8
+    assert mixture_summary(draws, {"a": 0.9, "b": 0.1}).quantiles[0.5] == 0.2
+
+
+def test_a_zero_weight_specification_has_no_say() -> None:
+    summary = mixture_summary({"a": [1.0, 2.0], "b": [100.0]}, {"a": 1.0, "b": 0.0})
+    assert summary.mean == 1.5 and summary.quantiles[0.9] == 2.0
+
+
+def test_equal_weights() -> None:
+    weights = specification_weights({"x": -5.0, "y": -1.0, "z": -2.0}, "equal")
+    assert weights == pytest.approx({"x": 1 / 3, "y": 1 / 3, "z": 1 / 3})
+
+
+def test_log_score_weights_by_hand() -> None:
+    # exp(-3) : exp(-4) : exp(-inf) normalised: 1 / (1 + e^-1), e^-1 / (1 + e^-1), 0.
+    weights = specification_weights({"worse": -4.0, "better": -3.0, "dead": -math.inf}, "log_score")
+    assert weights["better"] == pytest.approx(1 / (1 + math.exp(-1)), abs=1e-15)
+    assert weights["worse"] == pytest.approx(math.exp(-1) / (1 + math.exp(-1)), abs=1e-15)
+    assert weights["dead"] == 0.0
+
+
+def test_log_score_weights_survive_very_low_scores() -> None:
+    # Summed log scores of many cases can be far below -700, where exp() underflows.
+    weights = specification_weights({"a": -1000.0, "b": -1001.0}, "log_score")
+    assert weights["a"] == pytest.approx(1 / (1 + math.exp(-1)), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: mixture_summary({"a": [1.0]}, {"a": 0.5}), "sum to 1"),
+        (lambda: mixture_summary({"a": [1.0]}, {"a": 1.5, "b": -0.5}), "same specifications"),
+        (lambda: mixture_summary({"a": [1.0], "b": []}, {"a": 0.5, "b": 0.5}), "at least one draw"),
+        (lambda: specification_weights({"a": -1.0}, "best"), "rule must be one of"),
+        (lambda: specification_weights({}, "equal"), "at least one specification"),
+        (lambda: specification_weights({"a": -math.inf}, "log_score"), "every specification"),
+        (lambda: specification_weights({"a": math.nan}, "log_score"), "must be numbers"),
+        (lambda: specification_weights({"a": 0.5}, "log_score"), "must be numbers"),
+    ],
+)
+def test_bad_arguments_are_refused(call, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        call()
