@@ -353,6 +353,53 @@ def _check_cases_row(table: _RawTable, line: int, row: dict[str, str]) -> None:
                 )
         except ValueError:
             pass  # already reported as a bad date
+    _check_decision_tension(table, line, row)
+    _check_part_of(table, line, row)
+
+
+def _check_decision_tension(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    """Tension at the decision is coded exactly when the outcome is dated, with its reason."""
+    level, rationale = row["tension_decision_level"], row["tension_decision_rationale"]
+    dated = row["outcome_precision"] not in ("", "unknown")
+    if dated and not level:
+        table.problem(
+            line,
+            "tension_decision_level",
+            "empty (expected 0, 1 or 2, since the outcome is dated)",
+        )
+    if not dated and level:
+        table.problem(
+            line,
+            "tension_decision_level",
+            f"a level for an undated outcome (got {_got(level)}, expected empty)",
+        )
+    if level and not rationale:
+        table.problem(
+            line,
+            "tension_decision_rationale",
+            "empty (expected why, since tension_decision_level is given)",
+        )
+    if rationale and not level:
+        table.problem(
+            line,
+            "tension_decision_rationale",
+            f"a rationale without a level (got {_got(rationale)}, expected empty)",
+        )
+
+
+def _check_part_of(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    """part_of names another case of the same table, so counts can drop the overlapping row."""
+    parent = row["part_of"]
+    if not parent:
+        return
+    if parent == row["case_id"]:
+        table.problem(
+            line, "part_of", f"the case itself (got {_got(parent)}, expected another case)"
+        )
+    elif parent not in {other["case_id"] for other in table.rows}:
+        table.problem(
+            line, "part_of", f"unknown case (got {_got(parent)}, expected a case_id of cases.csv)"
+        )
 
 
 def _check_scenarios_row(table: _RawTable, line: int, row: dict[str, str]) -> None:

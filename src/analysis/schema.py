@@ -31,7 +31,15 @@ ONSETS = (
     "police_check", "raid", "foreign_mission_entry", "legal_exit",
     "third_country_handover", "border_arrest", "unknown",
 )  # fmt: skip
-OUTCOMES = ("returned", "released", "mixed", "unknown")
+# The question's two outcomes are reached_south_or_third_country and returned; the others are
+# kept apart so that no count silently merges a release inside China with a way out.
+OUTCOMES = (
+    "returned", "reached_south_or_third_country", "freed_in_china", "left_legally",
+    "died_in_custody", "mixed", "unknown",
+)  # fmt: skip
+# Whose decision a case's outcome was: a third country decides when it sends people on through
+# China under its own arrangement (China only lets them transit).
+DECIDERS = ("china", "third_country", "unknown")
 BOOLEANS = ("true", "false")
 # The kind of each source URL, parallel to source_urls: how much a row can rest on it.
 # newspaper includes broadcasters' news sites; blog_or_aggregator includes wikis and forums.
@@ -159,7 +167,20 @@ CASES = TableSchema(
         Column("tension_level", "integer", minimum=0, maximum=2),
         Column("tension_rationale", "text"),
         *_sources(),
+        Column("source_kinds", "text_list", allowed=SOURCE_KINDS),
         Column("disagreement", "text", required=False),
+        Column(
+            "part_of",
+            "id",
+            required=False,
+            pattern=r"\d{4}_[a-z0-9_]+",
+            expected="the case_id of another case",
+        ),
+        Column("decided_by", "category", allowed=DECIDERS),
+        # A code (text), not an integer: the loader types integer columns as int64, which has no
+        # empty value, and this level is empty for undated outcomes.
+        Column("tension_decision_level", "code", required=False, allowed=("0", "1", "2")),
+        Column("tension_decision_rationale", "text", required=False),
     ),
 )
 
