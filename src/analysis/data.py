@@ -20,8 +20,11 @@ import pandas as pd
 from analysis import paths
 from analysis.schema import (
     ACTORS,
+    ARRIVAL_YEARS,
+    ARRIVALS,
     BOOLEANS,
     CASES,
+    COUNTS,
     EVENTS,
     SCENARIOS,
     TABLES,
@@ -76,6 +79,8 @@ class Dataset(NamedTuple):
     cases: pd.DataFrame
     scenarios: pd.DataFrame
     weights: pd.DataFrame
+    counts: pd.DataFrame
+    arrivals: pd.DataFrame
 
 
 def _got(value: str) -> str:
@@ -168,6 +173,15 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
             table.problem(
                 line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
             )
+    elif kind == "category_list":
+        for item in _split_list(value):
+            if item not in column.allowed:
+                table.problem(
+                    line,
+                    column.name,
+                    f"not an allowed value (got {_got(item)}, "
+                    f"expected one of {', '.join(column.allowed)})",
+                )
     elif kind in ("category", "boolean", "code"):
         allowed = column.allowed or BOOLEANS
         if value not in allowed:
@@ -281,6 +295,14 @@ def _check_sources(table: _RawTable, line: int, row: dict[str, str]) -> None:
             line,
             "source_publishers",
             f"does not match source_urls (got {len(publishers)} publishers, "
+            f"expected {len(urls)}, one per URL)",
+        )
+    kinds = _split_list(row.get("source_kinds", ""))
+    if urls and kinds and len(urls) != len(kinds):
+        table.problem(
+            line,
+            "source_kinds",
+            f"does not match source_urls (got {len(kinds)} kinds, "
             f"expected {len(urls)}, one per URL)",
         )
 
@@ -445,6 +467,10 @@ def _check_table(table: _RawTable, actor_ids: set[str]) -> None:
         table.problem(2, "-", "no data rows (expected at least one row after the header)")
     elif schema is EVENTS:
         _check_one_detention(table)
+    elif schema is COUNTS:
+        _check_counts(table)
+    elif schema is ARRIVALS:
+        _check_arrivals(table)
 
 
 def _check_one_detention(table: _RawTable) -> None:
@@ -464,6 +490,133 @@ def _check_one_detention(table: _RawTable) -> None:
             "event_type",
             f"a second case detention (got one, expected exactly one; first on line {lines[0]})",
         )
+
+
+def _day(value: str) -> date | None:
+    """A cell's date, or None when it is empty or already reported as malformed."""
+    if not ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _whole(value: str) -> int | None:
+    """A cell's whole number, or None when it is empty or already reported as malformed."""
+    return int(value) if WHOLE_NUMBER.fullmatch(value) else None
+
+
+def _check_count_values(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    """value_high must fit how the source words the number (see VALUE_QUALIFIERS)."""
+    qualifier, low, high = row["value_qualifier"], _whole(row["value_low"]), row["value_high"]
+    if qualifier in ("at_least", "more_than"):
+        if high:
+            table.problem(
+                line,
+                "value_high",
+                f"a top for a floor (got {high}, expected empty, since value_qualifier is "
+                f"{qualifier})",
+            )
+    elif qualifier in ("exact", "about", "range") and low is not None:
+        top = _whole(high)
+        if not high:
+            message = f"empty (expected a number, since value_qualifier is {qualifier})"
+            table.problem(line, "value_high", message)
+        elif top is None:
+            return  # already reported as not a whole number
+        elif qualifier == "range" and top <= low:
+            table.problem(
+                line, "value_high", f"not above value_low (got {top}, expected more than {low})"
+            )
+        elif qualifier != "range" and top != low:
+            table.problem(
+                line,
+                "value_high",
+                f"not equal to value_low (got {top}, expected {low}, since value_qualifier is "
+                f"{qualifier}; use range for two numbers)",
+            )
+
+
+def _check_counts(table: _RawTable) -> None:
+    """Dates in order, values that fit their qualifier, part_of naming other counts."""
+    ids = {row["count_id"] for row in table.rows}
+    for row, line in zip(table.rows, table.lines, strict=True):
+        published, precision = _day(row["published_date"]), row["date_precision"]
+        if published and precision == "month" and published.day != 1:
+            table.problem(
+                line,
+                "published_date",
+                f"not the first of the month (got {published}, expected precision month to use "
+                "day 01)",
+            )
+        if published and precision == "year" and (published.month, published.day) != (1, 1):
+            table.problem(
+                line,
+                "published_date",
+                f"not 1 January (got {published}, expected precision year to use MM-DD 01-01)",
+            )
+        start, as_of = _day(row["period_start"]), _day(row["as_of_date"])
+        if start and as_of and as_of < start:
+            table.problem(
+                line, "as_of_date", f"before period_start (got {as_of}, expected {start} or later)"
+            )
+        if as_of and published and precision == "day" and as_of > published:
+            table.problem(
+                line,
+                "as_of_date",
+                f"after published_date (got {as_of}, expected {published} or earlier)",
+            )
+        _check_count_values(table, line, row)
+        for wider in _split_list(row["part_of"]):
+            if wider not in ids or wider == row["count_id"]:
+                table.problem(
+                    line,
+                    "part_of",
+                    f"not another count (got {_got(wider)}, expected a different count_id "
+                    "from counts.csv)",
+                )
+
+
+def _check_arrivals(table: _RawTable) -> None:
+    """One row a year; a figure cites a source; an empty figure says why; splits add up."""
+    years = {_whole(row["year"]) for row in table.rows}
+    for year in ARRIVAL_YEARS:
+        if year not in years:
+            table.problem(
+                0,
+                "year",
+                f"no row for {year} (expected one row for every year {ARRIVAL_YEARS[0]} to "
+                f"{ARRIVAL_YEARS[-1]}; leave arrivals empty if it cannot be sourced)",
+            )
+    for row, line in zip(table.rows, table.lines, strict=True):
+        arrivals, men, women = (_whole(row[name]) for name in ("arrivals", "men", "women"))
+        if not row["arrivals"]:
+            if not row["disagreement"]:
+                table.problem(
+                    line,
+                    "disagreement",
+                    "empty (expected why the year cannot be sourced, since arrivals is empty)",
+                )
+            for name in ("men", "women"):
+                if row[name]:
+                    table.problem(
+                        line,
+                        name,
+                        f"a split without a total (got {row[name]}, expected empty, since "
+                        "arrivals is empty)",
+                    )
+        elif not row["source_urls"]:
+            table.problem(
+                line, "source_urls", "empty (expected a source, since arrivals has a figure)"
+            )
+        if None not in (arrivals, men, women) and men + women != arrivals:
+            table.problem(
+                line,
+                "women",
+                f"men and women do not add up to arrivals (got {men} + {women} = "
+                f"{men + women}, expected {arrivals})",
+            )
 
 
 def _latest_and_mid(
@@ -492,7 +645,12 @@ def _to_frame(table: _RawTable) -> pd.DataFrame:
         elif column.kind == "category":
             frame[column.name] = pd.Categorical(values, categories=list(column.allowed))
         elif column.kind == "integer":
-            frame[column.name] = values.astype("int64")
+            # Optional whole numbers (a count's open top, an unsourced year) stay nullable.
+            frame[column.name] = (
+                values.astype("int64")
+                if column.required
+                else pd.to_numeric(values.replace("", None)).astype("Int64")
+            )
         elif column.kind == "number":
             frame[column.name] = pd.to_numeric(values.replace("", None)).astype("float64")
         elif column.kind == "boolean":

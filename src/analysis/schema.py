@@ -210,3 +210,63 @@ WEIGHTS = TableSchema(
 )
 
 TABLES: tuple[TableSchema, ...] = (ACTORS, EVENTS, CASES, SCENARIOS, WEIGHTS)
+
+# Published aggregate counts (data/counts.csv) and yearly arrivals in South Korea
+# (data/arrivals.csv): the evidence that is not selected by news attention, one case at a time.
+MEASURES = ("detained", "returned", "still_held", "released", "reached_south_or_third_country")
+# How a count's source words its number: exact (low = high), at_least / more_than (a floor,
+# high empty), about (a round figure, low = high), range (low < high).
+VALUE_QUALIFIERS = ("exact", "at_least", "more_than", "about", "range")
+PUBLISHED_PRECISIONS = ("day", "month", "year")
+# The Ministry of Unification's yearly series the record covers: every year needs a row.
+ARRIVAL_YEARS = range(2001, 2025)
+
+
+def _graded_sources(required: bool = True) -> tuple[Column, Column, Column]:
+    return (
+        Column("source_urls", "url_list", required=required),
+        Column("source_publishers", "text_list", required=required),
+        Column("source_kinds", "category_list", required=required, allowed=SOURCE_KINDS),
+    )
+
+
+COUNTS = TableSchema(
+    name="counts",
+    id_column="count_id",
+    columns=(
+        Column(
+            "count_id",
+            "id",
+            pattern=r"\d{4}_[a-z0-9_]+",
+            expected="the four-digit year of publication, _ and lower-case words",
+        ),  # fmt: skip
+        Column("publisher", "text"),
+        Column("published_date", "date"),
+        Column("date_precision", "category", allowed=PUBLISHED_PRECISIONS),
+        Column("period_start", "date", required=False),
+        Column("as_of_date", "date"),
+        Column("measure", "category", allowed=MEASURES),
+        Column("value_low", "integer", minimum=0),
+        Column("value_high", "integer", required=False, minimum=0),
+        Column("value_qualifier", "category", allowed=VALUE_QUALIFIERS),
+        Column("scope", "text"),
+        Column("part_of", "id_list", required=False),
+        *_graded_sources(),
+        Column("disagreement", "text", required=False),
+    ),
+)
+
+ARRIVALS = TableSchema(
+    name="arrivals",
+    id_column="year",
+    columns=(
+        Column("year", "integer", minimum=ARRIVAL_YEARS[0], maximum=ARRIVAL_YEARS[-1]),
+        Column("arrivals", "integer", required=False, minimum=0),
+        Column("men", "integer", required=False, minimum=0),
+        Column("women", "integer", required=False, minimum=0),
+        *_graded_sources(required=False),
+        Column("disagreement", "text", required=False),
+    ),
+)
+
+TABLES = (*TABLES, COUNTS, ARRIVALS)
