@@ -155,7 +155,7 @@ BROKEN = {
         "cases.csv:4: outcome_precision: a dated outcome that is unknown (got month, expected unknown)",
     ),
     "outcome before detention": (
-        "cases.csv", "released,2002-03-15", "released,2002-03-01",
+        "cases.csv", "reached_south_or_third_country,2002-03-15", "reached_south_or_third_country,2002-03-01",
         "cases.csv:2: outcome_date: before detained_date (got 2002-03-01, expected 2002-03-14 or later)",
     ),
     "unknown precision with a date": (
