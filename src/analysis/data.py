@@ -362,7 +362,8 @@ def _check_events_row(
         table.problem(
             line, "case_id", f"a case for a context event (got {_got(case_id)}, expected empty)"
         )
-    if case_id and case_ids and case_id not in case_ids:
+    well_formed = re.fullmatch(table.schema.column("case_id").pattern or ".*", case_id)
+    if case_id and well_formed and case_ids and case_id not in case_ids:  # else reported above
         table.problem(
             line,
             "case_id",
