@@ -82,7 +82,7 @@ BROKEN = {
         "events.csv:3: source_urls: not a URL (got 'example.org/2', expected http:// or https://...)",
     ),
     "publishers not matching URLs": (
-        "events.csv", "Example; Example Two,Dated", "Example,Dated",
+        "events.csv", "Example; Example Two,ngo_report", "Example,ngo_report",
         "events.csv:5: source_publishers: does not match source_urls (got 1 publishers, expected 2",
     ),
     "factor neither with a direction": (
@@ -103,7 +103,7 @@ BROKEN = {
     ),
     "ragged row": (
         "events.csv", "Test city,https://example.org/2,Example,", "Test city,https://example.org/2,Example",
-        "events.csv:3: -: row has 17 fields (expected 18, one per column)",
+        "events.csv:3: -: row has 22 fields (expected 23, one per column)",
     ),
     "second case detention": (
         "events.csv", "case,Fixture appeal,A fixture appeal on one day.,ngo;group,appeal",
@@ -233,7 +233,7 @@ def test_unexpected_column_is_reported(edit_table) -> None:
     folder = edit_table(
         "actors.csv",
         lambda text: "\n".join(line + ",x" for line in text.splitlines()).replace(
-            "source_publishers,x", "source_publishers,notes", 1
+            "source_kinds,x", "source_kinds,notes", 1
         ),
     )
     assert problems_as_text(folder) == [

@@ -9,7 +9,7 @@ from analysis.data import load_dataset
 def test_the_detention_window_is_the_same_in_events_and_cases() -> None:
     data = load_dataset()
     detention = data.events[
-        (data.events["scope"] == "case") & (data.events["event_type"] == "detention")
+        (data.events["case_id"] == FOCAL_CASE_ID) & (data.events["event_type"] == "detention")
     ]
     [event] = detention.itertuples()
     [case] = data.cases[data.cases["case_id"] == FOCAL_CASE_ID].itertuples()

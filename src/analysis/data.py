@@ -289,34 +289,38 @@ def _check_date_triple(
 
 
 def _check_sources(table: _RawTable, line: int, row: dict[str, str]) -> None:
-    urls, publishers = _split_list(row["source_urls"]), _split_list(row["source_publishers"])
-    if urls and publishers and len(urls) != len(publishers):
-        table.problem(
-            line,
-            "source_publishers",
-            f"does not match source_urls (got {len(publishers)} publishers, "
-            f"expected {len(urls)}, one per URL)",
-        )
-    kinds = _split_list(row.get("source_kinds", ""))
-    if urls and kinds and len(urls) != len(kinds):
-        table.problem(
-            line,
-            "source_kinds",
-            f"does not match source_urls (got {len(kinds)} kinds, "
-            f"expected {len(urls)}, one per URL)",
-        )
+    """Publishers and kinds pair one-to-one with source_urls."""
+    urls = _split_list(row["source_urls"])
+    for name, noun in (("source_publishers", "publishers"), ("source_kinds", "kinds")):
+        values = _split_list(row[name])
+        if urls and values and len(urls) != len(values):
+            table.problem(
+                line,
+                name,
+                f"does not match source_urls (got {len(values)} {noun}, "
+                f"expected {len(urls)}, one per URL)",
+            )
 
 
 def _check_events_row(
-    table: _RawTable, line: int, row: dict[str, str], actor_ids: set[str]
+    table: _RawTable, line: int, row: dict[str, str], actor_ids: set[str], case_ids: set[str]
 ) -> None:
-    for actor in _split_list(row["actor_ids"]):
-        if actor_ids and actor not in actor_ids:
-            table.problem(
-                line,
-                "actor_ids",
-                f"unknown actor (got {_got(actor)}, expected an actor_id from actors.csv)",
-            )
+    actors = _split_list(row["actor_ids"])
+    for name in ("actor_ids", "target_ids"):
+        for actor in _split_list(row[name]):
+            if actor_ids and actor not in actor_ids:
+                table.problem(
+                    line,
+                    name,
+                    f"unknown actor (got {_got(actor)}, expected an actor_id from actors.csv)",
+                )
+    if actors and actors[0] in _split_list(row["target_ids"]):
+        table.problem(
+            line,
+            "target_ids",
+            f"the acting actor as its own target (got {_got(actors[0])}, "
+            "expected others than the first of actor_ids)",
+        )
     factor, direction, intensity = row["factor"], row["direction"], row["intensity"]
     if factor == "neither":
         if direction and direction != "none":
@@ -339,6 +343,77 @@ def _check_events_row(
         if intensity == "0":
             table.problem(
                 line, "intensity", f"zero intensity for factor {factor} (got 0, expected 1 to 3)"
+            )
+    kind = row["pressure_kind"]
+    if factor == "pressure" and not kind:
+        table.problem(
+            line, "pressure_kind", "empty (expected detainees or general, since factor is pressure)"
+        )
+    elif factor and factor != "pressure" and kind:
+        table.problem(
+            line,
+            "pressure_kind",
+            f"a pressure kind for factor {factor} (got {_got(kind)}, expected empty)",
+        )
+    case_id, scope = row["case_id"], row["scope"]
+    if scope == "case" and not case_id:
+        table.problem(
+            line, "case_id", "empty (expected the case this event belongs to, since scope is case)"
+        )
+    elif scope == "context" and case_id:
+        table.problem(
+            line, "case_id", f"a case for a context event (got {_got(case_id)}, expected empty)"
+        )
+    well_formed = re.fullmatch(table.schema.column("case_id").pattern or ".*", case_id)
+    if case_id and well_formed and case_ids and case_id not in case_ids:  # else reported above
+        table.problem(
+            line,
+            "case_id",
+            f"unknown case (got {_got(case_id)}, expected a case_id from cases.csv)",
+        )
+
+
+def _check_episodes(table: _RawTable) -> None:
+    """An episode id names the episode's first event: same factor, dated on or before this one."""
+    firsts = {row["event_id"]: row for row in table.rows if row["event_id"] and not row["episode"]}
+    members = {row["event_id"]: row["episode"] for row in table.rows if row["episode"]}
+    for row, line in zip(table.rows, table.lines, strict=True):
+        episode = row["episode"]
+        if not episode:
+            continue
+        if episode == row["event_id"]:
+            table.problem(
+                line,
+                "episode",
+                f"names the event itself (got {_got(episode)}, expected empty on an episode's "
+                "first event)",
+            )
+            continue
+        first = firsts.get(episode)
+        if first is None:
+            if episode in members:
+                message = (
+                    f"not an episode's first event (got {_got(episode)}, which belongs to "
+                    f"episode {members[episode]}; expected {members[episode]})"
+                )
+            else:
+                message = f"unknown event (got {_got(episode)}, expected an event_id of this table)"
+            table.problem(line, "episode", message)
+            continue
+        if first["factor"] != row["factor"]:
+            table.problem(
+                line,
+                "episode",
+                f"first event of another factor (got {episode} with factor {first['factor']}, "
+                f"expected factor {row['factor']})",
+            )
+        dated = ISO_DATE.fullmatch(first["date"]) and ISO_DATE.fullmatch(row["date"])
+        if dated and first["date"] > row["date"]:  # ISO dates order as text
+            table.problem(
+                line,
+                "episode",
+                f"first event dated after this one (got {episode} on {first['date']}, "
+                f"expected on or before {row['date']})",
             )
 
 
@@ -437,7 +512,7 @@ def _check_scenarios_row(table: _RawTable, line: int, row: dict[str, str]) -> No
             )
 
 
-def _check_table(table: _RawTable, actor_ids: set[str]) -> None:
+def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> None:
     schema = table.schema
     first_line: dict[str, int] = {}
     for row, line in zip(table.rows, table.lines, strict=True):
@@ -458,7 +533,7 @@ def _check_table(table: _RawTable, actor_ids: set[str]) -> None:
         if "source_urls" in schema.column_names:
             _check_sources(table, line, row)
         if schema is EVENTS:
-            _check_events_row(table, line, row, actor_ids)
+            _check_events_row(table, line, row, actor_ids, case_ids)
         elif schema is CASES:
             _check_cases_row(table, line, row)
         elif schema is SCENARIOS:
@@ -467,6 +542,7 @@ def _check_table(table: _RawTable, actor_ids: set[str]) -> None:
         table.problem(2, "-", "no data rows (expected at least one row after the header)")
     elif schema is EVENTS:
         _check_one_detention(table)
+        _check_episodes(table)
     elif schema is COUNTS:
         _check_counts(table)
     elif schema is ARRIVALS:
@@ -474,22 +550,23 @@ def _check_table(table: _RawTable, actor_ids: set[str]) -> None:
 
 
 def _check_one_detention(table: _RawTable) -> None:
-    """The case's day 0: the timeline and the model count days from its one detention event."""
-    lines = [
-        line
-        for row, line in zip(table.rows, table.lines, strict=True)
-        if row["scope"] == "case" and row["event_type"] == "detention"
-    ]
-    if not lines:
+    """A case's day 0: each case counts days from its one detention event."""
+    lines_by_case: dict[str, list[int]] = {}
+    for row, line in zip(table.rows, table.lines, strict=True):
+        if row["scope"] == "case" and row["event_type"] == "detention":
+            lines_by_case.setdefault(row["case_id"], []).append(line)
+    if not lines_by_case:
         table.problem(
             0, "event_type", "no case event of type detention (expected exactly one: day 0)"
         )
-    for line in lines[1:]:
-        table.problem(
-            line,
-            "event_type",
-            f"a second case detention (got one, expected exactly one; first on line {lines[0]})",
-        )
+    for lines in lines_by_case.values():
+        for line in lines[1:]:
+            table.problem(
+                line,
+                "event_type",
+                "a second case detention (got one, expected exactly one; "
+                f"first on line {lines[0]})",
+            )
 
 
 def _day(value: str) -> date | None:
@@ -643,7 +720,10 @@ def _to_frame(table: _RawTable) -> pd.DataFrame:
                 "datetime64[s]"
             )
         elif column.kind == "category":
-            frame[column.name] = pd.Categorical(values, categories=list(column.allowed))
+            # An empty optional category (pressure_kind) becomes missing, not an unknown value.
+            frame[column.name] = pd.Categorical(
+                values.replace("", None), categories=list(column.allowed)
+            )
         elif column.kind == "integer":
             # Optional whole numbers (a count's open top, an unsourced year) stay nullable.
             frame[column.name] = (
@@ -672,11 +752,13 @@ def validate_data(data_dir: Path | str | None = None) -> list[Problem]:
 
 def _read_and_check(data_dir: Path) -> tuple[dict[str, _RawTable], list[Problem]]:
     tables = {schema.name: _read_csv(data_dir / schema.filename, schema) for schema in TABLES}
-    actors = tables[ACTORS.name]
+    actors, cases = tables[ACTORS.name], tables[CASES.name]
     actor_ids = {row["actor_id"] for row in actors.rows if row["actor_id"]}
+    # Without a readable cases table, event case_ids are checked against the id pattern only.
+    case_ids = {row["case_id"] for row in cases.rows if row["case_id"]}
     for table in tables.values():
         if not table.problems:
-            _check_table(table, actor_ids)
+            _check_table(table, actor_ids, case_ids)
     return tables, [problem for table in tables.values() for problem in table.problems]
 
 

@@ -14,6 +14,8 @@ CASE_DATE_PRECISIONS = (*DATE_PRECISIONS, "unknown")
 WINDOW_PRECISIONS = ("approximate", "range")
 
 FACTORS = ("pressure", "tension", "neither")
+# Which pressure a pressure event is: over detained North Koreans, or on Beijing over North Korea.
+PRESSURE_KINDS = ("detainees", "general")
 DIRECTIONS = ("up", "down", "none")
 EVENT_TYPES = (
     "detention", "appeal", "statement", "status_report", "weapons_test", "sanction",
@@ -22,7 +24,7 @@ EVENT_TYPES = (
 )  # fmt: skip
 CAMEO_CODES = (
     "010", "012", "020", "0253", "030", "036", "040", "041", "042", "043", "046", "057",
-    "080", "084", "0841", "100", "111", "112", "120", "130", "138", "150", "160", "163",
+    "080", "084", "0841", "100", "111", "112", "120", "130", "138", "141", "150", "160", "163",
     "173", "174", "186",
 )  # fmt: skip
 ACTOR_TYPES = ("person", "organisation", "government_body", "state", "group", "agreement")
@@ -54,7 +56,8 @@ class Column:
     """One CSV column: its kind decides how a cell is parsed and checked."""
 
     name: str
-    # id, text, date, category, integer, number, boolean, code, id_list, url_list, text_list
+    # id, text, date, category, integer, number, boolean, code, id_list, url_list, text_list,
+    # category_list (a list whose items come from `allowed`)
     kind: str
     required: bool = True
     allowed: tuple[str, ...] = ()
@@ -99,11 +102,21 @@ def _sources() -> tuple[Column, Column]:
     )
 
 
+# One kind per source URL, in the same order; the validator pairs it with source_urls.
+SOURCE_KINDS_COLUMN = Column("source_kinds", "category_list", allowed=SOURCE_KINDS)
+
+# The same id rule as cases.csv's case_id, for events that belong to a case.
+CASE_ID_PATTERN = r"\d{4}_[a-z0-9_]+"
+CASE_ID_EXPECTED = "a four-digit year, _ and lower-case words"
+
+EVENT_ID_PATTERN = r"E\d{3}"
+EVENT_ID_EXPECTED = "E followed by three digits"
+
 EVENTS = TableSchema(
     name="events",
     id_column="event_id",
     columns=(
-        Column("event_id", "id", pattern=r"E\d{3}", expected="E followed by three digits"),
+        Column("event_id", "id", pattern=EVENT_ID_PATTERN, expected=EVENT_ID_EXPECTED),
         Column("date", "date"),
         Column("date_end", "date", required=False),
         Column("date_precision", "category", allowed=DATE_PRECISIONS),
@@ -116,9 +129,16 @@ EVENTS = TableSchema(
         Column("factor", "category", allowed=FACTORS),
         Column("direction", "category", allowed=DIRECTIONS),
         Column("intensity", "integer", minimum=0, maximum=3),
+        Column("target_ids", "id_list", required=False),
+        Column("pressure_kind", "category", required=False, allowed=PRESSURE_KINDS),
+        Column(
+            "episode", "id", required=False, pattern=EVENT_ID_PATTERN, expected=EVENT_ID_EXPECTED
+        ),
+        Column("case_id", "id", required=False, pattern=CASE_ID_PATTERN, expected=CASE_ID_EXPECTED),
         Column("in_article", "boolean"),
         Column("location", "text"),
         *_sources(),
+        SOURCE_KINDS_COLUMN,
         Column("disagreement", "text", required=False),
     ),
 )
@@ -135,6 +155,7 @@ ACTORS = TableSchema(
         Column("role", "text"),
         Column("stance", "category", allowed=STANCES),
         *_sources(),
+        SOURCE_KINDS_COLUMN,
     ),
 )
 
@@ -167,7 +188,7 @@ CASES = TableSchema(
         Column("tension_level", "integer", minimum=0, maximum=2),
         Column("tension_rationale", "text"),
         *_sources(),
-        Column("source_kinds", "text_list", allowed=SOURCE_KINDS),
+        SOURCE_KINDS_COLUMN,
         Column("disagreement", "text", required=False),
         Column(
             "part_of",
