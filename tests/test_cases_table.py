@@ -137,3 +137,17 @@ def test_codebook_defines_each_outcome() -> None:
     [row] = [r for r in rows if (r["table"], r["column"]) == ("cases", "outcome")]
     for outcome in row["allowed_values"].split(";"):
         assert f"{outcome}:" in row["meaning"], outcome
+
+
+def test_a_second_coding_of_an_unknown_case_is_named(tmp_path: Path) -> None:
+    fixture = Path(__file__).parent / "fixtures" / "valid"
+    for table in fixture.glob("*.csv"):
+        (tmp_path / table.name).write_bytes(table.read_bytes())
+    coding = tmp_path / "second_coding.csv"
+    lines = coding.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[2] = "1999_no_such_case" + lines[2][lines[2].index(",") :]
+    coding.write_text("".join(lines), encoding="utf-8")
+    assert [str(p) for p in validate_data(tmp_path)] == [
+        "second_coding.csv:3: case_id: unknown case "
+        "(got '1999_no_such_case', expected a case_id from cases.csv)"
+    ]

@@ -27,6 +27,7 @@ from analysis.schema import (
     COUNTS,
     EVENTS,
     SCENARIOS,
+    SECOND_CODING,
     TABLES,
     WINDOW_PRECISIONS,
     Column,
@@ -81,6 +82,7 @@ class Dataset(NamedTuple):
     weights: pd.DataFrame
     counts: pd.DataFrame
     arrivals: pd.DataFrame
+    second_coding: pd.DataFrame
 
 
 def _got(value: str) -> str:
@@ -538,6 +540,12 @@ def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> N
             _check_cases_row(table, line, row)
         elif schema is SCENARIOS:
             _check_scenarios_row(table, line, row)
+        elif schema is SECOND_CODING and case_ids and row_id and row_id not in case_ids:
+            table.problem(
+                line,
+                "case_id",
+                f"unknown case (got {_got(row_id)}, expected a case_id from cases.csv)",
+            )
     if not table.rows and not table.problems:
         table.problem(2, "-", "no data rows (expected at least one row after the header)")
     elif schema is EVENTS:

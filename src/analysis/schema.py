@@ -290,4 +290,23 @@ ARRIVALS = TableSchema(
     ),
 )
 
-TABLES = (*TABLES, COUNTS, ARRIVALS)
+# The blind second coding of the cases (data/second_coding.csv): a coder who saw only the
+# codebook's rules and the sources, never the outcomes or the first coding. cases.csv holds the
+# first coding; the model can run on either.
+SECOND_CODING = TableSchema(
+    name="second_coding",
+    id_column="case_id",
+    columns=(
+        Column("case_id", "id", pattern=r"\d{4}_[a-z0-9_]+", expected="a case_id from cases.csv"),
+        Column("onset", "category", allowed=ONSETS),
+        Column("pressure_level", "integer", minimum=0, maximum=2),
+        Column("pressure_rationale", "text"),
+        Column("tension_level", "integer", minimum=0, maximum=2),
+        # A code (text), as in cases.csv: empty where no decision is on record.
+        Column("tension_decision_level", "code", required=False, allowed=("0", "1", "2")),
+        Column("tension_rationale", "text"),
+        Column("sources_used", "url_list"),
+    ),
+)
+
+TABLES = (*TABLES, COUNTS, ARRIVALS, SECOND_CODING)
