@@ -56,4 +56,4 @@ constraints: $(STAMP)  ## re-pin constraints.txt to what is installed now
 	{ head -2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^shenyang-detention-scenarios'; } > constraints.new && mv constraints.new constraints.txt
 
 clean:  ## remove the virtual environment and the built report
-	rm -rf $(VENV) reports .reports.staging .reports.previous
+	rm -rf $(VENV) reports .reports.staging .reports.previous .reports.versions

@@ -140,7 +140,9 @@ def test_bad_data_leaves_the_previous_report_whole(
     with pytest.raises(DataValidationError):
         build_report(output, broken, tour_only, log=lambda _: None)
     assert tree_digest(output) == before
-    assert not any(p.name.startswith(".reports") for p in output.parent.iterdir())
+    # No staging left behind: beside the report only its versions folder, holding the live one.
+    assert sorted(p.name for p in output.parent.iterdir()) == [".reports.versions", "reports"]
+    assert len(list((output.parent / ".reports.versions").iterdir())) == 1
 
 
 def test_failing_cell_names_notebook_and_cell_and_keeps_the_report(
