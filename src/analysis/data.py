@@ -526,6 +526,10 @@ def _to_frame(table: _RawTable) -> pd.DataFrame:
             frame[column.name] = values == "true"
         elif column.kind.endswith("_list"):
             frame[column.name] = values.map(_split_list)
+    if table.schema is EVENTS:
+        # Ordered by number, not text, so that E1000 sorts after E999 wherever ids break ties.
+        ids = sorted(frame["event_id"], key=lambda event_id: int(event_id[1:]))
+        frame["event_id"] = pd.Categorical(frame["event_id"], categories=ids, ordered=True)
     for start, end, precision in DATE_TRIPLES.get(table.schema.name, ()):
         stem = start.removesuffix("_date") if start != "date" else "date"
         latest, middle = _latest_and_mid(frame[start], frame[end], frame[precision].astype(str))

@@ -95,7 +95,12 @@ EVENTS = TableSchema(
     name="events",
     id_column="event_id",
     columns=(
-        Column("event_id", "id", pattern=r"E\d{3}", expected="E followed by three digits"),
+        Column(
+            "event_id",
+            "id",
+            pattern=r"E([0-9]{3}|[1-9][0-9]{3,})",
+            expected="E followed by three digits, or more without a leading zero (E001, E1000)",
+        ),
         Column("date", "date"),
         Column("date_end", "date", required=False),
         Column("date_precision", "category", allowed=DATE_PRECISIONS),
