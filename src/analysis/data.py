@@ -46,6 +46,10 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Any piece of an input quoted in a message is cut to this many characters and escaped.
 EXCERPT = 60
 PLAIN_NAME = re.compile(r"[A-Za-z0-9_]{1,60}")
+# matplotlib's date axes fail on years such as 0001 and 9999 (and windows that end past them);
+# the record spans decades, so a century either side is room enough (see data/codebook.csv).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 # (start, end, precision) column triples checked with the same date-window rules.
 DATE_TRIPLES = {
     "events": (("date", "date_end", "date_precision"),),
@@ -235,6 +239,13 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
         if not ISO_DATE.fullmatch(value):
             table.problem(
                 line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
+            )
+        elif not FIRST_DAY <= date.fromisoformat(value) <= LAST_DAY:
+            table.problem(
+                line,
+                column.name,
+                f"out of range (got {value}, expected {FIRST_DAY} to {LAST_DAY}, "
+                "the years the charts can draw)",
             )
     elif kind in ("category", "boolean", "code"):
         allowed = column.allowed or BOOLEANS
