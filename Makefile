@@ -6,9 +6,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
+# The main run on both cores; one module (or notebook) per worker keeps module fixtures shared.
+XDIST := -n 2 --dist loadscope
 # nbval again under a far time zone, a bare locale and a random hash seed: stored outputs
-# must not depend on the machine.
-ODD_ENV = TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 PYTHONHASHSEED=$$(shuf -i 1-4294967295 -n 1)
+# must not depend on the machine. The seed is printed so a failing run can be repeated with
+# `make determinism HASH_SEED=N`. No PNGs are drawn there (nbval does not compare them).
+ifndef HASH_SEED
+HASH_SEED := $(shell $(PYTHON) -c 'import random; print(random.randint(1, 4294967295))')
+endif
+ODD_ENV = TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 PYTHONHASHSEED=$(HASH_SEED) IPYTHONDIR=$(NO_PNG)
+NO_PNG := $(CURDIR)/tests/no_png_ipython
 
 .PHONY: help install report test lint determinism lab notebooks readme-images browser-check constraints clean
 
@@ -27,12 +34,13 @@ report: $(STAMP)  ## validate the data, build every chart, run the notebooks, wr
 	$(BIN)/python -m analysis report
 
 test: lint  ## lint, unit tests, nbval over the notebooks, then nbval twice more elsewhere
-	$(BIN)/python -m pytest tests notebooks $(NBVAL)
+	$(BIN)/python -m pytest $(XDIST) tests notebooks $(NBVAL)
 	$(MAKE) --no-print-directory determinism
 
 determinism: $(STAMP)  ## nbval twice more, under another time zone, locale and hash seed
-	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL)
-	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL)
+	@echo "determinism: PYTHONHASHSEED=$(HASH_SEED) TZ=Pacific/Kiritimati LC_ALL=C.UTF-8"
+	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) notebooks $(NBVAL)
+	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) notebooks $(NBVAL)
 
 lint: $(STAMP)  ## ruff check and format check
 	$(BIN)/ruff check src tests notebooks benchmarks tools
@@ -56,4 +64,4 @@ constraints: $(STAMP)  ## re-pin constraints.txt to what is installed now
 	{ head -2 constraints.txt; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^shenyang-detention-scenarios'; } > constraints.new && mv constraints.new constraints.txt
 
 clean:  ## remove the virtual environment and the built report
-	rm -rf $(VENV) reports .reports.staging .reports.previous
+	rm -rf $(VENV) reports .reports.staging .reports.previous .reports.versions

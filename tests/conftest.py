@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -38,24 +37,3 @@ def edit_table(data_copy: Path) -> Callable[[str, Callable[[str], str]], Path]:
         return data_copy
 
     return edit
-
-
-LOOPBACK_PREFIXES = ("127.", "::1", "localhost")
-
-
-def refuse_outbound(real_connect: Callable) -> Callable:
-    """Wrap socket.connect so that only loopback and local (Unix) sockets may connect."""
-
-    def connect(sock: socket.socket, address: object) -> object:
-        host = address[0] if isinstance(address, tuple) else None
-        if host is not None and not str(host).startswith(LOOPBACK_PREFIXES):
-            raise OSError(f"network access blocked in tests (tried {address!r})")
-        return real_connect(sock, address)
-
-    return connect
-
-
-@pytest.fixture(autouse=True)
-def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Nothing in the project may need the network at run time: every test runs offline."""
-    monkeypatch.setattr(socket.socket, "connect", refuse_outbound(socket.socket.connect))

@@ -39,7 +39,7 @@ BROKEN = {
     ),
     "malformed event id": (
         "events.csv", "E003,", "e3,",
-        "events.csv:4: event_id: malformed id (got 'e3', expected E followed by three digits)",
+        "events.csv:4: event_id: malformed id (got 'e3', expected E followed by three digits, or more without a leading zero (E001, E1000))",
     ),
     "category not allowed": (
         "events.csv", "sanction,163,pressure", "sanction,163,presure",

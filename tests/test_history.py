@@ -467,10 +467,15 @@ def test_claims_table_verdicts_follow_the_numbers(data_copy: Path) -> None:
     verdicts = _verdicts(table, "all cases")
     # Routine return: 6 of 10 returned gives Beta(7, 5); I_0.5(7, 5) = P(Bin(11, .5) >= 7)
     # = 562/2048 = 0.27 > 0.1, so the 10% quantile is below 0.5: the interval straddles it.
-    assert binomial_upper_tail(11, 7, 0.5) == pytest.approx(562 / 2048)
+    # The code's own Beta maths against the hand values, then the verdicts built on them.
+    assert history.regularized_incomplete_beta(0.5, 7, 5) == pytest.approx(562 / 2048)
+    assert history.beta_quantile(0.1, 7, 5) < 0.5 < history.beta_quantile(0.9, 7, 5)
     assert verdicts["China routinely returns detainees"] == "weak"
-    # 4 of 10 released: Beta(5, 7); I_0.05(5, 7) = P(Bin(11, .05) >= 5) < 0.1.
-    assert binomial_upper_tail(11, 5, 0.05) < 0.1
+    # 4 of 10 released: Beta(5, 7); I_0.05(5, 7) = P(Bin(11, .05) >= 5) = 0.00034 < 0.1.
+    assert history.regularized_incomplete_beta(0.05, 5, 7) == pytest.approx(
+        binomial_upper_tail(11, 5, 0.05)
+    )
+    assert history.beta_quantile(0.1, 5, 7) > 0.05
     assert verdicts["Beijing sometimes lets detainees go to the South"] == "supported"
     # High pressure: 4 of 4 released; lower pressure: 0 of 6.
     assert verdicts["More release under international pressure"] == "supported"

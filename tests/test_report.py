@@ -71,7 +71,18 @@ def tour_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(real_data_with_script: Path, tour_only: Path, tmp_path_factory: pytest.TempPathFactory):
+def data_before_build(real_data_with_script: Path) -> dict[str, str]:
+    """The bytes of every file of the data copy before any report is built from it."""
+    return tree_digest(real_data_with_script)
+
+
+@pytest.fixture(scope="module")
+def built(
+    real_data_with_script: Path,
+    tour_only: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    data_before_build: dict[str, str],
+):
     output = tmp_path_factory.mktemp("site") / "reports"
     lines: list[str] = []
     build_report(output, real_data_with_script, tour_only, log=lines.append)
@@ -123,10 +134,12 @@ def test_second_run_gives_the_same_bytes(
     assert tree_digest(output) == before
 
 
-def test_report_never_writes_into_the_data_folder(built, real_data_with_script: Path) -> None:
-    assert sorted(p.name for p in real_data_with_script.iterdir()) == sorted(
-        p.name for p in paths.DATA_DIR.glob("*.csv")
-    )
+def test_report_never_writes_into_the_data_folder(
+    built, real_data_with_script: Path, data_before_build: dict[str, str]
+) -> None:
+    # Same files, byte for byte (names alone would miss a rewritten table).
+    assert tree_digest(real_data_with_script) == data_before_build
+    assert sorted(data_before_build) == sorted(p.name for p in paths.DATA_DIR.glob("*.csv"))
 
 
 def test_bad_data_leaves_the_previous_report_whole(
@@ -140,7 +153,9 @@ def test_bad_data_leaves_the_previous_report_whole(
     with pytest.raises(DataValidationError):
         build_report(output, broken, tour_only, log=lambda _: None)
     assert tree_digest(output) == before
-    assert not any(p.name.startswith(".reports") for p in output.parent.iterdir())
+    # No staging left behind: beside the report only its versions folder, holding the live one.
+    assert sorted(p.name for p in output.parent.iterdir()) == [".reports.versions", "reports"]
+    assert len(list((output.parent / ".reports.versions").iterdir())) == 1
 
 
 def test_failing_cell_names_notebook_and_cell_and_keeps_the_report(
@@ -240,9 +255,17 @@ def test_report_refuses_a_folder_it_did_not_write(tmp_path: Path, tour_only: Pat
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "precious"
 
 
-def test_report_replaces_an_earlier_report(built) -> None:
+def test_report_replaces_an_earlier_report(
+    built, real_data_with_script: Path, tour_only: Path
+) -> None:
     output, _ = built
+    before = tree_digest(output)
     assert (output / MARKER).is_file()  # so the next run may replace this folder
+    # Tamper with the earlier report: a stray file and an edited page must both be gone.
+    (output / "stray.txt").write_text("left over", encoding="utf-8")
+    (output / "index.html").write_text("stale", encoding="utf-8")
+    build_report(output, real_data_with_script, tour_only, log=lambda _: None)
+    assert tree_digest(output) == before
 
 
 def test_html_of_a_notebook_with_widgets_is_byte_stable() -> None:

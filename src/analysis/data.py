@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -40,6 +42,18 @@ URL_PATTERN = re.compile(r"https?://\S+")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+# Whole numbers are stored as int64: 18 digits always fit, and int() of thousands of digits
+# raises instead of answering.
+MAX_DIGITS = 18
+# C0 controls (but tab, LF and CR) and DEL: XML and SVG cannot carry them, browsers hide them.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Any piece of an input quoted in a message is cut to this many characters and escaped.
+EXCERPT = 60
+PLAIN_NAME = re.compile(r"[A-Za-z0-9_]{1,60}")
+# matplotlib's date axes fail on years such as 0001 and 9999 (and windows that end past them);
+# the record spans decades, so a century either side is room enough (see data/codebook.csv).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
 # (start, end, precision) column triples checked with the same date-window rules.
 DATE_TRIPLES = {
     "events": (("date", "date_end", "date_precision"),),
@@ -86,7 +100,18 @@ class Dataset(NamedTuple):
 
 
 def _got(value: str) -> str:
-    return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
+    """A short, escaped excerpt of an input for a message: never the whole of a long value."""
+    return repr(value) if len(value) <= EXCERPT else repr(value[: EXCERPT - 3] + "...")
+
+
+def _fits(value: str) -> bool:
+    """A whole number short enough for int() and int64 (longer ones are reported as such)."""
+    return bool(WHOLE_NUMBER.fullmatch(value)) and len(value.lstrip("-")) <= MAX_DIGITS
+
+
+def _short(number: str) -> str:
+    """A checked number as typed, cut to the excerpt length (it holds only digits, - and .)."""
+    return number if len(number) <= EXCERPT else number[: EXCERPT - 3] + "..."
 
 
 def _split_list(value: str) -> tuple[str, ...]:
@@ -110,13 +135,8 @@ class _RawTable:
 def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
     """Read a CSV as text; BOMs and Windows line endings are accepted."""
     table = _RawTable(schema, path.name, [], [], [])
-    if not path.is_file():
-        table.problem(0, "-", f"file not found (expected {path})")
-        return table
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        table.problem(0, "-", f"not UTF-8 text (byte {error.start} cannot be decoded)")
+    text = _read_text(path, table)
+    if text is None:
         return table
     # newline="" keeps line breaks inside quoted cells; str.splitlines would also split on
     # Unicode separators such as U+2028 and cut a row in two.
@@ -130,9 +150,16 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
         for name in schema.column_names:
             if name not in header:
                 table.problem(1, name, "missing column (expected it in the header)")
-        for name in header:
+            elif header.count(name) > 1:
+                table.problem(
+                    1, name, f"duplicate column (got it {header.count(name)} times, expected once)"
+                )
+        for name in dict.fromkeys(header):
             if name not in schema.column_names:
-                table.problem(1, name, "unexpected column (not in data/codebook.csv)")
+                # The column slot shows the name: a plain one as it is, any other one escaped and
+                # shortened like a value (a header line can be anything, a secret included).
+                shown = name if PLAIN_NAME.fullmatch(name) else _got(name)
+                table.problem(1, shown, "unexpected column (not in data/codebook.csv)")
         if table.problems:
             return table
         previous_end = reader.line_num
@@ -147,13 +174,58 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
                     f"row has {len(cells)} fields (expected {len(header)}, one per column)",
                 )
                 continue
-            table.rows.append(
-                {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
-            )
+            row = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+            for name, cell in row.items():
+                control = CONTROL.search(cell)
+                if control:
+                    table.problem(
+                        line,
+                        name,
+                        f"a control character (got {control.group()!r} at character "
+                        f"{control.start() + 1}, expected printable text)",
+                    )
+            table.rows.append(row)
             table.lines.append(line)
     except csv.Error as error:
         table.problem(reader.line_num, "-", f"malformed CSV ({error})")
     return table
+
+
+def _read_text(path: Path, table: _RawTable) -> str | None:
+    """The file's text, or None after recording why it cannot be used.
+
+    A table must be a regular file directly in its data folder: a link (to /proc/self/environ,
+    say) or a device is refused before anything is read from it.
+    """
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        table.problem(0, "-", f"file not found (expected {path})")
+        return None
+    except OSError as error:
+        table.problem(0, "-", f"cannot be read ({error.strerror or type(error).__name__})")
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        table.problem(0, "-", "is a symbolic link (expected a regular file in the data folder)")
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        table.problem(0, "-", "not a regular file (expected a CSV file in the data folder)")
+        return None
+    if path.resolve().parent != path.parent.resolve():
+        table.problem(0, "-", "resolves outside the data folder (expected a file inside it)")
+        return None
+    try:
+        # O_NOFOLLOW: a link swapped in after the check above is refused, not followed.
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        table.problem(0, "-", f"cannot be read ({error.strerror or type(error).__name__})")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        table.problem(0, "-", f"not UTF-8 text (byte {error.start} cannot be decoded)")
+        return None
 
 
 def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None:
@@ -174,6 +246,13 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
         if not ISO_DATE.fullmatch(value):
             table.problem(
                 line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
+            )
+        elif not FIRST_DAY <= date.fromisoformat(value) <= LAST_DAY:
+            table.problem(
+                line,
+                column.name,
+                f"out of range (got {value}, expected {FIRST_DAY} to {LAST_DAY}, "
+                "the years the charts can draw)",
             )
     elif kind == "category_list":
         for item in _split_list(value):
@@ -198,6 +277,11 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
                 line, column.name, f"not a whole number (got {_got(value)}, expected an integer)"
             )
             return
+        digits = len(value.lstrip("-"))
+        if digits > MAX_DIGITS:
+            message = f"out of range (got {digits} digits, expected at most {MAX_DIGITS})"
+            table.problem(line, column.name, message)
+            return
         number = int(value)
         low = column.minimum if column.minimum is not None else number
         high = column.maximum if column.maximum is not None else number
@@ -212,7 +296,8 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
         number = float(value)
         if not column.minimum <= number <= column.maximum:
             message = (
-                f"out of range (got {value}, expected {column.minimum:g} to {column.maximum:g})"
+                f"out of range (got {_short(value)}, "
+                f"expected {column.minimum:g} to {column.maximum:g})"
             )
             table.problem(line, column.name, message)
     elif kind == "id":
@@ -421,7 +506,7 @@ def _check_episodes(table: _RawTable) -> None:
 
 def _check_cases_row(table: _RawTable, line: int, row: dict[str, str]) -> None:
     low, high = row["group_size_low"], row["group_size_high"]
-    if WHOLE_NUMBER.fullmatch(low) and WHOLE_NUMBER.fullmatch(high) and int(high) < int(low):
+    if _fits(low) and _fits(high) and int(high) < int(low):
         table.problem(
             line, "group_size_high", f"below group_size_low (got {high}, expected {low} or more)"
         )
@@ -745,6 +830,10 @@ def _to_frame(table: _RawTable) -> pd.DataFrame:
             frame[column.name] = values == "true"
         elif column.kind.endswith("_list"):
             frame[column.name] = values.map(_split_list)
+    if table.schema is EVENTS:
+        # Ordered by number, not text, so that E1000 sorts after E999 wherever ids break ties.
+        ids = sorted(frame["event_id"], key=lambda event_id: int(event_id[1:]))
+        frame["event_id"] = pd.Categorical(frame["event_id"], categories=ids, ordered=True)
     for start, end, precision in DATE_TRIPLES.get(table.schema.name, ()):
         stem = start.removesuffix("_date") if start != "date" else "date"
         latest, middle = _latest_and_mid(frame[start], frame[end], frame[precision].astype(str))

@@ -1,14 +1,18 @@
-"""Writing output files atomically: a reader sees the old file or the new one, never half."""
+"""Writing outputs atomically: a reader sees the old file or folder or the new one, never half."""
 
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 # Outputs are meant to be shared (served, opened by other users), unlike mkstemp's default 0600.
 OUTPUT_MODE = 0o644
+FOLDER_MODE = 0o755
 
 
 def write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
@@ -34,3 +38,111 @@ def write_text_atomically(path: Path, text: str) -> Path:
     return write_atomically(
         path, lambda temporary: temporary.write_text(text, encoding="utf-8", newline="\n")
     )
+
+
+# --- publishing a folder whole --------------------------------------------------------------
+#
+# A published folder such as reports/ is a symbolic link to a complete version kept in a hidden
+# sibling (.reports.versions/). A new version is written beside the live one, then the link is
+# swapped with one os.replace, which is atomic: whatever moment the process dies, reports/ names
+# either the old complete version or the new one. Runs on one folder are serialised by an
+# exclusive lock on the folder's parent, so no two runs share a version or prune each other's.
+
+
+class FolderBusyError(OSError):
+    """Another run holds the lock on the folder's parent; nothing was touched."""
+
+
+def versions_dir(folder: Path) -> Path:
+    """The hidden sibling that holds the published versions of ``folder``."""
+    return folder.parent / f".{folder.name}.versions"
+
+
+def _retired(folder: Path) -> Path:
+    # Where a real (pre-link) folder is moved for the one swap that turns it into a link.
+    return folder.parent / f".{folder.name}.previous"
+
+
+@contextmanager
+def exclusive_lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder``'s parent, or raise FolderBusyError at once.
+
+    The lock is an advisory ``flock`` on the parent directory itself: the kernel drops it when
+    the process dies, so a killed run never leaves a stale lock behind.
+    """
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    handle = os.open(folder.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FolderBusyError(
+                f"another run is writing {folder} (its parent folder is locked); "
+                "wait for it to finish, then run again"
+            ) from None
+        yield
+    finally:
+        os.close(handle)
+
+
+def live_version(folder: Path) -> Path | None:
+    """The version folder ``folder`` links to, or None when it is not a link."""
+    if not folder.is_symlink():
+        return None
+    return (folder.parent / os.readlink(folder)).resolve()
+
+
+def recover(folder: Path) -> None:
+    """Undo what a killed run left; call with the lock held.
+
+    Restores a real folder retired by an interrupted first swap, and removes every version that
+    is not the live one (unfinished or superseded ones).
+    """
+    retired = _retired(folder)
+    if not os.path.lexists(folder) and retired.is_dir():
+        retired.rename(folder)
+    shutil.rmtree(retired, ignore_errors=True)
+    versions = versions_dir(folder)
+    if versions.is_dir():
+        live = live_version(folder)
+        for version in versions.iterdir():
+            if version.resolve() != live:
+                shutil.rmtree(version, ignore_errors=True)
+
+
+def new_version(folder: Path) -> Path:
+    """A fresh, empty, uniquely named folder to build the next version of ``folder`` in."""
+    versions = versions_dir(folder)
+    versions.mkdir(parents=True, exist_ok=True)
+    version = Path(tempfile.mkdtemp(dir=versions, prefix="v-"))
+    os.chmod(version, FOLDER_MODE)
+    return version
+
+
+def publish(version: Path, folder: Path) -> None:
+    """Make ``folder`` a link to the complete ``version`` with one atomic swap; call locked.
+
+    The previous version stays whole until the swap; it is deleted afterwards.
+    """
+    previous = live_version(folder)
+    link = folder.parent / f".{folder.name}.link-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    # Relative, so the project folder can be moved or mounted elsewhere.
+    os.symlink(os.path.relpath(version, folder.parent), link)
+    if os.path.lexists(folder) and previous is None:
+        # A real folder from before links were used: the only two-step swap, undone by recover().
+        folder.rename(_retired(folder))
+    os.replace(link, folder)
+    _sync_folder(folder.parent)
+    shutil.rmtree(_retired(folder), ignore_errors=True)
+    if previous is not None and previous != version.resolve():
+        shutil.rmtree(previous, ignore_errors=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    # Make the rename durable before the old version is deleted.
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)

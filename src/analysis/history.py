@@ -41,6 +41,7 @@ from matplotlib.lines import Line2D
 
 from analysis.case import ARTICLE_DATE, ARTICLE_RETURN_DAYS, FOCAL_CASE_ID, HRW_RETURN_DAYS
 from analysis.style import OKABE_ITO, OUTCOME_COLORS
+from analysis.text import literal
 
 CONFIDENCE = 0.8
 # "About" two weeks: up to half as long again. A return within three weeks agrees with the
@@ -933,7 +934,7 @@ def plot_time_to_return(cases: pd.DataFrame, include_released: bool = True) -> F
     ticks = [0, 1, 7, 14, 30, 61, 120, 240]
     axes.set_xticks(ticks, [str(tick) for tick in ticks])
     axes.set_xlim(-0.5, 300)
-    axes.set_yticks(y, usable["title"].tolist(), fontsize=8)
+    axes.set_yticks(y, [literal(title) for title in usable["title"]], fontsize=8)
     axes.set_ylim(-0.7, len(usable) - 0.3)
     axes.set_xlabel("days from detention (marker: middle estimate; bar: date window)")
     kinds = " or release" if include_released else ""

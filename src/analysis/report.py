@@ -26,7 +26,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
-from analysis import paths
+from analysis import files, paths
 from analysis.data import Dataset, load_dataset
 from analysis.files import write_atomically, write_text_atomically
 from analysis.record import case_events, source_coverage
@@ -284,16 +284,6 @@ in <code>data/codebook.csv</code>. Rows were written in the project's own words.
 """
 
 
-def _swap_in(staging: Path, output_dir: Path) -> None:
-    """Replace ``output_dir`` by ``staging`` with two renames on one file system."""
-    retired = output_dir.with_name(f".{output_dir.name}.previous")
-    shutil.rmtree(retired, ignore_errors=True)
-    if output_dir.exists():
-        output_dir.rename(retired)
-    staging.rename(output_dir)
-    shutil.rmtree(retired, ignore_errors=True)
-
-
 def build_report(
     output_dir: Path = paths.REPORTS_DIR,
     data_dir: Path | None = None,
@@ -305,16 +295,26 @@ def build_report(
     Raises DataValidationError for bad data and ReportError for a failed step; in both cases
     ``output_dir`` is left as it was. Returns the validated data the report was built from.
     """
+    data_dir = (data_dir or paths.DATA_DIR).resolve()
+    # Not resolve(): the output folder is a link to its live version, which must not be followed.
+    output_dir = output_dir.parent.resolve() / output_dir.name
+    check_output_dir(output_dir, data_dir, notebooks_dir)
+    with files.exclusive_lock(output_dir):
+        files.recover(output_dir)
+        staging = files.new_version(output_dir)
+        dataset = _build_into(staging, output_dir, data_dir, notebooks_dir, log)
+    log(f"report written to {output_dir}/index.html")
+    return dataset
+
+
+def _build_into(
+    staging: Path, output_dir: Path, data_dir: Path, notebooks_dir: Path, log: Log
+) -> Dataset:
+    """Build the report in ``staging``, then publish it as ``output_dir``; removed on failure."""
     # Imported late: they import pyplot, which must see the non-interactive backend.
     matplotlib.use("agg")
     from analysis import scenarios, timeline
 
-    data_dir = (data_dir or paths.DATA_DIR).resolve()
-    output_dir = output_dir.resolve()
-    check_output_dir(output_dir, data_dir, notebooks_dir)
-    staging = output_dir.with_name(f".{output_dir.name}.staging")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
     try:
         with _step(log, 1, "validated the data"):
             dataset = load_dataset(data_dir)
@@ -334,8 +334,8 @@ def build_report(
             write_text_atomically(
                 staging / "index.html", render_index(dataset, table, sorted(figures), pages)
             )
-        _swap_in(staging, output_dir)
-    finally:
+        files.publish(staging, output_dir)
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
-    log(f"report written to {output_dir}/index.html")
+        raise
     return dataset

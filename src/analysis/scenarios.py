@@ -74,6 +74,7 @@ from analysis.data import Dataset
 from analysis.files import write_text_atomically
 from analysis.history import BaseRate, detentions_in_china, release_base_rate
 from analysis.style import FACTOR_COLORS, OKABE_ITO, save_figure
+from analysis.text import literal
 
 SEED = 20170424  # the default seed: the date of HRW's appeal, so every run draws the same numbers
 DEFAULT_DRAWS = 20_000  # Monte Carlo error on a 10th percentile is then about 0.003
@@ -498,7 +499,7 @@ def plot_scenario_intervals(table: pd.DataFrame) -> Figure:
         label="Monte Carlo median",
     )  # fmt: skip
     ax.axvline(0.5, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
-    ax.set_yticks(y, rows["label"].tolist())
+    ax.set_yticks(y, [literal(label) for label in rows["label"]])
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlabel("P(release)  (left of the dashed line, return is more likely)")

@@ -109,8 +109,8 @@ SOURCE_KINDS_COLUMN = Column("source_kinds", "category_list", allowed=SOURCE_KIN
 CASE_ID_PATTERN = r"\d{4}_[a-z0-9_]+"
 CASE_ID_EXPECTED = "a four-digit year, _ and lower-case words"
 
-EVENT_ID_PATTERN = r"E\d{3}"
-EVENT_ID_EXPECTED = "E followed by three digits"
+EVENT_ID_PATTERN = r"E([0-9]{3}|[1-9][0-9]{3,})"
+EVENT_ID_EXPECTED = "E followed by three digits, or more without a leading zero (E001, E1000)"
 
 EVENTS = TableSchema(
     name="events",

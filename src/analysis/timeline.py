@@ -54,6 +54,7 @@ from analysis import style
 from analysis.data import Dataset, lane_order
 from analysis.record import date_label
 from analysis.schema import FACTORS
+from analysis.text import literal
 
 # The two expectations the story is measured against, as (label, length) from the detention.
 # The seed commentary (April 2017): "returned to North Korea in about two weeks". HRW via SCMP,
@@ -481,8 +482,10 @@ def _label_text(row: pd.Series, width: int = 30, date_on_own_line: bool = True) 
     """A key event's label: its date as the record states it, then its title, wrapped."""
     if date_on_own_line:
         lines = textwrap.wrap(str(row["title"]), width, break_on_hyphens=False)
-        return f"{date_label(row)}\n" + "\n".join(lines)
-    return textwrap.fill(f"{date_label(row)}: {row['title']}", width, break_on_hyphens=False)
+        return literal(f"{date_label(row)}\n" + "\n".join(lines))
+    return literal(
+        textwrap.fill(f"{date_label(row)}: {row['title']}", width, break_on_hyphens=False)
+    )
 
 
 def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
