@@ -76,6 +76,7 @@ class Dataset(NamedTuple):
     cases: pd.DataFrame
     scenarios: pd.DataFrame
     weights: pd.DataFrame
+    questions: pd.DataFrame
 
 
 def _got(value: str) -> str:
