@@ -31,6 +31,10 @@ WINDOW_KEYS = ("article", "hrw")
 WINDOW_SOURCES = {"article": "article", "hrw": "HRW"}
 
 
+class UnknownCaseError(ValueError):
+    """No question for the case asked, or a question naming a case or scenario not on file."""
+
+
 def question_row(questions: pd.DataFrame, case: str = DEFAULT_CASE) -> pd.Series:
     """The question whose question_id (else whose case_id) is ``case``; ValueError if none."""
     for column in ("question_id", "case_id"):
@@ -38,7 +42,9 @@ def question_row(questions: pd.DataFrame, case: str = DEFAULT_CASE) -> pd.Series
         if not rows.empty:
             return rows.iloc[0]
     known = ", ".join(questions["question_id"].astype(str))
-    raise ValueError(f"no question for case {case!r} in questions.csv (expected one of {known})")
+    raise UnknownCaseError(
+        f"no question for case {case!r} in questions.csv (expected one of {known})"
+    )
 
 
 def case_events(events: pd.DataFrame, case_id: str, focal_case_id: str) -> pd.DataFrame:
@@ -148,19 +154,20 @@ def _windows(question: pd.Series, detained: pd.Timestamp) -> pd.DataFrame:
 def case_facts(dataset: Dataset, case: str = DEFAULT_CASE) -> CaseFacts:
     """The facts of the question ``case`` (a question_id or case_id of questions.csv).
 
-    Raises ValueError when there is no such question, or when it names a case or scenario
-    the other tables lack (checked here, not on load, so any cases table can be loaded).
+    Raises UnknownCaseError (a ValueError) when there is no such question, or when it names a
+    case or scenario the other tables lack (checked here, not on load, so that any cases table
+    can be loaded).
     """
     question = question_row(dataset.questions, case)
     rows = dataset.cases[dataset.cases["case_id"].astype(str) == str(question["case_id"])]
     if rows.empty:
-        raise ValueError(
+        raise UnknownCaseError(
             f"question {question['question_id']!r} names case {question['case_id']!r}, "
             "which is not in cases.csv (expected one of its case_ids)"
         )
     named = question["scenario_id"]
     if named and named not in set(dataset.scenarios["scenario_id"].astype(str)):
-        raise ValueError(
+        raise UnknownCaseError(
             f"question {question['question_id']!r} names scenario {named!r}, which is not in "
             "scenarios.csv (expected one of its scenario_ids, or empty)"
         )

@@ -52,6 +52,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     # Imported here: the notebook machinery is slow to import and only this command needs it.
+    from analysis.case import UnknownCaseError
     from analysis.data import DataValidationError
     from analysis.report import ReportError, UnsafeOutputError, build_report
 
@@ -59,8 +60,8 @@ def _report(args: argparse.Namespace) -> int:
         build_report(output_dir=args.output, case=args.case)
     except DataValidationError as error:
         return _report_problems(error, "the previous report is untouched")
-    except ValueError as error:
-        print(f"report: {error}", file=sys.stderr)
+    except UnknownCaseError as error:
+        print(f"report: {error}; the previous report is untouched.", file=sys.stderr)
         return EXIT_BAD_INPUT
     except UnsafeOutputError as error:
         print(f"report: {error}", file=sys.stderr)
@@ -133,6 +134,7 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> None:
 def _scenario(args: argparse.Namespace) -> int:
     # Imported here: validate and report do not need the model.
     from analysis import factors
+    from analysis.case import UnknownCaseError
     from analysis.data import DataValidationError, load_dataset
     from analysis.forecast import case_forecast, forecast_at
 
@@ -154,7 +156,7 @@ def _scenario(args: argparse.Namespace) -> int:
     if args.case:
         try:
             row = case_forecast(dataset, args.case, args.draws, args.seed).case_scenario
-        except ValueError as error:
+        except UnknownCaseError as error:
             print(f"python -m analysis scenario: error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
         as_of = row["as_of"].date() if as_of is None and not _missing(row["as_of"]) else as_of

@@ -34,7 +34,8 @@ def case_events(events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "event_id": case["event_id"],
-            "when": case.apply(date_label, axis=1),
+            # apply on no rows gives a frame, not a column
+            "when": case.apply(date_label, axis=1) if len(case) else pd.Series(dtype=str),
             "title": case["title"],
             "in_article": case["in_article"],
             "description": case["description"],

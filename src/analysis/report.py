@@ -437,9 +437,9 @@ def build_report(
     """Build the whole report about question ``case`` into ``output_dir`` from ``data_dir``
     (default: data/).
 
-    Raises DataValidationError for bad data, ReportError for a failed step and ValueError for
-    an unknown case; in every case ``output_dir`` is left as it was. Returns the validated data
-    the report was built from.
+    Raises DataValidationError for bad data, ReportError for a failed step and
+    case.UnknownCaseError for an unknown case; in every case ``output_dir`` is left as it was.
+    Returns the validated data the report was built from.
     """
     # Before any chart module imports pyplot: the non-interactive backend.
     matplotlib.use("agg")

@@ -37,6 +37,7 @@ HOLLOW_PRECISIONS = ("month", "year", "approximate")  # the day lies somewhere i
 MARKER_SIZE = 7.0  # points
 LABEL_ROOM = 44.0  # points kept free above a context panel's highest events for labels
 TITLE_X = 0.012  # figure fraction: titles start at the left edge, so long ones still fit
+NO_EVENTS_LANE = "(no case event on record)"
 LABEL_BOX = {"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.6", "lw": 0.6, "alpha": 0.93}
 
 
@@ -471,15 +472,17 @@ def case_timeline(chart: CaseChart) -> Figure:
     """The case chart of ``timeline.case_chart``: lanes by actor group, the detention period,
     the expected-return bands (days since detention) and up to six labelled key events."""
     facts, shown, lay = chart.facts, chart.shown, CASE_LAYOUT
-    height = lay["top"] + lay["strip"] + lay["gap"] + lay["lane"] * len(chart.lanes) + lay["bottom"]
+    # A case with no event on record in the span still gets its dates: one empty lane.
+    lanes = chart.lanes or [NO_EVENTS_LANE]
+    height = lay["top"] + lay["strip"] + lay["gap"] + lay["lane"] * len(lanes) + lay["bottom"]
     figure = new_figure((CASE_FIGSIZE_WIDTH, height), axes=False)
     with style.context():
-        main, bands = _case_axes(figure, len(chart.lanes), height)
+        main, bands = _case_axes(figure, len(lanes), height)
         _date_axis(main, chart.start, chart.end)
-        lane_y = _draw_lanes(main, chart.lanes)
+        lane_y = _draw_lanes(main, lanes)
         half = _marker_days(main, figure, MARKER_SIZE + 3) / 2
-        lanes = chart.lanes_of_events
-        groups = [((lanes == lane).to_numpy(), lane_y[lane]) for lane in chart.lanes]
+        of_event = chart.lanes_of_events
+        groups = [((of_event == lane).to_numpy(), lane_y[lane]) for lane in chart.lanes]
         y = _place_events(main, shown, groups, half, half * 0.3, 0.26, 0.4, whole_window=True)
         _draw_held_period((main, bands), facts.detained, facts.last_status)
         _draw_expected_bands(figure, main, bands, facts.windows)
