@@ -32,7 +32,10 @@ import time
 
 import numpy as np
 
-from analysis import factors, scenarios, style, whatif
+from analysis import factors, whatif
+from analysis import model as model_module
+from analysis.case import case_facts
+from analysis.charts import style
 from analysis.data import load_dataset
 
 DRAWS = 1_000_000
@@ -53,41 +56,43 @@ def best_of(function, repeats: int = 5) -> float:
     return min(times)
 
 
-def loop_model(model: scenarios.ScenarioModel, draws: int, seed: int) -> list[float]:
+def loop_model(model: model_module.ScenarioModel, draws: int, seed: int) -> list[float]:
     """P(release) per draw, one draw at a time, in plain Python."""
     rng = random.Random(seed)
     out = []
     for _ in range(draws):
         base = rng.betavariate(model.base_alpha, model.base_beta)
-        w_pressure = rng.gauss(model.w_pressure, model.sd_pressure)
-        w_tension = rng.gauss(model.w_tension, model.sd_tension)
+        w_pressure = rng.gauss(model.w_pressure, model.weight("w_pressure").sd)
+        w_tension = rng.gauss(model.w_tension, model.weight("w_tension").sd)
         log_odds = math.log(base / (1 - base)) + w_pressure * PRESSURE + w_tension * TENSION
         out.append(1.0 / (1.0 + math.exp(-log_odds)))
     return out
 
 
-def loop_package(model: scenarios.ScenarioModel, draws: int, seed: int) -> list[float]:
+def loop_package(model: model_module.ScenarioModel, draws: int, seed: int) -> list[float]:
     """P(release) per draw, one draw at a time, through the package's model function."""
     rng = np.random.default_rng(seed)
     out = []
     for _ in range(draws):
         base = rng.beta(model.base_alpha, model.base_beta)
-        w_pressure = rng.normal(model.w_pressure, model.sd_pressure)
-        w_tension = rng.normal(model.w_tension, model.sd_tension)
+        w_pressure = rng.normal(model.w_pressure, model.weight("w_pressure").sd)
+        w_tension = rng.normal(model.w_tension, model.weight("w_tension").sd)
         out.append(
-            float(scenarios.release_probability(base, PRESSURE, TENSION, w_pressure, w_tension))
+            float(model_module.release_probability(base, PRESSURE, TENSION, w_pressure, w_tension))
         )
     return out
 
 
-def one_normal(model: scenarios.ScenarioModel, draws: int, seed: int) -> np.ndarray:
+def one_normal(model: model_module.ScenarioModel, draws: int, seed: int) -> np.ndarray:
     """The vectorised model with the two weights' weighted sum drawn as a single normal."""
     rng = np.random.default_rng(seed)
     work = rng.beta(model.base_alpha, model.base_beta, size=draws)
     log_odds = np.log(work)
     log_odds -= np.log1p(-work, out=work)
     rng.standard_normal(size=draws, out=work)
-    work *= math.hypot(model.sd_pressure * PRESSURE, model.sd_tension * TENSION)
+    work *= math.hypot(
+        model.weight("w_pressure").sd * PRESSURE, model.weight("w_tension").sd * TENSION
+    )
     log_odds += work
     log_odds += model.w_pressure * PRESSURE + model.w_tension * TENSION
     log_odds *= 0.5
@@ -100,34 +105,34 @@ def one_normal(model: scenarios.ScenarioModel, draws: int, seed: int) -> np.ndar
 def main() -> int:
     style.apply()
     dataset = load_dataset()
-    model = scenarios.build_model(dataset)
+    model = model_module.build_model(dataset)
 
     def vectorised() -> np.ndarray:
-        return scenarios.simulate(model, PRESSURE, TENSION, DRAWS, scenarios.SEED)
+        return model_module.simulate(model, PRESSURE, TENSION, DRAWS, model_module.SEED)
 
     vectorised()  # warm-up: first-call allocation and imports
     vector_s = best_of(vectorised)
-    summary_s = best_of(lambda: scenarios.summarise(vectorised()), repeats=3)
+    summary_s = best_of(lambda: model_module.summarise(vectorised()), repeats=3)
     # Where the time goes: exact Beta sampling alone is the largest single part.
-    beta_rng = np.random.default_rng(scenarios.SEED)
+    beta_rng = np.random.default_rng(model_module.SEED)
     beta_s = best_of(lambda: beta_rng.beta(model.base_alpha, model.base_beta, size=DRAWS))
-    one_normal(model, DRAWS, scenarios.SEED)  # warm-up
-    one_normal_s = best_of(lambda: one_normal(model, DRAWS, scenarios.SEED))
+    one_normal(model, DRAWS, model_module.SEED)  # warm-up
+    one_normal_s = best_of(lambda: one_normal(model, DRAWS, model_module.SEED))
 
     started = time.perf_counter()
-    looped = loop_model(model, LOOP_DRAWS, scenarios.SEED)
+    looped = loop_model(model, LOOP_DRAWS, model_module.SEED)
     loop_s = (time.perf_counter() - started) * DRAWS / LOOP_DRAWS
     started = time.perf_counter()
-    loop_package(model, LOOP_DRAWS // 5, scenarios.SEED)
+    loop_package(model, LOOP_DRAWS // 5, model_module.SEED)
     package_s = (time.perf_counter() - started) * DRAWS / (LOOP_DRAWS // 5)
     # The two must agree (different random streams, so within Monte Carlo error).
     agree = abs(statistics.fmean(looped) - float(vectorised().mean())) < 0.01
     # The one-normal variant draws from the same distribution (quantiles within MC error).
-    one_q = np.quantile(one_normal(model, DRAWS, 1), scenarios.QUANTILES)
-    same_q = np.quantile(vectorised(), scenarios.QUANTILES)
+    one_q = np.quantile(one_normal(model, DRAWS, 1), model_module.QUANTILES)
+    same_q = np.quantile(vectorised(), model_module.QUANTILES)
     one_agrees = bool(np.all(np.abs(one_q - same_q) < 0.005))
 
-    levels = factors.factor_levels(dataset.events, factors.ARTICLE_DATE)
+    levels = factors.factor_levels(dataset.events, case_facts(dataset).as_of)
     what_if = whatif.WhatIf(model, levels.pressure, levels.tension)
     slider_ms = []
     for step in range(21):
@@ -165,7 +170,7 @@ def main() -> int:
     for label, value, goal, ok in rows:
         result = "" if ok is None else ("pass" if ok else "FAIL")
         print(f"{label:<{width}}  {value:>9}  {goal:>9}  {result}")
-    print(f"(python {sys.version.split()[0]}, numpy {np.__version__}, seed {scenarios.SEED})")
+    print(f"(python {sys.version.split()[0]}, numpy {np.__version__}, seed {model_module.SEED})")
     return 0
 
 

@@ -1,11 +1,11 @@
 """The model written out by hand, and a model with round numbers: shared by the tests of
-analysis.scenarios and of the modules built on it."""
+analysis.model and of the modules built on it."""
 
 from __future__ import annotations
 
 import math
 
-from analysis import scenarios
+from analysis.model import ScenarioModel, Weight
 
 
 def by_hand(base: float, pressure: float, tension: float, wp: float, wt: float) -> float:
@@ -14,9 +14,21 @@ def by_hand(base: float, pressure: float, tension: float, wp: float, wt: float) 
     return 1.0 / (1.0 + math.exp(-log_odds))
 
 
-def model(base_rate: float = 0.3, wp: float = 1.5, wt: float = 0.5, sd: float = 0.5):
-    """A model with round numbers: Beta(3, 7) has mean 0.3."""
-    return scenarios.ScenarioModel(
-        base_rate=base_rate, base_alpha=3.0, base_beta=7.0, base_low=0.15, base_high=0.45,
-        w_pressure=wp, w_tension=wt, sd_pressure=sd, sd_tension=sd,
+def round_model(
+    base_rate: float = 0.3,
+    wp: float = 1.5,
+    wt: float = 0.5,
+    sd_pressure: float = 0.5,
+    sd_tension: float = 0.3,
+    base_alpha: float = 3.0,
+    base_beta: float = 7.0,
+    base_low: float = 0.15,
+    base_high: float = 0.45,
+) -> ScenarioModel:
+    """A model with round numbers (Beta(3, 7) has mean 0.3); the two sds differ, so a test
+    sees a swap of the weights' sds."""
+    return ScenarioModel(
+        base_rate=base_rate, base_alpha=base_alpha, base_beta=base_beta, base_low=base_low,
+        base_high=base_high,
+        weights=(Weight("w_pressure", wp, sd_pressure), Weight("w_tension", wt, sd_tension)),
     )  # fmt: skip

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import backtest, scenarios
-from tests.model_helpers import by_hand, model
+from analysis import backtest, model
+from tests.model_helpers import by_hand, round_model
 
 
 def penalised_log_likelihood(beta: np.ndarray, x: np.ndarray, y: np.ndarray, l2: float) -> float:
@@ -69,7 +69,7 @@ def synthetic_cases() -> pd.DataFrame:
 
 
 def test_backtest_leaves_each_case_out_of_its_own_forecast() -> None:
-    results = backtest.backtest(synthetic_cases(), model(wp=1.0, wt=0.5)).set_index("case_id")
+    results = backtest.backtest(synthetic_cases(), round_model(wp=1.0, wt=0.5)).set_index("case_id")
     assert list(results.index) == ["2001_a", "2002_b", "2003_c", "2004_d", "2005_e"]
     # Without 2001_a: 1 release, 3 returns -> Beta(2, 4), mean 1/3.
     assert results.loc["2001_a", "base_only"] == pytest.approx(1 / 3)
@@ -93,12 +93,12 @@ def test_backtest_and_fit_on_the_model_class_ignore_foreign_mission_cases() -> N
         }
     )  # fmt: skip
     both = pd.concat([cases.astype({"outcome": str}), mission], ignore_index=True)
-    results = backtest.backtest(scenarios.model_cases(both), model()).set_index("case_id")
+    results = backtest.backtest(model.model_cases(both), round_model()).set_index("case_id")
     assert "2002_m" not in results.index
     # Without 2003_c the class has 2 releases and 2 returns: Beta(3, 3), mean 1/2 (with the
     # mission release it would be Beta(4, 3), 4/7).
     assert results.loc["2003_c", "base_only"] == pytest.approx(0.5)
-    fitted = backtest.fit_weights(scenarios.model_cases(both))
+    fitted = backtest.fit_weights(model.model_cases(both))
     assert (fitted.n, fitted.released) == (5, 2)
 
 
@@ -123,7 +123,9 @@ def dated_cases() -> pd.DataFrame:
 
 def test_the_time_ordered_backtest_never_uses_a_later_case() -> None:
     wp, wt = 1.0, 0.5
-    results = backtest.backtest_in_time(dated_cases(), model(wp=wp, wt=wt)).set_index("case_id")
+    results = backtest.backtest_in_time(dated_cases(), round_model(wp=wp, wt=wt)).set_index(
+        "case_id"
+    )
     # In order of the day each case would have been forecast; 2003_d has no detention date, so
     # its outcome date stands in. Unknown and mixed outcomes are never forecast.
     assert list(results.index) == ["2000_e", "2001_a", "2001_b", "2002_c", "2003_d"]
@@ -160,12 +162,12 @@ def test_the_time_ordered_backtest_never_uses_a_later_case() -> None:
 
 def test_a_later_outcome_changes_no_earlier_forecast() -> None:
     cases = dated_cases()
-    before = backtest.backtest_in_time(cases, model())
+    before = backtest.backtest_in_time(cases, round_model())
     # Turn the release of 2000_e, resolved last (2004), into a return: had any forecast made
     # before 2004 used it, that forecast would move.
     flipped = cases.assign(outcome=cases["outcome"].astype(str))
     flipped.loc[flipped["case_id"] == "2000_e", "outcome"] = "returned"
-    after = backtest.backtest_in_time(flipped, model())
+    after = backtest.backtest_in_time(flipped, round_model())
     columns = ["case_id", "trained_on", *backtest.FORECASTS]
     pd.testing.assert_frame_equal(before[columns], after[columns])
 
@@ -175,7 +177,7 @@ def test_while_every_known_case_ended_one_way_the_fit_is_the_base_rate() -> None
     # Make 2001_b a return: 2002_c then knows two returns only -> Beta(1, 3), mean 1/4.
     cases["outcome"] = cases["outcome"].astype(str)
     cases.loc[cases["case_id"] == "2001_b", "outcome"] = "returned"
-    c = backtest.backtest_in_time(cases, model()).set_index("case_id").loc["2002_c"]
+    c = backtest.backtest_in_time(cases, round_model()).set_index("case_id").loc["2002_c"]
     assert not c["regression_fitted"]
     assert c["fitted"] == pytest.approx(1 / 4) and c["base_only"] == pytest.approx(1 / 4)
 
@@ -198,7 +200,7 @@ def test_brier_scores_on_their_stated_scale() -> None:
 
 
 def test_reliability_table_counts_every_case_once_per_forecast() -> None:
-    results = backtest.backtest(synthetic_cases(), model())
+    results = backtest.backtest(synthetic_cases(), round_model())
     table = backtest.reliability_table(results)
     assert (table.groupby("forecast")["cases"].sum() == len(results)).all()
     both = pd.DataFrame({"y": [0.0, 1.0, 1.0], **{f: [0.1, 0.5, 0.9] for f in backtest.FORECASTS}})
@@ -210,7 +212,7 @@ def test_reliability_table_counts_every_case_once_per_forecast() -> None:
 def test_fit_weights_uses_only_one_way_outcomes() -> None:
     fitted = backtest.fit_weights(synthetic_cases())
     assert (fitted.n, fitted.released) == (5, 2)
-    comparison = backtest.weights_comparison(model(), fitted)
+    comparison = backtest.weights_comparison(round_model(), fitted)
     assert set(comparison["source"]) == {"expert", "fitted"}
     expert = comparison.query("source == 'expert' and parameter == 'w_pressure'").iloc[0]
     assert expert["low"] == pytest.approx(1.5 - 1.2815515655446004 * 0.5)

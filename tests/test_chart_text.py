@@ -13,9 +13,10 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from analysis import timeline  # noqa: E402
+from analysis.charts.model import plot_scenario_intervals  # noqa: E402
 from analysis.data import load_dataset, validate_data  # noqa: E402
-from analysis.scenarios import plot_scenario_intervals  # noqa: E402
+from analysis.forecast import case_forecast  # noqa: E402
+from analysis.report import report_figures, write_figures  # noqa: E402
 from analysis.text import literal  # noqa: E402
 
 HOSTILE = ["US$5 and US$10", "Price $^$", "$", "a $\\frac{1}{0}$ b", "no dollar at all"]
@@ -39,7 +40,9 @@ def test_timeline_draws_titles_with_dollars(edit_table, tmp_path) -> None:
             "Fixture appeal", "US$5 and US$10", 1
         ),
     )
-    written = timeline.write_figures(load_dataset(folder), tmp_path / "figures")
+    dataset = load_dataset(folder)
+    figures = report_figures(dataset, case_forecast(dataset, "fixture_case"))
+    written = write_figures(figures, tmp_path / "figures")
     assert written and all(path.stat().st_size > 0 for path in written)
 
 

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from analysis.cli import main
+from analysis import forecast, model
+from analysis.cli import build_parser, main
+from analysis.data import load_dataset
 from tests.conftest import VALID_FIXTURE
+from tests.model_helpers import by_hand
+from tests.test_scenarios import FIXTURE_BASE, RELEASED_LATER, RELEASED_ON_THE_DAY
 
 
 def test_valid_folder_prints_one_summary_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(VALID_FIXTURE)]) == 0
     out = capsys.readouterr().out
     assert out.count("\n") == 1
-    assert "4 events, 3 actors, 3 cases, 2 scenarios, 2 weights" in out
+    assert "4 events, 3 actors, 3 cases, 2 scenarios, 2 weights, 1 questions" in out
 
 
 def test_broken_folder_exits_2_and_lists_problems(
@@ -78,3 +83,158 @@ def test_report_into_the_data_folder_exits_2_with_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert err.startswith("report: refusing to write the report to")
+
+
+# --- the command line ------------------------------------------------------------------------
+
+JSON_KEYS = {
+    "p_release", "p_return", "interval_low", "interval_high", "pressure", "tension", "as_of",
+    "draws", "seed", "base_rate",
+}  # fmt: skip
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main(["scenario", "--data-dir", str(VALID_FIXTURE), "--json", *args]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    return json.loads(out)
+
+
+def test_cli_json_has_exactly_the_documented_keys(capsys) -> None:
+    result = run_json(capsys, "--pressure", "0.3", "--tension", "0.6")
+    assert set(result) == JSON_KEYS
+    assert result["p_release"] == pytest.approx(by_hand(FIXTURE_BASE, 0.3, 0.6, 1.0, 0.8), abs=1e-4)
+    assert result["p_release"] + result["p_return"] == pytest.approx(1.0, abs=1e-4)
+    assert result["interval_low"] <= result["interval_high"]
+    assert (result["as_of"], result["draws"], result["seed"]) == (None, 20_000, 20170424)
+    assert result["base_rate"] == pytest.approx(FIXTURE_BASE, abs=1e-4)
+
+
+def run_json_in(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main(["scenario", "--data-dir", str(folder), "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_cli_as_of_uses_the_cases_known_by_then_and_levels_alone_the_record(
+    edit_table, capsys
+) -> None:
+    folder = edit_table("cases.csv", lambda text: text + RELEASED_LATER)
+    # Today's record: 1 released, 1 returned -> 1/2; as of 24 April 2017: 0 of 1 -> 1/3.
+    levels_only = run_json_in(folder, capsys, "--pressure", "0.3", "--tension", "0.6")
+    assert levels_only["base_rate"] == pytest.approx(0.5, abs=1e-4)
+    assert levels_only["p_release"] == pytest.approx(by_hand(0.5, 0.3, 0.6, 1.0, 0.8), abs=1e-4)
+    both = run_json_in(
+        folder, capsys, "--pressure", "0.3", "--tension", "0.6", "--as-of", "2017-04-24"
+    )
+    assert both["base_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    assert both["p_release"] == pytest.approx(by_hand(1 / 3, 0.3, 0.6, 1.0, 0.8), abs=1e-4)
+    assert (both["pressure"], both["tension"]) == (0.3, 0.6)
+
+
+def test_cli_prints_the_scenario_tables_numbers(edit_table, capsys) -> None:
+    folder = edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY + RELEASED_LATER)
+    view = forecast.case_forecast(load_dataset(folder), "fixture_case", draws=3000)
+    table = view.scenario_table.set_index("scenario_id")
+    columns = ["p_release", "p_return", "interval_low", "interval_high", "pressure", "tension"]
+    for scenario_id, args in (
+        ("routine", ("--pressure", "0.1", "--tension", "0.1")),
+        ("case_as_of", ("--as-of", "2017-04-24")),
+    ):
+        printed = run_json_in(folder, capsys, *args, "--draws", "3000")
+        row = table.loc[scenario_id]
+        assert printed["base_rate"] == round(row["base_rate"], 4)
+        assert [printed[c] for c in columns] == [round(row[c], 4) for c in columns], scenario_id
+
+
+def test_cli_high_levels_give_a_higher_release_probability(capsys) -> None:
+    high = run_json(capsys, "--pressure", "0.9", "--tension", "0.9")
+    low = run_json(capsys, "--pressure", "0.1", "--tension", "0.1")
+    assert high["p_release"] > low["p_release"]
+
+
+def test_cli_as_of_alone_takes_the_levels_from_the_events(capsys) -> None:
+    result = run_json(capsys, "--as-of", "2017-04-24")
+    assert result["pressure"] == pytest.approx(1 - 2 ** (-1 / 6), abs=1e-4)
+    assert result["tension"] == 0.0
+    assert result["as_of"] == "2017-04-24"
+    mixed = run_json(capsys, "--as-of", "2017-04-24", "--tension", "0.5")
+    assert (mixed["pressure"], mixed["tension"]) == (result["pressure"], 0.5)
+
+
+def test_cli_output_is_deterministic_and_the_seed_matters(capsys) -> None:
+    args = ("--pressure", "0.5", "--tension", "0.5", "--draws", "2000")
+    assert run_json(capsys, *args) == run_json(capsys, *args)
+    other = run_json(capsys, *args, "--seed", "1")
+    assert other["interval_low"] != run_json(capsys, *args)["interval_low"]
+
+
+def test_cli_plain_output_names_both_probabilities(capsys) -> None:
+    argv = ["scenario", "--data-dir", str(VALID_FIXTURE), "--pressure", "0.2", "--tension", "0.2"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "P(release) = " in out and "P(return) = " in out and "80% interval" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--pressure", "1.5", "--tension", "0.2"], "argument --pressure: out of range (got 1.5"),
+        (["--pressure", "0.2", "--tension", "-0.1"], "argument --tension: out of range"),
+        (["--pressure", "high", "--tension", "0.2"], "argument --pressure: not a number"),
+        (["--pressure", "nan", "--tension", "0.2"], "argument --pressure: out of range"),
+        (["--as-of", "2017-13-01"], "argument --as-of: not a valid date (got '2017-13-01'"),
+        (["--as-of", "24/04/2017"], "argument --as-of: not a valid date"),
+        (["--pressure", "0.2", "--tension", "0.2", "--draws", "0"], "argument --draws"),
+        (["--pressure", "0.2"], "give --pressure and --tension, --as-of DATE"),
+        (["--as-of", "2017-03-10"], "before the first event in events.csv (2017-03-11)"),
+        (
+            ["--as-of", "2016-01-01", "--pressure", "0.2", "--tension", "0.2"],
+            "--as-of 2016-01-01 is before the first event in events.csv (2017-03-11)",
+        ),
+    ],
+)
+def test_cli_bad_input_exits_2_with_one_clear_line(capsys, args, fragment) -> None:
+    try:
+        code = main(["scenario", "--data-dir", str(VALID_FIXTURE), *args])
+    except SystemExit as exited:
+        code = exited.code
+    assert code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.count("\n") == 1
+    assert fragment in captured.err
+    assert "Traceback" not in captured.err
+
+
+def test_cli_accepts_the_first_event_day_itself(capsys) -> None:
+    result = run_json(capsys, "--as-of", "2017-03-11")  # the fixture's first event
+    assert (result["pressure"], result["tension"]) == (0.0, 0.0)
+
+
+def test_cli_bad_data_exits_2_listing_the_problems(edit_table, capsys) -> None:
+    folder = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,x"))
+    assert main(["scenario", "--data-dir", str(folder), "--pressure", "0", "--tension", "0"]) == 2
+    assert "weights.csv:3: mean: not a number" in capsys.readouterr().err
+
+
+def test_cli_runs_as_a_process_and_help_explains_it() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "scenario", "--data-dir", str(VALID_FIXTURE),
+         "--pressure", "1.5", "--tension", "0"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("python -m analysis scenario: error: argument --pressure")
+    assert done.stderr.count("\n") == 1
+    helped = subprocess.run(
+        [sys.executable, "-m", "analysis", "scenario", "--help"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert helped.returncode == 0
+    for word in ("--pressure", "--tension", "--as-of", "--json", "--draws", "--seed", "80%"):
+        assert word in helped.stdout
+
+
+def test_cli_defaults_are_the_models_defaults() -> None:
+    args = build_parser().parse_args(["scenario", "--pressure", "0", "--tension", "0"])
+    assert (args.seed, args.draws) == (model.SEED, model.DEFAULT_DRAWS)

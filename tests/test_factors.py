@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import factors
+from analysis.charts import model as charts
 from analysis.data import load_dataset
 from tests.conftest import VALID_FIXTURE
 
@@ -130,8 +132,15 @@ def test_detention_window_is_the_case_detention_event() -> None:
 
 def test_factor_chart_draws_both_levels() -> None:
     events = load_dataset(VALID_FIXTURE).events
-    figure = factors.plot_factors(events, "2017-01-01", "2017-12-31")
+    series = factors.factor_series(events, "2017-01-01", "2017-12-31")
+    window = (pd.Timestamp("2017-03-11"), pd.Timestamp("2017-03-20"))
+    figure = charts.plot_factors(series, events, window, pd.Timestamp("2017-04-24"), "as of")
     ax = figure.axes[0]
+    # The detention window is shaded from its first day to the day after its last.
+    span = [p for p in ax.patches if p.get_label().startswith("detention")][0]
+    assert span.get_x() == pytest.approx(mdates.date2num(window[0]))
+    assert span.get_width() == pytest.approx(10.0)
+    assert [t.get_text() for t in ax.texts] == ["24 Apr 2017: as of"]
     labels = [line.get_label() for line in ax.get_lines()]
     assert labels[:2] == ["pressure", "tension"]
     ys = ax.get_lines()[0].get_ydata()

@@ -14,14 +14,24 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import history
+from analysis import beta, delays, history
+from analysis.charts import history as history_charts
+from analysis.charts.style import OUTCOME_COLORS, OUTCOME_MARKERS
 from analysis.data import load_dataset
-from analysis.style import OUTCOME_COLORS
 from tests.conftest import VALID_FIXTURE
+
+# The claims' windows as questions.csv gives them, written out: about two weeks (up to 21
+# days) and two months (61 days).
+BENCHMARKS = [("article: about two weeks (up to 21 days)", 21), ("HRW: within two months", 61)]
+TIMING_CLAIMS = [
+    ("Returned in about two weeks", "article", 21),
+    ("Most returns within two months of detention", "HRW", 61),
+]
 
 # --------------------------------------------------------------------------------------------
 # Helpers: build a cases table row by row in a copy of the valid fixture folder.
@@ -91,7 +101,7 @@ def binomial_upper_tail(n: int, k: int, p: float) -> float:
 
 
 def test_wilson_95_for_8_of_10_matches_the_textbook_value() -> None:
-    low, high = history.wilson_interval(8, 10, 0.95)
+    low, high = beta.wilson_interval(8, 10, 0.95)
     assert (round(low, 3), round(high, 3)) == (0.490, 0.943)
 
 
@@ -109,22 +119,22 @@ def test_wilson_95_for_8_of_10_matches_the_textbook_value() -> None:
 def test_wilson_95_matches_newcombe_1998(
     successes: int, n: int, expected: tuple[float, float]
 ) -> None:
-    low, high = history.wilson_interval(successes, n, 0.95)
+    low, high = beta.wilson_interval(successes, n, 0.95)
     assert low == pytest.approx(expected[0], abs=6e-5)
     assert high == pytest.approx(expected[1], abs=6e-5)
 
 
 def test_wilson_is_symmetric_between_successes_and_failures() -> None:
-    low, high = history.wilson_interval(3, 11, 0.8)
-    mirror_low, mirror_high = history.wilson_interval(8, 11, 0.8)
+    low, high = beta.wilson_interval(3, 11, 0.8)
+    mirror_low, mirror_high = beta.wilson_interval(8, 11, 0.8)
     assert low == pytest.approx(1 - mirror_high)
     assert high == pytest.approx(1 - mirror_low)
 
 
 def test_wilson_with_no_cases_is_the_whole_range_and_bad_counts_raise() -> None:
-    assert history.wilson_interval(0, 0) == (0.0, 1.0)
+    assert beta.wilson_interval(0, 0) == (0.0, 1.0)
     with pytest.raises(ValueError, match="successes must be in 0..n"):
-        history.wilson_interval(5, 3)
+        beta.wilson_interval(5, 3)
 
 
 @pytest.mark.parametrize(("a", "b"), [(1, 1), (2, 3), (5, 2), (7, 12), (30, 4)])
@@ -132,37 +142,37 @@ def test_wilson_with_no_cases_is_the_whole_range_and_bad_counts_raise() -> None:
 def test_incomplete_beta_matches_the_binomial_identity(a: int, b: int, x: float) -> None:
     # For whole a, b: I_x(a, b) = P(Binomial(a + b - 1, x) >= a).
     expected = binomial_upper_tail(a + b - 1, a, x)
-    assert history.regularized_incomplete_beta(x, a, b) == pytest.approx(expected, abs=1e-12)
+    assert beta.regularized_incomplete_beta(x, a, b) == pytest.approx(expected, abs=1e-12)
 
 
 @pytest.mark.parametrize("x", [0.001, 0.1, 0.5, 0.9, 0.999])
 def test_incomplete_beta_of_the_arcsine_distribution(x: float) -> None:
     # Beta(1/2, 1/2) is the arcsine law: F(x) = (2 / pi) * asin(sqrt(x)).
     expected = 2 / math.pi * math.asin(math.sqrt(x))
-    assert history.regularized_incomplete_beta(x, 0.5, 0.5) == pytest.approx(expected, abs=1e-12)
+    assert beta.regularized_incomplete_beta(x, 0.5, 0.5) == pytest.approx(expected, abs=1e-12)
 
 
 def test_incomplete_beta_edges_and_bad_parameters() -> None:
-    assert history.regularized_incomplete_beta(0.0, 2, 3) == 0.0
-    assert history.regularized_incomplete_beta(1.0, 2, 3) == 1.0
+    assert beta.regularized_incomplete_beta(0.0, 2, 3) == 0.0
+    assert beta.regularized_incomplete_beta(1.0, 2, 3) == 1.0
     with pytest.raises(ValueError, match="must be positive"):
-        history.regularized_incomplete_beta(0.5, 0, 1)
+        beta.regularized_incomplete_beta(0.5, 0, 1)
 
 
 @pytest.mark.parametrize("p", [0.01, 0.1, 0.5, 0.9, 0.99])
 def test_beta_quantile_against_closed_forms(p: float) -> None:
-    assert history.beta_quantile(p, 1, 1) == pytest.approx(p, abs=1e-12)
+    assert beta.beta_quantile(p, 1, 1) == pytest.approx(p, abs=1e-12)
     # Beta(a, 1) has F(x) = x**a; Beta(1, b) has F(x) = 1 - (1 - x)**b.
-    assert history.beta_quantile(p, 4, 1) == pytest.approx(p ** (1 / 4), abs=1e-12)
-    assert history.beta_quantile(p, 1, 3) == pytest.approx(1 - (1 - p) ** (1 / 3), abs=1e-12)
+    assert beta.beta_quantile(p, 4, 1) == pytest.approx(p ** (1 / 4), abs=1e-12)
+    assert beta.beta_quantile(p, 1, 3) == pytest.approx(1 - (1 - p) ** (1 / 3), abs=1e-12)
     # Arcsine: the quantile is sin(pi p / 2) ** 2.
     expected = math.sin(math.pi * p / 2) ** 2
-    assert history.beta_quantile(p, 0.5, 0.5) == pytest.approx(expected, abs=1e-10)
+    assert beta.beta_quantile(p, 0.5, 0.5) == pytest.approx(expected, abs=1e-10)
 
 
 def test_beta_interval_of_beta_2_2_solves_its_cdf_polynomial() -> None:
     # Beta(2, 2) has F(x) = 3x^2 - 2x^3; the 80% interval's ends have F = 0.1 and 0.9.
-    low, high = history.beta_interval(2, 2, 0.8)
+    low, high = beta.beta_interval(2, 2, 0.8)
     assert 3 * low**2 - 2 * low**3 == pytest.approx(0.1, abs=1e-10)
     assert 3 * high**2 - 2 * high**3 == pytest.approx(0.9, abs=1e-10)
     assert low + high == pytest.approx(1.0)  # symmetric distribution
@@ -170,9 +180,9 @@ def test_beta_interval_of_beta_2_2_solves_its_cdf_polynomial() -> None:
 
 def test_prob_first_greater_against_closed_forms() -> None:
     # X ~ Beta(2, 1) has density 2x; Y uniform: P(X > Y) = int 2x * x dx = 2/3.
-    assert history.prob_first_greater(2, 1, 1, 1) == pytest.approx(2 / 3, abs=1e-5)
-    assert history.prob_first_greater(3, 4, 3, 4) == pytest.approx(0.5, abs=1e-5)
-    assert history.prob_first_greater(0.5, 0.5, 0.5, 0.5) == pytest.approx(0.5, abs=1e-4)
+    assert beta.prob_first_greater(2, 1, 1, 1) == pytest.approx(2 / 3, abs=1e-5)
+    assert beta.prob_first_greater(3, 4, 3, 4) == pytest.approx(0.5, abs=1e-5)
+    assert beta.prob_first_greater(0.5, 0.5, 0.5, 0.5) == pytest.approx(0.5, abs=1e-4)
 
 
 def test_prob_first_greater_against_evan_millers_sum() -> None:
@@ -191,7 +201,7 @@ def test_prob_first_greater_against_evan_millers_sum() -> None:
         )
         for i in range(a_b)
     )
-    assert history.prob_first_greater(a_b, b_b, a_a, b_a) == pytest.approx(expected, abs=1e-5)
+    assert beta.prob_first_greater(a_b, b_b, a_a, b_a) == pytest.approx(expected, abs=1e-5)
 
 
 # --------------------------------------------------------------------------------------------
@@ -337,7 +347,7 @@ def test_year_falls_back_to_the_outcome_then_the_case_id(data_copy: Path) -> Non
 
 
 def test_time_to_return_on_the_fixture(fixture_cases) -> None:
-    table = history.time_to_return(fixture_cases)
+    table = delays.time_to_return(fixture_cases)
     # Only the returned case is listed: detained in February 2012 (month: 1-29 Feb, middle 15
     # Feb), returned 1-10 March 2012 (approximate, middle 5 March).
     assert table["case_id"].tolist() == ["2012_fixture_check"]
@@ -368,7 +378,7 @@ def test_time_to_return_keeps_imprecise_cases_with_a_reason(data_copy: Path) -> 
             {"case_id": "2014_released", "outcome": "released"},
         ],
     )
-    table = history.time_to_return(load_dataset(folder).cases).set_index("case_id")
+    table = delays.time_to_return(load_dataset(folder).cases).set_index("case_id")
     assert set(table.index) == {"2014_day", "2014_year", "2021_undated"}
     assert table.loc["2014_day", "days"] == 30
     assert table.loc["2014_day", "days_min"] == table.loc["2014_day", "days_max"] == 30
@@ -377,7 +387,7 @@ def test_time_to_return_keeps_imprecise_cases_with_a_reason(data_copy: Path) -> 
     assert pd.isna(table.loc["2014_year", "days"])
     assert table.loc["2021_undated", "reason"] == "detention date unknown"
     # Usable rows first.
-    assert history.time_to_return(load_dataset(folder).cases)["case_id"].iloc[0] == "2014_day"
+    assert delays.time_to_return(load_dataset(folder).cases)["case_id"].iloc[0] == "2014_day"
 
 
 def test_window_never_gives_a_negative_delay(data_copy: Path) -> None:
@@ -393,20 +403,20 @@ def test_window_never_gives_a_negative_delay(data_copy: Path) -> None:
             }
         ],
     )
-    row = history.time_to_return(load_dataset(folder).cases).iloc[0]
+    row = delays.time_to_return(load_dataset(folder).cases).iloc[0]
     assert row["days_min"] == 0
     assert row["days_max"] == 2
 
 
 def test_delay_summary_counts_against_both_benchmarks(data_copy: Path) -> None:
-    delays = [3, 10, 21, 40, 90]
+    days = [3, 10, 21, 40, 90]
     folder = write_cases(
         data_copy,
-        [{"outcome_date": after_1_may_2014(d)} for d in delays],
+        [{"outcome_date": after_1_may_2014(d)} for d in days],
     )
     cases = load_dataset(folder).cases
-    assert history.time_to_return(cases)["days"].tolist() == delays
-    summary = history.delay_summary(cases).set_index("limit_days")
+    assert delays.time_to_return(cases)["days"].tolist() == days
+    summary = delays.delay_summary(cases, BENCHMARKS).set_index("limit_days")
     assert summary.loc[21, "within"] == 3  # 3, 10 and 21 days
     assert summary.loc[61, "within"] == 4
     assert summary.loc[61, "share"] == pytest.approx(4 / 5)
@@ -463,7 +473,7 @@ def _verdicts(table, scope_prefix: str) -> dict[str, str]:
 
 
 def test_claims_table_verdicts_follow_the_numbers(data_copy: Path) -> None:
-    table = history.claims_table(_claims_cases(data_copy, return_days=10))
+    table = history.claims_table(_claims_cases(data_copy, return_days=10), TIMING_CLAIMS)
     verdicts = _verdicts(table, "all cases")
     # Routine return: 6 of 10 returned gives Beta(7, 5); I_0.5(7, 5) = P(Bin(11, .5) >= 7)
     # = 562/2048 = 0.27 > 0.1, so the 10% quantile is below 0.5: the interval straddles it.
@@ -496,7 +506,7 @@ def test_claims_are_tested_on_detentions_in_china_too(data_copy: Path) -> None:
         {"outcome": "released", "onset": "foreign_mission_entry", "pressure_level": "2"}
         for _ in range(4)
     ]
-    table = history.claims_table(load_dataset(write_cases(data_copy, rows)).cases)
+    table = history.claims_table(load_dataset(write_cases(data_copy, rows)).cases, TIMING_CLAIMS)
     assert sorted(table["scope"].unique()) == [
         "all cases (10)",
         "dated returns (6)",
@@ -512,7 +522,7 @@ def test_claims_are_tested_on_detentions_in_china_too(data_copy: Path) -> None:
 
 
 def test_slow_returns_contradict_the_two_weeks(data_copy: Path) -> None:
-    table = history.claims_table(_claims_cases(data_copy, return_days=100))
+    table = history.claims_table(_claims_cases(data_copy, return_days=100), TIMING_CLAIMS)
     timing = table[table["scope"].str.startswith("dated returns")].set_index("claim")
     # None of six within 21 (or 61) days: Beta(1, 7), 90% quantile 1 - 0.1 ** (1/7) = 0.28.
     assert timing.loc["Returned in about two weeks", "verdict"] == "contradicted"
@@ -529,7 +539,7 @@ def test_undated_returns_are_named_in_the_timing_evidence(data_copy: Path) -> No
             "outcome_date": "2023-10-09",
         }
     ]
-    table = history.claims_table(load_dataset(write_cases(data_copy, rows)).cases)
+    table = history.claims_table(load_dataset(write_cases(data_copy, rows)).cases, TIMING_CLAIMS)
     row = table[table["claim"] == "Returned in about two weeks"].iloc[0]
     assert row["evidence_against"] == (
         "0 of 3 after 21 days; 1 returns without usable dates not counted (2023)"
@@ -537,7 +547,7 @@ def test_undated_returns_are_named_in_the_timing_evidence(data_copy: Path) -> No
 
 
 def test_claims_on_the_small_fixture_are_untestable(fixture_cases) -> None:
-    table = history.claims_table(fixture_cases)
+    table = history.claims_table(fixture_cases, TIMING_CLAIMS)
     assert (table["verdict"] == "untestable").all()
     assert table["reason"].str.contains("needed").all()
 
@@ -570,33 +580,21 @@ def test_base_rate_table_bounds_the_unknown_outcomes(fixture_cases) -> None:
     assert row["if_unknown_released"] == pytest.approx(2 / 3)
 
 
-def test_days_held_at_the_article_date(data_copy: Path) -> None:
+def test_delay_summary_adds_the_days_held_and_outcomes_after_lists_longer_stays(
+    data_copy: Path,
+) -> None:
     rows = [
-        {
-            "case_id": history.FOCAL_CASE_ID,
-            "detained_date": "2017-03-11",
-            "detained_date_end": "2017-03-20",
-            "detained_precision": "approximate",
-            "outcome": "unknown",
-            "outcome_date": "",
-            "outcome_precision": "unknown",
-        },
         {"detained_date": "2014-05-01", "outcome_date": "2014-05-31"},
         {"outcome": "released", "detained_date": "2014-05-01", "outcome_date": "2014-08-09"},
     ]
     cases = load_dataset(write_cases(data_copy, rows)).cases
-    # Middle of 11-20 March is 15 March; 15 March to 24 April 2017 is 16 + 24 = 40 days.
-    assert history.days_held_at_article(cases) == 40
-    summary = history.delay_summary(cases)
+    summary = delays.delay_summary(cases, [*BENCHMARKS, ("held so far", 40)])
     assert summary["limit_days"].tolist() == [21, 61, 40]
+    # 30 days (1 to 31 May) is within 40 and 61, not 21.
+    assert summary["within"].tolist() == [0, 1, 1]
     # Held longer than 40 days: only the release after 100 days (1 May to 9 August).
-    later = history.outcomes_after(cases, 40)
+    later = delays.outcomes_after(cases, 40)
     assert later[["outcome", "days"]].values.tolist() == [["released", 100]]
-
-
-def test_days_held_is_none_without_the_focal_case(fixture_cases) -> None:
-    assert history.days_held_at_article(fixture_cases) is None
-    assert len(history.delay_summary(fixture_cases)) == 2
 
 
 # --------------------------------------------------------------------------------------------
@@ -605,7 +603,8 @@ def test_days_held_is_none_without_the_focal_case(fixture_cases) -> None:
 
 
 def test_outcomes_chart_shows_every_case_with_a_colour_and_a_marker(fixture_cases) -> None:
-    figure = history.plot_outcomes_over_time(fixture_cases)
+    by_year = history.with_year_and_period(fixture_cases)
+    figure = history_charts.plot_outcomes_over_time(by_year)
     assert tuple(figure.get_size_inches()) == (9.5, 4.2)
     axes = figure.axes[0]
     points = [c for c in axes.collections if len(c.get_offsets())]
@@ -617,25 +616,39 @@ def test_outcomes_chart_shows_every_case_with_a_colour_and_a_marker(fixture_case
     expected = {OUTCOME_COLORS[o].lower() for o in ("released", "returned", "unknown")}
     assert hexes == expected
     # A distinct shape per outcome, for grey print.
-    assert len(set(history.OUTCOME_MARKERS.values())) == len(history.OUTCOME_MARKERS)
+    assert len(set(OUTCOME_MARKERS.values())) == len(OUTCOME_MARKERS)
     # One row per outcome, released on top, unknown at the bottom.
     rows = {round(t.get_position()[1]): t.get_text() for t in axes.get_yticklabels()}
     assert rows == {3: "released", 2: "mixed", 1: "returned", 0: "unknown"}
 
 
+def test_outcomes_chart_rings_and_labels_the_questions_case(fixture_cases) -> None:
+    by_year = history.with_year_and_period(fixture_cases)
+    figure = history_charts.plot_outcomes_over_time(by_year, "2017_fixture_unknown", "the fixture")
+    axes = figure.axes[0]
+    ring = [c for c in axes.collections if c.get_sizes().tolist() == [260.0]]
+    # The ring sits on the fixture's 2017 case (detained 11-20 March: middle 15 March).
+    assert len(ring) == 1 and ring[0].get_offsets()[0][0] == pytest.approx(
+        mdates.date2num(pd.Timestamp("2017-03-15"))
+    )
+    assert [t.get_text() for t in axes.texts if t.get_text() == "the fixture"] == ["the fixture"]
+
+
 def test_time_to_return_chart_has_both_reference_lines(fixture_cases) -> None:
-    figure = history.plot_time_to_return(fixture_cases, include_released=False)
+    lines = [(14, "article: 2 weeks", "--"), (61, "HRW: 2 months", "--"), (40, "held", ":")]
+    figure = history_charts.plot_time_to_return(delays.time_to_return(fixture_cases), lines)
     axes = figure.axes[0]
     verticals = {line.get_xdata()[0] for line in axes.lines if len(line.get_xdata()) == 2}
-    assert verticals == {14, 61}
-    dots = [line for line in axes.lines if line.get_marker() == history.OUTCOME_MARKERS["returned"]]
+    assert verticals == {14, 61, 40}
+    assert [t.get_text() for t in axes.texts] == ["article: 2 weeks", "HRW: 2 months", "held"]
+    dots = [line for line in axes.lines if line.get_marker() == OUTCOME_MARKERS["returned"]]
     assert dots[0].get_xydata().tolist() == [[19.0, 0.0]]
     assert "1 dated cases" in axes.get_title(loc="left")
 
 
 def test_subgroup_chart_has_one_row_per_level(fixture_cases) -> None:
     table = history.subgroup_table(fixture_cases)
-    figure = history.plot_subgroup_rates(fixture_cases)
+    figure = history_charts.plot_subgroup_rates(*history.subgroup_comparison(fixture_cases))
     labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
     assert len(labels) == len(table)
     assert "onset: police_check" in labels

@@ -8,8 +8,9 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from analysis import paths, scenarios, timeline
+from analysis import paths, report
 from analysis.data import load_dataset
+from analysis.forecast import case_forecast
 
 matplotlib.use("agg")
 
@@ -21,8 +22,7 @@ IMAGES = paths.PROJECT_ROOT / "docs" / "images"
 def drawn(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("figures")
     dataset = load_dataset()
-    timeline.write_figures(dataset, folder)
-    scenarios.write_outputs(dataset, folder)
+    report.write_figures(report.report_figures(dataset, case_forecast(dataset)), folder)
     return folder
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import record
+from analysis.charts import record as record_charts
 from analysis.data import load_dataset
 from tests.conftest import VALID_FIXTURE
 
@@ -61,7 +62,8 @@ def test_disagreements_list_only_flagged_rows() -> None:
 
 def test_quarter_chart_stacks_every_event() -> None:
     events = load_dataset(VALID_FIXTURE).events
-    figure = record.events_per_quarter_figure(events)
+    counts = record.events_per_quarter(events)
+    figure = record_charts.events_per_quarter_figure(counts)
     bars = figure.axes[0].patches
     assert sum(bar.get_height() for bar in bars) == len(events)
     assert [t.get_text() for t in figure.axes[0].get_xticklabels()] == [

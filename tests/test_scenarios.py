@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import math
 import os
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -17,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection
 
-from analysis import cli, scenarios, sensitivity
-from analysis.cli import main
+from analysis import forecast, history, model, report, scenarios, sensitivity
+from analysis.charts import model as charts
 from analysis.data import load_dataset
 from tests.conftest import VALID_FIXTURE
-from tests.model_helpers import by_hand, model
+from tests.model_helpers import by_hand, round_model
 
 FEW = settings(max_examples=50, deadline=None)
 probabilities = st.floats(min_value=0.01, max_value=0.99)
@@ -35,26 +32,26 @@ non_negative_weights = st.floats(min_value=0.0, max_value=5.0)
 
 def test_release_probability_matches_the_formula_by_hand() -> None:
     # logit(0.25) = log(1/3); + 1.0 * 0.5 + 2.0 * 0.5 = 1.5 - 1.0986 = 0.4014 -> 0.5990
-    p = scenarios.release_probability(0.25, 0.5, 0.5, 1.0, 2.0)
+    p = model.release_probability(0.25, 0.5, 0.5, 1.0, 2.0)
     assert float(p) == pytest.approx(1 / (1 + math.exp(-(math.log(1 / 3) + 1.5))))
     assert float(p) == pytest.approx(0.59903, abs=1e-5)
 
 
 def test_logit_and_expit_are_inverse_and_expit_does_not_overflow() -> None:
-    assert float(scenarios.logit(0.8)) == pytest.approx(math.log(4))
-    assert float(scenarios.expit(math.log(4))) == pytest.approx(0.8)
+    assert float(model.logit(0.8)) == pytest.approx(math.log(4))
+    assert float(model.expit(math.log(4))) == pytest.approx(0.8)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert scenarios.expit(np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]
+        assert model.expit(np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]
 
 
 @FEW
 @given(base=probabilities, p=levels, t=levels, wp=weights, wt=weights)
 def test_probabilities_are_in_zero_one_and_sum_to_one(base, p, t, wp, wt) -> None:
-    release = float(scenarios.release_probability(base, p, t, wp, wt))
+    release = float(model.release_probability(base, p, t, wp, wt))
     assert 0.0 <= release <= 1.0
     assert release == pytest.approx(by_hand(base, p, t, wp, wt), abs=1e-12)
-    forecast = scenarios.forecast(model(base, wp, wt), p, t, draws=50, seed=1)
+    forecast = model.forecast(round_model(base, wp, wt), p, t, draws=50, seed=1)
     # p_return is a reported field: it must be the complement of the central p_release, which
     # is the hand formula at the given levels (not a draw).
     assert forecast.p_release == pytest.approx(by_hand(base, p, t, wp, wt), abs=1e-12)
@@ -65,7 +62,7 @@ def test_probabilities_are_in_zero_one_and_sum_to_one(base, p, t, wp, wt) -> Non
 @FEW
 @given(base=probabilities, wp=weights, wt=weights)
 def test_zero_factors_give_the_base_rate(base, wp, wt) -> None:
-    assert float(model(base, wp, wt).p_release(0.0, 0.0)) == pytest.approx(base, abs=1e-12)
+    assert float(round_model(base, wp, wt).p_release(0.0, 0.0)) == pytest.approx(base, abs=1e-12)
 
 
 @FEW
@@ -77,7 +74,7 @@ def test_with_non_negative_weights_release_never_falls_as_a_factor_rises(
     base, wp, wt, low, high, other
 ) -> None:
     low, high = sorted((low, high))
-    m = model(base, wp, wt)
+    m = round_model(base, wp, wt)
     assert float(m.p_release(high, other)) >= float(m.p_release(low, other))
     assert float(m.p_release(other, high)) >= float(m.p_release(other, low))
 
@@ -89,15 +86,18 @@ FIXTURE_BASE = 1 / 3
 
 
 def test_from_tables_uses_the_beta_posterior_and_the_weights(fixture_data) -> None:
-    m = scenarios.build_model(fixture_data)
+    m = model.build_model(fixture_data)
     assert (m.base_alpha, m.base_beta) == (1.0, 2.0)
     assert m.base_rate == pytest.approx(FIXTURE_BASE)
-    assert (m.w_pressure, m.sd_pressure, m.w_tension, m.sd_tension) == (1.0, 0.5, 0.8, 0.5)
+    pressure, tension = m.weight("w_pressure"), m.weight("w_tension")
+    # The fixture gives the two weights different sds, so a swap shows.
+    assert (pressure.mean, pressure.sd, tension.mean, tension.sd) == (1.0, 0.5, 0.8, 0.3)
+    assert [w.factor for w in m.weights] == ["pressure", "tension"]
 
 
 def test_model_cases_are_the_detentions_in_china(fixture_data) -> None:
     cases = fixture_data.cases
-    kept = scenarios.model_cases(cases)
+    kept = model.model_cases(cases)
     assert list(kept["case_id"]) == ["2012_fixture_check", "2017_fixture_unknown"]
     assert len(cases) == 3  # the input is left as it was
 
@@ -121,17 +121,17 @@ def test_the_base_rate_comes_from_detentions_in_china_only(edit_table) -> None:
     )
     after = load_dataset(edit_table("cases.csv", lambda text: text + extra))
     # Over all cases the rate moves from Beta(2, 2) (mean 1/2) to Beta(4, 2) (mean 2/3) ...
-    assert scenarios.release_base_rate(before.cases).estimate == pytest.approx(1 / 2)
-    assert scenarios.release_base_rate(after.cases).estimate == pytest.approx(2 / 3)
+    assert history.release_base_rate(before.cases).estimate == pytest.approx(1 / 2)
+    assert history.release_base_rate(after.cases).estimate == pytest.approx(2 / 3)
     # ... but the model's base rate stays Beta(1, 2), and so does every forecast.
-    assert scenarios.build_model(after) == scenarios.build_model(before)
-    assert scenarios.build_model(after).base_rate == pytest.approx(FIXTURE_BASE)
+    assert model.build_model(after) == model.build_model(before)
+    assert model.build_model(after).base_rate == pytest.approx(FIXTURE_BASE)
 
 
 def test_a_release_inside_china_does_move_the_base_rate(edit_table) -> None:
     extra = case_row("2018_extra_check", "police_check", "released")
     dataset = load_dataset(edit_table("cases.csv", lambda text: text + extra))
-    m = scenarios.build_model(dataset)
+    m = model.build_model(dataset)
     # 1 released and 1 returned in the class: Beta(2, 2), mean 1/2.
     assert (m.base_alpha, m.base_beta, m.base_rate) == (2.0, 2.0, 0.5)
 
@@ -148,29 +148,29 @@ RELEASED_LATER = case_row(
 
 def test_the_as_of_base_rate_ignores_a_case_resolved_after_the_date(edit_table) -> None:
     dataset = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_LATER))
-    as_of = scenarios.build_model(dataset, "2017-04-24")
+    as_of = model.build_model(dataset, "2017-04-24")
     # Known by then: the 2012 road check (returned) only -> Beta(1, 1 + 1), mean 1/3.
     assert (as_of.base_alpha, as_of.base_beta) == (1.0, 2.0)
     assert as_of.base_rate == pytest.approx(1 / 3)
     assert (as_of.released, as_of.cases_counted) == (0, 1)
     assert as_of.as_of == pd.Timestamp("2017-04-24")
     # Today's record counts the 2018 release: Beta(1 + 1, 1 + 1), mean 1/2.
-    record = scenarios.build_model(dataset)
+    record = model.build_model(dataset)
     assert (record.base_alpha, record.base_beta, record.base_rate) == (2.0, 2.0, 0.5)
     assert (record.released, record.cases_counted, record.as_of) == (1, 2, None)
-    kept = scenarios.model_cases(dataset.cases, "2017-04-24")
+    kept = model.model_cases(dataset.cases, "2017-04-24")
     assert list(kept["case_id"]) == ["2012_fixture_check"]  # the unknown outcome drops out too
 
 
 def test_an_outcome_counts_from_its_last_possible_day(edit_table) -> None:
     cases = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY)).cases
     # Known on 24 April itself: it counts that day, not the day before.
-    assert "2017_extra_same_day" in set(scenarios.model_cases(cases, "2017-04-24")["case_id"])
-    assert "2017_extra_same_day" not in set(scenarios.model_cases(cases, "2017-04-23")["case_id"])
+    assert "2017_extra_same_day" in set(model.model_cases(cases, "2017-04-24")["case_id"])
+    assert "2017_extra_same_day" not in set(model.model_cases(cases, "2017-04-23")["case_id"])
     # The fixture's road check was returned some day between 1 and 10 March 2012: surely known
     # only from 10 March.
-    assert scenarios.model_cases(cases, "2012-03-09").empty
-    assert list(scenarios.model_cases(cases, "2012-03-10")["case_id"]) == ["2012_fixture_check"]
+    assert model.model_cases(cases, "2012-03-09").empty
+    assert list(model.model_cases(cases, "2012-03-10")["case_id"]) == ["2012_fixture_check"]
 
 
 def test_dated_scenarios_use_the_as_of_model_and_the_others_the_record(edit_table) -> None:
@@ -213,19 +213,26 @@ def test_case_view_takes_delays_and_chart_cases_from_the_class(edit_table) -> No
     extra = case_row(
         "2003_extra_mission", "foreign_mission_entry", "returned", "2003-05-01", "2003-05-04"
     ) + case_row("2013_extra_check", "police_check", "returned", "2013-05-01", "2013-05-10")
-    view = scenarios.case_view(load_dataset(edit_table("cases.csv", lambda text: text + extra)))
-    assert view.model.as_of == pd.Timestamp("2017-04-24")  # the case's own model
+    data = load_dataset(edit_table("cases.csv", lambda text: text + extra))
+    view = forecast.case_forecast(data, "fixture_case")
+    assert view.case_model.as_of == pd.Timestamp("2017-04-24")  # the case's own model
     assert view.record_model.as_of is None
-    assert "2003_extra_mission" not in set(view.cases["case_id"])
-    assert "2002_fixture_mission" not in set(view.cases["case_id"])
+    assert "2003_extra_mission" not in set(view.reference_cases["case_id"])
+    assert "2002_fixture_mission" not in set(view.reference_cases["case_id"])
     # Dated returns in the class: the fixture's own police check and the extra one (9 days).
     assert len(view.delays) == 2
     assert 9.0 in view.delays and 3.0 not in view.delays
     # Class: 0 released, 2 returned (the mission return is outside it) -> Beta(1, 3).
     assert (view.record_model.base_alpha, view.record_model.base_beta) == (1.0, 3.0)
     # Both returns were known by 24 April 2017, so the case's model counts them too.
-    assert (view.model.base_alpha, view.model.base_beta) == (1.0, 3.0)
-    figure = sensitivity.plot_plane(view.record_model, None, view.cases)
+    assert (view.case_model.base_alpha, view.case_model.base_beta) == (1.0, 3.0)
+    record = view.record_model
+    figure = charts.plot_plane(
+        sensitivity.probability_plane(record),
+        sensitivity.share_release_more_likely(record),
+        None,
+        view.reference_cases,
+    )
     # The case markers (one scatter per outcome present): the class's two returns only.
     points = [c for c in figure.axes[0].collections if isinstance(c, PathCollection)]
     assert sum(len(c.get_offsets()) for c in points) == 2
@@ -234,49 +241,53 @@ def test_case_view_takes_delays_and_chart_cases_from_the_class(edit_table) -> No
 
 def test_a_weights_table_without_a_weight_is_refused(fixture_data) -> None:
     weights_table = fixture_data.weights[fixture_data.weights["parameter"] == "w_pressure"]
-    base = scenarios.release_base_rate(fixture_data.cases)
+    base = history.release_base_rate(fixture_data.cases)
     with pytest.raises(ValueError, match="lacks w_tension"):
-        scenarios.ScenarioModel.from_tables(base, weights_table)
+        model.ScenarioModel.from_tables(base, weights_table)
 
 
 # --- Monte Carlo -----------------------------------------------------------------------------
 
 
 def test_same_seed_same_draws_and_another_seed_other_draws() -> None:
-    m = model()
-    first = scenarios.draw_parameters(m, 1000, seed=7)
-    pd.testing.assert_frame_equal(first, scenarios.draw_parameters(m, 1000, seed=7))
-    generator_draws = scenarios.draw_parameters(m, 1000, seed=np.random.default_rng(7))
+    m = round_model()
+    first = model.draw_parameters(m, 1000, seed=7)
+    pd.testing.assert_frame_equal(first, model.draw_parameters(m, 1000, seed=7))
+    generator_draws = model.draw_parameters(m, 1000, seed=np.random.default_rng(7))
     pd.testing.assert_frame_equal(first, generator_draws)
-    assert not first.equals(scenarios.draw_parameters(m, 1000, seed=8))
+    assert not first.equals(model.draw_parameters(m, 1000, seed=8))
     assert np.array_equal(
-        scenarios.simulate(m, 0.4, 0.6, 500, seed=3), scenarios.simulate(m, 0.4, 0.6, 500, seed=3)
+        model.simulate(m, 0.4, 0.6, 500, seed=3), model.simulate(m, 0.4, 0.6, 500, seed=3)
     )
 
 
 def test_draws_follow_the_declared_distributions() -> None:
-    draws = scenarios.draw_parameters(model(wp=1.5, wt=0.5, sd=0.5), 200_000, seed=11)
+    draws = model.draw_parameters(round_model(wp=1.5, wt=0.5), 200_000, seed=11)
     # Beta(3, 7): mean 0.3, variance 3 * 7 / (10^2 * 11) = 0.0191.
     assert draws["base_rate"].mean() == pytest.approx(0.3, abs=0.002)
     assert draws["base_rate"].var() == pytest.approx(21 / 1100, rel=0.03)
     assert draws["w_pressure"].mean() == pytest.approx(1.5, abs=0.005)
-    assert draws["w_tension"].std() == pytest.approx(0.5, rel=0.01)
+    # Each weight carries its own sd (0.5 and 0.3): a swap would fail here.
+    assert draws["w_pressure"].std() == pytest.approx(0.5, rel=0.01)
+    assert draws["w_tension"].std() == pytest.approx(0.3, rel=0.01)
     assert list(draws.columns) == ["draw", "base_rate", "w_pressure", "w_tension"]
 
 
 def test_simulate_uses_the_draws_of_draw_parameters() -> None:
-    m = model(wp=1.2, wt=-0.4, sd=0.7)
-    parameters = scenarios.draw_parameters(m, 5000, seed=9)
+    m = round_model(wp=1.2, wt=-0.4, sd_pressure=0.7, sd_tension=0.2)
+    parameters = model.draw_parameters(m, 5000, seed=9)
     expected = [
         by_hand(b, 0.3, 0.8, wp, wt)
         for b, wp, wt in parameters[["base_rate", "w_pressure", "w_tension"]].to_numpy()
     ]
-    assert np.allclose(scenarios.simulate(m, 0.3, 0.8, 5000, seed=9), expected, rtol=0, atol=1e-12)
+    assert np.allclose(model.simulate(m, 0.3, 0.8, 5000, seed=9), expected, rtol=0, atol=1e-12)
 
 
 def test_zero_sd_and_a_sharp_base_rate_make_the_interval_collapse() -> None:
-    sharp = scenarios.ScenarioModel(0.3, 3e6, 7e6, 0.3, 0.3, 1.0, 1.0, 0.0, 0.0)
-    forecast = scenarios.forecast(sharp, 0.5, 0.5, draws=2000)
+    sharp = round_model(
+        0.3, 1.0, 1.0, 0.0, 0.0, base_alpha=3e6, base_beta=7e6, base_low=0.3, base_high=0.3
+    )
+    forecast = model.forecast(sharp, 0.5, 0.5, draws=2000)
     expected = by_hand(0.3, 0.5, 0.5, 1.0, 1.0)
     assert forecast.interval_low == pytest.approx(expected, abs=1e-3)
     assert forecast.interval_high == pytest.approx(expected, abs=1e-3)
@@ -284,7 +295,7 @@ def test_zero_sd_and_a_sharp_base_rate_make_the_interval_collapse() -> None:
 
 def test_out_of_range_levels_are_refused() -> None:
     with pytest.raises(ValueError, match=r"pressure must be in \[0, 1\]"):
-        scenarios.forecast(model(), 1.5, 0.2)
+        model.forecast(round_model(), 1.5, 0.2)
 
 
 def test_scenario_levels_fill_only_the_empty_ones_from_the_events(fixture_data) -> None:
@@ -302,7 +313,7 @@ def test_scenario_levels_fill_only_the_empty_ones_from_the_events(fixture_data) 
 
 
 def test_scenario_table_numbers(fixture_data) -> None:
-    m = scenarios.build_model(fixture_data)
+    m = model.build_model(fixture_data)
     levels = scenarios.scenario_levels(fixture_data.scenarios, fixture_data.events)
     table = scenarios.scenario_table(m, levels, draws=4000, seed=5)
     routine = table.set_index("scenario_id").loc["routine"]
@@ -326,7 +337,7 @@ def test_an_event_after_the_as_of_date_leaves_the_scenarios_alone(edit_table) ->
         "tension,up,3,false,Test city,https://example.org/6,Example,\n"
     )
     after = load_dataset(edit_table("events.csv", lambda text: text + new_row))
-    m = scenarios.build_model(before)
+    m = model.build_model(before)
     tables = [
         scenarios.scenario_table(m, scenarios.scenario_levels(d.scenarios, d.events), 500)
         for d in (before, after)
@@ -349,7 +360,10 @@ def test_waterfall_steps_add_up_on_the_log_odds_scale() -> None:
 
 
 def test_waterfall_chart_has_four_bars_and_a_probability_axis() -> None:
-    figure = scenarios.plot_waterfall(model(), 0.6, 0.4)
+    m = round_model()
+    figure = charts.plot_waterfall(
+        scenarios.waterfall_steps(m.base_rate, 0.6, 0.4, m.w_pressure, m.w_tension)
+    )
     ax = figure.axes[0]
     assert len(ax.patches) == 4
     assert ax.get_ylabel().startswith("P(release)")
@@ -382,14 +396,25 @@ def with_dated_returns(edit_table) -> Path:
     )
 
 
-def test_write_outputs_is_complete_deterministic_and_safe(edit_table, tmp_path: Path) -> None:
+def write_outputs(dataset, folder: Path) -> list[Path]:
+    """The report's scenario table and charts for the fixture's question, as the report
+    writes them."""
+    view = forecast.case_forecast(dataset, "fixture_case")
+    written = report.write_figures(report.report_figures(dataset, view), folder)
+    table = folder / "scenario_table.csv"
+    table.write_text(scenarios.table_csv(view.scenario_table), encoding="utf-8")
+    return [*written, table]
+
+
+def test_report_outputs_are_complete_deterministic_and_safe(edit_table, tmp_path: Path) -> None:
     dataset = load_dataset(with_dated_returns(edit_table))
-    first = scenarios.write_outputs(dataset, tmp_path / "one")
-    second = scenarios.write_outputs(dataset, tmp_path / "two")
+    first = write_outputs(dataset, tmp_path / "one")
+    second = write_outputs(dataset, tmp_path / "two")
     names = sorted(path.name for path in first)
     assert names == sorted(
         [f"{stem}.{ext}" for stem in ("scenarios_waterfall", "scenarios_plane",
-         "scenarios_tornado", "scenarios_timing", "factors") for ext in ("png", "svg")]
+         "scenarios_tornado", "scenarios_timing", "factors", "case_timeline",
+         "context_timeline") for ext in ("png", "svg")]
         + ["scenario_table.csv"]
     )  # fmt: skip
     for a, b in zip(first, second, strict=True):
@@ -402,183 +427,11 @@ def test_write_outputs_is_complete_deterministic_and_safe(edit_table, tmp_path: 
     assert table["cases_counted"].tolist() == [3, 3]
 
 
-def test_the_exported_table_is_readable_by_everyone_like_the_figures(
-    fixture_data, tmp_path: Path
-) -> None:
+def test_the_figures_are_readable_by_everyone(fixture_data, tmp_path: Path) -> None:
     old_umask = os.umask(0o077)  # a strict umask must not make the outputs private
     try:
-        written = scenarios.write_outputs(fixture_data, tmp_path)
+        view = forecast.case_forecast(fixture_data, "fixture_case")
+        written = report.write_figures(report.report_figures(fixture_data, view), tmp_path)
     finally:
         os.umask(old_umask)
-    modes = {path.name: path.stat().st_mode & 0o777 for path in written}
-    assert modes["scenario_table.csv"] == 0o644
-    assert set(modes.values()) == {0o644}
-
-
-def test_write_outputs_uses_a_view_it_is_given(
-    fixture_data, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    view = scenarios.case_view(fixture_data)
-    expected = scenarios.write_outputs(fixture_data, tmp_path / "own")
-
-    def refuse(*_args: object, **_kwargs: object) -> None:
-        raise AssertionError("case_view computed again")
-
-    monkeypatch.setattr(scenarios, "case_view", refuse)
-    given = scenarios.write_outputs(fixture_data, tmp_path / "given", view=view)
-    for a, b in zip(expected, given, strict=True):
-        assert a.read_bytes() == b.read_bytes(), a.name
-
-
-# --- the command line ------------------------------------------------------------------------
-
-JSON_KEYS = {
-    "p_release", "p_return", "interval_low", "interval_high", "pressure", "tension", "as_of",
-    "draws", "seed", "base_rate",
-}  # fmt: skip
-
-
-def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
-    assert main(["scenario", "--data-dir", str(VALID_FIXTURE), "--json", *args]) == 0
-    out = capsys.readouterr().out
-    assert out.count("\n") == 1
-    return json.loads(out)
-
-
-def test_cli_json_has_exactly_the_documented_keys(capsys) -> None:
-    result = run_json(capsys, "--pressure", "0.3", "--tension", "0.6")
-    assert set(result) == JSON_KEYS
-    assert result["p_release"] == pytest.approx(by_hand(FIXTURE_BASE, 0.3, 0.6, 1.0, 0.8), abs=1e-4)
-    assert result["p_release"] + result["p_return"] == pytest.approx(1.0, abs=1e-4)
-    assert result["interval_low"] <= result["interval_high"]
-    assert (result["as_of"], result["draws"], result["seed"]) == (None, 20_000, 20170424)
-    assert result["base_rate"] == pytest.approx(FIXTURE_BASE, abs=1e-4)
-
-
-def run_json_in(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -> dict:
-    assert main(["scenario", "--data-dir", str(folder), "--json", *args]) == 0
-    return json.loads(capsys.readouterr().out)
-
-
-def test_cli_as_of_uses_the_cases_known_by_then_and_levels_alone_the_record(
-    edit_table, capsys
-) -> None:
-    folder = edit_table("cases.csv", lambda text: text + RELEASED_LATER)
-    # Today's record: 1 released, 1 returned -> 1/2; as of 24 April 2017: 0 of 1 -> 1/3.
-    levels_only = run_json_in(folder, capsys, "--pressure", "0.3", "--tension", "0.6")
-    assert levels_only["base_rate"] == pytest.approx(0.5, abs=1e-4)
-    assert levels_only["p_release"] == pytest.approx(by_hand(0.5, 0.3, 0.6, 1.0, 0.8), abs=1e-4)
-    both = run_json_in(
-        folder, capsys, "--pressure", "0.3", "--tension", "0.6", "--as-of", "2017-04-24"
-    )
-    assert both["base_rate"] == pytest.approx(1 / 3, abs=1e-4)
-    assert both["p_release"] == pytest.approx(by_hand(1 / 3, 0.3, 0.6, 1.0, 0.8), abs=1e-4)
-    assert (both["pressure"], both["tension"]) == (0.3, 0.6)
-
-
-def test_cli_prints_the_scenario_tables_numbers(edit_table, capsys) -> None:
-    folder = edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY + RELEASED_LATER)
-    table = scenarios.case_view(load_dataset(folder), draws=3000).table.set_index("scenario_id")
-    columns = ["p_release", "p_return", "interval_low", "interval_high", "pressure", "tension"]
-    for scenario_id, args in (
-        ("routine", ("--pressure", "0.1", "--tension", "0.1")),
-        ("case_as_of", ("--as-of", "2017-04-24")),
-    ):
-        printed = run_json_in(folder, capsys, *args, "--draws", "3000")
-        row = table.loc[scenario_id]
-        assert printed["base_rate"] == round(row["base_rate"], 4)
-        assert [printed[c] for c in columns] == [round(row[c], 4) for c in columns], scenario_id
-
-
-def test_cli_high_levels_give_a_higher_release_probability(capsys) -> None:
-    high = run_json(capsys, "--pressure", "0.9", "--tension", "0.9")
-    low = run_json(capsys, "--pressure", "0.1", "--tension", "0.1")
-    assert high["p_release"] > low["p_release"]
-
-
-def test_cli_as_of_alone_takes_the_levels_from_the_events(capsys) -> None:
-    result = run_json(capsys, "--as-of", "2017-04-24")
-    assert result["pressure"] == pytest.approx(1 - 2 ** (-1 / 6), abs=1e-4)
-    assert result["tension"] == 0.0
-    assert result["as_of"] == "2017-04-24"
-    mixed = run_json(capsys, "--as-of", "2017-04-24", "--tension", "0.5")
-    assert (mixed["pressure"], mixed["tension"]) == (result["pressure"], 0.5)
-
-
-def test_cli_output_is_deterministic_and_the_seed_matters(capsys) -> None:
-    args = ("--pressure", "0.5", "--tension", "0.5", "--draws", "2000")
-    assert run_json(capsys, *args) == run_json(capsys, *args)
-    other = run_json(capsys, *args, "--seed", "1")
-    assert other["interval_low"] != run_json(capsys, *args)["interval_low"]
-
-
-def test_cli_plain_output_names_both_probabilities(capsys) -> None:
-    argv = ["scenario", "--data-dir", str(VALID_FIXTURE), "--pressure", "0.2", "--tension", "0.2"]
-    assert main(argv) == 0
-    out = capsys.readouterr().out
-    assert "P(release) = " in out and "P(return) = " in out and "80% interval" in out
-
-
-@pytest.mark.parametrize(
-    ("args", "fragment"),
-    [
-        (["--pressure", "1.5", "--tension", "0.2"], "argument --pressure: out of range (got 1.5"),
-        (["--pressure", "0.2", "--tension", "-0.1"], "argument --tension: out of range"),
-        (["--pressure", "high", "--tension", "0.2"], "argument --pressure: not a number"),
-        (["--pressure", "nan", "--tension", "0.2"], "argument --pressure: out of range"),
-        (["--as-of", "2017-13-01"], "argument --as-of: not a valid date (got '2017-13-01'"),
-        (["--as-of", "24/04/2017"], "argument --as-of: not a valid date"),
-        (["--pressure", "0.2", "--tension", "0.2", "--draws", "0"], "argument --draws"),
-        (["--pressure", "0.2"], "give --pressure and --tension, or --as-of DATE"),
-        (["--as-of", "2017-03-10"], "before the first event in events.csv (2017-03-11)"),
-        (
-            ["--as-of", "2016-01-01", "--pressure", "0.2", "--tension", "0.2"],
-            "--as-of 2016-01-01 is before the first event in events.csv (2017-03-11)",
-        ),
-    ],
-)
-def test_cli_bad_input_exits_2_with_one_clear_line(capsys, args, fragment) -> None:
-    try:
-        code = main(["scenario", "--data-dir", str(VALID_FIXTURE), *args])
-    except SystemExit as exited:
-        code = exited.code
-    assert code == 2
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    assert captured.err.count("\n") == 1
-    assert fragment in captured.err
-    assert "Traceback" not in captured.err
-
-
-def test_cli_accepts_the_first_event_day_itself(capsys) -> None:
-    result = run_json(capsys, "--as-of", "2017-03-11")  # the fixture's first event
-    assert (result["pressure"], result["tension"]) == (0.0, 0.0)
-
-
-def test_cli_bad_data_exits_2_listing_the_problems(edit_table, capsys) -> None:
-    folder = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,x"))
-    assert main(["scenario", "--data-dir", str(folder), "--pressure", "0", "--tension", "0"]) == 2
-    assert "weights.csv:3: mean: not a number" in capsys.readouterr().err
-
-
-def test_cli_runs_as_a_process_and_help_explains_it() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "analysis", "scenario", "--data-dir", str(VALID_FIXTURE),
-         "--pressure", "1.5", "--tension", "0"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert done.returncode == 2
-    assert done.stderr.startswith("python -m analysis scenario: error: argument --pressure")
-    assert done.stderr.count("\n") == 1
-    helped = subprocess.run(
-        [sys.executable, "-m", "analysis", "scenario", "--help"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    assert helped.returncode == 0
-    for word in ("--pressure", "--tension", "--as-of", "--json", "--draws", "--seed", "80%"):
-        assert word in helped.stdout
-
-
-def test_cli_defaults_are_the_models_defaults() -> None:
-    assert cli.SCENARIO_SEED == scenarios.SEED
-    assert cli.SCENARIO_DRAWS == scenarios.DEFAULT_DRAWS
+    assert {path.stat().st_mode & 0o777 for path in written} == {0o644}

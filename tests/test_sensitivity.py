@@ -7,12 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from analysis import scenarios, sensitivity
-from tests.model_helpers import by_hand, model
+from analysis import model, sensitivity
+from analysis.charts import model as charts
+from tests.model_helpers import by_hand, round_model
 
 
 def test_ablation_switches_each_factor_off() -> None:
-    table = sensitivity.ablation(model(), 0.6, 0.4, draws=1000).set_index("variant")
+    table = sensitivity.ablation(round_model(), 0.6, 0.4, draws=1000).set_index("variant")
     assert table.loc["full model", "p_release"] == pytest.approx(by_hand(0.3, 0.6, 0.4, 1.5, 0.5))
     assert table.loc["pressure off", "p_release"] == pytest.approx(by_hand(0.3, 0, 0.4, 1.5, 0.5))
     assert table.loc["tension off", "p_release"] == pytest.approx(by_hand(0.3, 0.6, 0, 1.5, 0.5))
@@ -21,7 +22,7 @@ def test_ablation_switches_each_factor_off() -> None:
 
 
 def test_tornado_moves_one_input_at_a_time(fixture_data) -> None:
-    m = model()
+    m = round_model()
     table = sensitivity.tornado(m, 0.6, 0.4).set_index("input")
     assert table.loc["base rate", "p_low"] == pytest.approx(by_hand(0.15, 0.6, 0.4, 1.5, 0.5))
     z = 1.2815515655446004
@@ -36,7 +37,7 @@ def test_tornado_moves_one_input_at_a_time(fixture_data) -> None:
 
 
 def test_plane_marks_where_release_is_ahead() -> None:
-    m = model(base_rate=0.3, wp=1.5, wt=0.5)
+    m = round_model(base_rate=0.3, wp=1.5, wt=0.5)
     plane = sensitivity.probability_plane(m, resolution=11)
     assert len(plane) == 121
     corner = plane[(plane["pressure"] == 1.0) & (plane["tension"] == 1.0)].iloc[0]
@@ -50,18 +51,22 @@ def test_plane_marks_where_release_is_ahead() -> None:
 
 
 def test_plane_chart_draws_no_boundary_where_there_is_none() -> None:
-    def legend_and_title(m: scenarios.ScenarioModel) -> tuple[list[str], str]:
-        figure = sensitivity.plot_plane(m)
+    def legend_and_title(m: model.ScenarioModel) -> tuple[list[str], str]:
+        figure = charts.plot_plane(
+            sensitivity.probability_plane(m), sensitivity.share_release_more_likely(m)
+        )
         texts = [t.get_text() for t in figure.legends[0].get_texts()]
         title = figure.axes[0].get_title()
         figure.clf()
         return texts, title
 
-    crossing, title = legend_and_title(model(base_rate=0.3, wp=1.5, wt=0.5))
+    crossing, title = legend_and_title(round_model(base_rate=0.3, wp=1.5, wt=0.5))
     assert "central P(release) = 0.5" in crossing
     assert title == "Where release becomes more likely than return"
     # Base 0.1 and weights 0.5 each: at most logit(0.1) + 1 = -1.20, P = 0.23, at (1, 1).
-    low = scenarios.ScenarioModel(0.1, 1.0, 9.0, 0.01, 0.25, 0.5, 0.5, 0.0, 0.0)
+    low = round_model(
+        0.1, 0.5, 0.5, 0.0, 0.0, base_alpha=1.0, base_beta=9.0, base_low=0.01, base_high=0.25
+    )
     none, title = legend_and_title(low)
     assert "central P(release) = 0.5" not in none
     top = 1 / (1 + math.exp(-(math.log(0.1 / 0.9) + 1.0)))

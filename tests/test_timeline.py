@@ -20,11 +20,29 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import paths, style, timeline  # noqa: E402
-from analysis.data import load_dataset  # noqa: E402
+from analysis import paths, report, timeline  # noqa: E402
+from analysis.case import case_facts  # noqa: E402
+from analysis.charts import style  # noqa: E402
+from analysis.charts import timeline as charts  # noqa: E402
+from analysis.data import Dataset, load_dataset  # noqa: E402
 from tests.conftest import VALID_FIXTURE  # noqa: E402
 
 HOLLOW = ("month", "year", "approximate")
+
+
+def facts_of(data: Dataset):
+    """The facts of the tables' first question (the fixture's one, or the Shenyang eight)."""
+    return case_facts(data, str(data.questions["question_id"].iloc[0]))
+
+
+def case_figure(data: Dataset, **span: str):
+    return charts.case_timeline(
+        timeline.case_chart(data.events, data.actors, facts_of(data), **span)
+    )
+
+
+def context_figure(data: Dataset):
+    return charts.context_timeline(timeline.context_chart(data.events, facts_of(data)))
 
 
 @pytest.fixture(autouse=True)
@@ -142,13 +160,13 @@ def test_lanes_are_first_actor_lanes_in_the_order_of_actors_csv() -> None:
     expected = [lane for lane in dict.fromkeys(a["lane"] for a in actors) if lane in used]
     assert expected == ["Rights groups", "China"]  # the detained group has no event here
     data = load_dataset(VALID_FIXTURE)
-    assert lanes_top_down(timeline.case_timeline(data.events, data.actors)) == expected
+    assert lanes_top_down(case_figure(data)) == expected
 
 
 def test_each_event_sits_in_its_first_actors_lane_on_its_middle_day() -> None:
     events, actors = rows(VALID_FIXTURE, "events"), rows(VALID_FIXTURE, "actors")
     data = load_dataset(VALID_FIXTURE)
-    figure = timeline.case_timeline(data.events, data.actors)
+    figure = case_figure(data)
     main = main_axes(figure)
     lane_at = {
         round(y): label.get_text()
@@ -163,7 +181,7 @@ def test_each_event_sits_in_its_first_actors_lane_on_its_middle_day() -> None:
 def test_marker_fill_whiskers_and_bars_follow_the_date_precision() -> None:
     events = rows(VALID_FIXTURE, "events")
     data = load_dataset(VALID_FIXTURE)
-    main = main_axes(timeline.case_timeline(data.events, data.actors))
+    main = main_axes(case_figure(data))
     expected = Counter(e["date_precision"] for e in events)
     assert count_by_precision(main) == expected
     for line in main.lines:
@@ -188,7 +206,7 @@ def test_marker_fill_whiskers_and_bars_follow_the_date_precision() -> None:
 def test_colour_and_shape_encode_the_factor() -> None:
     events = {e["event_id"]: e for e in rows(VALID_FIXTURE, "events")}
     data = load_dataset(VALID_FIXTURE)
-    main = main_axes(timeline.case_timeline(data.events, data.actors))
+    main = main_axes(case_figure(data))
     seen = {}
     for line in main.lines:
         gid = line.get_gid() or ""
@@ -206,7 +224,7 @@ def test_expected_return_bands_start_at_the_detention_middle_day() -> None:
     detention = detention_day(events)
     assert detention == date(2017, 3, 15)  # 11-20 March: the middle day
     data = load_dataset(VALID_FIXTURE)
-    figure = timeline.case_timeline(data.events, data.actors)
+    figure = case_figure(data)
     article = patch_by_gid(figure, "expected-return:article")
     hrw = patch_by_gid(figure, "expected-return:hrw")
     for band in (article, hrw):
@@ -219,7 +237,7 @@ def test_expected_return_bands_start_at_the_detention_middle_day() -> None:
 def test_detention_period_runs_to_the_last_status_report(edit_table) -> None:
     # The fixture has no status report: the period ends at the last case event (24 April).
     data = load_dataset(VALID_FIXTURE)
-    shade = patch_by_gid(timeline.case_timeline(data.events, data.actors), "detention-period")
+    shade = patch_by_gid(case_figure(data), "detention-period")
     assert span_days(shade) == (date(2017, 3, 15), date(2017, 4, 24))
     # Make the appeal a status report dated in May: the period follows it.
     folder = edit_table(
@@ -229,13 +247,13 @@ def test_detention_period_runs_to_the_last_status_report(edit_table) -> None:
         ),
     )
     data = load_dataset(folder)
-    shade = patch_by_gid(timeline.case_timeline(data.events, data.actors), "detention-period")
+    shade = patch_by_gid(case_figure(data), "detention-period")
     assert span_days(shade) == (date(2017, 3, 15), date(2017, 5, 18))
 
 
 def test_legend_explains_every_encoding() -> None:
     data = load_dataset(VALID_FIXTURE)
-    assert legend_labels(timeline.case_timeline(data.events, data.actors)) == [
+    assert legend_labels(case_figure(data)) == [
         "pressure on Beijing",
         "Beijing-Pyongyang tension",
         "neither factor",
@@ -251,10 +269,8 @@ def test_legend_explains_every_encoding() -> None:
 def test_title_and_caption_come_from_the_data() -> None:
     events = rows(VALID_FIXTURE, "events")
     data = load_dataset(VALID_FIXTURE)
-    figure = timeline.case_timeline(data.events, data.actors)
-    assert figure.get_suptitle() == (
-        "Eight North Koreans detained in Shenyang: the case, March-May 2017"
-    )
+    figure = case_figure(data)
+    assert figure.get_suptitle() == ("Fixture group: the case, March-May 2017")
     publishers = {p.strip() for e in events for p in e["source_publishers"].split(";")}
     as_of = max(latest_day(e) for e in events)
     assert as_of == date(2017, 4, 30)  # the April month-precision row, not the clock
@@ -268,14 +284,14 @@ def test_key_events_are_the_case_events_in_the_article() -> None:
     events = rows(VALID_FIXTURE, "events")
     expected = [e["title"] for e in events if e["scope"] == "case" and e["in_article"] == "true"]
     data = load_dataset(VALID_FIXTURE)
-    main = main_axes(timeline.case_timeline(data.events, data.actors))
+    main = main_axes(case_figure(data))
     labels = [t.get_text() for t in main.texts if t.get_gid() == "key-event"]
     assert [label.splitlines()[-1] for label in labels] == expected
 
 
 def test_a_window_shows_only_events_whose_middle_day_falls_in_it() -> None:
     data = load_dataset(VALID_FIXTURE)
-    figure = timeline.case_timeline(data.events, data.actors, start="2017-04-01", end="2017-04-30")
+    figure = case_figure(data, start="2017-04-01", end="2017-04-30")
     # 1 April - 30 April holds the month (middle 15 April), the range and the day, not March.
     assert count_by_precision(main_axes(figure)) == Counter(month=1, range=1, day=1)
     assert figure.get_suptitle().endswith("April-April 2017")
@@ -292,7 +308,7 @@ NEW_ROW = (
 def test_an_added_event_row_adds_a_marker_lane_and_label(edit_table) -> None:
     folder = edit_table("events.csv", lambda text: text + NEW_ROW)
     data = load_dataset(folder)
-    figure = timeline.case_timeline(data.events, data.actors)
+    figure = case_figure(data)
     assert lanes_top_down(figure) == ["Detained group", "Rights groups", "China"]
     assert count_by_precision(main_axes(figure))["day"] == 2
     assert "Fixture video" in " ".join(t.get_text() for t in main_axes(figure).texts)
@@ -302,16 +318,17 @@ def test_an_added_event_row_adds_a_marker_lane_and_label(edit_table) -> None:
 def test_an_edited_precision_changes_the_marker(edit_table) -> None:
     folder = edit_table("events.csv", lambda t: t.replace("2017-04-01,,month", "2017-04-01,,day"))
     data = load_dataset(folder)
-    counts = count_by_precision(main_axes(timeline.case_timeline(data.events, data.actors)))
+    counts = count_by_precision(main_axes(case_figure(data)))
     assert counts["month"] == 0 and counts["day"] == 2
 
 
 def test_a_moved_detention_moves_the_bands(edit_table) -> None:
+    # Day 0 is the case row's detention (cases.csv): 1-9 March, middle 5 March.
     folder = edit_table(
-        "events.csv", lambda t: t.replace("2017-03-11,2017-03-20", "2017-03-01,2017-03-09", 1)
+        "cases.csv", lambda t: t.replace("2017-03-11,2017-03-20", "2017-03-01,2017-03-09", 1)
     )
     data = load_dataset(folder)
-    figure = timeline.case_timeline(data.events, data.actors)
+    figure = case_figure(data)
     band = patch_by_gid(figure, "expected-return:hrw")
     assert as_day(band.get_x()) == date(2017, 3, 5)
     assert as_day(band.get_x() + band.get_width()) == date(2017, 5, 5)
@@ -324,19 +341,10 @@ def test_reordered_actors_reorder_the_lanes(edit_table) -> None:
 
     folder = edit_table("actors.csv", china_first)
     data = load_dataset(folder)
-    assert lanes_top_down(timeline.case_timeline(data.events, data.actors)) == [
+    assert lanes_top_down(case_figure(data)) == [
         "China",
         "Rights groups",
     ]
-
-
-def test_without_a_detention_event_the_chart_says_what_is_missing() -> None:
-    # validate refuses such a table; the chart still guards frames built in code
-    data = load_dataset(VALID_FIXTURE)
-    events = data.events.copy()
-    events["event_type"] = events["event_type"].replace("detention", "other")
-    with pytest.raises(ValueError, match="event_type 'detention'"):
-        timeline.case_timeline(events, data.actors)
 
 
 # --- the context chart ----------------------------------------------------------------------
@@ -345,7 +353,7 @@ def test_without_a_detention_event_the_chart_says_what_is_missing() -> None:
 def test_context_panels_put_each_event_at_its_signed_intensity() -> None:
     events = rows(VALID_FIXTURE, "events")
     data = load_dataset(VALID_FIXTURE)
-    figure = timeline.context_timeline(data.events)
+    figure = context_figure(data)
     panels = [ax for ax in figure.axes if ax.get_ylabel()]
     assert [ax.get_ylabel().replace("-\n", "-").replace("\n", " ") for ax in panels] == [
         "pressure on Beijing",
@@ -365,14 +373,11 @@ def test_context_panels_put_each_event_at_its_signed_intensity() -> None:
 
 def test_context_chart_shades_the_case_and_lists_the_same_legend() -> None:
     data = load_dataset(VALID_FIXTURE)
-    figure = timeline.context_timeline(data.events)
+    figure = context_figure(data)
     shades = [p for ax in figure.axes for p in ax.patches if p.get_gid() == "detention-period"]
     assert len(shades) == 3
     assert {span_days(shade) for shade in shades} == {(date(2017, 3, 15), date(2017, 4, 24))}
-    assert (
-        legend_labels(figure)[:6]
-        == legend_labels(timeline.case_timeline(data.events, data.actors))[:6]
-    )
+    assert legend_labels(figure)[:6] == legend_labels(case_figure(data))[:6]
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -381,8 +386,14 @@ def test_context_chart_shades_the_case_and_lists_the_same_legend() -> None:
 def test_write_figures_is_byte_identical_on_a_rerun(tmp_path: Path, data_copy: Path) -> None:
     before = {p.name: p.read_bytes() for p in data_copy.iterdir()}
     data = load_dataset(data_copy)
-    first = timeline.write_figures(data, tmp_path / "first")
-    second = timeline.write_figures(data, tmp_path / "second")
+    first = report.write_figures(
+        {"case_timeline": case_figure(data), "context_timeline": context_figure(data)},
+        tmp_path / "first",
+    )
+    second = report.write_figures(
+        {"case_timeline": case_figure(data), "context_timeline": context_figure(data)},
+        tmp_path / "second",
+    )
     names = [
         "case_timeline.png",
         "case_timeline.svg",
@@ -404,7 +415,7 @@ def test_write_figures_is_byte_identical_on_a_rerun(tmp_path: Path, data_copy: P
 def test_real_case_chart_keeps_its_promises() -> None:
     events, actors = rows(paths.DATA_DIR, "events"), rows(paths.DATA_DIR, "actors")
     data = load_dataset()
-    figure = timeline.case_timeline(data.events, data.actors)
+    figure = case_figure(data)
     figure.canvas.draw()
     main = main_axes(figure)
     labels = [t for t in main.texts if t.get_gid() == "key-event"]

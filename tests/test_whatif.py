@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from analysis import whatif
-from tests.model_helpers import by_hand, model
+from tests.model_helpers import by_hand, round_model
 
 
 def test_what_if_callback_updates_readout_and_picture() -> None:
-    what_if = whatif.WhatIf(model(), pressure=0.2, tension=0.2)
+    what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
     text = what_if.update(pressure=0.9, tension=0.1, w_pressure=2.0, w_tension=-1.0)
     expected = by_hand(0.3, 0.9, 0.1, 2.0, -1.0)
     assert text == f"P(release) = {expected:.2f} · P(return) = {1 - expected:.2f}"
@@ -19,7 +19,7 @@ def test_what_if_callback_updates_readout_and_picture() -> None:
 
 
 def test_moving_sliders_from_code_keeps_sliders_and_readout_in_step() -> None:
-    what_if = whatif.WhatIf(model(), pressure=0.2, tension=0.2)
+    what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
     text = what_if.move_sliders(pressure=0.9, w_tension=0.0)
     assert what_if.sliders["pressure"].value == 0.9
     assert what_if.sliders["w_tension"].value == 0.0

@@ -1,11 +1,11 @@
 """Fitted weights and the backtest: would the model have helped on the past cases?
 
-Answers two questions about ``analysis.scenarios``' model. What weights do the cases themselves
+Answers two questions about ``analysis.model``. What weights do the cases themselves
 support (``fit_weights``: a ridge logistic regression of release on the coded levels, set
 beside the expert weights by ``weights_comparison``)? And how well would the base rate alone,
 the model and the refitted regression have forecast the cases, in time order
 (``backtest_in_time``) and leave-one-out (``backtest``), scored by ``brier_scores`` and
-``reliability_table``? Pass the model's reference class (``scenarios.model_cases``) as
+``reliability_table``? Pass the model's reference class (``model.model_cases``) as
 ``cases``. Weights in log-odds per unit factor; probabilities in [0, 1].
 """
 
@@ -16,15 +16,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from analysis.history import release_base_rate
-from analysis.scenarios import Z_INTERVAL, ScenarioModel, expit, release_probability
-from analysis.style import OKABE_ITO
+from analysis.model import Z_INTERVAL, ScenarioModel, expit, release_probability
 
 # Ridge penalty of the fitted weights: a normal prior with sd 1/sqrt(L2) = 1 log-odds per unit
 # factor, centred on 0 ("no effect"); with 17 cases (2 releases) the data alone cannot pin a
@@ -114,14 +110,16 @@ def fit_weights(cases: pd.DataFrame, l2: float = L2_PENALTY) -> FittedWeights:
 def weights_comparison(model: ScenarioModel, fitted: FittedWeights) -> pd.DataFrame:
     """Expert (weights.csv) and fitted weights side by side, each with its 80% range."""
     rows = []
-    for name, expert_mean, expert_sd, fit_mean, fit_se in (
-        ("w_pressure", model.w_pressure, model.sd_pressure, fitted.w_pressure, fitted.se_pressure),
-        ("w_tension", model.w_tension, model.sd_tension, fitted.w_tension, fitted.se_tension),
-    ):
-        for source, mean, sd in (("expert", expert_mean, expert_sd), ("fitted", fit_mean, fit_se)):
+    fits = {
+        "w_pressure": (fitted.w_pressure, fitted.se_pressure),
+        "w_tension": (fitted.w_tension, fitted.se_tension),
+    }
+    for weight in model.weights:
+        fit_mean, fit_se = fits[weight.name]
+        for source, mean, sd in (("expert", weight.mean, weight.sd), ("fitted", fit_mean, fit_se)):
             rows.append(
                 {
-                    "parameter": name,
+                    "parameter": weight.name,
                     "source": source,
                     "mean": mean,
                     "sd": sd,
@@ -130,35 +128,6 @@ def weights_comparison(model: ScenarioModel, fitted: FittedWeights) -> pd.DataFr
                 }
             )
     return pd.DataFrame(rows)
-
-
-def plot_weights(comparison: pd.DataFrame) -> Figure:
-    """Expert and fitted weights with their 80% ranges, on the log-odds scale."""
-    figure, ax = plt.subplots(figsize=(6.4, 2.4), layout="constrained")
-    styles = {
-        "expert": ("o", OKABE_ITO["blue"], 0.12),
-        "fitted": ("s", OKABE_ITO["vermillion"], -0.12),
-    }
-    names = list(dict.fromkeys(comparison["parameter"]))
-    for _, row in comparison.iterrows():
-        marker, colour, offset = styles[row["source"]]
-        y = names.index(row["parameter"]) + offset
-        ax.plot([row["low"], row["high"]], [y, y], color=colour, linewidth=2)
-        ax.plot(row["mean"], y, marker=marker, color=colour, markersize=7, linestyle="")
-    ax.axvline(0, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
-    ax.set_yticks(range(len(names)), names)
-    ax.set_ylim(-0.5, len(names) - 0.5)
-    ax.set_xlabel("weight (log-odds of release per unit factor); bars: 80% range")
-    ax.legend(
-        handles=[
-            Line2D([], [], marker=m, color=c, label=s, linewidth=2)
-            for s, (m, c, _) in styles.items()
-        ],
-        loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
-    )  # fmt: skip
-    ax.invert_yaxis()  # w_pressure on top, as in the tables
-    ax.set_title("Expert weights and weights fitted to the cases", fontsize=10)
-    return figure
 
 
 def _forecasts(

@@ -1,7 +1,9 @@
 """Command line: ``python -m analysis {validate,scenario,report}``.
 
 Exit codes: 0 success, 2 bad input (data, arguments), 1 a step that failed for another reason.
-Bad input never ends in a traceback: the message names the file, line and column.
+Bad input never ends in a traceback: the message names the file, line and column. The command
+line parses, calls and prints: the model, the report and the defaults live elsewhere, and each
+command imports what it needs, so ``--help`` loads neither pandas nor matplotlib.
 """
 
 from __future__ import annotations
@@ -14,10 +16,14 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from analysis import paths
-from analysis.data import DataValidationError, load_dataset, summary_line
+from analysis.defaults import DEFAULT_CASE, DEFAULT_DRAWS, SEED
+
+if TYPE_CHECKING:
+    from analysis.data import DataValidationError
+    from analysis.model import Forecast, ScenarioModel
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -33,6 +39,9 @@ def _report_problems(error: DataValidationError, consequence: str) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    # Imported in each command, not at the top: --help must not load pandas.
+    from analysis.data import DataValidationError, load_dataset, summary_line
+
     try:
         dataset = load_dataset(args.data_dir)
     except DataValidationError as error:
@@ -43,12 +52,17 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     # Imported here: the notebook machinery is slow to import and only this command needs it.
+    from analysis.case import UnknownCaseError
+    from analysis.data import DataValidationError
     from analysis.report import ReportError, UnsafeOutputError, build_report
 
     try:
-        build_report(output_dir=args.output)
+        build_report(output_dir=args.output, case=args.case)
     except DataValidationError as error:
         return _report_problems(error, "the previous report is untouched")
+    except UnknownCaseError as error:
+        print(f"report: {error}; the previous report is untouched.", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except UnsafeOutputError as error:
         print(f"report: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -61,10 +75,6 @@ def _report(args: argparse.Namespace) -> int:
 # --- scenario -------------------------------------------------------------------------------
 
 MAX_DRAWS = 2_000_000  # memory stays under about 100 MB
-# Same values as analysis.scenarios.SEED and DEFAULT_DRAWS (a test holds them together); kept
-# here so that building the parser does not import the model and matplotlib.
-SCENARIO_SEED = 20170424
-SCENARIO_DRAWS = 20_000
 
 
 def _level(name: str) -> Callable[[str], float]:
@@ -123,12 +133,15 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> None:
 
 def _scenario(args: argparse.Namespace) -> int:
     # Imported here: validate and report do not need the model.
-    from analysis import factors, scenarios
+    from analysis import factors
+    from analysis.case import UnknownCaseError
+    from analysis.data import DataValidationError, load_dataset
+    from analysis.forecast import case_forecast, forecast_at
 
-    if args.as_of is None and (args.pressure is None or args.tension is None):
+    if args.as_of is None and (args.pressure is None or args.tension is None) and not args.case:
         print(
-            "python -m analysis scenario: error: give --pressure and --tension, or --as-of DATE "
-            "to take the levels from the events (see --help)",
+            "python -m analysis scenario: error: give --pressure and --tension, --as-of DATE "
+            "to take the levels from the events, or --case ID (see --help)",
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
@@ -139,7 +152,21 @@ def _scenario(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         print(f"{len(error.problems)} problem(s) in {args.data_dir}.", file=sys.stderr)
         return EXIT_BAD_INPUT
+    as_of = args.as_of
+    if args.case:
+        try:
+            row = case_forecast(dataset, args.case, args.draws, args.seed).case_scenario
+        except UnknownCaseError as error:
+            print(f"python -m analysis scenario: error: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        as_of = row["as_of"].date() if as_of is None and not _missing(row["as_of"]) else as_of
+        pressure = row["pressure"] if args.pressure is None else args.pressure
+        tension = row["tension"] if args.tension is None else args.tension
+    else:
+        pressure, tension = args.pressure, args.tension
     first = factors.first_event_day(dataset.events)
+    # A question's own date may precede the record (its levels are then 0); a date asked for
+    # by hand may not.
     if args.as_of is not None and first is not None and factors.to_day(args.as_of) < first:
         print(
             f"python -m analysis scenario: error: --as-of {args.as_of.isoformat()} is before the "
@@ -147,17 +174,20 @@ def _scenario(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    pressure, tension = args.pressure, args.tension
-    if pressure is None or tension is None:
-        levels = factors.factor_levels(dataset.events, args.as_of)
-        pressure = levels.pressure if pressure is None else pressure
-        tension = levels.tension if tension is None else tension
-    # As of a date: the base rate counts only the cases whose outcome was known by then, as the
-    # scenario table does for its dated rows; without a date, today's whole record.
-    model = scenarios.build_model(dataset, args.as_of)
-    result = scenarios.forecast(model, pressure, tension, args.draws, args.seed)
-    as_of = args.as_of.isoformat() if args.as_of else None
-    if args.json:
+    result, model = forecast_at(dataset, pressure, tension, as_of, args.draws, args.seed)
+    _print_forecast(result, model, as_of.isoformat() if as_of else None, args.json)
+    return EXIT_OK
+
+
+def _missing(value: object) -> bool:
+    return value is None or value != value  # NaT and NaN are not equal to themselves
+
+
+def _print_forecast(
+    result: Forecast, model: ScenarioModel, as_of: str | None, as_json: bool
+) -> None:
+    """The scenario command's output: one JSON object, or three lines for a reader."""
+    if as_json:
         print(
             json.dumps(
                 {
@@ -174,7 +204,7 @@ def _scenario(args: argparse.Namespace) -> int:
                 }
             )
         )
-        return EXIT_OK
+        return
     when = f" as of {as_of}" if as_of else ""
     print(
         f"P(release) = {result.p_release:.2f}, P(return) = {result.p_return:.2f} "
@@ -189,7 +219,6 @@ def _scenario(args: argparse.Namespace) -> int:
         f"base rate {model.base_rate:.2f}, from {model.released} {releases} in "
         f"{model.cases_counted} detentions in China with a one-way outcome ({model.view})"
     )
-    return EXIT_OK
 
 
 def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
@@ -233,12 +262,17 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
         "pressure, tension, as_of, draws, seed, base_rate",
     )  # fmt: skip
     scenario.add_argument(
-        "--draws", type=_whole("number of draws", 1, MAX_DRAWS), default=SCENARIO_DRAWS,
-        metavar="N", help=f"Monte Carlo draws (default {SCENARIO_DRAWS:,}; at most {MAX_DRAWS:,})",
+        "--draws", type=_whole("number of draws", 1, MAX_DRAWS), default=DEFAULT_DRAWS,
+        metavar="N", help=f"Monte Carlo draws (default {DEFAULT_DRAWS:,}; at most {MAX_DRAWS:,})",
     )  # fmt: skip
     scenario.add_argument(
-        "--seed", type=_whole("seed", 0, 2**32 - 1), default=SCENARIO_SEED, metavar="S",
-        help=f"random seed (default {SCENARIO_SEED}); the same seed gives the same interval",
+        "--seed", type=_whole("seed", 0, 2**32 - 1), default=SEED, metavar="S",
+        help=f"random seed (default {SEED}); the same seed gives the same interval",
+    )  # fmt: skip
+    scenario.add_argument(
+        "--case", metavar="ID",
+        help="a question of data/questions.csv (its case_id): its scenario's levels and "
+        "forecast date, unless --pressure, --tension or --as-of say otherwise",
     )  # fmt: skip
     scenario.add_argument(
         "--data-dir", type=Path, default=paths.DATA_DIR, metavar="DATA_DIR",
@@ -306,6 +340,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=paths.REPORTS_DIR,
         metavar="OUTPUT",
         help="folder to write the report into (default: the project's reports/)",
+    )
+    report.add_argument(
+        "--case",
+        default=DEFAULT_CASE,
+        metavar="ID",
+        help="the question to report on, a case_id of data/questions.csv "
+        f"(default: {DEFAULT_CASE})",
     )
     report.set_defaults(handler=_report)
     notebooks = commands.add_parser(

@@ -97,6 +97,7 @@ class Dataset(NamedTuple):
     counts: pd.DataFrame
     arrivals: pd.DataFrame
     second_coding: pd.DataFrame
+    questions: pd.DataFrame
 
 
 def _got(value: str) -> str:

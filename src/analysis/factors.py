@@ -25,13 +25,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-
-from analysis.case import ARTICLE_DATE
-from analysis.style import FACTOR_COLORS, FACTOR_MARKERS, OKABE_ITO
 
 HALF_LIFE_DAYS = 60.0  # an event's push halves every two months
 WINDOW_DAYS = 365  # and stops counting after a year (by then it is below 2% of its start)
@@ -158,65 +153,3 @@ def detention_window(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] 
         return None
     first = rows.sort_values("date").iloc[0]
     return pd.Timestamp(first["date"]), pd.Timestamp(first["date_latest"])
-
-
-def plot_factors(
-    events: pd.DataFrame,
-    start: DateLike = "2016-01-01",
-    end: DateLike = "2018-12-31",
-    *,
-    mark: DateLike | None = ARTICLE_DATE,
-) -> Figure:
-    """Both factor levels over time, with the detention window and the as-of date marked."""
-    series = factor_series(events, start, end)
-    figure, ax = plt.subplots(figsize=(8.0, 3.6), layout="constrained")
-    styles = {"pressure": "-", "tension": "--"}
-    for factor in FACTOR_NAMES:
-        ax.plot(
-            series.index, series[factor], color=FACTOR_COLORS[factor], linestyle=styles[factor],
-            linewidth=1.8,
-            label=factor,
-        )  # fmt: skip
-        # A rug of the events themselves, on the day each one surely happened.
-        rows = events[(events["factor"].astype(str) == factor)]
-        rows = rows[
-            (rows["date_latest"] >= series.index[0]) & (rows["date_latest"] <= series.index[-1])
-        ]
-        rug_y = -0.06 if factor == "pressure" else -0.11
-        up = rows["direction"].astype(str) == "up"
-        ax.scatter(
-            rows.loc[up, "date_latest"], np.full(int(up.sum()), rug_y),
-            marker=FACTOR_MARKERS[factor], s=10 + 8 * rows.loc[up, "intensity"],
-            color=FACTOR_COLORS[factor], clip_on=False, linewidths=0,
-        )  # fmt: skip
-        ax.scatter(
-            rows.loc[~up, "date_latest"], np.full(int((~up).sum()), rug_y),
-            marker=FACTOR_MARKERS[factor], s=10 + 8 * rows.loc[~up, "intensity"],
-            facecolor="white", edgecolor=FACTOR_COLORS[factor], clip_on=False,
-        )  # fmt: skip
-    window = detention_window(events)
-    if window is not None:
-        ax.axvspan(
-            window[0], window[1] + pd.Timedelta(days=1), color=OKABE_ITO["grey"], alpha=0.35,
-            hatch="///", linewidth=0, label="detention (mid-March 2017)",
-        )  # fmt: skip
-    if mark is not None:
-        day = to_day(mark)
-        ax.axvline(day, color=OKABE_ITO["black"], linewidth=1, linestyle=":")
-        ax.annotate(
-            f"{day:%d %b %Y}: HRW appeal", xy=(day, 0.97), xytext=(-4, 0),
-            textcoords="offset points", va="top", ha="right", fontsize=8,
-        )  # fmt: skip
-    ax.set_ylim(-0.14, 1.02)
-    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-    ax.set_ylabel("level (0 = no recent push, 1 = saturated)")
-    ax.set_title("International pressure and Beijing-Pyongyang tension, from the events")
-    ax.legend(loc="upper right", fontsize=8)
-    figure.supxlabel(
-        f"Rule: each event pushes its factor by its intensity (up +, down -), halving every "
-        f"{HALF_LIFE_DAYS:g} days, counted from the last day it may have happened;\n"
-        f"level = 1 - 2^(-score/{HALF_SCALE:g}). Marks below 0: the events (filled up, hollow "
-        "down, size = intensity). Source: data/events.csv.",
-        x=0.01, ha="left", fontsize=7, color="#444444",
-    )  # fmt: skip
-    return figure

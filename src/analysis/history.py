@@ -13,16 +13,15 @@ Counting rules, used by every function here:
   usually along a line the group itself drew, such as South Korean citizenship); counting it as
   half a release would invent a fraction no source gives, and would make the Beta posterior's
   counts non-integers. The rate is therefore P(release | the group was handled one way).
-* Probabilities are in [0, 1]. Intervals are 80% (``CONFIDENCE``): wide enough to be honest with
-  a few dozen cases, narrow enough to say something.
-
-Interval maths (no scipy): a Beta posterior ``Beta(prior + counts)`` with an equal-tailed
-interval from an exact quantile (bisection on a regularised incomplete beta computed by its
-continued fraction), and the Wilson score interval for the raw share. Both are deterministic.
+* Probabilities are in [0, 1]. Intervals are 80% (``beta.CONFIDENCE``): a Beta posterior
+  ``Beta(prior + counts)`` with its equal-tailed interval, and the Wilson interval of the raw
+  share (``analysis.beta``).
 
 The cases are few and selected: they are the ones that made the news, and news favours the
 dramatic (embassy entries, campaigns, releases abroad) over the routine quiet return, so the
 release rate here is almost certainly higher than among all North Koreans detained in China.
+
+Numbers only: the charts are in ``analysis.charts.history``, the delays in ``analysis.delays``.
 """
 
 from __future__ import annotations
@@ -30,25 +29,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from statistics import NormalDist
 
-import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
-from analysis.case import ARTICLE_DATE, ARTICLE_RETURN_DAYS, FOCAL_CASE_ID, HRW_RETURN_DAYS
-from analysis.style import OKABE_ITO, OUTCOME_COLORS
-from analysis.text import literal
+from analysis.beta import CONFIDENCE, beta_interval, prob_first_greater, wilson_interval
+from analysis.delays import time_to_return
 
-CONFIDENCE = 0.8
-# "About" two weeks: up to half as long again. A return within three weeks agrees with the
-# article's "about two weeks"; a return after five weeks does not.
-ABOUT_TWO_WEEKS_MAX_DAYS = 21
-# Date precisions precise enough for a delay in days; a year (up to 365 days) is not.
-DELAY_PRECISIONS = ("day", "approximate", "range", "month")
 # Periods of detention year, chosen from North Korean policy rather than from the data:
 # Kim Jong-il's rule; Kim Jong-un's border tightening up to the pandemic; the COVID closure
 # (no returns accepted 2020-2022) and the mass returns after it.
@@ -59,7 +46,6 @@ PERIODS: tuple[tuple[str, int, int], ...] = (
 )
 OUTSIDE_PERIODS = "other years"
 OUTCOME_ORDER = ("released", "mixed", "returned", "unknown")
-OUTCOME_MARKERS = {"released": "o", "mixed": "D", "returned": "s", "unknown": "X"}
 SUBGROUP_COLUMNS = ("onset", "campaign", "pressure_level", "tension_level", "period")
 LEVEL_LABELS = {
     "campaign": {True: "campaign", False: "no campaign"},
@@ -77,104 +63,6 @@ MIN_KNOWN = 3  # fewer counted cases than this (in a group) and a claim is untes
 SUPPORT_PROBABILITY = 0.9  # P(difference in the claimed direction) needed for "supported"
 CONTRADICT_PROBABILITY = 0.1  # at or below this, the data favour the opposite direction
 VERDICTS = ("supported", "weak", "contradicted", "untestable")
-
-
-# --------------------------------------------------------------------------------------------
-# Interval maths: small pure functions, checked in tests against published values.
-# --------------------------------------------------------------------------------------------
-
-
-def wilson_interval(successes: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """Wilson score interval for a binomial share; probabilities in [0, 1].
-
-    With ``n == 0`` nothing is known and the interval is the whole range (0, 1).
-    """
-    if not 0 <= successes <= n:
-        raise ValueError(f"successes must be in 0..n (got {successes} of {n})")
-    if n == 0:
-        return 0.0, 1.0
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    share = successes / n
-    denominator = 1 + z * z / n
-    centre = (share + z * z / (2 * n)) / denominator
-    half = z / denominator * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
-    # Clamp rounding noise at the edges (0/n gives a lower bound of -1e-17 otherwise).
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def _beta_continued_fraction(x: float, a: float, b: float) -> float:
-    """Continued fraction of the incomplete beta (modified Lentz; Numerical Recipes 6.4)."""
-    tiny, epsilon = 1e-300, 1e-15
-    c, d = 1.0, 1.0 - (a + b) * x / (a + 1)
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    result = d
-    for m in range(1, 1000):
-        for numerator in (
-            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
-        ):
-            d = 1.0 + numerator * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + numerator / c
-            c = c if abs(c) > tiny else tiny
-            step = c * d
-            result *= step
-        if abs(step - 1.0) < epsilon:
-            return result
-    raise ArithmeticError(f"incomplete beta did not converge (x={x}, a={a}, b={b})")
-
-
-def regularized_incomplete_beta(x: float, a: float, b: float) -> float:
-    """I_x(a, b): the Beta(a, b) cumulative probability at x in [0, 1]; a, b > 0."""
-    if a <= 0 or b <= 0:
-        raise ValueError(f"Beta parameters must be positive (got a={a}, b={b})")
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    )
-    front = math.exp(log_front)
-    # The fraction converges fast only below the mean; above it use I_x(a,b) = 1 - I_{1-x}(b,a).
-    if x < (a + 1) / (a + b + 2):
-        return front * _beta_continued_fraction(x, a, b) / a
-    return 1.0 - front * _beta_continued_fraction(1.0 - x, b, a) / b
-
-
-def beta_quantile(probability: float, a: float, b: float) -> float:
-    """The x in [0, 1] with I_x(a, b) = probability, by bisection (exact to about 1e-12)."""
-    if not 0.0 <= probability <= 1.0:
-        raise ValueError(f"probability must be in [0, 1] (got {probability})")
-    low, high = 0.0, 1.0
-    # Bisection cannot diverge, and the CDF is monotone, so 60 halvings give ~1e-18 width.
-    for _ in range(60):
-        middle = (low + high) / 2
-        if regularized_incomplete_beta(middle, a, b) < probability:
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2
-
-
-def beta_interval(a: float, b: float, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """Equal-tailed credible interval of Beta(a, b): probabilities in [0, 1]."""
-    tail = (1 - confidence) / 2
-    return beta_quantile(tail, a, b), beta_quantile(1 - tail, a, b)
-
-
-def prob_first_greater(a1: float, b1: float, a2: float, b2: float, steps: int = 2000) -> float:
-    """P(X > Y) for independent X ~ Beta(a1, b1), Y ~ Beta(a2, b2); in [0, 1].
-
-    Integrates F_Y over the distribution of X on a grid of ``steps`` cells (midpoint rule on
-    CDF differences, so densities that are infinite at 0 or 1 cause no trouble); accurate to
-    about 1e-5, deterministic.
-    """
-    edges = np.linspace(0.0, 1.0, steps + 1)
-    cdf_x = np.array([regularized_incomplete_beta(float(x), a1, b1) for x in edges])
-    middles = (edges[:-1] + edges[1:]) / 2
-    cdf_y = np.array([regularized_incomplete_beta(float(x), a2, b2) for x in middles])
-    return float(np.sum(np.diff(cdf_x) * cdf_y))
 
 
 # --------------------------------------------------------------------------------------------
@@ -355,6 +243,27 @@ def subgroup_table(
     return pd.concat(tables, ignore_index=True)
 
 
+def subgroup_comparison(
+    cases: pd.DataFrame,
+    by: Sequence[str] = SUBGROUP_COLUMNS,
+    prior: tuple[float, float] = (1.0, 1.0),
+) -> tuple[pd.DataFrame, dict[str, float]]:
+    """Subgroup rates for all cases beside those for detentions in China, and each class's rate.
+
+    The table is ``subgroup_table`` of both, merged on (factor, label) with suffixes ``_all``
+    and ``_det``; levels are those present among all cases. The dict gives the overall
+    P(release) of "all cases" and "detentions in China".
+    """
+    wide = subgroup_table(cases, by, prior)
+    narrow = subgroup_table(detentions_in_china(cases), by, prior)
+    table = wide.merge(narrow, on=["factor", "label"], how="left", suffixes=("_all", "_det"))
+    overall = {
+        "all cases": release_base_rate(cases, prior).estimate,
+        "detentions in China": release_base_rate(detentions_in_china(cases), prior).estimate,
+    }
+    return table, overall
+
+
 def base_rate_table(cases: pd.DataFrame, prior: tuple[float, float] = (1.0, 1.0)) -> pd.DataFrame:
     """P(release) for each reference class (see reference_classes), one row each.
 
@@ -437,119 +346,6 @@ def case_list(cases: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
         }
     )
     return listing.sort_values(["year", "case_id"]).reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------------------------
-# Time from detention to return
-# --------------------------------------------------------------------------------------------
-
-
-def _exclusion_reason(detained_precision: str, outcome_precision: str) -> str:
-    reasons = []
-    for name, precision in (("detention", detained_precision), ("outcome", outcome_precision)):
-        if precision == "unknown":
-            reasons.append(f"{name} date unknown")
-        elif precision not in DELAY_PRECISIONS:
-            reasons.append(f"{name} dated only to the {precision}")
-    return "; ".join(reasons)
-
-
-def time_to_return(cases: pd.DataFrame, outcomes: Sequence[str] = ("returned",)) -> pd.DataFrame:
-    """Days from detention to the outcome for cases with one of ``outcomes``, one row each.
-
-    ``days`` = outcome_mid - detained_mid (the middle of each dated window). ``days_min`` and
-    ``days_max`` bound it: earliest possible outcome minus latest possible detention (floored at
-    0, since no outcome precedes its detention) and latest outcome minus earliest detention.
-    ``usable`` is True when both precisions are day, approximate, range or month; cases dated
-    only to the year or not at all stay in the table with ``usable`` False and a ``reason``,
-    and their day columns empty. Sorted by days, unusable cases last.
-    """
-    frame = cases[cases["outcome"].astype(str).isin(outcomes)]
-    detained_p = frame["detained_precision"].astype(str)
-    outcome_p = frame["outcome_precision"].astype(str)
-    usable = detained_p.isin(DELAY_PRECISIONS) & outcome_p.isin(DELAY_PRECISIONS)
-
-    def days(later: pd.Series, earlier: pd.Series) -> pd.Series:
-        return (later - earlier).dt.days.where(usable).astype("Int64")
-
-    table = pd.DataFrame(
-        {
-            "case_id": frame["case_id"],
-            "title": frame["title"],
-            "outcome": frame["outcome"].astype(str),
-            "detained_precision": detained_p,
-            "outcome_precision": outcome_p,
-            "days": days(frame["outcome_mid"], frame["detained_mid"]),
-            "days_min": days(frame["outcome_date"], frame["detained_latest"]).clip(lower=0),
-            "days_max": days(frame["outcome_latest"], frame["detained_date"]),
-            "usable": usable,
-            "reason": [
-                "" if ok else _exclusion_reason(d, o)
-                for ok, d, o in zip(usable, detained_p, outcome_p, strict=True)
-            ],
-        }
-    )
-    table = table.sort_values(["usable", "days", "case_id"], ascending=[False, True, True])
-    return table.reset_index(drop=True)
-
-
-def days_held_at_article(cases: pd.DataFrame) -> int | None:
-    """Days from the Shenyang eight's detention (middle estimate) to ARTICLE_DATE; None if the
-    focal case is not in the table or undated."""
-    focal = cases.loc[cases["case_id"] == FOCAL_CASE_ID, "detained_mid"]
-    if focal.empty or pd.isna(focal.iloc[0]):
-        return None
-    return int((ARTICLE_DATE - focal.iloc[0]).days)
-
-
-def delay_summary(cases: pd.DataFrame) -> pd.DataFrame:
-    """Dated returns against three benchmarks: about two weeks, two months, and the time the
-    Shenyang eight had already been held when the article appeared.
-
-    One row per benchmark: ``within`` counts usable returns whose middle estimate is within
-    ``limit_days``; ``within_surely`` those whose whole date window is (days_max);
-    ``within_possibly`` those whose window starts within it (days_min); ``share`` = within /
-    usable, in [0, 1]; ``excluded`` = returns without usable dates (not in ``usable``).
-    """
-    delays = time_to_return(cases)
-    usable = delays[delays["usable"]]
-    n = len(usable)
-    benchmarks = [
-        ("article: about two weeks (up to 21 days)", ABOUT_TWO_WEEKS_MAX_DAYS),
-        ("HRW: within two months", HRW_RETURN_DAYS),
-    ]
-    held = days_held_at_article(cases)
-    if held is not None:
-        benchmarks.append(("Shenyang eight: held so far at the article's date", held))
-    rows = []
-    for label, limit in benchmarks:
-        within = int((usable["days"] <= limit).sum())
-        rows.append(
-            {
-                "benchmark": label,
-                "limit_days": limit,
-                "usable": n,
-                "within": within,
-                "within_surely": int((usable["days_max"] <= limit).sum()),
-                "within_possibly": int((usable["days_min"] <= limit).sum()),
-                "share": within / n if n else math.nan,
-                "excluded": int((~delays["usable"]).sum()),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def outcomes_after(cases: pd.DataFrame, days: int) -> pd.DataFrame:
-    """Cases whose return or release came more than ``days`` after detention (middle estimates).
-
-    The cases that, like the Shenyang eight at the article's date, were still held after that
-    long, and what then happened to them. Only cases with usable dates on both ends.
-    """
-    delays = time_to_return(cases, outcomes=("returned", "released"))
-    later = delays[delays["usable"] & (delays["days"] > days)]
-    return later[["case_id", "title", "outcome", "days", "days_min", "days_max"]].reset_index(
-        drop=True
-    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -667,8 +463,15 @@ def _difference_row(
     }
 
 
-def claims_table(cases: pd.DataFrame, prior: tuple[float, float] = (1.0, 1.0)) -> pd.DataFrame:
+def claims_table(
+    cases: pd.DataFrame,
+    timing_claims: Sequence[tuple[str, str, int]],
+    prior: tuple[float, float] = (1.0, 1.0),
+) -> pd.DataFrame:
     """Each empirical claim of the article (and HRW's two months), tested on the cases.
+
+    ``timing_claims`` are the question's claims about when a return comes, as (claim, source,
+    limit in days since detention): ``CaseFacts.timing_claims``.
 
     Columns: claim, source, scope, test, evidence_for, evidence_against, statistic, verdict,
     reason. Claims about how often China returns or releases, and why, are tested twice: on all
@@ -721,6 +524,18 @@ def claims_table(cases: pd.DataFrame, prior: tuple[float, float] = (1.0, 1.0)) -
         for scope, frame in scopes.items():
             rows.append(_difference_row(claim, scope, frame, column, 2, label, prior))
 
+    rows += _timing_claim_rows(cases, timing_claims, prior)
+    return pd.DataFrame(rows)
+
+
+def _timing_claim_rows(
+    cases: pd.DataFrame,
+    timing_claims: Sequence[tuple[str, str, int]],
+    prior: tuple[float, float],
+) -> list[dict[str, object]]:
+    """One claims-table row per timing claim (claim, source, limit in days): tested on the
+    dated returns, with the undated ones named."""
+    rows = []
     delays = time_to_return(cases)
     usable = delays[delays["usable"]]
     undated = delays[~delays["usable"]]
@@ -730,10 +545,7 @@ def claims_table(cases: pd.DataFrame, prior: tuple[float, float] = (1.0, 1.0)) -
         else ""
     )
     scope = f"dated returns ({len(usable)})"
-    for claim, source, limit in (
-        ("Returned in about two weeks", "article", ABOUT_TWO_WEEKS_MAX_DAYS),
-        ("Most returns within two months of detention", "HRW", HRW_RETURN_DAYS),
-    ):
+    for claim, source, limit in timing_claims:
         quick = int((usable["days"] <= limit).sum())
         row = _share_row(
             claim,
@@ -747,283 +559,10 @@ def claims_table(cases: pd.DataFrame, prior: tuple[float, float] = (1.0, 1.0)) -
         )
         row["evidence_against"] = str(row["evidence_against"]) + undated_note
         rows.append(row)
-    return pd.DataFrame(rows)
+    return rows
 
 
 def _years(case_ids: pd.Series) -> str:
     """The span of years in a set of case ids, as 2021-2024 or 2021."""
     years = sorted({int(case_id[:4]) for case_id in case_ids})
     return f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
-
-
-# --------------------------------------------------------------------------------------------
-# Charts
-# --------------------------------------------------------------------------------------------
-
-
-def _marker_area(people: pd.Series | np.ndarray) -> np.ndarray:
-    """Marker area in points^2: proportional to the square root of the group size, so a group
-    of 500 is visible without hiding a family of five behind it (the legend gives the scale)."""
-    return 14.0 * np.sqrt(np.asarray(people, dtype=float))
-
-
-def plot_outcomes_over_time(cases: pd.DataFrame) -> Figure:
-    """Each case as a marker: x = detention year, row and colour and shape = outcome.
-
-    Area grows with the square root of the group size (middle of the sources' range). Cases
-    without a detention date are placed at their outcome date and drawn hollow. The periods of
-    PERIODS are shaded; the focal Shenyang case is labelled.
-    """
-    frame = with_year_and_period(cases)
-    when = frame["detained_mid"].fillna(frame["outcome_mid"])
-    when = when.fillna(pd.to_datetime(frame["year"].astype(str) + "-07-01"))
-    people = (frame["group_size_low"] + frame["group_size_high"]) / 2
-    rows = {outcome: len(OUTCOME_ORDER) - 1 - i for i, outcome in enumerate(OUTCOME_ORDER)}
-    focal_y = math.nan
-
-    figure, axes = plt.subplots(figsize=(9.5, 4.2))
-    for index, (label, first, last) in enumerate(PERIODS):
-        shade = "#f2f2f2" if index % 2 == 0 else "#ffffff"
-        axes.axvspan(pd.Timestamp(f"{first}-01-01"), pd.Timestamp(f"{last}-12-31"), color=shade)
-        axes.text(
-            pd.Timestamp(f"{(first + last) // 2}-07-01"),
-            len(OUTCOME_ORDER) - 0.45,
-            label,
-            ha="center",
-            va="bottom",
-            color=OKABE_ITO["grey"],
-        )
-    for outcome in OUTCOME_ORDER:
-        mask = (frame["outcome"].astype(str) == outcome).to_numpy()
-        if not mask.any():
-            continue
-        # Spread markers of one row a little in y, alternately, so neighbours in time do not
-        # cover each other; the order is the table's, so the picture is the same every run.
-        offsets = np.resize([0.0, 0.18, -0.18], int(mask.sum()))
-        order = np.argsort(when[mask].to_numpy(), kind="stable")
-        y = np.empty(int(mask.sum()))
-        y[order] = rows[outcome] + offsets
-        is_focal = (frame.loc[mask, "case_id"] == FOCAL_CASE_ID).to_numpy()
-        if is_focal.any():
-            focal_y = float(y[is_focal][0])
-        dated = frame.loc[mask, "detained_mid"].notna().to_numpy()
-        colour = OUTCOME_COLORS[outcome]
-        for is_dated in (True, False):
-            part = dated == is_dated
-            if not part.any():
-                continue
-            axes.scatter(
-                when[mask][part],
-                y[part],
-                s=_marker_area(people[mask][part]),
-                marker=OUTCOME_MARKERS[outcome],
-                facecolors=colour if is_dated else "white",
-                edgecolors=colour,
-                linewidths=0.8 if is_dated else 1.4,
-                alpha=0.75 if is_dated else 1.0,
-                zorder=3,
-            )
-    focal = (frame["case_id"] == FOCAL_CASE_ID).to_numpy()
-    if focal.any():
-        x, y = when[focal].iloc[0], focal_y
-        axes.scatter([x], [y], s=260, facecolors="none", edgecolors=OKABE_ITO["black"], zorder=4)
-        axes.annotate(
-            "Shenyang eight (this project)",
-            (x, y),
-            xytext=(14, 30),
-            textcoords="offset points",
-            ha="left",
-            va="bottom",
-            arrowprops={"arrowstyle": "-", "color": OKABE_ITO["black"], "lw": 0.6},
-            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9},
-            zorder=5,
-        )
-    axes.set_yticks(list(rows.values()), [f"{o}" for o in rows])
-    axes.set_ylim(-0.7, len(OUTCOME_ORDER) - 0.1)
-    axes.set_xlim(pd.Timestamp("2000-07-01"), pd.Timestamp("2025-06-30"))
-    axes.xaxis.set_major_locator(mdates.YearLocator(2))
-    axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    axes.set_xlabel("year of detention (undated detentions: year of the outcome)")
-    axes.set_title("Outcomes of publicly reported detentions of North Koreans in China")
-    size_handles = [
-        Line2D(
-            [],
-            [],
-            linestyle="",
-            marker="o",
-            markersize=math.sqrt(_marker_area(np.array([n]))[0]),
-            markerfacecolor="none",
-            markeredgecolor=OKABE_ITO["black"],
-            label=f"{n} people",
-        )
-        for n in (5, 50, 500)
-    ]
-    undated = Line2D(
-        [],
-        [],
-        linestyle="",
-        marker="s",
-        markersize=7,
-        markerfacecolor="white",
-        markeredgecolor=OKABE_ITO["black"],
-        label="hollow: detention\nundated",
-    )
-    axes.legend(
-        handles=[*size_handles, undated],
-        loc="upper left",
-        bbox_to_anchor=(1.0, 1.0),
-        labelspacing=1.6,
-        borderpad=1.0,
-        title="group size",
-    )
-    figure.subplots_adjust(left=0.09, right=0.8, bottom=0.14, top=0.9)
-    return figure
-
-
-def plot_time_to_return(cases: pd.DataFrame, include_released: bool = True) -> Figure:
-    """Days from detention to return (and, for contrast, to release), one row per dated case.
-
-    Marker = middle estimate, bar = the window left by imprecise dates; colour and shape by
-    outcome. Dashed lines mark the article's 14 days and HRW's 61 days, a dotted line how long
-    the Shenyang eight had been held at the article's date. The x axis is linear up to a week
-    and logarithmic beyond, so same-day and seven-month cases fit on one chart. Cases without
-    usable dates are counted in the title, not drawn.
-    """
-    outcomes = ("returned", "released") if include_released else ("returned",)
-    delays = time_to_return(cases, outcomes=outcomes)
-    usable = delays[delays["usable"]].sort_values(["days", "case_id"], ascending=[False, False])
-    excluded = delays[~delays["usable"]]
-    height = 1.5 + 0.26 * max(len(usable), 1)
-    figure, axes = plt.subplots(figsize=(9.0, height))
-    y = np.arange(len(usable))
-    for outcome in outcomes:
-        mask = (usable["outcome"] == outcome).to_numpy()
-        if not mask.any():
-            continue
-        colour = OUTCOME_COLORS[outcome]
-        axes.hlines(
-            y[mask],
-            usable["days_min"][mask].astype(float),
-            usable["days_max"][mask].astype(float),
-            color=colour,
-            linewidth=2.4,
-            alpha=0.4,
-        )
-        axes.plot(
-            usable["days"][mask].astype(float),
-            y[mask],
-            linestyle="",
-            marker=OUTCOME_MARKERS[outcome],
-            color=colour,
-            label=outcome,
-        )
-    references = [
-        (ARTICLE_RETURN_DAYS, "article: 2 weeks", "--"),
-        (HRW_RETURN_DAYS, "HRW: 2 months", "--"),
-    ]
-    held = days_held_at_article(cases)
-    if held is not None:
-        references.append((held, "Shenyang eight held so far (article)", ":"))
-    for days, label, style in references:
-        axes.axvline(days, color=OKABE_ITO["black"], linestyle=style, linewidth=0.9)
-        # Vertical, beside its line, at the top: the short delays there leave that corner empty.
-        axes.text(
-            days * 1.05, len(usable) - 0.6, label, rotation=90, va="top", ha="left", fontsize=8
-        )
-    axes.set_xscale("symlog", linthresh=7, linscale=0.6)
-    ticks = [0, 1, 7, 14, 30, 61, 120, 240]
-    axes.set_xticks(ticks, [str(tick) for tick in ticks])
-    axes.set_xlim(-0.5, 300)
-    axes.set_yticks(y, [literal(title) for title in usable["title"]], fontsize=8)
-    axes.set_ylim(-0.7, len(usable) - 0.3)
-    axes.set_xlabel("days from detention (marker: middle estimate; bar: date window)")
-    kinds = " or release" if include_released else ""
-    axes.set_title(
-        f"Time from detention to return{kinds}\n{len(usable)} dated cases;"
-        f" {len(excluded)} more without usable dates are not drawn",
-        loc="left",
-    )
-    axes.legend(loc="center right", frameon=True)
-    figure.subplots_adjust(left=0.43, right=0.98, bottom=0.6 / height, top=1 - 0.6 / height)
-    return figure
-
-
-FACTOR_LABELS = {
-    "onset": "onset",
-    "campaign": "campaign",
-    "pressure_level": "pressure",
-    "tension_level": "tension",
-    "period": "period",
-}
-
-
-def plot_subgroup_rates(
-    cases: pd.DataFrame,
-    by: Sequence[str] = SUBGROUP_COLUMNS,
-    prior: tuple[float, float] = (1.0, 1.0),
-) -> Figure:
-    """P(release) with its 80% interval per subgroup, for all cases and for detentions in China.
-
-    Each level gets two bars: all cases (hollow marker, upper) and detentions in China (filled,
-    lower); "k/n" at the right gives released of counted cases. A dotted line marks each class's
-    overall rate. Levels are those present among all cases.
-    """
-    wide = subgroup_table(cases, by, prior)
-    narrow = subgroup_table(detentions_in_china(cases), by, prior)
-    keys = ["factor", "label"]
-    table = wide.merge(narrow, on=keys, how="left", suffixes=("_all", "_det"))
-    table = table.iloc[::-1].reset_index(drop=True)
-    height = 1.4 + 0.34 * len(table)
-    figure, axes = plt.subplots(figsize=(8.0, height))
-    y = np.arange(len(table), dtype=float)
-    colour = OUTCOME_COLORS["released"]
-    series = (
-        ("_all", 0.17, "white", "all cases"),
-        ("_det", -0.17, colour, "detentions in China"),
-    )
-    for suffix, shift, face, name in series:
-        known = table[f"n_known{suffix}"].fillna(0).to_numpy() > 0
-        axes.hlines(
-            y[known] + shift,
-            table[f"low{suffix}"][known],
-            table[f"high{suffix}"][known],
-            color=colour,
-            linewidth=1.6,
-        )
-        axes.plot(
-            table[f"estimate{suffix}"][known],
-            y[known] + shift,
-            linestyle="",
-            marker="o",
-            markerfacecolor=face,
-            markeredgecolor=colour,
-            label=name,
-        )
-        for row, yy in zip(table.itertuples(), y, strict=True):
-            n = getattr(row, f"n_known{suffix}")
-            if pd.isna(n):
-                continue
-            released = int(getattr(row, f"released{suffix}"))
-            axes.text(1.01, yy + shift, f"{released}/{int(n)}", va="center", fontsize=7)
-    overall = release_base_rate(cases, prior).estimate
-    overall_det = release_base_rate(detentions_in_china(cases), prior).estimate
-    for value, style, name in (
-        (overall, ":", "overall, all cases"),
-        (overall_det, "-.", "overall, detentions"),
-    ):
-        axes.axvline(value, color=OKABE_ITO["grey"], linestyle=style, linewidth=0.9, label=name)
-    labels = [
-        f"{FACTOR_LABELS.get(factor, factor)}: {label}"
-        for factor, label in zip(table["factor"], table["label"], strict=True)
-    ]
-    axes.set_yticks(y, labels)
-    for index in range(1, len(table)):
-        if table["factor"].iloc[index] != table["factor"].iloc[index - 1]:
-            axes.axhline(index - 0.5, color=OKABE_ITO["grey"], linewidth=0.5)
-    axes.set_xlim(0, 1)
-    axes.set_ylim(-0.6, len(table) - 0.4)
-    axes.set_xlabel("P(release): posterior mean and 80% interval; k/n = released of counted")
-    axes.set_title("Release rate by subgroup: all cases and detentions in China", loc="left")
-    figure.legend(loc="lower center", ncols=4, fontsize=8)
-    figure.subplots_adjust(left=0.3, right=0.92, bottom=0.95 / height, top=1 - 0.4 / height)
-    return figure

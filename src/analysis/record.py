@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.figure import Figure
 
 from analysis.data import Dataset, lane_order
-from analysis.style import FACTOR_COLORS
+from analysis.schema import FACTORS
 
 SOURCED_TABLES = ("events", "actors", "cases")
-# Hatches double the colours so the bars read in grey print too.
-FACTOR_HATCHES = {"pressure": "//", "tension": "..", "neither": ""}
 
 
 def date_label(row: pd.Series) -> str:
@@ -38,7 +34,8 @@ def case_events(events: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "event_id": case["event_id"],
-            "when": case.apply(date_label, axis=1),
+            # apply on no rows gives a frame, not a column
+            "when": case.apply(date_label, axis=1) if len(case) else pd.Series(dtype=str),
             "title": case["title"],
             "in_article": case["in_article"],
             "description": case["description"],
@@ -91,28 +88,7 @@ def disagreements(events: pd.DataFrame) -> pd.DataFrame:
     return flagged[["event_id", "title", "disagreement"]].reset_index(drop=True)
 
 
-def events_per_quarter_figure(events: pd.DataFrame) -> Figure:
-    """Stacked bars: events per calendar quarter (by their middle day), split by factor."""
+def events_per_quarter(events: pd.DataFrame) -> pd.DataFrame:
+    """Events per calendar quarter (by their middle day), one column per factor in FACTORS."""
     quarters = events["date_mid"].dt.to_period("Q")
-    table = pd.crosstab(quarters, events["factor"]).reindex(
-        columns=list(FACTOR_COLORS), fill_value=0
-    )
-    figure, axes = plt.subplots(figsize=(8, 3.2), layout="constrained")
-    bottom = pd.Series(0, index=table.index)
-    positions = range(len(table))
-    for factor in table.columns:
-        axes.bar(
-            positions,
-            table[factor],
-            bottom=bottom,
-            color=FACTOR_COLORS[factor],
-            hatch=FACTOR_HATCHES[factor],
-            edgecolor="white",
-            label=factor,
-        )
-        bottom = bottom + table[factor]
-    axes.set_xticks(list(positions), [str(q) for q in table.index], rotation=45, ha="right")
-    axes.set_ylabel("events in the record")
-    axes.set_title("Events per quarter, by the article's factor they bear on")
-    axes.legend(title="factor", loc="upper left")
-    return figure
+    return pd.crosstab(quarters, events["factor"]).reindex(columns=list(FACTORS), fill_value=0)

@@ -1,9 +1,13 @@
-"""The report: validate the data, write the figures and the scenario table, execute every
-notebook in a fresh kernel, render each to HTML, and write ``index.html``.
+"""The report, and the one writer: validate the data, write the figures and the scenario
+table, execute every notebook in a fresh kernel, render each to HTML, and write ``index.html``.
 
+Every file the project writes is written here (the numbers and chart modules only return data
+and Figures). The report is about one question (``--case``, default the Shenyang eight): the
+notebooks get it papermill-style, as a cell injected after their ``parameters`` cell.
 Everything is built in a staging folder beside the output folder and swapped in only when the
-whole build succeeded, so a failed or interrupted run leaves the previous report whole. The
-committed notebooks and the data folder are only read. Text from the tables is HTML-escaped.
+whole build succeeded (``_publish``), so a failed or interrupted run leaves the previous report
+whole. The committed notebooks and the data folder are only read. Text from the tables is
+HTML-escaped.
 """
 
 from __future__ import annotations
@@ -22,34 +26,41 @@ from pathlib import Path
 import matplotlib
 import nbformat
 import pandas as pd
+from matplotlib.figure import Figure
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
 from analysis import files, paths
+from analysis.case import DEFAULT_CASE, CaseFacts
 from analysis.data import Dataset, load_dataset
 from analysis.files import write_atomically, write_text_atomically
-from analysis.record import case_events, source_coverage
+from analysis.forecast import CaseForecast, case_forecast
+from analysis.record import case_events as case_event_rows
+from analysis.record import source_coverage
 
 Log = Callable[[str], None]
 CELL_TIMEOUT_SECONDS = 600
 STEPS = 5
 SCENARIO_TABLE = "scenario_table.csv"
+# The report's figures in the order the charts are built; captions take the question's facts.
 FIGURE_CAPTIONS = {
-    "case_timeline": "The case, March-May 2017: events by actor lane, the detention period and the "
-    "expected-return windows (about two weeks per the article, about two months per HRW).",
+    "case_timeline": "The case: events by actor lane, the detention period and the "
+    "expected-return windows ({article} per the article, {hrw} per HRW).",
     "context_timeline": "The case in its period: pressure on Beijing and Beijing-Pyongyang "
-    "tension, 2016-2018, by event intensity.",
-    "factors": "The two factor levels computed from the events, 2016-2018, with the case's dates.",
-    "scenarios_waterfall": "From the base rate to the forecast for the case as of 24 April 2017: "
+    "tension, by event intensity.",
+    "factors": "The two factor levels computed from the events, with the case's dates.",
+    "scenarios_waterfall": "From the base rate to the forecast for the case as of {as_of}: "
     "each factor's shift.",
     "scenarios_plane": "P(release) over every combination of the two factors, with the past "
     "cases; lines mark even odds where the model reaches them.",
     "scenarios_tornado": "Sensitivity: how far each input, moved across its 80% range, moves the "
     "forecast.",
-    "scenarios_timing": "Probability of return by day since detention, against the article's two "
-    "weeks and HRW's two months.",
+    "scenarios_timing": "Probability of return by day since detention, against the article's "
+    "and HRW's windows.",
 }
+# No creation date, no software version: the same figure gives the same bytes.
+STABLE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 WIDGET_ID = re.compile(r"[0-9a-f]{32}")
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 MODEL_ID_FIELD = re.compile(r'"model_id": "([0-9a-f]{32})"')
@@ -99,12 +110,32 @@ def _step(log: Log, number: int, label: str) -> Iterator[None]:
     log(f"[{number}/{STEPS}] {label} ({time.perf_counter() - started:.1f} s)")
 
 
-def execute_notebook(source: Path, kernel_cwd: Path, data_dir: Path) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom in a fresh kernel in ``kernel_cwd``, reading ``data_dir``.
+def inject_parameters(notebook: nbformat.NotebookNode, case: str) -> nbformat.NotebookNode:
+    """Papermill's convention: a cell tagged ``injected-parameters`` setting ``CASE`` right
+    after the cell tagged ``parameters`` (at the top when there is none)."""
+    cell = nbformat.v4.new_code_cell(f"CASE = {case!r}")
+    cell.metadata["tags"] = ["injected-parameters"]
+    tagged = [
+        index
+        for index, each in enumerate(notebook.cells)
+        if "parameters" in each.get("metadata", {}).get("tags", [])
+    ]
+    notebook.cells.insert(tagged[0] + 1 if tagged else 0, cell)
+    return notebook
+
+
+def execute_notebook(
+    source: Path, kernel_cwd: Path, data_dir: Path, case: str | None = None
+) -> nbformat.NotebookNode:
+    """Run a notebook top to bottom in a fresh kernel in ``kernel_cwd``, reading ``data_dir``;
+    with ``case`` other than the default, about that question (injected after the
+    ``parameters`` cell, so cell numbers then count the injected cell).
 
     Raises ReportError naming the notebook and the 1-based cell number that failed.
     """
     notebook = nbformat.read(source, as_version=4)
+    if case is not None and case != DEFAULT_CASE:  # the default is the notebooks' own
+        notebook = inject_parameters(notebook, case)
     # Start clean: stale widget state or timings from an earlier run would leak into this one.
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
@@ -187,13 +218,15 @@ def _notebook_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
     return fallback
 
 
-def _write_notebooks(notebooks_dir: Path, target: Path, data_dir: Path, log: Log) -> dict[str, str]:
-    """Execute and render each numbered notebook; returns {page file name: title}."""
+def _write_notebooks(
+    notebooks_dir: Path, target: Path, data_dir: Path, case: str, log: Log
+) -> dict[str, str]:
+    """Execute and render each numbered notebook about ``case``; returns {page file: title}."""
     target.mkdir(parents=True)
     pages = {}
     for source in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
         started = time.perf_counter()
-        notebook = execute_notebook(source, notebooks_dir, data_dir)
+        notebook = execute_notebook(source, notebooks_dir, data_dir, case)
         nbformat.write(notebook, target / source.name)
         page = source.with_suffix(".html").name
         write_text_atomically(target / page, render_html(notebook))
@@ -212,22 +245,30 @@ def _table_html(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
+def figure_caption(stem: str, facts: CaseFacts) -> str:
+    """The caption of the report's figure ``stem``, with the question's dates and windows."""
+    phrases = dict(zip(facts.windows["window"], facts.windows["phrase"], strict=True))
+    as_of = f"{facts.as_of.day} {facts.as_of:%B %Y}"
+    return FIGURE_CAPTIONS.get(stem, stem).format(as_of=as_of, **phrases)
+
+
 def render_index(
     dataset: Dataset,
+    facts: CaseFacts,
     scenario_table: pd.DataFrame,
     figures: list[Path],
     pages: dict[str, str],
 ) -> str:
     """The report's front page. Every text that comes from the data is escaped."""
-    events = dataset.events
-    as_of = events["date_latest"].max().strftime("%d %B %Y")
-    case_rows = case_events(events)[["when", "title", "description"]]
+    as_of = dataset.events["date_latest"].max().strftime("%d %B %Y")
+    case_rows = case_event_rows(facts.events)[["when", "title", "description"]]
     figure_html = "".join(
         f'<figure><img src="figures/{html.escape(p.name)}" alt="{html.escape(p.stem)}">'
-        f"<figcaption>{html.escape(FIGURE_CAPTIONS.get(p.stem, p.stem))}</figcaption></figure>"
+        f"<figcaption>{html.escape(figure_caption(p.stem, facts))}</figcaption></figure>"
         for p in figures
         if p.suffix == ".png" and p.parent.name == "figures"
     )
+    title = html.escape(str(facts.question["title"]))
     page_links = "".join(
         f'<li><a href="notebooks/{html.escape(page)}">{html.escape(title)}</a></li>'
         for page, title in pages.items()
@@ -236,7 +277,7 @@ def render_index(
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>Return or release? Eight North Koreans detained in Shenyang, 2017</title>
+<title>{title}</title>
 <style>
 body {{ font-family: sans-serif; max-width: 70rem; margin: 2rem auto; padding: 0 1rem;
        line-height: 1.45; color: #222; }}
@@ -250,14 +291,10 @@ figcaption {{ color: #555; font-size: 0.9rem; }}
 </style>
 </head>
 <body>
-<h1>Return or release? Eight North Koreans detained in Shenyang, 2017</h1>
-<p>In mid-March 2017 eight North Koreans were stopped at a traffic check in Shenyang, China.
-On 24 April Human Rights Watch asked China to say where they were held, and China's foreign
-ministry called them illegal economic migrants. A commentary of that month argued that
-international pressure and tension between Beijing and Pyongyang decide whether China returns
-such detainees to North Korea or lets them go to South Korea. This report keeps the record of
-the case, its context and earlier cases, and turns the two factors into transparent scenarios.
-The group's fate after May 2017 is not on record.</p>
+<h1>{title}</h1>
+<p>{html.escape(str(facts.question["summary"]))}</p>
+<p>The question: {html.escape(str(facts.question["question"]))} Forecast as of
+{facts.as_of:%Y-%m-%d}. Resolution: {html.escape(str(facts.question["resolution"]))}</p>
 <p>Data as of {html.escape(as_of)} (the latest event in the record).</p>
 
 <h2>Scenarios: probability that China releases rather than returns the group</h2>
@@ -284,58 +321,152 @@ in <code>data/codebook.csv</code>. Rows were written in the project's own words.
 """
 
 
+def save_figure(
+    figure: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")
+) -> list[Path]:
+    """Write ``figure`` as ``stem.png`` and ``stem.svg``, each atomically; returns the paths."""
+    from analysis.charts import style
+
+    with style.context():
+        return [
+            write_atomically(
+                stem.with_suffix(f".{fmt}"),
+                lambda temporary, fmt=fmt: figure.savefig(
+                    temporary, format=fmt, metadata=STABLE_METADATA[fmt]
+                ),
+            )
+            for fmt in formats
+        ]
+
+
+def report_figures(dataset: Dataset, view: CaseForecast) -> dict[str, Figure]:
+    """The report's charts for the question of ``view``, by file stem (see FIGURE_CAPTIONS).
+
+    The waterfall, tornado and timing are the question's (its as-of model); the plane is
+    today's record.
+    """
+    from analysis import factors, scenarios, sensitivity, timeline
+    from analysis.charts import model as model_charts
+    from analysis.charts import timeline as timeline_charts
+    from analysis.forecast import case_timing
+
+    facts, model, row = view.facts, view.case_model, view.case_scenario
+    steps = scenarios.waterfall_steps(
+        model.base_rate, row["pressure"], row["tension"], model.w_pressure, model.w_tension
+    )
+    tornado = sensitivity.tornado(
+        model, row["pressure"], row["tension"], dataset.events, facts.as_of
+    )
+    return {
+        "case_timeline": timeline_charts.case_timeline(
+            timeline.case_chart(dataset.events, dataset.actors, facts)
+        ),
+        "context_timeline": timeline_charts.context_timeline(
+            timeline.context_chart(dataset.events, facts)
+        ),
+        "scenarios_waterfall": model_charts.plot_waterfall(
+            steps, f"{row['label']}: base rate to forecast"
+        ),
+        "scenarios_plane": model_charts.plot_plane(
+            sensitivity.probability_plane(view.record_model),
+            sensitivity.share_release_more_likely(view.record_model),
+            view.levels,
+            view.reference_cases,
+        ),
+        "scenarios_tornado": model_charts.plot_tornado(tornado, row["p_release"]),
+        "scenarios_timing": model_charts.plot_timing(
+            case_timing(view), view.delays, 1.0 - row["p_release"], facts.windows,
+            held_until=facts.days_held,
+        ),
+        "factors": model_charts.plot_factors(
+            factors.factor_series(dataset.events, *factor_span(facts)),
+            dataset.events,
+            (facts.case["detained_date"], facts.case["detained_latest"]),
+            facts.as_of,
+            str(facts.question["as_of_label"]),
+        ),
+    }  # fmt: skip
+
+
+def factor_span(facts: CaseFacts) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The factor chart's span: the calendar year before the detention to the one after."""
+    year = facts.detained.year
+    return pd.Timestamp(f"{year - 1}-01-01"), pd.Timestamp(f"{year + 1}-12-31")
+
+
+def write_figures(figures: dict[str, Figure], folder: Path) -> list[Path]:
+    """Save each figure as ``folder/stem.png`` and ``.svg``, closing it; returns the paths."""
+    import matplotlib.pyplot as plt
+
+    written: list[Path] = []
+    for stem, figure in figures.items():
+        try:
+            written += save_figure(figure, folder / stem)
+        finally:
+            plt.close(figure)
+    return written
+
+
+def _publish(output_dir: Path, build: Callable[[Path], None]) -> None:
+    """Run ``build`` into a new version beside ``output_dir``, then swap it in whole.
+
+    One run at a time (a lock on the parent folder); ``output_dir`` is a link to its live
+    version, replaced in one atomic step, so a failed or killed run leaves the previous report.
+    """
+    with files.exclusive_lock(output_dir):
+        files.recover(output_dir)
+        staging = files.new_version(output_dir)
+        try:
+            build(staging)
+            files.publish(staging, output_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
 def build_report(
     output_dir: Path = paths.REPORTS_DIR,
     data_dir: Path | None = None,
     notebooks_dir: Path = paths.NOTEBOOKS_DIR,
     log: Log = print,
+    case: str = DEFAULT_CASE,
 ) -> Dataset:
-    """Build the whole report into ``output_dir`` from ``data_dir`` (default: data/).
+    """Build the whole report about question ``case`` into ``output_dir`` from ``data_dir``
+    (default: data/).
 
-    Raises DataValidationError for bad data and ReportError for a failed step; in both cases
-    ``output_dir`` is left as it was. Returns the validated data the report was built from.
+    Raises DataValidationError for bad data, ReportError for a failed step and
+    case.UnknownCaseError for an unknown case; in every case ``output_dir`` is left as it was.
+    Returns the validated data the report was built from.
     """
+    # Before any chart module imports pyplot: the non-interactive backend.
+    matplotlib.use("agg")
+    from analysis import scenarios
+
     data_dir = (data_dir or paths.DATA_DIR).resolve()
     # Not resolve(): the output folder is a link to its live version, which must not be followed.
     output_dir = output_dir.parent.resolve() / output_dir.name
     check_output_dir(output_dir, data_dir, notebooks_dir)
-    with files.exclusive_lock(output_dir):
-        files.recover(output_dir)
-        staging = files.new_version(output_dir)
-        dataset = _build_into(staging, output_dir, data_dir, notebooks_dir, log)
-    log(f"report written to {output_dir}/index.html")
-    return dataset
+    with _step(log, 1, "validated the data"):
+        dataset = load_dataset(data_dir)
+        view = case_forecast(dataset, case)
 
-
-def _build_into(
-    staging: Path, output_dir: Path, data_dir: Path, notebooks_dir: Path, log: Log
-) -> Dataset:
-    """Build the report in ``staging``, then publish it as ``output_dir``; removed on failure."""
-    # Imported late: they import pyplot, which must see the non-interactive backend.
-    matplotlib.use("agg")
-    from analysis import scenarios, timeline
-
-    try:
-        with _step(log, 1, "validated the data"):
-            dataset = load_dataset(data_dir)
-        with _step(log, 2, "drew the timeline charts"):
-            figures = timeline.write_figures(dataset, staging / "figures")
-        with _step(log, 3, "ran the scenario model and wrote its table and charts"):
-            view = scenarios.case_view(dataset)
-            figures += scenarios.write_outputs(dataset, staging / "figures", view)
-            # The table is a result in its own right: give it the top level of the report.
-            (staging / "figures" / SCENARIO_TABLE).rename(staging / SCENARIO_TABLE)
-            table = scenarios.readable_table(view.table).reset_index()
+    def build(staging: Path) -> None:
+        with _step(log, 2, "ran the model and drew the charts"):
+            figures = report_figures(dataset, view)
+        with _step(log, 3, "wrote the scenario table and the charts"):
+            written = write_figures(figures, staging / "figures")
+            write_text_atomically(
+                staging / SCENARIO_TABLE, scenarios.table_csv(view.scenario_table)
+            )
+            table = scenarios.readable_table(view.scenario_table).reset_index()
         log(f"[4/{STEPS}] executing the notebooks in fresh kernels ...")
         with _step(log, 4, "executed and rendered the notebooks"):
-            pages = _write_notebooks(notebooks_dir, staging / "notebooks", data_dir, log)
+            pages = _write_notebooks(notebooks_dir, staging / "notebooks", data_dir, case, log)
         write_text_atomically(staging / MARKER, MARKER_TEXT)
         with _step(log, 5, "wrote index.html"):
-            write_text_atomically(
-                staging / "index.html", render_index(dataset, table, sorted(figures), pages)
-            )
-        files.publish(staging, output_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            page = render_index(dataset, view.facts, table, sorted(written), pages)
+            write_text_atomically(staging / "index.html", page)
+
+    _publish(output_dir, build)
+    log(f"report written to {output_dir}/index.html")
     return dataset

@@ -230,6 +230,50 @@ WEIGHTS = TableSchema(
     ),
 )
 
+# One row per forecast question: the case it is about and the case's fixed facts, so that
+# nothing about a case is dated in code. A question's case must be in cases.csv and its
+# scenario (when given) in scenarios.csv.
+QUESTIONS = TableSchema(
+    name="questions",
+    id_column="question_id",
+    columns=(
+        Column(
+            "question_id",
+            "id",
+            pattern=r"[a-z0-9][a-z0-9_]*",
+            expected="lower-case letters, digits and _",
+        ),
+        Column("case_id", "id", pattern=r"\d{4}_[a-z0-9_]+", expected="a case_id of cases.csv"),
+        Column("case_label", "text", max_length=40),
+        Column("title", "text", max_length=90),
+        Column("question", "text"),
+        Column("summary", "text"),
+        Column("as_of", "date"),
+        Column("as_of_precision", "category", allowed=DATE_PRECISIONS),
+        Column("as_of_label", "text", max_length=40),
+        Column("as_of_basis", "text"),
+        Column(
+            "scenario_id",
+            "id",
+            required=False,
+            pattern=r"[a-z][a-z0-9_]*",
+            expected="a scenario_id of scenarios.csv, or empty",
+        ),
+        Column("article_window_label", "text", max_length=60),
+        Column("article_window_phrase", "text", max_length=40),
+        Column("article_claim", "text", max_length=60),
+        Column("article_window_days", "integer", minimum=1, maximum=3650),
+        Column("article_window_max_days", "integer", minimum=1, maximum=3650),
+        Column("hrw_window_label", "text", max_length=60),
+        Column("hrw_window_phrase", "text", max_length=40),
+        Column("hrw_claim", "text", max_length=60),
+        Column("hrw_window_days", "integer", minimum=1, maximum=3650),
+        Column("resolution", "text"),
+        *_sources(),
+        SOURCE_KINDS_COLUMN,
+    ),
+)
+
 TABLES: tuple[TableSchema, ...] = (ACTORS, EVENTS, CASES, SCENARIOS, WEIGHTS)
 
 # Published aggregate counts (data/counts.csv) and yearly arrivals in South Korea
@@ -309,4 +353,4 @@ SECOND_CODING = TableSchema(
     ),
 )
 
-TABLES = (*TABLES, COUNTS, ARRIVALS, SECOND_CODING)
+TABLES = (*TABLES, COUNTS, ARRIVALS, SECOND_CODING, QUESTIONS)

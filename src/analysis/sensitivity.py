@@ -4,23 +4,19 @@ Answers three questions about ``analysis.scenarios``' model. How much does each 
 (``ablation``: each switched off, on common draws)? Which input moves the forecast most across
 its 80% range (``tornado``)? Which region of (pressure, tension) makes release more likely than
 return (``probability_plane``, with ``share_release_more_likely`` for the share of Monte Carlo
-draws that agree, and ``plot_plane``)? Probabilities in [0, 1]; returns data or Figures.
+draws that agree)? Probabilities in [0, 1]; numbers only (the charts are in
+``analysis.charts.model``).
 """
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from analysis import factors
-from analysis.scenarios import (
+from analysis.model import (
     DEFAULT_DRAWS,
     SEED,
-    Z_INTERVAL,
     ScenarioModel,
     Seed,
     draw_parameters,
@@ -28,9 +24,6 @@ from analysis.scenarios import (
     release_probability,
     summarise,
 )
-from analysis.style import OKABE_ITO, OUTCOME_COLORS
-
-SCENARIO_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 
 
 def ablation(
@@ -83,15 +76,13 @@ def tornado(
 ) -> pd.DataFrame:
     """One-at-a-time swings of P(release) as each input moves across its 80% range.
 
-    Inputs: the base rate (its 80% Beta interval), each weight (mean -+ 1.28 sd), and, when
+    Inputs: the base rate (its 80% Beta interval), each weight (its 80% range), and, when
     ``events`` and ``as_of`` are given, the factor rule's half-life (``half_lives`` days, both
     levels recomputed). Others stay central. Columns: input, low_setting, high_setting, p_low,
     p_high (P(release) in [0, 1] at each setting), swing (|p_high - p_low|); widest first.
     """
-    central = dict(
-        base_rate=model.base_rate, pressure=pressure, tension=tension,
-        w_pressure=model.w_pressure, w_tension=model.w_tension,
-    )  # fmt: skip
+    central = {"base_rate": model.base_rate, "pressure": pressure, "tension": tension}
+    central |= {weight.name: weight.mean for weight in model.weights}
     moves: list[tuple[str, str, str, dict[str, float], dict[str, float]]] = [
         (
             "base rate",
@@ -101,12 +92,12 @@ def tornado(
             {"base_rate": model.base_high},
         ),
     ]
-    for name, mean, sd in (
-        ("w_pressure", model.w_pressure, model.sd_pressure),
-        ("w_tension", model.w_tension, model.sd_tension),
-    ):
-        low, high = mean - Z_INTERVAL * sd, mean + Z_INTERVAL * sd
-        moves.append((f"{name} (weight)", f"{low:+.2f}", f"{high:+.2f}", {name: low}, {name: high}))
+    for weight in model.weights:
+        low, high = weight.low, weight.high
+        moves.append(
+            (f"{weight.name} (weight)", f"{low:+.2f}", f"{high:+.2f}",
+             {weight.name: low}, {weight.name: high})
+        )  # fmt: skip
     if events is not None and as_of is not None:
         settings = []
         for half_life in half_lives:
@@ -137,43 +128,6 @@ def tornado(
         )
     table = pd.DataFrame(rows).sort_values("swing", ascending=False, kind="stable")
     return table.reset_index(drop=True)
-
-
-def plot_tornado(table: pd.DataFrame, central: float, title: str | None = None) -> Figure:
-    """Tornado chart of a tornado table around the central P(release)."""
-    rows = table.iloc[::-1].reset_index(drop=True)  # widest at the top
-    figure, ax = plt.subplots(figsize=(7.0, 1.4 + 0.55 * len(rows)), layout="constrained")
-    y = np.arange(len(rows))
-    for i, row in rows.iterrows():
-        for value, setting, colour, hatch in (
-            (row["p_low"], row["low_setting"], OKABE_ITO["orange"], "xx"),
-            (row["p_high"], row["high_setting"], OKABE_ITO["sky_blue"], ""),
-        ):
-            ax.barh(
-                i, value - central, left=central, height=0.55, color=colour, hatch=hatch,
-                edgecolor="#333333", linewidth=0.5,
-            )  # fmt: skip
-            ax.annotate(
-                f"{setting}", xy=(value, i), xytext=(3 if value >= central else -3, 0),
-                textcoords="offset points", va="center",
-                ha="left" if value >= central else "right", fontsize=7,
-            )  # fmt: skip
-    ax.axvline(central, color=OKABE_ITO["black"], linewidth=1)
-    ax.set_yticks(y, rows["input"].tolist())
-    lows = min(rows["p_low"].min(), rows["p_high"].min(), central)
-    highs = max(rows["p_low"].max(), rows["p_high"].max(), central)
-    pad = max(0.06, 0.15 * (highs - lows))
-    ax.set_xlim(max(0.0, lows - pad), min(1.0, highs + pad))
-    ax.set_xlabel(f"P(release) (central {central:.2f}; each input at its 80% range)")
-    ax.legend(
-        handles=[
-            Patch(facecolor=OKABE_ITO["orange"], hatch="xx", edgecolor="#333333", label="low end"),
-            Patch(facecolor=OKABE_ITO["sky_blue"], edgecolor="#333333", label="high end"),
-        ],
-        loc="lower right", fontsize=8,
-    )  # fmt: skip
-    ax.set_title(title or "What moves P(release) most", fontsize=10)
-    return figure
 
 
 def probability_plane(model: ScenarioModel, resolution: int = 101) -> pd.DataFrame:
@@ -218,103 +172,3 @@ def share_release_more_likely(
         )
         ahead += (log_odds > 0).sum(axis=0)
     return ahead / draws
-
-
-def plot_plane(
-    model: ScenarioModel,
-    levels: pd.DataFrame | None = None,
-    cases: pd.DataFrame | None = None,
-    seed: Seed = SEED,
-) -> Figure:
-    """Map of P(release) over (pressure, tension), the 0.5 contour marked, scenarios on top.
-
-    The dashed and dotted lines show where a quarter and three quarters of the Monte Carlo
-    draws put release ahead (the boundary's uncertainty). Where the 0.5 contour or those lines
-    fall outside the square, the title says which outcome leads everywhere, and the legend
-    gives the range of the share of draws instead; nothing is drawn that is not there.
-    Historical cases (coded levels / 2,
-    jittered) show where the evidence lies. Pass the model's reference class as ``cases``
-    (``model_cases``), so the points are the cases the base rate comes from.
-    """
-    resolution = 101
-    plane = probability_plane(model, resolution)
-    grid = np.linspace(0.0, 1.0, resolution)
-    p = plane["p_release"].to_numpy().reshape(resolution, resolution)
-    figure, ax = plt.subplots(figsize=(6.6, 5.4), layout="constrained")
-    filled = ax.contourf(
-        grid, grid, p, levels=np.linspace(0, 1, 11), cmap="cividis", vmin=0, vmax=1
-    )
-    lines = ax.contour(
-        grid, grid, p, levels=[0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9], colors="white",
-        linewidths=0.5, alpha=0.7,
-    )  # fmt: skip
-    ax.clabel(lines, fmt="%.1f", fontsize=7)
-    legend = []
-    if p.min() < 0.5 < p.max():
-        ax.contour(grid, grid, p, levels=[0.5], colors="black", linewidths=2.2)
-        legend.append(
-            Line2D([], [], color="black", linewidth=2.2, label="central P(release) = 0.5")
-        )
-        title = "Where release becomes more likely than return"
-    else:
-        # No boundary to draw: say which outcome leads on the whole square, and by how much.
-        side = "Release" if p.min() >= 0.5 else "Return"
-        title = (
-            f"{side} ahead on the whole plane: central P(release) {p.min():.2f} to {p.max():.2f}"
-        )
-    coarse = np.linspace(0.0, 1.0, 41)
-    share = share_release_more_likely(model, 41, seed=seed)
-    share_lines = 0
-    for level, style in ((0.25, "--"), (0.75, ":")):
-        if share.min() < level < share.max():
-            ax.contour(coarse, coarse, share, levels=[level], colors="black", linewidths=1.2,
-                       linestyles=style)  # fmt: skip
-            legend.append(
-                Line2D([], [], color="black", linewidth=1.2, linestyle=style,
-                       label=f"{level:.0%} of draws put release ahead")
-            )  # fmt: skip
-            share_lines += 1
-    if not share_lines:  # neither line falls inside the square: give the range instead
-        legend.append(
-            Line2D([], [], linestyle="",
-                   label=f"{share.min():.0%} to {share.max():.0%} of draws put release ahead")
-        )  # fmt: skip
-    if cases is not None:
-        rng = np.random.default_rng(0)  # jitter only, fixed so the picture never changes
-        for outcome, marker in (("released", "o"), ("returned", "s"), ("mixed", "D")):
-            rows = cases[cases["outcome"].astype(str) == outcome]
-            if rows.empty:
-                continue
-            # Jitter so cases with the same coded levels stay visible; kept inside the square.
-            jitter = rng.uniform(-0.04, 0.04, size=(len(rows), 2))
-            x = np.clip(rows["pressure_level"].to_numpy() / 2 + jitter[:, 0], 0.015, 0.985)
-            y = np.clip(rows["tension_level"].to_numpy() / 2 + jitter[:, 1], 0.015, 0.985)
-            ax.scatter(
-                x, y, marker=marker, s=24, facecolor="white", edgecolor=OUTCOME_COLORS[outcome],
-                linewidths=1.4, zorder=3,
-            )  # fmt: skip
-            legend.append(
-                Line2D([], [], linestyle="", marker=marker, markerfacecolor="white",
-                       markeredgecolor=OUTCOME_COLORS[outcome], label=f"case {outcome}")
-            )  # fmt: skip
-    if levels is not None:
-        for i, row in enumerate(levels.itertuples(index=False)):
-            marker = SCENARIO_MARKERS[i % len(SCENARIO_MARKERS)]
-            ax.scatter(
-                row.pressure, row.tension, marker=marker, s=90, color="white",
-                edgecolor="black", linewidths=1.6, zorder=4, clip_on=False,
-            )  # fmt: skip
-            legend.append(
-                Line2D([], [], linestyle="", marker=marker, markersize=8, markeredgewidth=1.6,
-                       markerfacecolor="white", markeredgecolor="black", label=row.label)
-            )  # fmt: skip
-    colourbar = figure.colorbar(filled, ax=ax, shrink=0.8)
-    colourbar.set_label("central P(release)")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_aspect("equal")
-    ax.set_xlabel("international pressure (0-1)")
-    ax.set_ylabel("Beijing-Pyongyang tension (0-1)")
-    ax.set_title(title, fontsize=10)
-    figure.legend(handles=legend, loc="outside lower center", ncols=3, fontsize=7)
-    return figure

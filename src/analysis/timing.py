@@ -1,11 +1,11 @@
 """Timing: when a return would come, if it comes.
 
 Answers two questions from the model's P(return) and the delays of the returned cases in its
-reference class (``return_delays``). How likely is a return by each day since detention
+reference class (``delays.return_delays``). How likely is a return by each day since detention
 (``return_timing``: the delays' empirical distribution and a fitted log-normal, scaled by
 P(return))? And how does news that the group is still held on a day change the chance of an
 eventual return (``eventual_return_given_held``, ``held_updates``: Bayes' rule)? Days since
-detention; probabilities in [0, 1]; returns data or Figures.
+detention; probabilities in [0, 1]; numbers only.
 """
 
 from __future__ import annotations
@@ -13,28 +13,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from analysis import factors
-from analysis.case import ARTICLE_RETURN_DAYS, HRW_RETURN_DAYS
-from analysis.history import time_to_return
-from analysis.scenarios import QUANTILES, CaseView, simulate
-from analysis.style import OKABE_ITO, OUTCOME_COLORS
+from analysis.model import QUANTILES
 
 TIMING_HORIZON_DAYS = 120
-
-
-def return_delays(cases: pd.DataFrame) -> np.ndarray:
-    """Days from detention to return of the returned cases with usable dates (middle estimates).
-
-    The model's timing passes its reference class (``model_cases``), as ``case_view`` does.
-    """
-    delays = time_to_return(cases)
-    usable = delays[delays["usable"]]
-    return np.sort(usable["days"].astype(float).to_numpy())
 
 
 def lognormal_fit(days: np.ndarray) -> tuple[float, float]:
@@ -134,69 +119,3 @@ def held_updates(
             }
         )
     return pd.DataFrame(rows)
-
-
-def case_timing(view: CaseView, horizon: int = TIMING_HORIZON_DAYS) -> pd.DataFrame:
-    """return_timing for the case as of 24 April 2017: its P(return), the Monte Carlo band
-    (its model and the scenario table's seed) and the update for being still held on that day.
-    The delays are today's record (``view.delays``), returns known only after that day included."""
-    case = view.case
-    return return_timing(
-        1.0 - float(case["p_release"]), view.delays, horizon, held_until=view.held_days,
-        p_return_draws=1.0 - simulate(view.model, case["pressure"], case["tension"]),
-    )  # fmt: skip
-
-
-def plot_timing(
-    timing: pd.DataFrame,
-    delays: np.ndarray,
-    p_return: float,
-    held_until: int | None = None,
-    title: str | None = None,
-) -> Figure:
-    """P(returned by day d) under the model, against 14 days, about 61 days, and the cases."""
-    figure, ax = plt.subplots(figsize=(7.2, 4.4), layout="constrained")
-    colour = OUTCOME_COLORS["returned"]
-    if "lognormal_low" in timing:
-        ax.fill_between(
-            timing["day"], timing["lognormal_low"], timing["lognormal_high"], color=colour,
-            alpha=0.18, linewidth=0, label="80% interval (Monte Carlo)",
-        )  # fmt: skip
-    ax.step(
-        timing["day"], timing["empirical"], where="post", color=colour, linewidth=1.2,
-        linestyle=":", label="empirical (cases' delays)",
-    )  # fmt: skip
-    ax.plot(timing["day"], timing["lognormal"], color=colour, linewidth=2, label="log-normal fit")
-    if held_until is not None and "lognormal_given_held" in timing:
-        ax.plot(
-            timing["day"], timing["lognormal_given_held"], color=OKABE_ITO["black"],
-            linewidth=1.5, linestyle="-.", label=f"given still held on day {held_until}",
-        )  # fmt: skip
-    ax.axhline(p_return, color="#555555", linewidth=0.8, linestyle="--")
-    ax.text(
-        timing["day"].iloc[-1] - 1, p_return + 0.01, f"eventual P(return) = {p_return:.2f}",
-        ha="right", va="bottom", fontsize=8,
-    )  # fmt: skip
-    for day, text, style in (
-        (ARTICLE_RETURN_DAYS, "article: ~2 weeks", "--"),
-        (HRW_RETURN_DAYS, "HRW: ~2 months", (0, (4, 1, 1, 1))),
-    ):
-        ax.axvline(day, color=OKABE_ITO["black"], linewidth=0.9, linestyle=style)
-        ax.text(day + 1, 0.98, text, rotation=90, va="top", ha="left", fontsize=8)
-    horizon = int(timing["day"].iloc[-1])
-    shown = delays[delays <= horizon]
-    beyond = delays[delays > horizon]
-    label = f"delays in the cases (n = {len(delays)})"
-    if len(beyond):
-        label += f"; beyond the axis: {', '.join(f'{d:.0f}' for d in beyond)} days"
-    ax.plot(
-        shown, np.full(len(shown), -0.03), linestyle="", marker="|", markersize=12,
-        color=colour, label=label,
-    )  # fmt: skip
-    ax.set_xlim(0, horizon)
-    ax.set_ylim(-0.06, 1.0)
-    ax.set_xlabel("days since detention")
-    ax.set_ylabel("P(returned by that day)")
-    ax.set_title(title or "When a return would come", fontsize=10)
-    figure.legend(loc="outside lower center", ncols=3, fontsize=7)
-    return figure

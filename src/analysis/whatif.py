@@ -2,7 +2,7 @@
 
 Answers: what would P(release) be at other factor levels or with other weights, as a reader
 moves them (``WhatIf``, for notebooks; ipywidgets is imported only when one is built). The
-waterfall is ``analysis.scenarios``' own, redrawn as a PNG on each move.
+waterfall is ``analysis.charts.model``'s, redrawn as a PNG on each move.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from analysis.scenarios import ScenarioModel, draw_waterfall, waterfall_steps
+from analysis.charts.model import draw_waterfall
+from analysis.model import ScenarioModel
+from analysis.scenarios import waterfall_steps
 
 
 def probability_text(p_release: float) -> str:

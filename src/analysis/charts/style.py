@@ -1,18 +1,14 @@
-"""One look for every chart, and byte-stable figure files.
+"""The one home of the charts' look: palette, hatches, markers, label maps, rcParams.
 
 Colours are the Okabe-Ito palette, safe for the common colour-vision deficiencies; every
 colour encoding is doubled by a marker shape or a hatch so the charts also read in grey print.
+Every chart module takes its colours, hatches, markers and labels from here.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import matplotlib as mpl
 import pandas as pd
-from matplotlib.figure import Figure
-
-from analysis.files import write_atomically
 
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -32,12 +28,48 @@ FACTOR_COLORS = {
     "neither": OKABE_ITO["grey"],
 }
 FACTOR_MARKERS = {"pressure": "s", "tension": "^", "neither": "o"}
+# Hatches double the factor colours, so the charts read in grey print.
+FACTOR_HATCHES = {"pressure": "//", "tension": "\\\\", "neither": ""}
+# The events' factors in words (legends, panel labels).
+FACTOR_LABELS = {
+    "pressure": "pressure on Beijing",
+    "tension": "Beijing-Pyongyang tension",
+    "neither": "neither factor",
+}
+# The cases' coded columns in words (the subgroup chart's row labels).
+CASE_COLUMN_LABELS = {
+    "onset": "onset",
+    "campaign": "campaign",
+    "pressure_level": "pressure",
+    "tension_level": "tension",
+    "period": "period",
+}
 OUTCOME_COLORS = {
     "returned": OKABE_ITO["vermillion"],
     "released": OKABE_ITO["blue"],
     "mixed": OKABE_ITO["purple"],
     "unknown": OKABE_ITO["grey"],
 }
+OUTCOME_MARKERS = {"released": "o", "mixed": "D", "returned": "s", "unknown": "X"}
+# The waterfall's steps: the base rate, each factor's shift, the result.
+STEP_COLORS = {
+    "base": OKABE_ITO["grey"],
+    "pressure": FACTOR_COLORS["pressure"],
+    "tension": FACTOR_COLORS["tension"],
+    "result": OKABE_ITO["black"],
+}
+STEP_HATCHES = {"base": "", **FACTOR_HATCHES, "result": ""}
+# The tornado's two ends of each input's 80% range.
+RANGE_END_COLORS = {"low": OKABE_ITO["orange"], "high": OKABE_ITO["sky_blue"]}
+RANGE_END_HATCHES = {"low": "xx", "high": ""}
+# Scenarios on the plane chart, in table order.
+SCENARIO_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+# The expected-return windows: the article's line and HRW's.
+WINDOW_LINESTYLES = {"article": "--", "hrw": (0, (4, 1, 1, 1))}
+DETENTION_SHADE = "#E8E8E8"
+DETENTION_HATCH = "///"  # the detention's dated window on the factor chart
+UNKNOWN_HATCH = "////"  # the time after the last status report: outcome not on record
+WINDOW_HATCH = "\\\\\\"  # the expected-return bands
 
 RC_PARAMS = {
     # A fixed salt keeps SVG element ids the same from run to run.
@@ -70,24 +102,13 @@ PANDAS_OPTIONS = {
 }
 
 
+def context() -> mpl.rc_context:
+    """The house rcParams for the ``with`` block that creates and draws a figure."""
+    return mpl.rc_context(RC_PARAMS)
+
+
 def apply() -> None:
     """Set the project's matplotlib and pandas display style (notebooks call it first)."""
     mpl.rcParams.update(RC_PARAMS)
     for option, value in PANDAS_OPTIONS.items():
         pd.set_option(option, value)
-
-
-def save_figure(
-    figure: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")
-) -> list[Path]:
-    """Write ``figure`` as ``stem.png`` and ``stem.svg``, each atomically; returns the paths."""
-    with mpl.rc_context(RC_PARAMS):
-        return [
-            write_atomically(
-                stem.with_suffix(f".{fmt}"),
-                lambda temporary, fmt=fmt: figure.savefig(
-                    temporary, format=fmt, metadata=STABLE_METADATA[fmt]
-                ),
-            )
-            for fmt in formats
-        ]

@@ -1,0 +1,429 @@
+"""Charts of the model: the waterfall, the scenario intervals, the tornado, the plane, the
+timing of a return, the weights, and the factor levels over time.
+
+Each takes computed results (tables and arrays from ``analysis.scenarios``,
+``analysis.sensitivity``, ``analysis.timing``, ``analysis.backtest``, ``analysis.factors``)
+and returns a Figure; colours, hatches, markers and labels come from ``analysis.charts.style``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from analysis.charts import figure as new_figure
+from analysis.charts.style import (
+    DETENTION_HATCH,
+    FACTOR_COLORS,
+    FACTOR_MARKERS,
+    OKABE_ITO,
+    OUTCOME_COLORS,
+    OUTCOME_MARKERS,
+    RANGE_END_COLORS,
+    RANGE_END_HATCHES,
+    SCENARIO_MARKERS,
+    STEP_COLORS,
+    STEP_HATCHES,
+    WINDOW_LINESTYLES,
+)
+from analysis.factors import HALF_LIFE_DAYS, HALF_SCALE
+from analysis.model import logit
+from analysis.text import literal
+
+PROBABILITY_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
+
+
+def plot_scenario_intervals(table: pd.DataFrame) -> Figure:
+    """Each scenario's central P(release) with its 80% interval, against even odds."""
+    rows = table.iloc[::-1].reset_index(drop=True)
+    figure = new_figure((8.0, 1.2 + 0.45 * len(rows)), layout="constrained")
+    ax = figure.axes[0]
+    y = np.arange(len(rows))
+    ax.hlines(
+        y, rows["interval_low"], rows["interval_high"], color=OKABE_ITO["blue"], linewidth=3,
+        label="80% interval",
+    )  # fmt: skip
+    ax.plot(rows["p_release"], y, "o", color=OKABE_ITO["black"], markersize=6, label="central")
+    ax.plot(
+        rows["median"], y, "|", color=OKABE_ITO["orange"], markersize=14, markeredgewidth=2,
+        label="Monte Carlo median",
+    )  # fmt: skip
+    ax.axvline(0.5, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
+    ax.set_yticks(y, [literal(label) for label in rows["label"]])
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
+    ax.set_xlabel("P(release)  (left of the dashed line, return is more likely)")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
+    ax.set_title("Named scenarios", fontsize=10)
+    return figure
+
+
+def _probability_axis(ax: Axes, low: float, high: float) -> None:
+    """A log-odds axis labelled in probabilities (the model adds on the log-odds scale)."""
+    ticks = [p for p in PROBABILITY_TICKS if low - 1e-9 <= float(logit(p)) <= high + 1e-9]
+    ax.set_yticks([float(logit(p)) for p in ticks], [f"{p:g}" for p in ticks])
+    ax.set_ylim(low, high)
+
+
+def draw_waterfall(ax: Axes, steps: pd.DataFrame, title: str | None = None) -> None:
+    """Draw a waterfall_steps table on ``ax`` (cleared first, so a slider can redraw it)."""
+    ax.clear()
+    x = np.arange(len(steps))
+    # The axis runs from P = 0.05 to 0.95 unless a step goes further; base and result bars
+    # stand on the axis floor, the factor bars float from the previous step's end.
+    limit = float(logit(0.95))
+    low = min(-limit, float(steps[["start", "end"]].min().min()) - 0.3)
+    high = max(limit, float(steps[["start", "end"]].max().max()) + 0.5)
+    for i, row in enumerate(steps.itertuples(index=False)):
+        floor = low if row.step in ("base", "result") else row.start
+        top = row.end
+        ax.bar(
+            i, top - floor, bottom=floor, width=0.6, color=STEP_COLORS[row.step],
+            hatch=STEP_HATCHES[row.step], edgecolor="white" if row.step != "result" else "black",
+            alpha=0.9 if row.step != "result" else 0.85, linewidth=0.5,
+        )  # fmt: skip
+        if row.step in ("pressure", "tension"):
+            text = f"{row.shift:+.2f} log-odds\n-> P = {row.probability:.2f}"
+            above = row.shift >= 0
+            ax.annotate(
+                text, xy=(i, max(row.start, row.end) if above else min(row.start, row.end)),
+                xytext=(0, 4 if above else -4), textcoords="offset points", ha="center",
+                va="bottom" if above else "top", fontsize=8,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
+            )  # fmt: skip
+        else:
+            # Inside the bar, under its top: clear of the even-odds line and the connectors.
+            ax.annotate(
+                f"P = {row.probability:.2f}", xy=(i, row.end), xytext=(0, -5),
+                textcoords="offset points", ha="center", va="top", fontsize=9,
+                fontweight="bold", color="white",
+            )  # fmt: skip
+        if i < len(steps) - 1:
+            ax.plot([i + 0.3, i + 0.7], [row.end, row.end], color="#555555", linewidth=0.8)
+    ax.axhline(0.0, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
+    ax.text(-0.48, 0.0, "even odds", ha="left", va="bottom", fontsize=7, color="#333333")
+    _probability_axis(ax, low, high)
+    ax.set_xticks(x, steps["label"].tolist(), fontsize=8)
+    ax.set_xlim(-0.5, len(steps) - 0.5)
+    ax.set_ylabel("P(release)  (log-odds scale)")
+    if title:
+        ax.set_title(title, fontsize=10)
+
+
+def plot_waterfall(steps: pd.DataFrame, title: str | None = None) -> Figure:
+    """Waterfall of a ``scenarios.waterfall_steps`` table: from the base rate through each
+    factor's shift to the scenario's P(release)."""
+    figure = new_figure((6.4, 3.8), layout="constrained")
+    draw_waterfall(figure.axes[0], steps, title or "From the base rate to the scenario")
+    return figure
+
+
+def plot_tornado(table: pd.DataFrame, central: float, title: str | None = None) -> Figure:
+    """Tornado chart of a tornado table around the central P(release)."""
+    rows = table.iloc[::-1].reset_index(drop=True)  # widest at the top
+    figure = new_figure((7.0, 1.4 + 0.55 * len(rows)), layout="constrained")
+    ax = figure.axes[0]
+    y = np.arange(len(rows))
+    for i, row in rows.iterrows():
+        for value, setting, end in (
+            (row["p_low"], row["low_setting"], "low"),
+            (row["p_high"], row["high_setting"], "high"),
+        ):
+            colour, hatch = RANGE_END_COLORS[end], RANGE_END_HATCHES[end]
+            ax.barh(
+                i, value - central, left=central, height=0.55, color=colour, hatch=hatch,
+                edgecolor="#333333", linewidth=0.5,
+            )  # fmt: skip
+            ax.annotate(
+                f"{setting}", xy=(value, i), xytext=(3 if value >= central else -3, 0),
+                textcoords="offset points", va="center",
+                ha="left" if value >= central else "right", fontsize=7,
+            )  # fmt: skip
+    ax.axvline(central, color=OKABE_ITO["black"], linewidth=1)
+    ax.set_yticks(y, rows["input"].tolist())
+    lows = min(rows["p_low"].min(), rows["p_high"].min(), central)
+    highs = max(rows["p_low"].max(), rows["p_high"].max(), central)
+    pad = max(0.06, 0.15 * (highs - lows))
+    ax.set_xlim(max(0.0, lows - pad), min(1.0, highs + pad))
+    ax.set_xlabel(f"P(release) (central {central:.2f}; each input at its 80% range)")
+    ax.legend(
+        handles=[
+            Patch(facecolor=RANGE_END_COLORS[end], hatch=RANGE_END_HATCHES[end],
+                  edgecolor="#333333", label=f"{end} end")
+            for end in ("low", "high")
+        ],
+        loc="lower right", fontsize=8,
+    )  # fmt: skip
+    ax.set_title(title or "What moves P(release) most", fontsize=10)
+    return figure
+
+
+def plot_plane(
+    plane: pd.DataFrame,
+    share: np.ndarray,
+    levels: pd.DataFrame | None = None,
+    cases: pd.DataFrame | None = None,
+) -> Figure:
+    """Map of P(release) over (pressure, tension), the 0.5 contour marked, scenarios on top.
+
+    The dashed and dotted lines show where a quarter and three quarters of the Monte Carlo
+    draws put release ahead (the boundary's uncertainty). Where the 0.5 contour or those lines
+    fall outside the square, the title says which outcome leads everywhere, and the legend
+    gives the range of the share of draws instead; nothing is drawn that is not there.
+    Historical cases (coded levels / 2,
+    jittered) show where the evidence lies. ``plane`` is ``sensitivity.probability_plane``
+    (a square grid), ``share`` is ``sensitivity.share_release_more_likely``; pass the model's
+    reference class as ``cases`` (``model_cases``), so the points are the cases the base rate
+    comes from.
+    """
+    resolution = int(round(np.sqrt(len(plane))))
+    grid = np.linspace(0.0, 1.0, resolution)
+    p = plane["p_release"].to_numpy().reshape(resolution, resolution)
+    figure = new_figure((6.6, 5.4), layout="constrained")
+    ax = figure.axes[0]
+    filled = ax.contourf(
+        grid, grid, p, levels=np.linspace(0, 1, 11), cmap="cividis", vmin=0, vmax=1
+    )
+    lines = ax.contour(
+        grid, grid, p, levels=[0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9], colors="white",
+        linewidths=0.5, alpha=0.7,
+    )  # fmt: skip
+    ax.clabel(lines, fmt="%.1f", fontsize=7)
+    legend = []
+    if p.min() < 0.5 < p.max():
+        ax.contour(grid, grid, p, levels=[0.5], colors="black", linewidths=2.2)
+        legend.append(
+            Line2D([], [], color="black", linewidth=2.2, label="central P(release) = 0.5")
+        )
+        title = "Where release becomes more likely than return"
+    else:
+        # No boundary to draw: say which outcome leads on the whole square, and by how much.
+        side = "Release" if p.min() >= 0.5 else "Return"
+        title = (
+            f"{side} ahead on the whole plane: central P(release) {p.min():.2f} to {p.max():.2f}"
+        )
+    coarse = np.linspace(0.0, 1.0, len(share))
+    share_lines = 0
+    for level, style in ((0.25, "--"), (0.75, ":")):
+        if share.min() < level < share.max():
+            ax.contour(coarse, coarse, share, levels=[level], colors="black", linewidths=1.2,
+                       linestyles=style)  # fmt: skip
+            legend.append(
+                Line2D([], [], color="black", linewidth=1.2, linestyle=style,
+                       label=f"{level:.0%} of draws put release ahead")
+            )  # fmt: skip
+            share_lines += 1
+    if not share_lines:  # neither line falls inside the square: give the range instead
+        legend.append(
+            Line2D([], [], linestyle="",
+                   label=f"{share.min():.0%} to {share.max():.0%} of draws put release ahead")
+        )  # fmt: skip
+    if cases is not None:
+        legend += _case_points(ax, cases)
+    if levels is not None:
+        legend += _scenario_points(ax, levels)
+    colourbar = figure.colorbar(filled, ax=ax, shrink=0.8)
+    colourbar.set_label("central P(release)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("international pressure (0-1)")
+    ax.set_ylabel("Beijing-Pyongyang tension (0-1)")
+    ax.set_title(title, fontsize=10)
+    figure.legend(handles=legend, loc="outside lower center", ncols=3, fontsize=7)
+    return figure
+
+
+def _case_points(ax: Axes, cases: pd.DataFrame) -> list[Line2D]:
+    """The past cases at their coded levels / 2, jittered; returns their legend entries."""
+    legend = []
+    rng = np.random.default_rng(0)  # jitter only, fixed so the picture never changes
+    for outcome in ("released", "returned", "mixed"):
+        marker = OUTCOME_MARKERS[outcome]
+        rows = cases[cases["outcome"].astype(str) == outcome]
+        if rows.empty:
+            continue
+        # Jitter so cases with the same coded levels stay visible; kept inside the square.
+        jitter = rng.uniform(-0.04, 0.04, size=(len(rows), 2))
+        x = np.clip(rows["pressure_level"].to_numpy() / 2 + jitter[:, 0], 0.015, 0.985)
+        y = np.clip(rows["tension_level"].to_numpy() / 2 + jitter[:, 1], 0.015, 0.985)
+        ax.scatter(
+            x, y, marker=marker, s=24, facecolor="white", edgecolor=OUTCOME_COLORS[outcome],
+            linewidths=1.4, zorder=3,
+        )  # fmt: skip
+        legend.append(
+            Line2D([], [], linestyle="", marker=marker, markerfacecolor="white",
+                   markeredgecolor=OUTCOME_COLORS[outcome], label=f"case {outcome}")
+        )  # fmt: skip
+    return legend
+
+
+def _scenario_points(ax: Axes, levels: pd.DataFrame) -> list[Line2D]:
+    """The named scenarios at their levels, a marker each; returns their legend entries."""
+    legend = []
+    for i, row in enumerate(levels.itertuples(index=False)):
+        marker = SCENARIO_MARKERS[i % len(SCENARIO_MARKERS)]
+        ax.scatter(
+            row.pressure, row.tension, marker=marker, s=90, color="white",
+            edgecolor="black", linewidths=1.6, zorder=4, clip_on=False,
+        )  # fmt: skip
+        legend.append(
+            Line2D([], [], linestyle="", marker=marker, markersize=8, markeredgewidth=1.6,
+                   markerfacecolor="white", markeredgecolor="black", label=row.label)
+        )  # fmt: skip
+    return legend
+
+
+def plot_timing(
+    timing: pd.DataFrame,
+    delays: np.ndarray,
+    p_return: float,
+    windows: pd.DataFrame,
+    held_until: int | None = None,
+    title: str | None = None,
+) -> Figure:
+    """P(returned by day d) under the model, against the claims' windows and the cases' delays.
+
+    ``windows`` is ``CaseFacts.windows`` (window, source, phrase, days_since_detention).
+    """
+    figure = new_figure((7.2, 4.4), layout="constrained")
+    ax = figure.axes[0]
+    colour = OUTCOME_COLORS["returned"]
+    if "lognormal_low" in timing:
+        ax.fill_between(
+            timing["day"], timing["lognormal_low"], timing["lognormal_high"], color=colour,
+            alpha=0.18, linewidth=0, label="80% interval (Monte Carlo)",
+        )  # fmt: skip
+    ax.step(
+        timing["day"], timing["empirical"], where="post", color=colour, linewidth=1.2,
+        linestyle=":", label="empirical (cases' delays)",
+    )  # fmt: skip
+    ax.plot(timing["day"], timing["lognormal"], color=colour, linewidth=2, label="log-normal fit")
+    if held_until is not None and "lognormal_given_held" in timing:
+        ax.plot(
+            timing["day"], timing["lognormal_given_held"], color=OKABE_ITO["black"],
+            linewidth=1.5, linestyle="-.", label=f"given still held on day {held_until}",
+        )  # fmt: skip
+    ax.axhline(p_return, color="#555555", linewidth=0.8, linestyle="--")
+    ax.text(
+        timing["day"].iloc[-1] - 1, p_return + 0.01, f"eventual P(return) = {p_return:.2f}",
+        ha="right", va="bottom", fontsize=8,
+    )  # fmt: skip
+    for window in windows.itertuples(index=False):
+        day, text = window.days_since_detention, f"{window.source}: {window.phrase}"
+        style = WINDOW_LINESTYLES.get(window.window, "--")
+        ax.axvline(day, color=OKABE_ITO["black"], linewidth=0.9, linestyle=style)
+        ax.text(day + 1, 0.98, text, rotation=90, va="top", ha="left", fontsize=8)
+    horizon = int(timing["day"].iloc[-1])
+    shown = delays[delays <= horizon]
+    beyond = delays[delays > horizon]
+    label = f"delays in the cases (n = {len(delays)})"
+    if len(beyond):
+        label += f"; beyond the axis: {', '.join(f'{d:.0f}' for d in beyond)} days"
+    ax.plot(
+        shown, np.full(len(shown), -0.03), linestyle="", marker="|", markersize=12,
+        color=colour, label=label,
+    )  # fmt: skip
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(-0.06, 1.0)
+    ax.set_xlabel("days since detention")
+    ax.set_ylabel("P(returned by that day)")
+    ax.set_title(title or "When a return would come", fontsize=10)
+    figure.legend(loc="outside lower center", ncols=3, fontsize=7)
+    return figure
+
+
+def plot_weights(comparison: pd.DataFrame) -> Figure:
+    """Expert and fitted weights with their 80% ranges, on the log-odds scale."""
+    figure = new_figure((6.4, 2.4), layout="constrained")
+    ax = figure.axes[0]
+    styles = {
+        "expert": ("o", OKABE_ITO["blue"], 0.12),
+        "fitted": ("s", OKABE_ITO["vermillion"], -0.12),
+    }
+    names = list(dict.fromkeys(comparison["parameter"]))
+    for _, row in comparison.iterrows():
+        marker, colour, offset = styles[row["source"]]
+        y = names.index(row["parameter"]) + offset
+        ax.plot([row["low"], row["high"]], [y, y], color=colour, linewidth=2)
+        ax.plot(row["mean"], y, marker=marker, color=colour, markersize=7, linestyle="")
+    ax.axvline(0, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
+    ax.set_yticks(range(len(names)), names)
+    ax.set_ylim(-0.5, len(names) - 0.5)
+    ax.set_xlabel("weight (log-odds of release per unit factor); bars: 80% range")
+    ax.legend(
+        handles=[
+            Line2D([], [], marker=m, color=c, label=s, linewidth=2)
+            for s, (m, c, _) in styles.items()
+        ],
+        loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
+    )  # fmt: skip
+    ax.invert_yaxis()  # w_pressure on top, as in the tables
+    ax.set_title("Expert weights and weights fitted to the cases", fontsize=10)
+    return figure
+
+
+def plot_factors(
+    series: pd.DataFrame,
+    events: pd.DataFrame,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+    mark: pd.Timestamp | None = None,
+    mark_label: str = "forecast date",
+) -> Figure:
+    """Both factor levels over time (``factors.factor_series``), a rug of ``events``, the
+    detention's dated ``window`` shaded and the forecast date ``mark`` drawn."""
+    figure = new_figure((8.0, 3.6), layout="constrained")
+    ax = figure.axes[0]
+    styles = {"pressure": "-", "tension": "--"}
+    for factor in ("pressure", "tension"):
+        ax.plot(
+            series.index, series[factor], color=FACTOR_COLORS[factor], linestyle=styles[factor],
+            linewidth=1.8,
+            label=factor,
+        )  # fmt: skip
+        # A rug of the events themselves, on the day each one surely happened.
+        rows = events[(events["factor"].astype(str) == factor)]
+        rows = rows[
+            (rows["date_latest"] >= series.index[0]) & (rows["date_latest"] <= series.index[-1])
+        ]
+        rug_y = -0.06 if factor == "pressure" else -0.11
+        up = rows["direction"].astype(str) == "up"
+        ax.scatter(
+            rows.loc[up, "date_latest"], np.full(int(up.sum()), rug_y),
+            marker=FACTOR_MARKERS[factor], s=10 + 8 * rows.loc[up, "intensity"],
+            color=FACTOR_COLORS[factor], clip_on=False, linewidths=0,
+        )  # fmt: skip
+        ax.scatter(
+            rows.loc[~up, "date_latest"], np.full(int((~up).sum()), rug_y),
+            marker=FACTOR_MARKERS[factor], s=10 + 8 * rows.loc[~up, "intensity"],
+            facecolor="white", edgecolor=FACTOR_COLORS[factor], clip_on=False,
+        )  # fmt: skip
+    if window is not None:
+        ax.axvspan(
+            window[0], window[1] + pd.Timedelta(days=1), color=OKABE_ITO["grey"], alpha=0.35,
+            hatch=DETENTION_HATCH, linewidth=0,
+            label=f"detention ({window[0]:%d %b}-{window[1]:%d %b %Y})",
+        )  # fmt: skip
+    if mark is not None:
+        ax.axvline(mark, color=OKABE_ITO["black"], linewidth=1, linestyle=":")
+        ax.annotate(
+            f"{mark:%d %b %Y}: {mark_label}", xy=(mark, 0.97), xytext=(-4, 0),
+            textcoords="offset points", va="top", ha="right", fontsize=8,
+        )  # fmt: skip
+    ax.set_ylim(-0.14, 1.02)
+    ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+    ax.set_ylabel("level (0 = no recent push, 1 = saturated)")
+    ax.set_title("International pressure and Beijing-Pyongyang tension, from the events")
+    ax.legend(loc="upper right", fontsize=8)
+    figure.supxlabel(
+        f"Rule: each event pushes its factor by its intensity (up +, down -), halving every "
+        f"{HALF_LIFE_DAYS:g} days, counted from the last day it may have happened;\n"
+        f"level = 1 - 2^(-score/{HALF_SCALE:g}). Marks below 0: the events (filled up, hollow "
+        "down, size = intensity). Source: data/events.csv.",
+        x=0.01, ha="left", fontsize=7, color="#444444",
+    )  # fmt: skip
+    return figure

@@ -1,0 +1,606 @@
+"""The timeline charts: the case chart and the context chart, from ``analysis.timeline``.
+
+In both, colour AND shape give the factor, and the fill gives the date precision: a filled
+marker is an exact day, a hollow marker with a whisker spanning the period is a month, year or
+approximate date, and a bar is a range of exact days. Markers sit on ``date_mid``. Both charts
+share one skeleton: lay out the axes in inches, place the events (dodged so markers never
+touch), shade the detention period, label the key events where they collide with nothing, then
+title, legend and caption (``_frame_text``).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
+
+from analysis.charts import figure as new_figure
+from analysis.charts import style
+from analysis.record import date_label
+from analysis.schema import FACTORS
+from analysis.text import literal
+from analysis.timeline import CaseChart, ContextChart, caption
+
+CASE_FIGSIZE_WIDTH = 10.0  # inches; the height grows with the number of lanes
+CONTEXT_FIGSIZE = (10.0, 6.9)  # inches
+FILLED_PRECISIONS = ("day", "range")  # the days are known exactly
+HOLLOW_PRECISIONS = ("month", "year", "approximate")  # the day lies somewhere in a window
+MARKER_SIZE = 7.0  # points
+LABEL_ROOM = 44.0  # points kept free above a context panel's highest events for labels
+TITLE_X = 0.012  # figure fraction: titles start at the left edge, so long ones still fit
+NO_EVENTS_LANE = "(no case event on record)"
+LABEL_BOX = {"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.6", "lw": 0.6, "alpha": 0.93}
+
+
+def _num(days: pd.Series | pd.Timestamp) -> np.ndarray | float:
+    """Matplotlib date numbers (days since the epoch) for timestamps."""
+    return mdates.date2num(days)
+
+
+def _dodge(starts: np.ndarray, ends: np.ndarray, gap: float) -> np.ndarray:
+    """A row per item so that items in one row are at least ``gap`` apart; first fit, in order."""
+    rows = np.zeros(len(starts), dtype=int)
+    row_ends: list[float] = []
+    for i in np.lexsort((ends, starts)):
+        for row, last in enumerate(row_ends):
+            if starts[i] - last >= gap:
+                rows[i], row_ends[row] = row, ends[i]
+                break
+        else:
+            rows[i] = len(row_ends)
+            row_ends.append(ends[i])
+    return rows
+
+
+def _row_offsets(rows: np.ndarray, step: float, room: float) -> np.ndarray:
+    """Vertical offsets for dodge rows: 0, +1, -1, +2, -2 steps, squeezed to fit in +-room."""
+    deepest = max(1, (rows.max() + 1) // 2) if len(rows) else 1
+    step = min(step, room / deepest)
+    signs = np.where(rows % 2 == 1, 1, -1)
+    return signs * ((rows + 1) // 2) * step
+
+
+def _marker_days(ax: Axes, figure: Figure, size_points: float) -> float:
+    """How many days ``size_points`` of the x axis cover in this layout."""
+    width_points = ax.get_position().width * figure.get_figwidth() * 72
+    low, high = ax.get_xlim()
+    return size_points * (high - low) / width_points
+
+
+def _draw_events(ax: Axes, shown: pd.DataFrame, y: np.ndarray) -> None:
+    """Markers, whiskers and bars for ``shown`` at heights ``y``; gids name each artist group.
+
+    Markers are one Line2D per (precision, factor) with gid ``marker:<precision>:<factor>``;
+    whiskers are the LineCollection ``whiskers``, range bars the LineCollection ``ranges``.
+    """
+    x_mid = _num(shown["date_mid"])
+    x_start, x_end = _num(shown["date"]), _num(shown["date_latest"])
+    precision = shown["date_precision"].astype(str).to_numpy()
+    factor = shown["factor"].astype(str).to_numpy()
+    colours = np.array([style.FACTOR_COLORS[f] for f in factor])
+    ranged = precision == "range"
+    hollow = np.isin(precision, HOLLOW_PRECISIONS)
+    if ranged.any():
+        ax.add_collection(
+            LineCollection(
+                [
+                    [(a, b), (c, b)]
+                    for a, b, c in zip(x_start[ranged], y[ranged], x_end[ranged], strict=True)
+                ],
+                colors=colours[ranged],
+                linewidths=5.5,
+                alpha=0.45,
+                capstyle="butt",
+                zorder=3,
+                gid="ranges",
+            )
+        )
+    if hollow.any():
+        segments = [
+            [(a, b), (c, b)]
+            for a, b, c in zip(x_start[hollow], y[hollow], x_end[hollow], strict=True)
+        ]
+        ax.add_collection(
+            LineCollection(
+                segments, colors=colours[hollow], linewidths=1.1, zorder=3, gid="whiskers"
+            )
+        )
+        for colour in dict.fromkeys(colours[hollow]):
+            ends = hollow & (colours == colour)
+            ax.plot(
+                np.concatenate([x_start[ends], x_end[ends]]),
+                np.concatenate([y[ends], y[ends]]),
+                linestyle="none",
+                marker="|",
+                markersize=6,
+                markeredgewidth=1.1,
+                color=colour,
+                zorder=3,
+                gid="whisker-caps",
+            )
+    for kind in (*FILLED_PRECISIONS, *HOLLOW_PRECISIONS):
+        for name in FACTORS:
+            chosen = (precision == kind) & (factor == name)
+            if not chosen.any():
+                continue
+            colour = style.FACTOR_COLORS[name]
+            ax.plot(
+                x_mid[chosen],
+                y[chosen],
+                linestyle="none",
+                marker=style.FACTOR_MARKERS[name],
+                markersize=MARKER_SIZE,
+                markeredgewidth=1.4,
+                color=colour,
+                markerfacecolor="white" if kind in HOLLOW_PRECISIONS else colour,
+                zorder=4,
+                gid=f"marker:{kind}:{name}",
+            )
+
+
+def _legend_handles(extra: Sequence[tuple[object, str]] = ()) -> tuple[list, list[str]]:
+    """Legend entries: the factors (colour and shape), the date precisions, then ``extra``."""
+    handles: list = []
+    labels: list[str] = []
+    for name in FACTORS:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                linestyle="none",
+                marker=style.FACTOR_MARKERS[name],
+                markersize=MARKER_SIZE,
+                color=style.FACTOR_COLORS[name],
+            )
+        )
+        labels.append(style.FACTOR_LABELS[name])
+    neutral = "0.25"
+    exact = Line2D([], [], linestyle="none", marker="o", markersize=MARKER_SIZE, color=neutral)
+    window = (
+        Line2D([0, 1], [0, 0], color=neutral, lw=1.1, marker="|", markevery=[0, 1], markersize=6),
+        Line2D(
+            [],
+            [],
+            linestyle="none",
+            marker="o",
+            markersize=MARKER_SIZE,
+            color=neutral,
+            markerfacecolor="white",
+            markeredgewidth=1.4,
+        ),
+    )
+    span = (
+        Line2D([0, 1], [0, 0], color=neutral, lw=5.5, alpha=0.45, solid_capstyle="butt"),
+        exact,
+    )
+    handles += [exact, window, span]
+    labels += [
+        "exact day",
+        "month, year or approximate date (whisker: its window)",
+        "range of days",
+    ]
+    for handle, label in extra:
+        handles.append(handle)
+        labels.append(label)
+    return handles, labels
+
+
+def _add_legend(figure: Figure, handles: list, labels: list[str], top: float, ncols: int) -> None:
+    figure.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, top),
+        ncols=ncols,
+        fontsize=8,
+        handlelength=2.6,
+        columnspacing=1.6,
+    )
+
+
+def _overlap(box: Bbox, others: Sequence[Bbox]) -> float:
+    """Total area of ``box`` covered by ``others`` (display units squared)."""
+    total = 0.0
+    for other in others:
+        width = min(box.x1, other.x1) - max(box.x0, other.x0)
+        height = min(box.y1, other.y1) - max(box.y0, other.y0)
+        if width > 0 and height > 0:
+            total += width * height
+    return total
+
+
+def _place_labels(
+    ax: Axes, anchors: Sequence[tuple[float, float, str]], obstacles: Sequence[Bbox]
+) -> list[Annotation]:
+    """Label each anchor on a light box, trying offsets until the box collides with nothing.
+
+    Tried in order: above, below, the four diagonals, then the same farther out. A label that
+    fits nowhere takes the position with the least overlap, so no key event goes unlabelled.
+    """
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    directions = [
+        (0, 1, "center", "bottom"),
+        (0, -1, "center", "top"),
+        (1, 1, "left", "bottom"),
+        (-1, 1, "right", "bottom"),
+        (1, -1, "left", "top"),
+        (-1, -1, "right", "top"),
+        (1, 0, "left", "center"),
+        (-1, 0, "right", "center"),
+    ]
+    candidates = [
+        ((dx * distance * 0.8, dy * distance), ha, va)
+        for distance in (12, 22, 34, 48, 64)  # points
+        for dx, dy, ha, va in directions
+    ]
+    placed: list[Bbox] = []
+    labels = []
+    for x, y, text in anchors:
+        label = ax.annotate(
+            text,
+            (x, y),
+            xytext=candidates[0][0],
+            textcoords="offset points",
+            fontsize=7.5,
+            bbox=LABEL_BOX,
+            zorder=6,
+            gid="key-event",
+            arrowprops={"arrowstyle": "-", "color": "0.35", "lw": 0.6, "shrinkA": 0, "shrinkB": 4},
+        )
+        best: tuple[float, tuple, Bbox] | None = None
+        for candidate in candidates:
+            label.xyann, ha, va = candidate
+            label.set(ha=ha, va=va)
+            # The text's own box: an Annotation's extent would also span its leader line.
+            label.update_positions(renderer)
+            box = Text.get_window_extent(label, renderer).padded(5)
+            outside = (
+                max(0, frame.x0 - box.x0)
+                + max(0, box.x1 - frame.x1)
+                + max(0, frame.y0 - box.y0)
+                + max(0, box.y1 - frame.y1)
+            )
+            cost = _overlap(box, placed) * 4 + _overlap(box, obstacles) + outside * 1e4
+            if best is None or cost < best[0]:
+                best = (cost, candidate, box)
+            if cost == 0:
+                break
+        label.xyann, ha, va = best[1]
+        label.set(ha=ha, va=va)
+        placed.append(best[2])
+        labels.append(label)
+    return labels
+
+
+def _marker_boxes(ax: Axes, x: np.ndarray, y: np.ndarray, size_points: float) -> list[Bbox]:
+    """Display-space boxes around markers, so labels keep clear of the data."""
+    half = size_points / 2 * ax.figure.dpi / 72 + 1
+    points = ax.transData.transform(np.column_stack([x, y]))
+    return [Bbox([[px - half, py - half], [px + half, py + half]]) for px, py in points]
+
+
+def _span_boxes(ax: Axes, shown: pd.DataFrame, y: np.ndarray) -> list[Bbox]:
+    """Display-space boxes around whiskers and range bars."""
+    boxes = []
+    windowed = shown["date_precision"].astype(str).isin((*HOLLOW_PRECISIONS, "range")).to_numpy()
+    for a, c, b in zip(
+        _num(shown["date"])[windowed],
+        _num(shown["date_latest"])[windowed],
+        y[windowed],
+        strict=True,
+    ):
+        (x0, y0), (x1, _) = ax.transData.transform([(a, b), (c, b)])
+        boxes.append(Bbox([[x0, y0 - 4], [x1, y0 + 4]]))
+    return boxes
+
+
+def _label_text(row: pd.Series, width: int = 30, date_on_own_line: bool = True) -> str:
+    """A key event's label: its date as the record states it, then its title, wrapped."""
+    if date_on_own_line:
+        lines = textwrap.wrap(str(row["title"]), width, break_on_hyphens=False)
+        return literal(f"{date_label(row)}\n" + "\n".join(lines))
+    return literal(
+        textwrap.fill(f"{date_label(row)}: {row['title']}", width, break_on_hyphens=False)
+    )
+
+
+def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
+    ax.set_xlim(_num(start), _num(end + pd.Timedelta(days=1)))
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+
+
+def _month_span(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    if start.year == end.year:
+        return f"{start:%B}-{end:%B %Y}"
+    return f"{start:%B %Y}-{end:%B %Y}"
+
+
+def _title(figure: Figure, text: str, height: float) -> None:
+    """The chart's bold title, left-aligned 0.15 inch below the top of a ``height``-inch figure."""
+    figure.suptitle(
+        text, x=TITLE_X, y=1 - 0.15 / height, ha="left", va="top", fontsize=12, fontweight="bold"
+    )
+
+
+# --- the shared skeleton -------------------------------------------------------------------
+
+
+def _add_axes(figure: Figure, rect: tuple[float, float, float, float], **kwargs) -> Axes:
+    """An Axes at ``rect`` (figure fractions), created in the house style."""
+    with style.context():
+        return figure.add_axes(rect, **kwargs)
+
+
+def _place_events(
+    ax: Axes, shown: pd.DataFrame, groups: list[tuple[np.ndarray, float]], half: float,
+    gap: float, step: float, room: float, whole_window: bool,
+) -> np.ndarray:  # fmt: skip
+    """Heights of ``shown``: each group (a mask and its base height) dodged into rows so that
+    markers ``2 * half`` days wide (and, with ``whole_window``, their date windows) never
+    touch; then the events are drawn at those heights."""
+    x_mid = _num(shown["date_mid"])
+    x_lo, x_hi = x_mid - half, x_mid + half
+    if whole_window:
+        x_lo = np.minimum(_num(shown["date"]), x_lo)
+        x_hi = np.maximum(_num(shown["date_latest"]), x_hi)
+    y = np.zeros(len(shown))
+    for here, base in groups:
+        rows = _dodge(x_lo[here], x_hi[here], gap=gap)
+        y[here] = base + _row_offsets(rows, step=step, room=room)
+    _draw_events(ax, shown, y)
+    return y
+
+
+def _shade_detention(ax: Axes, detained: pd.Timestamp, last_status: pd.Timestamp) -> None:
+    """The detention period: day 0 to the last status report."""
+    ax.axvspan(
+        _num(detained), _num(last_status), color=style.DETENTION_SHADE, lw=0, zorder=0.5,
+        gid="detention-period",
+    )  # fmt: skip
+
+
+def _label_events(
+    ax: Axes, shown: pd.DataFrame, y: np.ndarray, keys: pd.DataFrame, **text: object
+) -> None:
+    """Label ``keys`` (events of ``shown``, drawn at heights ``y``) where nothing collides."""
+    position = dict(zip(shown["event_id"], y, strict=True))
+    anchors_xy = [
+        (_num(row["date_mid"]), position[row["event_id"]], _label_text(row, **text))
+        for _, row in keys.iterrows()
+    ]
+    obstacles = _marker_boxes(ax, _num(shown["date_mid"]), y, MARKER_SIZE)
+    _place_labels(ax, anchors_xy, obstacles + _span_boxes(ax, shown, y))
+
+
+def _frame_text(
+    figure: Figure, height: float, bottom: float, title: str, subtitle: str,
+    extra: list[tuple[object, str]], shown: pd.DataFrame, as_of: pd.Timestamp,
+) -> None:  # fmt: skip
+    """Title, subtitle, legend (factors, precisions, ``extra``) and the sources caption."""
+    _title(figure, title, height)
+    figure.text(TITLE_X, 1 - 0.45 / height, subtitle, fontsize=8, color="0.25", va="top")
+    handles, labels = _legend_handles(extra)
+    _add_legend(figure, handles, labels, top=(bottom - 0.4) / height, ncols=3)
+    figure.text(0.01, 0.12 / height, caption(shown, as_of), fontsize=7.5, color="0.3")
+
+
+# --- the case chart ------------------------------------------------------------------------
+
+CASE_LAYOUT = {"lane": 0.62, "top": 0.8, "strip": 0.5, "gap": 0.1, "bottom": 1.55, "left": 1.45}
+
+
+def _case_axes(figure: Figure, lanes: int, height: float) -> tuple[Axes, Axes]:
+    """The lanes' Axes and, above them, the strip of expected-return bands (shared x)."""
+    lay = CASE_LAYOUT
+    left = lay["left"] / CASE_FIGSIZE_WIDTH
+    width = (CASE_FIGSIZE_WIDTH - lay["left"] - 0.3) / CASE_FIGSIZE_WIDTH  # 0.3 in: right margin
+    main = _add_axes(figure, (left, lay["bottom"] / height, width, lay["lane"] * lanes / height))
+    band_bottom = (lay["bottom"] + lay["lane"] * lanes + lay["gap"]) / height
+    bands = _add_axes(figure, (left, band_bottom, width, lay["strip"] / height), sharex=main)
+    return main, bands
+
+
+def _draw_lanes(main: Axes, lanes: list[str]) -> dict[str, int]:
+    """Lane labels and alternate shading; returns each lane's height (the top lane highest)."""
+    lane_y = {lane: len(lanes) - 1 - i for i, lane in enumerate(lanes)}
+    main.set_ylim(-0.5, len(lanes) - 0.5)
+    main.set_yticks(list(lane_y.values()), list(lane_y))
+    main.tick_params(axis="y", length=0)
+    for y in lane_y.values():
+        if (len(lanes) - 1 - y) % 2 == 1:
+            main.axhspan(y - 0.5, y + 0.5, color="0.97", zorder=0, lw=0)
+    main.grid(axis="x", color="0.88", lw=0.6)
+    main.set_axisbelow(True)
+    return lane_y
+
+
+def _draw_held_period(axes: Sequence[Axes], detained: pd.Timestamp, last: pd.Timestamp) -> None:
+    """The detention period, then the time for which the record is silent (hatched)."""
+    for ax in axes:
+        _shade_detention(ax, detained, last)
+        x_max = ax.get_xlim()[1]
+        if _num(last) < x_max:
+            ax.axvspan(
+                _num(last), x_max, facecolor="none", edgecolor="0.8", hatch=style.UNKNOWN_HATCH,
+                lw=0, zorder=0.5, gid="outcome-unknown",
+            )  # fmt: skip
+
+
+def _draw_expected_bands(figure: Figure, main: Axes, bands: Axes, windows: pd.DataFrame) -> None:
+    """One band per expected-return window, from day 0, labelled inside the strip."""
+    bands.set_ylim(-0.5, len(windows) - 0.5)
+    bands.set_yticks([])
+    bands.spines[["left", "bottom"]].set_visible(False)
+    bands.tick_params(axis="x", which="both", bottom=False, labelbottom=False)
+    bands.set_ylabel("Expected\nreturn", rotation=0, ha="right", va="center", labelpad=8)
+    renderer = figure.canvas.get_renderer()
+    for i, window in windows.iterrows():
+        y_band = len(windows) - 1 - i
+        x0, x1 = _num(window["start"]), _num(window["end"])
+        bands.add_patch(
+            Rectangle(
+                (x0, y_band - 0.32), x1 - x0, 0.64, facecolor="white", edgecolor="0.2",
+                hatch=style.WINDOW_HATCH, lw=0.8, zorder=2,
+                gid=f"expected-return:{window['window']}",
+            )
+        )  # fmt: skip
+        main.axvline(
+            x1, color="0.2", lw=0.8, ls=(0, (3, 2)), zorder=1,
+            gid=f"expected-return-end:{window['window']}",
+        )  # fmt: skip
+        text = f"{window['label']} (day {window['days_since_detention']})"
+        label = bands.text(
+            x1, y_band, f" {text}", ha="left", va="center", fontsize=7.5, bbox=LABEL_BOX, zorder=3
+        )
+        if label.get_window_extent(renderer).x1 > bands.get_window_extent(renderer).x1:
+            label.set_position((x1 - 1, y_band))
+            label.set_text(f"{text} ")
+            label.set_ha("right")
+
+
+def case_timeline(chart: CaseChart) -> Figure:
+    """The case chart of ``timeline.case_chart``: lanes by actor group, the detention period,
+    the expected-return bands (days since detention) and up to six labelled key events."""
+    facts, shown, lay = chart.facts, chart.shown, CASE_LAYOUT
+    # A case with no event on record in the span still gets its dates: one empty lane.
+    lanes = chart.lanes or [NO_EVENTS_LANE]
+    height = lay["top"] + lay["strip"] + lay["gap"] + lay["lane"] * len(lanes) + lay["bottom"]
+    figure = new_figure((CASE_FIGSIZE_WIDTH, height), axes=False)
+    with style.context():
+        main, bands = _case_axes(figure, len(lanes), height)
+        _date_axis(main, chart.start, chart.end)
+        lane_y = _draw_lanes(main, lanes)
+        half = _marker_days(main, figure, MARKER_SIZE + 3) / 2
+        of_event = chart.lanes_of_events
+        groups = [((of_event == lane).to_numpy(), lane_y[lane]) for lane in chart.lanes]
+        y = _place_events(main, shown, groups, half, half * 0.3, 0.26, 0.4, whole_window=True)
+        _draw_held_period((main, bands), facts.detained, facts.last_status)
+        _draw_expected_bands(figure, main, bands, facts.windows)
+        _label_events(main, shown, y, chart.keys)
+        subtitle = (
+            f"Day 0 = the detention ({facts.detained.day} {facts.detained:%B %Y}, the "
+            "middle of its dated window). Shaded: held, up to the last status report "
+            f"({facts.last_status.day} {facts.last_status:%B %Y}); hatched: outcome not on "
+            "record. Each event sits in the lane of its first actor."
+        )
+        extra = [
+            (Patch(facecolor=style.DETENTION_SHADE, lw=0),
+             "held (detention to last status report)"),
+            (Patch(facecolor="none", edgecolor="0.75", hatch=style.UNKNOWN_HATCH, lw=0),
+             "outcome not on record"),
+            (Patch(facecolor="white", edgecolor="0.2", hatch=style.WINDOW_HATCH, lw=0.8),
+             "expected-return window, from day 0"),
+        ]  # fmt: skip
+        title = f"{facts.label}: the case, {_month_span(chart.start, chart.end)}"
+        _frame_text(
+            figure, height, lay["bottom"], title, textwrap.fill(subtitle, 150), extra, shown,
+            facts.record_as_of,
+        )  # fmt: skip
+    return figure
+
+
+# --- the context chart ---------------------------------------------------------------------
+
+PANEL_HEIGHTS = {"pressure": 1.75, "tension": 2.05, "neither": 0.45}  # inches
+CONTEXT_LAYOUT = {"left": 1.45, "right": 0.3, "top": 0.95, "bottom": 1.35, "gap": 0.12}
+
+
+def _context_axes(figure: Figure) -> dict[str, Axes]:
+    """One panel per factor, top to bottom, sharing the pressure panel's x axis."""
+    lay, (fig_w, fig_h) = CONTEXT_LAYOUT, CONTEXT_FIGSIZE
+    panels: dict[str, Axes] = {}
+    y_top = fig_h - lay["top"]
+    for name in FACTORS:
+        y_top -= PANEL_HEIGHTS[name]
+        rect = (lay["left"] / fig_w, y_top / fig_h, (fig_w - lay["left"] - lay["right"]) / fig_w,
+                PANEL_HEIGHTS[name] / fig_h)  # fmt: skip
+        panels[name] = _add_axes(figure, rect, sharex=panels.get("pressure"))
+        y_top -= lay["gap"]
+    return panels
+
+
+def _draw_panel(ax: Axes, chart: ContextChart, name: str, half: float) -> None:
+    """One factor's panel: its events at their signed intensity, axis, shading and labels."""
+    here = (chart.shown["factor"] == name).to_numpy()
+    subset = chart.shown[here]
+    level = chart.signed[here].to_numpy()
+    groups = [(level == value, float(value)) for value in np.unique(level)]
+    y = _place_events(ax, subset, groups, half, half * 0.2, 0.22, 0.36, whole_window=False)
+    keys = chart.keys[chart.keys["factor"] == name]
+    low = min(-0.6, level.min(initial=0) - 0.6)
+    top_level = max(0.0, level.max(initial=0))
+    # Room above the highest events for a three-line label: LABEL_ROOM points, whatever the
+    # panel's height, so y = top_level + room is that many points above the top.
+    room = LABEL_ROOM / (PANEL_HEIGHTS[name] * 72) if len(keys) else 0.0
+    high = (top_level + 0.6 - room * low) / (1 - room) if room else top_level + 0.6
+    ax.set_ylim(low, high)
+    ticks = [t for t in range(-3, 4) if low < t < high]
+    ax.set_yticks(ticks, [f"{t:+d}" if t else "0" for t in ticks])
+    ax.axhline(0, color="0.5", lw=0.7, zorder=1)
+    ax.grid(axis="x", color="0.9", lw=0.6)
+    ax.set_axisbelow(True)
+    ax.set_ylabel(
+        textwrap.fill(style.FACTOR_LABELS[name], 12), rotation=0, ha="right", va="center",
+        labelpad=6,
+    )  # fmt: skip
+    _shade_detention(ax, chart.facts.detained, chart.facts.last_status)
+    if name != "neither":
+        ax.tick_params(axis="x", labelbottom=False)
+    else:
+        ax.set_yticks([0], ["0"])
+    _label_events(ax, subset, y, keys, width=36, date_on_own_line=False)
+
+
+def _case_note(ax: Axes, chart: ContextChart) -> None:
+    """A boxed note above the detention period: when the case began and where it stands."""
+    facts = chart.facts
+    middle = _num(facts.detained + (facts.last_status - facts.detained) / 2)
+    ax.annotate(
+        f"{facts.label} case: detained {facts.detained:%b %Y}, last status "
+        f"{facts.last_status.day} {facts.last_status:%b %Y}, outcome not on record",
+        (middle, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 6),
+        textcoords="offset points", ha="center", va="bottom", fontsize=7.5, bbox=LABEL_BOX,
+        arrowprops={"arrowstyle": "-", "color": "0.35", "lw": 0.6}, gid="case-label",
+    )  # fmt: skip
+
+
+def context_timeline(chart: ContextChart) -> Figure:
+    """The context chart of ``timeline.context_chart``: one panel per factor, events at their
+    intensity (0-3, negative when the event lowers the factor), the case period shaded, a few
+    major events labelled."""
+    first, last = chart.shown["date_mid"].min().year, chart.shown["date_mid"].max().year
+    years = str(first) if first == last else f"{first}-{last}"
+    fig_h = CONTEXT_FIGSIZE[1]
+    figure = new_figure(CONTEXT_FIGSIZE, axes=False)
+    with style.context():
+        panels = _context_axes(figure)
+        _date_axis(panels["pressure"], chart.start, chart.end)
+        half = _marker_days(panels["pressure"], figure, MARKER_SIZE + 2) / 2
+        for name, ax in panels.items():
+            _draw_panel(ax, chart, name, half)
+        _case_note(panels["pressure"], chart)
+        extra = [
+            (Patch(facecolor=style.DETENTION_SHADE, lw=0),
+             f"{chart.facts.label} case: detention to last status")
+        ]  # fmt: skip
+        _frame_text(
+            figure, fig_h, CONTEXT_LAYOUT["bottom"],
+            f"The case in its period: pressure on Beijing and Beijing-Pyongyang tension, {years}",
+            "Height: the event's intensity, 1 minor to 3 major (a nuclear test, a UN sanctions "
+            "resolution, a leaders' summit); + raises the factor, - lowers it.",
+            extra, chart.shown, chart.facts.record_as_of,
+        )  # fmt: skip
+    return figure
