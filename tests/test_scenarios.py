@@ -208,7 +208,7 @@ def test_scenarios_with_the_same_model_share_their_draws(fixture_data) -> None:
     assert np.array_equal(by_id["case_as_of"], by_id["c"])  # both as of 24 April 2017
 
 
-def test_case_view_takes_delays_and_chart_cases_from_the_class(edit_table) -> None:
+def test_case_forecast_takes_delays_and_chart_cases_from_the_class(edit_table) -> None:
     # A dated return after a foreign-mission entry (3 days) and one after a police check (9).
     extra = case_row(
         "2003_extra_mission", "foreign_mission_entry", "returned", "2003-05-01", "2003-05-04"

@@ -25,12 +25,14 @@ Numbers only: ``case_chart`` and ``context_chart`` give the charts everything th
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
 
 from analysis.case import CaseFacts
 from analysis.data import lane_order
+from analysis.record import date_label
 
 MAX_LABELS = 6
 SOURCE_FILE = "data/events.csv"
@@ -110,6 +112,21 @@ def caption(events_shown: pd.DataFrame, as_of: pd.Timestamp) -> str:
         f"Sources: {publishers} publishers cited for the {len(events_shown)} events shown "
         f"({SOURCE_FILE}). Data as of {as_of.day} {as_of:%B %Y} (latest event date in the data)."
     )
+
+
+def label_text(row: pd.Series, width: int = 30, date_on_own_line: bool = True) -> str:
+    """A key event's label: its date as the record states it, then its title, wrapped."""
+    if date_on_own_line:
+        lines = textwrap.wrap(str(row["title"]), width, break_on_hyphens=False)
+        return f"{date_label(row)}\n" + "\n".join(lines)
+    return textwrap.fill(f"{date_label(row)}: {row['title']}", width, break_on_hyphens=False)
+
+
+def month_span(start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """A span of months in words: March-May 2017, or December 2016-January 2017."""
+    if start.year == end.year:
+        return f"{start:%B}-{end:%B %Y}"
+    return f"{start:%B %Y}-{end:%B %Y}"
 
 
 @dataclass(frozen=True)

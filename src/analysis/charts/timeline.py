@@ -26,10 +26,9 @@ from matplotlib.transforms import Bbox
 
 from analysis.charts import figure as new_figure
 from analysis.charts import style
-from analysis.record import date_label
 from analysis.schema import FACTORS
 from analysis.text import literal
-from analysis.timeline import CaseChart, ContextChart, caption
+from analysis.timeline import CaseChart, ContextChart, caption, label_text, month_span
 
 CASE_FIGSIZE_WIDTH = 10.0  # inches; the height grows with the number of lanes
 CONTEXT_FIGSIZE = (10.0, 6.9)  # inches
@@ -305,27 +304,11 @@ def _span_boxes(ax: Axes, shown: pd.DataFrame, y: np.ndarray) -> list[Bbox]:
     return boxes
 
 
-def _label_text(row: pd.Series, width: int = 30, date_on_own_line: bool = True) -> str:
-    """A key event's label: its date as the record states it, then its title, wrapped."""
-    if date_on_own_line:
-        lines = textwrap.wrap(str(row["title"]), width, break_on_hyphens=False)
-        return literal(f"{date_label(row)}\n" + "\n".join(lines))
-    return literal(
-        textwrap.fill(f"{date_label(row)}: {row['title']}", width, break_on_hyphens=False)
-    )
-
-
 def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
     ax.set_xlim(_num(start), _num(end + pd.Timedelta(days=1)))
     locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
-
-
-def _month_span(start: pd.Timestamp, end: pd.Timestamp) -> str:
-    if start.year == end.year:
-        return f"{start:%B}-{end:%B %Y}"
-    return f"{start:%B %Y}-{end:%B %Y}"
 
 
 def _title(figure: Figure, text: str, height: float) -> None:
@@ -378,7 +361,7 @@ def _label_events(
     """Label ``keys`` (events of ``shown``, drawn at heights ``y``) where nothing collides."""
     position = dict(zip(shown["event_id"], y, strict=True))
     anchors_xy = [
-        (_num(row["date_mid"]), position[row["event_id"]], _label_text(row, **text))
+        (_num(row["date_mid"]), position[row["event_id"]], literal(label_text(row, **text)))
         for _, row in keys.iterrows()
     ]
     obstacles = _marker_boxes(ax, _num(shown["date_mid"]), y, MARKER_SIZE)
@@ -504,7 +487,7 @@ def case_timeline(chart: CaseChart) -> Figure:
             (Patch(facecolor="white", edgecolor="0.2", hatch=style.WINDOW_HATCH, lw=0.8),
              "expected-return window, from day 0"),
         ]  # fmt: skip
-        title = f"{facts.label}: the case, {_month_span(chart.start, chart.end)}"
+        title = f"{facts.label}: the case, {month_span(chart.start, chart.end)}"
         _frame_text(
             figure, height, lay["bottom"], title, textwrap.fill(subtitle, 150), extra, shown,
             facts.record_as_of,
