@@ -124,6 +124,7 @@ def test_a_run_killed_at_any_step_leaves_the_old_or_the_new_folder_whole(tmp_pat
     publish_text(folder, "last")
     assert contents(folder) == whole("last")
     assert list(files.versions_dir(folder).iterdir()) == [files.live_version(folder)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".reports.versions", "reports"]
 
 
 def test_an_earlier_real_folder_is_replaced_by_a_link_and_restored_after_a_kill(

@@ -112,6 +112,7 @@ def test_the_run_fails_when_a_swallowed_attempt_was_made(tmp_path: Path) -> None
         encoding="utf-8",
     )
     env = {key: value for key, value in os.environ.items() if key != LOG_VARIABLE}
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only the sandbox: a fast start
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "tests.sandbox", "-p", "no:cacheprovider",
          "--rootdir", str(tmp_path), "-c", os.devnull, str(tmp_path)],

@@ -125,11 +125,15 @@ def test_progress_is_one_line_per_step_with_its_time(built) -> None:
     assert [line[:5] for line in steps] == ["[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]"]
 
 
-def test_second_run_gives_the_same_bytes(
+def test_second_run_replaces_the_earlier_report_with_the_same_bytes(
     built, real_data_with_script: Path, tour_only: Path
 ) -> None:
     output, _ = built
     before = tree_digest(output)
+    assert (output / MARKER).is_file()  # so the next run may replace this folder
+    # Tamper with the earlier report: a stray file and an edited page must both be gone.
+    (output / "stray.txt").write_text("left over", encoding="utf-8")
+    (output / "index.html").write_text("stale", encoding="utf-8")
     build_report(output, real_data_with_script, tour_only, log=lambda _: None)
     assert tree_digest(output) == before
 
@@ -253,19 +257,6 @@ def test_report_refuses_a_folder_it_did_not_write(tmp_path: Path, tour_only: Pat
     with pytest.raises(UnsafeOutputError, match=f"no {MARKER} file"):
         build_report(foreign, notebooks_dir=tour_only, log=lambda _: None)
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "precious"
-
-
-def test_report_replaces_an_earlier_report(
-    built, real_data_with_script: Path, tour_only: Path
-) -> None:
-    output, _ = built
-    before = tree_digest(output)
-    assert (output / MARKER).is_file()  # so the next run may replace this folder
-    # Tamper with the earlier report: a stray file and an edited page must both be gone.
-    (output / "stray.txt").write_text("left over", encoding="utf-8")
-    (output / "index.html").write_text("stale", encoding="utf-8")
-    build_report(output, real_data_with_script, tour_only, log=lambda _: None)
-    assert tree_digest(output) == before
 
 
 def test_html_of_a_notebook_with_widgets_is_byte_stable() -> None:

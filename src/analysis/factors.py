@@ -33,6 +33,7 @@ WINDOW_DAYS = 365  # and stops counting after a year (by then it is below 2% of 
 HALF_SCALE = 6.0  # decayed intensity at which a level reaches 0.5
 FACTOR_NAMES = ("pressure", "tension")
 DIRECTION_SIGN = {"up": 1.0, "down": -1.0, "none": 0.0}
+EVENT_BLOCK = 2048  # events per block of the age matrix (3 years of days: about 18 MB a block)
 
 DateLike = str | date | pd.Timestamp | np.datetime64
 
@@ -82,10 +83,16 @@ def factor_scores(
         push = rows["direction"].astype(str).map(DIRECTION_SIGN).to_numpy(dtype=float)
         push = push * rows["intensity"].to_numpy(dtype=float)
         latest = rows["date_latest"].to_numpy().astype("datetime64[D]")
-        # days x events matrix of ages: small (a few thousand days by under a hundred events).
-        age = (day_values[:, None] - latest[None, :]).astype(float)
-        decay = np.where((age >= 0) & (age <= window_days), np.exp2(-age / half_life_days), 0.0)
-        columns[factor] = decay @ push
+        total = np.zeros(len(day_values))
+        # A days x events matrix of ages, a block of events at a time: memory stays at a few
+        # tens of MB however long the table (one matrix for 100,000 events would be gigabytes).
+        for first in range(0, len(latest), EVENT_BLOCK):
+            block = slice(first, first + EVENT_BLOCK)
+            age = (day_values[:, None] - latest[None, block]).astype(float)
+            inside = (age >= 0) & (age <= window_days)
+            decay = np.where(inside, np.exp2(-age / half_life_days), 0.0)
+            total += decay @ push[block]
+        columns[factor] = total
     return pd.DataFrame(columns, index=index.rename("date"))
 
 

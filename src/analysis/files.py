@@ -95,13 +95,15 @@ def live_version(folder: Path) -> Path | None:
 def recover(folder: Path) -> None:
     """Undo what a killed run left; call with the lock held.
 
-    Restores a real folder retired by an interrupted first swap, and removes every version that
-    is not the live one (unfinished or superseded ones).
+    Restores a real folder retired by an interrupted first swap, and removes new links never
+    swapped in and every version that is not the live one (unfinished or superseded ones).
     """
     retired = _retired(folder)
     if not os.path.lexists(folder) and retired.is_dir():
         retired.rename(folder)
     shutil.rmtree(retired, ignore_errors=True)
+    for link in folder.parent.glob(f".{folder.name}.link-*"):  # made, never swapped in
+        link.unlink(missing_ok=True)
     versions = versions_dir(folder)
     if versions.is_dir():
         live = live_version(folder)
