@@ -2,3 +2,5 @@
 # their text line only. nbval never compares PNGs, so drawing them there is wasted time.
 c = get_config()  # noqa: F821
 c.InlineBackend.figure_formats = set()
+# Kernels must write nothing into this committed folder.
+c.HistoryManager.enabled = False
