@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from analysis.defaults import DEFAULT_CASE
 
@@ -116,16 +117,18 @@ def _outcome_status(outcome: str, label: str) -> str:
     return f"On record, the {label}'s outcome was {outcome.replace('_', ' ')}."
 
 
-def headline_detail(dataset: Any, case: str = DEFAULT_CASE) -> HeadlineDetail:
+def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -> HeadlineDetail:
     """The headline of question ``case`` (a question_id or case_id of questions.csv) by RULE,
-    with the pieces notebook 04 shows. Probabilities in [0, 1]."""
+    with the pieces notebook 04 shows; ``as_of`` (a date) overrides the question's own date.
+    Probabilities in [0, 1]."""
     from analysis import multiverse, scoring
     from analysis.case import case_facts
     from analysis.mixture import mixture_summary, specification_weights
 
     facts = case_facts(dataset, case)
-    table, draws = multiverse.multiverse(dataset, facts.case_id, facts.as_of)
-    forecasts = multiverse.in_time_forecasts(dataset, facts.as_of)
+    day = facts.as_of if as_of is None else pd.Timestamp(as_of)
+    table, draws = multiverse.multiverse(dataset, facts.case_id, day)
+    forecasts = multiverse.in_time_forecasts(dataset, day)
     scores = multiverse.all_spec_scores(forecasts)
     weights = specification_weights(scores, "log_score")
     mixture = mixture_summary(draws, weights)
@@ -160,7 +163,7 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE) -> HeadlineDetail:
         verdict = scoring.verdict_sentence(gap, "the expert weights", "the base rate")
     headline = Headline(
         question=f"{facts.question['question']} {facts.question['resolution']}",
-        as_of=facts.as_of.date().isoformat(),
+        as_of=day.date().isoformat(),
         p_release=mixture.mean,
         low=mixture.quantiles[0.1],
         high=mixture.quantiles[0.9],
