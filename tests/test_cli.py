@@ -92,7 +92,7 @@ def test_report_into_the_data_folder_exits_2_with_one_line(
 
 JSON_KEYS = {
     "p_release", "p_return", "interval_low", "interval_high", "pressure", "tension", "as_of",
-    "draws", "seed", "base_rate",
+    "draws", "seed", "base_rate", "headline",
 }  # fmt: skip
 
 
