@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analysis import backtest, model
+from analysis.outcomes import RELEASE
 from tests.model_helpers import by_hand, round_model
 
 
@@ -55,13 +56,15 @@ def case_frame(rows: list[tuple]) -> pd.DataFrame:
             "outcome": pd.Categorical([r[1] for r in rows]),
             "pressure_level": [r[2] for r in rows],
             "tension_level": [r[3] for r in rows],
+            "decided_by": "china",
+            "part_of": "",
         }
     )
 
 
 def synthetic_cases() -> pd.DataFrame:
     rows = [
-        ("2001_a", "released", 2, 0), ("2002_b", "released", 2, 1), ("2003_c", "returned", 0, 1),
+        ("2001_a", RELEASE, 2, 0), ("2002_b", RELEASE, 2, 1), ("2003_c", "returned", 0, 1),
         ("2004_d", "returned", 1, 2), ("2005_e", "returned", 0, 0), ("2006_f", "unknown", 1, 1),
         ("2007_g", "mixed", 1, 1),
     ]  # fmt: skip
@@ -88,8 +91,9 @@ def test_backtest_and_fit_on_the_model_class_ignore_foreign_mission_cases() -> N
     cases = synthetic_cases().assign(onset="police_check")
     mission = pd.DataFrame(
         {
-            "case_id": ["2002_m"], "title": ["2002_m"], "outcome": ["released"],
+            "case_id": ["2002_m"], "title": ["2002_m"], "outcome": [RELEASE],
             "pressure_level": [2], "tension_level": [0], "onset": ["foreign_mission_entry"],
+            "decided_by": ["china"], "part_of": [""],
         }
     )  # fmt: skip
     both = pd.concat([cases.astype({"outcome": str}), mission], ignore_index=True)
@@ -106,9 +110,9 @@ def dated_cases() -> pd.DataFrame:
     """Cases with dates, for the time-ordered backtest (detained, outcome window's last day)."""
     rows = [
         # case_id, outcome, pressure, tension, detained, outcome_date, outcome_latest
-        ("2000_e", "released", 0, 0, "2000-06-01", "2003-12-01", "2004-01-01"),  # resolved last
+        ("2000_e", RELEASE, 0, 0, "2000-06-01", "2003-12-01", "2004-01-01"),  # resolved last
         ("2001_a", "returned", 0, 0, "2001-01-01", "2001-02-01", "2001-02-10"),
-        ("2001_b", "released", 2, 0, "2001-02-05", "2001-03-01", "2001-03-01"),
+        ("2001_b", RELEASE, 2, 0, "2001-02-05", "2001-03-01", "2001-03-01"),
         ("2001_f", "unknown", 2, 2, "2001-06-01", None, None),
         ("2001_g", "mixed", 2, 2, "2001-07-01", "2001-12-01", "2001-12-01"),
         ("2002_c", "returned", 1, 2, "2002-01-01", "2002-01-20", "2002-01-20"),

@@ -21,7 +21,10 @@ def test_valid_folder_prints_one_summary_line(capsys: pytest.CaptureFixture[str]
     assert main(["validate", str(VALID_FIXTURE)]) == 0
     out = capsys.readouterr().out
     assert out.count("\n") == 1
-    assert "4 events, 3 actors, 3 cases, 2 scenarios, 2 weights, 1 questions" in out
+    assert (
+        "4 events, 3 actors, 3 cases, 2 scenarios, 2 weights, 3 counts, 24 arrivals, "
+        "3 second_coding, 1 questions"
+    ) in out
 
 
 def test_broken_folder_exits_2_and_lists_problems(
@@ -89,7 +92,7 @@ def test_report_into_the_data_folder_exits_2_with_one_line(
 
 JSON_KEYS = {
     "p_release", "p_return", "interval_low", "interval_high", "pressure", "tension", "as_of",
-    "draws", "seed", "base_rate",
+    "draws", "seed", "base_rate", "headline",
 }  # fmt: skip
 
 

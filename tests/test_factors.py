@@ -85,7 +85,7 @@ def test_an_event_dated_after_the_as_of_date_changes_nothing(edit_table) -> None
     before = load_dataset(VALID_FIXTURE).events
     new_row = (
         "E005,2017-04-25,,day,context,Later sanction,A later fixture event.,china,sanction,163,"
-        "pressure,up,3,false,Test city,https://example.org/6,Example,\n"
+        "pressure,up,3,,general,,,false,Test city,https://example.org/6,Example,newspaper,\n"
     )
     folder = edit_table("events.csv", lambda text: text + new_row)
     after = load_dataset(folder).events
@@ -100,7 +100,8 @@ def test_an_imprecise_event_counts_only_from_its_last_possible_day(edit_table) -
     # A mid-April window (10-20 April) must not count on 15 April, when it may not yet exist.
     new_row = (
         "E005,2017-04-10,2017-04-20,approximate,context,Window event,A windowed fixture event.,"
-        "china,sanction,163,pressure,up,3,false,Test city,https://example.org/6,Example,\n"
+        "china,sanction,163,pressure,up,3,,general,,,false,Test city,https://example.org/6,Example,"
+        "newspaper,\n"
     )
     events = load_dataset(edit_table("events.csv", lambda text: text + new_row)).events
     assert factors.factor_levels(events, "2017-04-19").pressure == 0.0

@@ -7,8 +7,6 @@ incomplete beta, and date arithmetic done by hand in the comments.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections.abc import Iterator
 from datetime import date
@@ -23,7 +21,9 @@ from analysis import beta, delays, history
 from analysis.charts import history as history_charts
 from analysis.charts.style import OUTCOME_COLORS, OUTCOME_MARKERS
 from analysis.data import load_dataset
+from analysis.outcomes import RELEASE
 from tests.conftest import VALID_FIXTURE
+from tests.table_helpers import write_case_rows
 
 # The claims' windows as questions.csv gives them, written out: about two weeks (up to 21
 # days) and two months (61 days).
@@ -64,14 +64,8 @@ CASE_DEFAULTS = {
 
 def write_cases(folder: Path, rows: list[dict[str, str]]) -> Path:
     """Replace folder/cases.csv by ``rows`` (each a partial row over CASE_DEFAULTS)."""
-    header = next(csv.reader(io.StringIO((VALID_FIXTURE / "cases.csv").read_text())))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=header, lineterminator="\n")
-    writer.writeheader()
-    for index, row in enumerate(rows):
-        writer.writerow({**CASE_DEFAULTS, "case_id": f"2014_built_{index}", **row})
-    (folder / "cases.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    return folder
+    full = [{**CASE_DEFAULTS, "case_id": f"2014_built_{i}", **row} for i, row in enumerate(rows)]
+    return write_case_rows(folder, full)
 
 
 @pytest.fixture
@@ -238,7 +232,7 @@ def test_mixed_outcomes_are_reported_but_not_counted(data_copy: Path) -> None:
     folder = write_cases(
         data_copy,
         [
-            {"outcome": "released"},
+            {"outcome": RELEASE},
             {"outcome": "returned"},
             {"outcome": "returned"},
             {"outcome": "mixed"},
@@ -375,7 +369,7 @@ def test_time_to_return_keeps_imprecise_cases_with_a_reason(data_copy: Path) -> 
                 "detained_precision": "unknown",
                 "outcome_date": "2021-07-14",
             },
-            {"case_id": "2014_released", "outcome": "released"},
+            {"case_id": "2014_released", "outcome": RELEASE},
         ],
     )
     table = delays.time_to_return(load_dataset(folder).cases).set_index("case_id")
@@ -463,7 +457,7 @@ def _claims_cases(data_copy: Path, return_days: int):
     tension medium throughout."""
     rows = [
         {"outcome_date": after_1_may_2014(return_days), "pressure_level": "0"} for _ in range(6)
-    ] + [{"outcome": "released", "pressure_level": "2"} for _ in range(4)]
+    ] + [{"outcome": RELEASE, "pressure_level": "2"} for _ in range(4)]
     return load_dataset(write_cases(data_copy, rows)).cases
 
 
@@ -478,14 +472,14 @@ def test_claims_table_verdicts_follow_the_numbers(data_copy: Path) -> None:
     # Routine return: 6 of 10 returned gives Beta(7, 5); I_0.5(7, 5) = P(Bin(11, .5) >= 7)
     # = 562/2048 = 0.27 > 0.1, so the 10% quantile is below 0.5: the interval straddles it.
     # The code's own Beta maths against the hand values, then the verdicts built on them.
-    assert history.regularized_incomplete_beta(0.5, 7, 5) == pytest.approx(562 / 2048)
-    assert history.beta_quantile(0.1, 7, 5) < 0.5 < history.beta_quantile(0.9, 7, 5)
+    assert beta.regularized_incomplete_beta(0.5, 7, 5) == pytest.approx(562 / 2048)
+    assert beta.beta_quantile(0.1, 7, 5) < 0.5 < beta.beta_quantile(0.9, 7, 5)
     assert verdicts["China routinely returns detainees"] == "weak"
     # 4 of 10 released: Beta(5, 7); I_0.05(5, 7) = P(Bin(11, .05) >= 5) = 0.00034 < 0.1.
-    assert history.regularized_incomplete_beta(0.05, 5, 7) == pytest.approx(
+    assert beta.regularized_incomplete_beta(0.05, 5, 7) == pytest.approx(
         binomial_upper_tail(11, 5, 0.05)
     )
-    assert history.beta_quantile(0.1, 5, 7) > 0.05
+    assert beta.beta_quantile(0.1, 5, 7) > 0.05
     assert verdicts["Beijing sometimes lets detainees go to the South"] == "supported"
     # High pressure: 4 of 4 released; lower pressure: 0 of 6.
     assert verdicts["More release under international pressure"] == "supported"
@@ -503,7 +497,7 @@ def test_claims_table_verdicts_follow_the_numbers(data_copy: Path) -> None:
 def test_claims_are_tested_on_detentions_in_china_too(data_copy: Path) -> None:
     # The four releases become embassy entries: among detentions only six returns remain.
     rows = [{"outcome_date": after_1_may_2014(10)} for _ in range(6)] + [
-        {"outcome": "released", "onset": "foreign_mission_entry", "pressure_level": "2"}
+        {"outcome": RELEASE, "onset": "foreign_mission_entry", "pressure_level": "2"}
         for _ in range(4)
     ]
     table = history.claims_table(load_dataset(write_cases(data_copy, rows)).cases, TIMING_CLAIMS)
@@ -554,8 +548,8 @@ def test_claims_on_the_small_fixture_are_untestable(fixture_cases) -> None:
 
 def test_reference_classes_drop_mission_entries_and_legal_exits(data_copy: Path) -> None:
     rows = [
-        {"case_id": "2002_embassy", "onset": "foreign_mission_entry", "outcome": "released"},
-        {"case_id": "2016_exit", "onset": "legal_exit", "outcome": "released"},
+        {"case_id": "2002_embassy", "onset": "foreign_mission_entry", "outcome": RELEASE},
+        {"case_id": "2016_exit", "onset": "legal_exit", "outcome": RELEASE},
         {"case_id": "2013_check", "detained_date": "2013-05-01", "outcome_date": "2013-05-09"},
         {"case_id": "2021_undated_onset", "onset": "unknown", "detained_date": "2021-05-01",
          "outcome_date": "2021-07-14"},
@@ -585,7 +579,7 @@ def test_delay_summary_adds_the_days_held_and_outcomes_after_lists_longer_stays(
 ) -> None:
     rows = [
         {"detained_date": "2014-05-01", "outcome_date": "2014-05-31"},
-        {"outcome": "released", "detained_date": "2014-05-01", "outcome_date": "2014-08-09"},
+        {"outcome": RELEASE, "detained_date": "2014-05-01", "outcome_date": "2014-08-09"},
     ]
     cases = load_dataset(write_cases(data_copy, rows)).cases
     summary = delays.delay_summary(cases, [*BENCHMARKS, ("held so far", 40)])
@@ -594,7 +588,7 @@ def test_delay_summary_adds_the_days_held_and_outcomes_after_lists_longer_stays(
     assert summary["within"].tolist() == [0, 1, 1]
     # Held longer than 40 days: only the release after 100 days (1 May to 9 August).
     later = delays.outcomes_after(cases, 40)
-    assert later[["outcome", "days"]].values.tolist() == [["released", 100]]
+    assert later[["outcome", "days"]].values.tolist() == [[RELEASE, 100]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -613,13 +607,16 @@ def test_outcomes_chart_shows_every_case_with_a_colour_and_a_marker(fixture_case
         "#{:02x}{:02x}{:02x}".format(*(round(255 * v) for v in c.get_edgecolor()[0][:3]))
         for c in points
     }
-    expected = {OUTCOME_COLORS[o].lower() for o in ("released", "returned", "unknown")}
+    expected = {OUTCOME_COLORS[o].lower() for o in (RELEASE, "returned", "unknown")}
     assert hexes == expected
     # A distinct shape per outcome, for grey print.
     assert len(set(OUTCOME_MARKERS.values())) == len(OUTCOME_MARKERS)
-    # One row per outcome, released on top, unknown at the bottom.
+    # One row per outcome of the codebook, releases on top, unknown at the bottom.
     rows = {round(t.get_position()[1]): t.get_text() for t in axes.get_yticklabels()}
-    assert rows == {3: "released", 2: "mixed", 1: "returned", 0: "unknown"}
+    assert rows == {
+        6: "reached_south_or_third_country", 5: "freed_in_china", 4: "left_legally", 3: "mixed",
+        2: "died_in_custody", 1: "returned", 0: "unknown",
+    }  # fmt: skip
 
 
 def test_outcomes_chart_rings_and_labels_the_questions_case(fixture_cases) -> None:
@@ -662,6 +659,7 @@ def test_describe_names_what_was_left_out(fixture_cases) -> None:
     sentence = history.describe(history.release_base_rate(fixture_cases))
     # Beta(2, 2): mean 0.5; F(x) = 3x^2 - 2x^3 = 0.1 at x = 0.196 (so 0.20) and 0.9 at 0.804.
     assert sentence == (
-        "1 released and 1 returned of 2 cases with a one-way outcome "
-        "(0 mixed and 1 unknown not counted): P(release) = 0.50, 80% interval 0.20-0.80."
+        "1 released and 1 returned of 2 cases with one of the question's two outcomes (0 mixed, "
+        "0 freed in China, left legally or died in custody, and 1 unknown counted as neither): "
+        "P(release) = 0.50, 80% interval 0.20-0.80."
     )

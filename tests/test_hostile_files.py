@@ -84,7 +84,7 @@ def test_a_long_hostile_header_is_echoed_only_as_a_short_escaped_excerpt(edit_ta
     folder = edit_table(
         "actors.csv",
         lambda text: "\n".join(line + ",x" for line in text.splitlines()).replace(
-            "source_publishers,x", f"source_publishers,{name}", 1
+            "source_kinds,x", f"source_kinds,{name}", 1
         ),
     )
     [problem] = problems_as_text(folder)
@@ -98,7 +98,7 @@ def test_a_duplicate_header_column_is_refused(edit_table) -> None:
     folder = edit_table(
         "actors.csv",
         lambda text: "\n".join(line + ",Other lane" for line in text.splitlines()).replace(
-            "source_publishers,Other lane", "source_publishers,lane", 1
+            "source_kinds,Other lane", "source_kinds,lane", 1
         ),
     )
     assert problems_as_text(folder) == [

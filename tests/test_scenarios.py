@@ -17,8 +17,10 @@ from matplotlib.collections import PathCollection
 from analysis import forecast, history, model, report, scenarios, sensitivity
 from analysis.charts import model as charts
 from analysis.data import load_dataset
+from analysis.outcomes import RELEASE
 from tests.conftest import VALID_FIXTURE
 from tests.model_helpers import by_hand, round_model
+from tests.table_helpers import case_csv_line
 
 FEW = settings(max_examples=50, deadline=None)
 probabilities = st.floats(min_value=0.01, max_value=0.99)
@@ -98,26 +100,32 @@ def test_from_tables_uses_the_beta_posterior_and_the_weights(fixture_data) -> No
 def test_model_cases_are_the_detentions_in_china(fixture_data) -> None:
     cases = fixture_data.cases
     kept = model.model_cases(cases)
-    assert list(kept["case_id"]) == ["2012_fixture_check", "2017_fixture_unknown"]
+    # The mission entry is out by its onset; the 2017 case by its decider, which the fixture
+    # leaves unknown (the class keeps only cases China decided).
+    assert list(kept["case_id"]) == ["2012_fixture_check"]
     assert len(cases) == 3  # the input is left as it was
 
 
 def case_row(case_id: str, onset: str, outcome: str, detained: str = "", returned: str = "") -> str:
     """One fixture cases.csv line; dates to the day when given (a returned case needs both)."""
-    detained_precision = "day" if detained else "unknown"
-    outcome_precision = "day" if returned else "unknown"
-    return (
-        f"{case_id},Extra case,{detained},,{detained_precision},Test city,5,5,{onset},{outcome},"
-        f"{returned},,{outcome_precision},false,,2,Fixture rationale.,2,Fixture rationale.,"
-        "https://example.org/c8,Example,\n"
-    )
+    return case_csv_line(
+        {
+            "case_id": case_id, "title": "Extra case", "detained_date": detained,
+            "detained_precision": "day" if detained else "unknown", "location": "Test city",
+            "group_size_low": "5", "group_size_high": "5", "onset": onset, "outcome": outcome,
+            "outcome_date": returned, "outcome_precision": "day" if returned else "unknown",
+            "campaign": "false", "pressure_level": "2", "pressure_rationale": "Fixture rationale.",
+            "tension_level": "2", "tension_rationale": "Fixture rationale.",
+            "source_urls": "https://example.org/c8", "source_publishers": "Example",
+        }
+    )  # fmt: skip
 
 
 def test_the_base_rate_comes_from_detentions_in_china_only(edit_table) -> None:
     before = load_dataset(VALID_FIXTURE)
     # Two more releases outside the class: a consulate entry and a legal exit.
-    extra = case_row("2003_extra_mission", "foreign_mission_entry", "released") + case_row(
-        "2016_extra_exit", "legal_exit", "released"
+    extra = case_row("2003_extra_mission", "foreign_mission_entry", RELEASE) + case_row(
+        "2016_extra_exit", "legal_exit", RELEASE
     )
     after = load_dataset(edit_table("cases.csv", lambda text: text + extra))
     # Over all cases the rate moves from Beta(2, 2) (mean 1/2) to Beta(4, 2) (mean 2/3) ...
@@ -129,7 +137,7 @@ def test_the_base_rate_comes_from_detentions_in_china_only(edit_table) -> None:
 
 
 def test_a_release_inside_china_does_move_the_base_rate(edit_table) -> None:
-    extra = case_row("2018_extra_check", "police_check", "released")
+    extra = case_row("2018_extra_check", "police_check", RELEASE)
     dataset = load_dataset(edit_table("cases.csv", lambda text: text + extra))
     m = model.build_model(dataset)
     # 1 released and 1 returned in the class: Beta(2, 2), mean 1/2.
@@ -139,11 +147,9 @@ def test_a_release_inside_china_does_move_the_base_rate(edit_table) -> None:
 # Two releases inside China on top of the fixture: one known on the day of the fixture's
 # dated scenario (24 April 2017), one only in 2018.
 RELEASED_ON_THE_DAY = case_row(
-    "2017_extra_same_day", "police_check", "released", "2017-04-01", "2017-04-24"
+    "2017_extra_same_day", "police_check", RELEASE, "2017-04-01", "2017-04-24"
 )
-RELEASED_LATER = case_row(
-    "2018_extra_later", "police_check", "released", "2018-03-21", "2018-04-10"
-)
+RELEASED_LATER = case_row("2018_extra_later", "police_check", RELEASE, "2018-03-21", "2018-04-10")
 
 
 def test_the_as_of_base_rate_ignores_a_case_resolved_after_the_date(edit_table) -> None:
@@ -334,7 +340,7 @@ def test_an_event_after_the_as_of_date_leaves_the_scenarios_alone(edit_table) ->
     before = load_dataset(VALID_FIXTURE)
     new_row = (
         "E005,2017-04-25,,day,context,Later summit,A later fixture event.,china,summit,043,"
-        "tension,up,3,false,Test city,https://example.org/6,Example,\n"
+        "tension,up,3,,,,,false,Test city,https://example.org/6,Example,newspaper,\n"
     )
     after = load_dataset(edit_table("events.csv", lambda text: text + new_row))
     m = model.build_model(before)
@@ -385,11 +391,20 @@ def test_formula_cells_are_neutralised() -> None:
 def with_dated_returns(edit_table) -> Path:
     """The fixture plus two dated returns, so the timing curve has something to fit."""
     extra = "".join(
-        f"{case_id},Extra return,2013-05-{day:02d},,day,Test city,5,5,police_check,returned,"
-        f"2013-06-{day:02d},,day,false,,0,Fixture rationale.,1,Fixture rationale.,"
-        f"https://example.org/c9,Example,\n"
+        case_csv_line(
+            {
+                "case_id": case_id, "title": "Extra return", "detained_date": f"2013-05-{day:02d}",
+                "detained_precision": "day", "location": "Test city", "group_size_low": "5",
+                "group_size_high": "5", "onset": "police_check", "outcome": "returned",
+                "outcome_date": f"2013-06-{day:02d}", "outcome_precision": "day",
+                "campaign": "false", "pressure_level": "0",
+                "pressure_rationale": "Fixture rationale.", "tension_level": "1",
+                "tension_rationale": "Fixture rationale.", "source_urls": "https://example.org/c9",
+                "source_publishers": "Example",
+            }
+        )
         for case_id, day in (("2013_extra_one", 1), ("2013_extra_two", 10))
-    )
+    )  # fmt: skip
     edit_table("cases.csv", lambda text: text + extra)
     return edit_table(
         "scenarios.csv", lambda text: text.replace("routine,Routine,", "routine,=1+1 Routine,")

@@ -243,7 +243,7 @@ def test_detention_period_runs_to_the_last_status_report(edit_table) -> None:
     folder = edit_table(
         "events.csv",
         lambda text: text.replace("E004,2017-04-24", "E004,2017-05-18").replace(
-            "appeal,0253,pressure,up,1", "status_report,,neither,none,0"
+            "appeal,0253,pressure,up,1,china,detainees", "status_report,,neither,none,0,china,"
         ),
     )
     data = load_dataset(folder)
@@ -301,7 +301,8 @@ def test_a_window_shows_only_events_whose_middle_day_falls_in_it() -> None:
 
 NEW_ROW = (
     "E005,2017-05-02,,day,case,Fixture video,A fixture appeal by the group.,group;china,"
-    "appeal,0253,pressure,up,1,true,Test city,https://example.org/6,Example Three,\n"
+    "appeal,0253,pressure,up,1,china,detainees,,2017_fixture_unknown,true,Test city,"
+    "https://example.org/6,Example Three,newspaper,\n"
 )
 
 
@@ -413,7 +414,10 @@ def test_write_figures_is_byte_identical_on_a_rerun(tmp_path: Path, data_copy: P
 
 
 def test_real_case_chart_keeps_its_promises() -> None:
-    events, actors = rows(paths.DATA_DIR, "events"), rows(paths.DATA_DIR, "actors")
+    actors = rows(paths.DATA_DIR, "actors")
+    # The chart shows the context and the question's own case events, not other cases' events.
+    focal = str(load_dataset().questions["case_id"].iloc[0])
+    events = [e for e in rows(paths.DATA_DIR, "events") if e["case_id"] in ("", focal)]
     data = load_dataset()
     figure = case_figure(data)
     figure.canvas.draw()

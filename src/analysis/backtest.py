@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.history import release_base_rate
+from analysis.history import release_base_rate, without_overlaps
 from analysis.model import Z_INTERVAL, ScenarioModel, expit, release_probability
+from analysis.outcomes import RELEASE, RETURN
 
 # Ridge penalty of the fitted weights: a normal prior with sd 1/sqrt(L2) = 1 log-odds per unit
 # factor, centred on 0 ("no effect"); with 17 cases (2 releases) the data alone cannot pin a
@@ -50,10 +51,12 @@ class FittedWeights:
 
 
 def known_outcomes(cases: pd.DataFrame) -> pd.DataFrame:
-    """Cases handled one way (released or returned), with y (1 released) and levels in [0, 1]."""
+    """Cases with one of the question's two outcomes (``analysis.outcomes``), with y (1 released,
+    0 returned) and levels in [0, 1]; rows with ``part_of`` set are dropped."""
+    cases = without_overlaps(cases)
     outcome = cases["outcome"].astype(str)
-    frame = cases[outcome.isin(["released", "returned"])].copy()
-    frame["y"] = (frame["outcome"].astype(str) == "released").astype(float)
+    frame = cases[outcome.isin([RELEASE, RETURN])].copy()
+    frame["y"] = (outcome[frame.index] == RELEASE).astype(float)
     frame["pressure"] = frame["pressure_level"] / 2.0
     frame["tension"] = frame["tension_level"] / 2.0
     return frame.reset_index(drop=True)

@@ -23,6 +23,7 @@ from analysis.defaults import DEFAULT_CASE, DEFAULT_DRAWS, SEED
 
 if TYPE_CHECKING:
     from analysis.data import DataValidationError
+    from analysis.headline import Headline
     from analysis.model import Forecast, ScenarioModel
 
 EXIT_OK = 0
@@ -137,6 +138,7 @@ def _scenario(args: argparse.Namespace) -> int:
     from analysis.case import UnknownCaseError
     from analysis.data import DataValidationError, load_dataset
     from analysis.forecast import case_forecast, forecast_at
+    from analysis.headline import headline
 
     if args.as_of is None and (args.pressure is None or args.tension is None) and not args.case:
         print(
@@ -175,7 +177,11 @@ def _scenario(args: argparse.Namespace) -> int:
         )
         return EXIT_BAD_INPUT
     result, model = forecast_at(dataset, pressure, tension, as_of, args.draws, args.seed)
-    _print_forecast(result, model, as_of.isoformat() if as_of else None, args.json)
+    try:
+        stated = headline(dataset, args.case or DEFAULT_CASE)
+    except UnknownCaseError:  # a data folder whose questions lack the default: its first one
+        stated = headline(dataset, str(dataset.questions["question_id"].iloc[0]))
+    _print_forecast(result, model, as_of.isoformat() if as_of else None, args.json, stated)
     return EXIT_OK
 
 
@@ -184,9 +190,13 @@ def _missing(value: object) -> bool:
 
 
 def _print_forecast(
-    result: Forecast, model: ScenarioModel, as_of: str | None, as_json: bool
+    result: Forecast, model: ScenarioModel, as_of: str | None, as_json: bool, stated: Headline
 ) -> None:
-    """The scenario command's output: one JSON object, or three lines for a reader."""
+    """The scenario command's output: one JSON object, or lines for a reader. Both lead with the
+    project's headline (``analysis.headline``); the levels asked for are the what-if of the
+    expert-weight model, the article's argument."""
+    from analysis.headline import as_dict, sentence
+
     if as_json:
         print(
             json.dumps(
@@ -201,12 +211,15 @@ def _print_forecast(
                     "draws": result.draws,
                     "seed": result.seed,
                     "base_rate": round(model.base_rate, 4),
+                    "headline": as_dict(stated),
                 }
             )
         )
         return
+    print(f"Headline: {sentence(stated)}")
     when = f" as of {as_of}" if as_of else ""
     print(
+        "What-if (the expert-weight model, the article's argument): "
         f"P(release) = {result.p_release:.2f}, P(return) = {result.p_return:.2f} "
         f"at pressure {result.pressure:.2f}, tension {result.tension:.2f}{when}"
     )
@@ -279,6 +292,43 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
         help="folder holding the tables (default: the project's data/)",
     )  # fmt: skip
     scenario.set_defaults(handler=_scenario)
+
+
+def _ledger(args: argparse.Namespace) -> int:
+    from analysis.case import UnknownCaseError
+    from analysis.data import DataValidationError, load_dataset
+    from analysis.ledger import build_ledger, score_ledger, signpost_table
+
+    try:
+        dataset = load_dataset(args.data_dir)
+        ledger = build_ledger(dataset, args.case)
+    except DataValidationError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UnknownCaseError as error:
+        print(f"python -m analysis ledger: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    scores = score_ledger(ledger)
+    if args.json:
+        print(json.dumps({"forecasts": json.loads(ledger.to_json(orient="records")),
+                          "scores": scores}))  # fmt: skip
+        return EXIT_OK
+    shown = ledger.assign(probability=ledger["probability"].round(3))
+    print(shown.drop(columns=["resolution_criteria", "rationale"]).to_string(index=False))
+    print()
+    for name in dict.fromkeys(key.rsplit("|", 1)[0] for key in scores):
+        print(
+            f"{name}: {int(scores[name + '|n'])} resolved forecasts, Brier "
+            f"{scores[name + '|brier']:.3f} (lower is better), log score "
+            f"{scores[name + '|log']:.3f} (higher is better)"
+        )
+    print()
+    print("What would change the forecast:")
+    for row in signpost_table(dataset, args.case).itertuples(index=False):
+        shift = "" if row.shift is None or row.shift != row.shift else f", {row.shift:+.2f}"
+        print(f"- {row.news}: {row.direction}{shift} ({row.basis})")
+    return EXIT_OK
 
 
 def _notebooks(_args: argparse.Namespace) -> int:
@@ -358,6 +408,27 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     notebooks.set_defaults(handler=_notebooks)
+    ledger = commands.add_parser(
+        "ledger",
+        help="print the forecast ledger, score every resolved forecast, list the signposts",
+        description=(
+            "Every forecast of the project (the question's case at its detention, its date and "
+            "18 May 2017; the other worked questions; the in-time backtest of past cases), with "
+            "Brier and log scores of the resolved ones and the news that would change it."
+        ),
+    )
+    ledger.add_argument(
+        "--case",
+        default=DEFAULT_CASE,
+        metavar="ID",
+        help=f"the question, a case_id of data/questions.csv (default: {DEFAULT_CASE})",
+    )
+    ledger.add_argument("--json", action="store_true", help="print one JSON object instead")
+    ledger.add_argument(
+        "--data-dir", type=Path, default=paths.DATA_DIR, metavar="DATA_DIR",
+        help="folder holding the tables (default: the project's data/)",
+    )  # fmt: skip
+    ledger.set_defaults(handler=_ledger)
     for each in (parser, *commands.choices.values()):
         _one_line_errors(each)
     return parser

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.outcomes import RELEASE, RETURN
+
 # Date precisions precise enough for a delay in days; a year (up to 365 days) is not.
 DELAY_PRECISIONS = ("day", "approximate", "range", "month")
 
@@ -28,7 +30,7 @@ def _exclusion_reason(detained_precision: str, outcome_precision: str) -> str:
     return "; ".join(reasons)
 
 
-def time_to_return(cases: pd.DataFrame, outcomes: Sequence[str] = ("returned",)) -> pd.DataFrame:
+def time_to_return(cases: pd.DataFrame, outcomes: Sequence[str] = (RETURN,)) -> pd.DataFrame:
     """Days from detention to the outcome for cases with one of ``outcomes``, one row each.
 
     ``days`` = outcome_mid - detained_mid (the middle of each dated window). ``days_min`` and
@@ -113,7 +115,7 @@ def outcomes_after(cases: pd.DataFrame, days: int) -> pd.DataFrame:
     The cases that, like the case at its forecast date, were still held after that
     long, and what then happened to them. Only cases with usable dates on both ends.
     """
-    delays = time_to_return(cases, outcomes=("returned", "released"))
+    delays = time_to_return(cases, outcomes=(RETURN, RELEASE))
     later = delays[delays["usable"] & (delays["days"] > days)]
     return later[["case_id", "title", "outcome", "days", "days_min", "days_max"]].reset_index(
         drop=True

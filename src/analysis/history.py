@@ -6,8 +6,13 @@ would otherwise outweigh every other case.
 
 Counting rules, used by every function here:
 
-* ``released`` and ``returned`` outcomes are counted; ``unknown`` outcomes are counted apart and
-  listed, never dropped.
+* The question's two outcomes are mapped once, in ``analysis.outcomes``: a release is ``RELEASE``
+  (reached_south_or_third_country), a return is ``RETURN`` (returned). Every other outcome
+  (freed_in_china, left_legally, died_in_custody, mixed, unknown) counts as neither by default
+  and is counted apart, never dropped; ``release_base_rate`` can be told to count more outcomes
+  as releases (the multiverse's "any non-return").
+* Rows with ``part_of`` set overlap another row (a person inside a mass return, a family inside a
+  monthly count): every count drops them, and says how many it dropped.
 * ``mixed`` (part of the group returned, part let go) is excluded from the binary rate and
   reported in its own column. A mixed case answers a different question (a split decision,
   usually along a line the group itself drew, such as South Korean citizenship); counting it as
@@ -35,6 +40,7 @@ import pandas as pd
 
 from analysis.beta import CONFIDENCE, beta_interval, prob_first_greater, wilson_interval
 from analysis.delays import time_to_return
+from analysis.outcomes import OTHER_OUTCOMES, OUTCOME_ORDER, RETURN, STRICT
 
 # Periods of detention year, chosen from North Korean policy rather than from the data:
 # Kim Jong-il's rule; Kim Jong-un's border tightening up to the pandemic; the COVID closure
@@ -45,7 +51,6 @@ PERIODS: tuple[tuple[str, int, int], ...] = (
     ("2020-2024", 2020, 2024),
 )
 OUTSIDE_PERIODS = "other years"
-OUTCOME_ORDER = ("released", "mixed", "returned", "unknown")
 SUBGROUP_COLUMNS = ("onset", "campaign", "pressure_level", "tension_level", "period")
 LEVEL_LABELS = {
     "campaign": {True: "campaign", False: "no campaign"},
@@ -74,6 +79,10 @@ VERDICTS = ("supported", "weak", "contradicted", "untestable")
 class BaseRate:
     """P(release) among cases handled one way, as a Beta posterior with an 80% interval.
 
+    ``released`` counts the outcomes taken as a release (by default only ``RELEASE``: reached
+    the South or a third country), ``returned`` those returned. ``other`` counts freed in China,
+    left legally and died in custody when they are not taken as releases; ``overlapping`` the
+    rows dropped because ``part_of`` is set (``cases`` is the count after dropping them).
     ``alpha``/``beta`` are the Beta posterior parameters (prior + released, prior + returned);
     ``estimate`` is the posterior mean; ``low``/``high`` the equal-tailed 80% credible interval
     of that posterior (exact quantiles). ``wilson_low``/``wilson_high`` give the 80% Wilson
@@ -94,6 +103,8 @@ class BaseRate:
     high: float
     wilson_low: float
     wilson_high: float
+    other: int = 0
+    overlapping: int = 0
     confidence: float = CONFIDENCE
 
     @property
@@ -102,14 +113,28 @@ class BaseRate:
         return self.released / self.n_known if self.n_known else math.nan
 
 
-def release_base_rate(cases: pd.DataFrame, prior: tuple[float, float] = (1.0, 1.0)) -> BaseRate:
+def without_overlaps(cases: pd.DataFrame) -> pd.DataFrame:
+    """The cases whose ``part_of`` is empty: the rows every count keeps."""
+    if "part_of" not in cases.columns:
+        return cases
+    return cases[cases["part_of"].fillna("").astype(str) == ""]
+
+
+def release_base_rate(
+    cases: pd.DataFrame,
+    prior: tuple[float, float] = (1.0, 1.0),
+    releases: Sequence[str] = STRICT,
+) -> BaseRate:
     """Posterior P(release) from the cases' outcomes; ``prior`` is Beta(alpha0, beta0).
 
     The default Beta(1, 1) is uniform: every release probability equally likely before the data.
+    ``releases`` are the outcomes counted as a release (default: the question's, ``RELEASE``);
+    rows with ``part_of`` set are dropped first.
     """
-    outcomes = cases["outcome"].astype(str)
-    released = int((outcomes == "released").sum())
-    returned = int((outcomes == "returned").sum())
+    kept = without_overlaps(cases)
+    outcomes = kept["outcome"].astype(str)
+    released = int(outcomes.isin(list(releases)).sum())
+    returned = int((outcomes == RETURN).sum())
     alpha, beta = prior[0] + released, prior[1] + returned
     low, high = beta_interval(alpha, beta)
     wilson_low, wilson_high = wilson_interval(released, released + returned)
@@ -119,7 +144,7 @@ def release_base_rate(cases: pd.DataFrame, prior: tuple[float, float] = (1.0, 1.
         n_known=released + returned,
         unknown=int((outcomes == "unknown").sum()),
         mixed=int((outcomes == "mixed").sum()),
-        cases=len(cases),
+        cases=len(kept),
         alpha=alpha,
         beta=beta,
         estimate=alpha / (alpha + beta),
@@ -127,14 +152,18 @@ def release_base_rate(cases: pd.DataFrame, prior: tuple[float, float] = (1.0, 1.
         high=high,
         wilson_low=wilson_low,
         wilson_high=wilson_high,
+        other=int((outcomes.isin(OTHER_OUTCOMES) & ~outcomes.isin(list(releases))).sum()),
+        overlapping=len(cases) - len(kept),
     )
 
 
 def describe(rate: BaseRate) -> str:
     """The base rate in one plain sentence, with what was left out of the count."""
+    overlaps = f"; {rate.overlapping} overlapping rows dropped" if rate.overlapping else ""
     return (
-        f"{rate.released} released and {rate.returned} returned of {rate.n_known} cases with a "
-        f"one-way outcome ({rate.mixed} mixed and {rate.unknown} unknown not counted): "
+        f"{rate.released} released and {rate.returned} returned of {rate.n_known} cases with one "
+        f"of the question's two outcomes ({rate.mixed} mixed, {rate.other} freed in China, left "
+        f"legally or died in custody, and {rate.unknown} unknown counted as neither{overlaps}): "
         f"P(release) = {rate.estimate:.2f}, 80% interval {rate.low:.2f}-{rate.high:.2f}."
     )
 
@@ -167,12 +196,17 @@ def with_year_and_period(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def detentions_in_china(cases: pd.DataFrame) -> pd.DataFrame:
-    """The cases that began in Chinese custody: all but foreign-mission entries and legal exits.
+    """The cases that began in Chinese custody and that China decided, without overlapping rows.
 
-    This is the reference class for the Shenyang eight (a road check); see NOT_DETENTION_ONSETS.
-    Cases of unknown onset stay in: most of them are arrests the sources describe only briefly.
+    All but foreign-mission entries and legal exits (see NOT_DETENTION_ONSETS), only those with
+    ``decided_by == china`` (a third country's decision, or one no source assigns, is another
+    question) and none with ``part_of`` set. This is the reference class for the Shenyang eight
+    (a road check, decided by China). Cases of unknown onset stay in: most of them are arrests
+    the sources describe only briefly.
     """
-    return cases[~cases["onset"].astype(str).isin(NOT_DETENTION_ONSETS)]
+    onset_ok = ~cases["onset"].astype(str).isin(NOT_DETENTION_ONSETS)
+    china = cases["decided_by"].astype(str) == "china"
+    return without_overlaps(cases[onset_ok & china])
 
 
 def reference_classes(cases: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -513,7 +547,7 @@ def claims_table(
                 "P(release) > 0.05: release is more than a rare exception",
                 (rate.released, rate.returned),
                 0.05,
-                ("released (South Korea, a third country, or freed in China)", "returned"),
+                ("reached South Korea or a third country", "returned"),
                 prior,
             )
         )

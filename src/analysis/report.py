@@ -36,6 +36,7 @@ from analysis.case import DEFAULT_CASE, CaseFacts
 from analysis.data import Dataset, load_dataset
 from analysis.files import write_atomically, write_text_atomically
 from analysis.forecast import CaseForecast, case_forecast
+from analysis.headline import headline
 from analysis.record import case_events as case_event_rows
 from analysis.record import source_coverage
 
@@ -456,7 +457,8 @@ def build_report(
         with _step(log, 3, "wrote the scenario table and the charts"):
             written = write_figures(figures, staging / "figures")
             write_text_atomically(
-                staging / SCENARIO_TABLE, scenarios.table_csv(view.scenario_table)
+                staging / SCENARIO_TABLE,
+                scenarios.table_csv(view.scenario_table, headline(dataset, case)),
             )
             table = scenarios.readable_table(view.scenario_table).reset_index()
         log(f"[4/{STEPS}] executing the notebooks in fresh kernels ...")

@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis import factors
 from analysis.data import Dataset
+from analysis.headline import Headline
 from analysis.model import (
     DEFAULT_DRAWS,
     SEED,
@@ -233,9 +234,34 @@ def neutralise_formula(value: object) -> object:
     return value
 
 
-def table_csv(table: pd.DataFrame) -> str:
-    """The scenario table as CSV text: probabilities to 4 decimals, formulas neutralised."""
-    frame = table.copy()
+def with_headline(table: pd.DataFrame, stated: Headline) -> pd.DataFrame:
+    """The scenario table with the project's headline as its first row (scenario_id
+    ``headline``): the mixture's mean and 80% interval, the counts, and in ``description`` the
+    headline sentence (the specification range, the backtest verdict, the outcome's status).
+    The other rows are the expert-weight what-if, the article's argument."""
+    from analysis.headline import sentence
+
+    row = {
+        "scenario_id": "headline",
+        "label": f"Headline: rule-chosen mixture over {stated.n_specifications} specifications",
+        "description": sentence(stated),
+        "as_of": pd.Timestamp(stated.as_of),
+        "releases_counted": stated.base_releases,
+        "cases_counted": stated.base_cases,
+        "p_release": stated.p_release,
+        "p_return": 1.0 - stated.p_release,
+        "interval_low": stated.low,
+        "interval_high": stated.high,
+    }
+    frame = pd.concat([pd.DataFrame([row]), table], ignore_index=True)[table.columns]
+    # Counts stay whole numbers although the headline row has none of its own.
+    return frame.astype({"draws": "Int64", "seed": "Int64"})
+
+
+def table_csv(table: pd.DataFrame, stated: Headline | None = None) -> str:
+    """The scenario table as CSV text: probabilities to 4 decimals, formulas neutralised; with
+    ``stated``, the headline row first (``with_headline``)."""
+    frame = (table if stated is None else with_headline(table, stated)).copy()
     frame["as_of"] = frame["as_of"].map(lambda d: "" if pd.isna(d) else f"{d:%Y-%m-%d}")
     for column in frame.columns:
         if frame[column].dtype.kind == "f":

@@ -17,7 +17,8 @@ from matplotlib.lines import Line2D
 
 from analysis.charts import figure as new_figure
 from analysis.charts.style import CASE_COLUMN_LABELS, OKABE_ITO, OUTCOME_COLORS, OUTCOME_MARKERS
-from analysis.history import OUTCOME_ORDER, PERIODS
+from analysis.history import PERIODS
+from analysis.outcomes import OUTCOME_ORDER, RELEASE, RETURN
 from analysis.text import literal
 
 
@@ -163,7 +164,7 @@ def plot_time_to_return(
     logarithmic beyond, so same-day and seven-month cases fit on one chart. Cases without
     usable dates are counted in the title, not drawn.
     """
-    outcomes = tuple(o for o in ("returned", "released") if (delays["outcome"] == o).any())
+    outcomes = tuple(o for o in (RETURN, RELEASE) if (delays["outcome"] == o).any())
     usable = delays[delays["usable"]].sort_values(["days", "case_id"], ascending=[False, False])
     excluded = delays[~delays["usable"]]
     height = 1.5 + 0.26 * max(len(usable), 1)
@@ -204,7 +205,7 @@ def plot_time_to_return(
     axes.set_yticks(y, [literal(title) for title in usable["title"]], fontsize=8)
     axes.set_ylim(-0.7, len(usable) - 0.3)
     axes.set_xlabel("days from detention (marker: middle estimate; bar: date window)")
-    kinds = " or release" if "released" in outcomes else ""
+    kinds = " or release" if RELEASE in outcomes else ""
     axes.set_title(
         f"Time from detention to return{kinds}\n{len(usable)} dated cases;"
         f" {len(excluded)} more without usable dates are not drawn",
@@ -227,7 +228,7 @@ def plot_subgroup_rates(comparison: pd.DataFrame, overall: dict[str, float]) -> 
     figure = new_figure((8.0, height))
     axes = figure.axes[0]
     y = np.arange(len(table), dtype=float)
-    colour = OUTCOME_COLORS["released"]
+    colour = OUTCOME_COLORS[RELEASE]
     series = (
         ("_all", 0.17, "white", "all cases"),
         ("_det", -0.17, colour, "detentions in China"),

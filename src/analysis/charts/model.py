@@ -32,6 +32,7 @@ from analysis.charts.style import (
 )
 from analysis.factors import HALF_LIFE_DAYS, HALF_SCALE
 from analysis.model import logit
+from analysis.outcomes import NON_RETURNS, RELEASE, RETURN
 from analysis.text import literal
 
 PROBABILITY_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
@@ -242,7 +243,7 @@ def _case_points(ax: Axes, cases: pd.DataFrame) -> list[Line2D]:
     """The past cases at their coded levels / 2, jittered; returns their legend entries."""
     legend = []
     rng = np.random.default_rng(0)  # jitter only, fixed so the picture never changes
-    for outcome in ("released", "returned", "mixed"):
+    for outcome in (RELEASE, *NON_RETURNS, "mixed", RETURN):
         marker = OUTCOME_MARKERS[outcome]
         rows = cases[cases["outcome"].astype(str) == outcome]
         if rows.empty:

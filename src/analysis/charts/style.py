@@ -46,11 +46,22 @@ CASE_COLUMN_LABELS = {
 }
 OUTCOME_COLORS = {
     "returned": OKABE_ITO["vermillion"],
-    "released": OKABE_ITO["blue"],
+    "reached_south_or_third_country": OKABE_ITO["blue"],
+    "freed_in_china": OKABE_ITO["sky_blue"],
+    "left_legally": OKABE_ITO["green"],
     "mixed": OKABE_ITO["purple"],
+    "died_in_custody": OKABE_ITO["black"],
     "unknown": OKABE_ITO["grey"],
 }
-OUTCOME_MARKERS = {"released": "o", "mixed": "D", "returned": "s", "unknown": "X"}
+OUTCOME_MARKERS = {
+    "reached_south_or_third_country": "o",
+    "freed_in_china": "^",
+    "left_legally": "v",
+    "mixed": "D",
+    "died_in_custody": "P",
+    "returned": "s",
+    "unknown": "X",
+}
 # The waterfall's steps: the base rate, each factor's shift, the result.
 STEP_COLORS = {
     "base": OKABE_ITO["grey"],

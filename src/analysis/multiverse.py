@@ -1,0 +1,411 @@
+"""Every defensible analysis choice at once: one row per specification, scored in time order.
+
+A specification picks one value on each axis of ``CHOICES`` (the first value is the default):
+
+* ``reference_class``: detentions in China decided by China (``history.detentions_in_china``);
+  the same plus foreign-mission entries; plus cases a third country decided; or without the
+  cases detained 2020-2024 (the COVID-era backlog).
+* ``shenyang_six``: the 2006 six as recorded (a consulate bid, so outside the detentions) or as
+  detained in transit (Adrian Hong's reading, which brings the case into the class).
+* ``kim_visit_2018``: the single-source 2018 Kim-visit arrests in or out.
+* ``outcome``: ``strict`` (release = reached the South or a third country) or ``any_non_return``
+  (freed in China and left legally count as releases too); see ``analysis.outcomes``.
+* ``prior``: Beta(1, 1) (uniform) or Beta(1/2, 1/2) (Jeffreys).
+* ``formulation``: ``base_only``; ``expert`` (weights.csv on the levels as coded);
+  ``expert_centred`` (the same on the levels minus the class's mean levels); ``ridge`` (a
+  ridge logistic fit on the class, ``analysis.logistic``); ``pooled`` (the average of base rate
+  and ridge on the log-odds scale).
+* ``pressure``: the focal case's pressure as coded on the cases' 0-2 scale (divided by 2), or
+  derived from the events about these detainees (``pressure_kind == detainees``, the case's own
+  events, ``analysis.factors``). Only the focal case has the second construct, so the choice
+  does not change a specification's score.
+* ``coder``: the first coding (cases.csv) or the blind second coding (second_coding.csv).
+
+Scoring (``spec_scores``): every specification forecasts, in time order, each resolved case of
+the common scoring set (detentions in China decided by China, strict outcome, first coding),
+from the cases of its own class known before that case's forecast day, and is scored by the sum
+of log scores. With an ``as_of`` date only cases resolved by then are scored, so the weights use
+nothing the forecaster could not have known. Numbers only: no drawing, no files.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from analysis import factors
+from analysis.backtest import forecast_day
+from analysis.data import Dataset
+from analysis.defaults import SEED
+from analysis.history import NOT_DETENTION_ONSETS, with_year_and_period, without_overlaps
+from analysis.logistic import fit_ridge_logistic
+from analysis.model import weights_from_table
+from analysis.outcomes import ANY_NON_RETURN, RETURN, STRICT
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "reference_class": ("china_decided", "plus_missions", "plus_third_country", "without_covid"),
+    "shenyang_six": ("mission_attempt", "detention"),
+    "kim_visit_2018": ("in", "out"),
+    "outcome": ("strict", "any_non_return"),
+    "prior": ("uniform", "jeffreys"),
+    "formulation": ("base_only", "expert", "expert_centred", "ridge", "pooled"),
+    "pressure": ("case_coded", "event_detainees"),
+    "coder": ("first", "second"),
+}
+DEFAULTS = {axis: values[0] for axis, values in CHOICES.items()}
+PRIORS = {"uniform": (1.0, 1.0), "jeffreys": (0.5, 0.5)}
+RELEASES = {"strict": STRICT, "any_non_return": ANY_NON_RETURN}
+SHENYANG_SIX = "2006_shenyang_six"
+KIM_VISIT = "2018_mar_kim_visit_arrests"
+COVID_YEARS = (2020, 2024)
+RIDGE_L2 = 1.0  # a normal prior with sd 1 log-odds per unit of a level: the backtest's penalty
+DRAWS_PER_SPEC = 400  # per specification; 1280 specifications give half a million draws
+
+
+@dataclass(frozen=True)
+class Focal:
+    """The focal case's levels in [0, 1] under each construct and coder."""
+
+    pressure: Mapping[tuple[str, str], float]  # (pressure construct, coder) -> level
+    tension: Mapping[str, float]  # coder -> level
+
+
+def specifications() -> list[dict[str, str]]:
+    """Every combination of CHOICES, one dict per specification, the default first."""
+    axes = list(CHOICES)
+    return [dict(zip(axes, values, strict=True)) for values in itertools.product(*CHOICES.values())]
+
+
+def spec_id(spec: Mapping[str, str]) -> str:
+    """A short, stable name of a specification: its values joined by '/'."""
+    return "/".join(spec[axis] for axis in CHOICES)
+
+
+def coded_cases(dataset: Dataset, coder: str, six: str, kim: str) -> pd.DataFrame:
+    """The cases under one coder and the contested codings, overlaps dropped, with ``year``."""
+    cases = without_overlaps(dataset.cases).copy()
+    cases["onset"] = cases["onset"].astype(str)
+    if coder == "second":
+        second = dataset.second_coding.set_index("case_id")
+        ids = cases["case_id"].astype(str)
+        for column in ("onset", "pressure_level", "tension_level"):
+            cases[column] = ids.map(second[column].astype(cases[column].dtype)).fillna(
+                cases[column]
+            )
+    six_rows = cases["case_id"] == SHENYANG_SIX
+    cases.loc[six_rows, "onset"] = (
+        "foreign_mission_entry" if six == "mission_attempt" else "unknown"
+    )
+    if kim == "out":
+        cases = cases[cases["case_id"] != KIM_VISIT]
+    return with_year_and_period(cases)
+
+
+def class_cases(cases: pd.DataFrame, reference_class: str) -> pd.DataFrame:
+    """The cases of one reference class (see the module docstring)."""
+    onset_out = cases["onset"].isin(NOT_DETENTION_ONSETS)
+    decider = cases["decided_by"].astype(str)
+    if reference_class == "plus_missions":
+        keep = (~onset_out | (cases["onset"] == "foreign_mission_entry")) & (decider == "china")
+    elif reference_class == "plus_third_country":
+        keep = ~onset_out & decider.isin(["china", "third_country"])
+    else:
+        keep = ~onset_out & (decider == "china")
+        if reference_class == "without_covid":
+            keep &= ~cases["year"].between(*COVID_YEARS)
+    return cases[keep]
+
+
+def labelled(cases: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """The cases with an outcome that counts one way under ``outcome``; y = 1 for a release."""
+    outcomes = cases["outcome"].astype(str)
+    releases = list(RELEASES[outcome])
+    frame = cases[outcomes.isin([*releases, RETURN])].copy()
+    frame["y"] = outcomes[frame.index].isin(releases).astype(float)
+    frame["pressure"] = frame["pressure_level"].astype(float) / 2.0
+    frame["tension"] = frame["tension_level"].astype(float) / 2.0
+    return frame
+
+
+@dataclass(frozen=True)
+class Training:
+    """What a forecast learns from: counts, mean levels, and the ridge fit if one exists."""
+
+    released: int
+    returned: int
+    mean_pressure: float
+    mean_tension: float
+    ridge: tuple[np.ndarray, np.ndarray] | None  # (coefficients, standard errors) or None
+
+
+def training(train: pd.DataFrame) -> Training:
+    """Summarise labelled training cases; the ridge fit needs both outcomes among them (with
+    one outcome only the intercept has no finite optimum, and ``ridge`` falls back to the base
+    rate)."""
+    y = train["y"].to_numpy()
+    ridge = None
+    if len(set(y)) == 2:
+        fit = fit_ridge_logistic(
+            train[["pressure", "tension"]].to_numpy(), y, ("pressure", "tension"), RIDGE_L2
+        )
+        ridge = (
+            np.array(list(fit.coefficients.values())),
+            np.array(list(fit.standard_errors.values())),
+        )
+    return Training(
+        released=int(y.sum()),
+        returned=int(len(y) - y.sum()),
+        mean_pressure=float(train["pressure"].mean()) if len(train) else 0.0,
+        mean_tension=float(train["tension"].mean()) if len(train) else 0.0,
+        ridge=ridge,
+    )
+
+
+def forecast_draws(
+    learned: Training,
+    formulation: str,
+    prior: str,
+    pressure: float,
+    tension: float,
+    weights: tuple[float, float, float, float],
+    normals: np.ndarray,
+    uniforms: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    """Central P(release) and its draws for one case under one formulation.
+
+    ``weights`` = (w_pressure mean, sd, w_tension mean, sd) of weights.csv; ``normals`` is
+    draws x 3 standard normals and ``uniforms`` draws uniforms in (0, 1), shared by every
+    specification (common random numbers, so specifications differ by their choices, not by
+    their luck). The base rate is the Beta posterior (prior + counts): its mean is the central
+    value and its quantiles at ``uniforms`` the draws. The ridge draws treat the coefficients
+    as independent normals (mean, standard error).
+    """
+    a0, b0 = PRIORS[prior]
+    alpha, beta = a0 + learned.released, b0 + learned.returned
+    central_log_odds = np.log(alpha / beta)
+    base = special.logit(stats.beta.ppf(uniforms, alpha, beta))
+    wp, sp, wt, st = weights
+    if formulation in ("expert", "expert_centred"):
+        p_level, t_level = pressure, tension
+        if formulation == "expert_centred":
+            p_level, t_level = pressure - learned.mean_pressure, tension - learned.mean_tension
+        central = central_log_odds + wp * p_level + wt * t_level
+        draws = base + (wp + sp * normals[:, 0]) * p_level + (wt + st * normals[:, 1]) * t_level
+        return float(special.expit(central)), special.expit(draws)
+    if formulation in ("ridge", "pooled") and learned.ridge is not None:
+        mean, error = learned.ridge
+        x = np.array([1.0, pressure, tension])
+        ridge_central = float(mean @ x)
+        ridge_draws = (mean + error * normals) @ x
+        if formulation == "ridge":
+            return float(special.expit(ridge_central)), special.expit(ridge_draws)
+        central = (central_log_odds + ridge_central) / 2.0
+        return float(special.expit(central)), special.expit((base + ridge_draws) / 2.0)
+    return float(special.expit(central_log_odds)), special.expit(base)
+
+
+def _weights(dataset: Dataset) -> tuple[float, float, float, float]:
+    wp, wt = weights_from_table(dataset.weights)
+    return (wp.mean, wp.sd, wt.mean, wt.sd)
+
+
+def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
+    """The focal case's pressure (both constructs, both coders) and tension (both coders)."""
+    row = dataset.cases[dataset.cases["case_id"] == case_id].iloc[0]
+    second = dataset.second_coding.set_index("case_id")
+    events = dataset.events
+    own = events[
+        (events["pressure_kind"].astype(str) == "detainees")
+        & (events["case_id"].astype(str) == case_id)
+    ]
+    derived = factors.factor_levels(own, as_of).pressure if len(own) else 0.0
+    coded = {"first": row["pressure_level"] / 2.0}
+    tension = {"first": row["tension_level"] / 2.0}
+    if case_id in second.index:
+        coded["second"] = second.loc[case_id, "pressure_level"] / 2.0
+        tension["second"] = second.loc[case_id, "tension_level"] / 2.0
+    else:  # no second coding: the first stands for both
+        coded["second"], tension["second"] = coded["first"], tension["first"]
+    pressure = {("case_coded", c): float(v) for c, v in coded.items()}
+    pressure |= {("event_detainees", c): float(derived) for c in coded}
+    return Focal(pressure=pressure, tension={c: float(v) for c, v in tension.items()})
+
+
+def _random(draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((draws, 3)), rng.uniform(size=draws)
+
+
+def multiverse(
+    dataset: Dataset,
+    case_id: str,
+    as_of: factors.DateLike | None,
+    draws: int = DRAWS_PER_SPEC,
+    seed: int = SEED,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The focal case under every specification, from the cases known by ``as_of`` (None:
+    today's record).
+
+    Returns the tidy table (one row per specification: spec_id, the CHOICES columns, released,
+    returned (the counts learned from), pressure, tension (the focal levels used), estimate
+    (central P(release) in [0, 1]), low, high (its 10th and 90th percentiles)) and the draws of
+    P(release) per spec_id.
+    """
+    day = None if as_of is None else factors.to_day(as_of)
+    level_day = day if day is not None else dataset.events["date"].max()
+    focal = focal_levels(dataset, case_id, level_day)
+    weights = _weights(dataset)
+    normals, uniforms = _random(draws, seed)
+    learned_cache: dict[tuple[str, ...], Training] = {}
+    rows, all_draws = [], {}
+    for spec in specifications():
+        key = (spec["coder"], spec["shenyang_six"], spec["kim_visit_2018"],
+               spec["reference_class"], spec["outcome"])  # fmt: skip
+        if key not in learned_cache:
+            cases = class_cases(coded_cases(dataset, *key[:3]), key[3])
+            cases = cases[cases["case_id"] != case_id]
+            if day is not None:
+                cases = cases[cases["outcome_latest"] <= day]
+            learned_cache[key] = training(labelled(cases, key[4]))
+        learned = learned_cache[key]
+        pressure = focal.pressure[(spec["pressure"], spec["coder"])]
+        tension = focal.tension[spec["coder"]]
+        central, values = forecast_draws(
+            learned, spec["formulation"], spec["prior"], pressure, tension, weights, normals,
+            uniforms,
+        )  # fmt: skip
+        name = spec_id(spec)
+        all_draws[name] = values
+        low, high = np.quantile(values, [0.1, 0.9])
+        rows.append({"spec_id": name, **spec, "released": learned.released,
+                     "returned": learned.returned, "pressure_level": pressure,
+                     "tension_level": tension, "estimate": central, "low": float(low),
+                     "high": float(high)})  # fmt: skip
+    table = pd.DataFrame(rows)
+    table.attrs["weights"] = weights  # (w_pressure mean, sd, w_tension mean, sd) of weights.csv
+    return table, all_draws
+
+
+def scoring_set(dataset: Dataset, as_of: factors.DateLike | None = None) -> pd.DataFrame:
+    """The common scoring set: detentions in China decided by China (first coding, contested
+    cases as recorded) with one of the question's two outcomes, in order of forecast day; with
+    ``as_of`` only those resolved by then. Columns of cases plus y and forecast_day."""
+    cases = labelled(class_cases(coded_cases(dataset, "first", "mission_attempt", "in"),
+                                 "china_decided"), "strict")  # fmt: skip
+    cases["forecast_day"] = forecast_day(cases)
+    if as_of is not None:
+        cases = cases[cases["outcome_latest"] <= factors.to_day(as_of)]
+    return cases.sort_values(["forecast_day", "case_id"], kind="stable")
+
+
+def central_forecast(
+    learned: Training,
+    formulation: str,
+    prior: str,
+    pressure: float,
+    tension: float,
+    weights: tuple[float, float, float, float],
+) -> float:
+    """The central P(release) in [0, 1] of ``forecast_draws``, without drawing."""
+    a0, b0 = PRIORS[prior]
+    log_odds = float(np.log((a0 + learned.released) / (b0 + learned.returned)))
+    wp, _, wt, _ = weights
+    if formulation == "expert":
+        log_odds += wp * pressure + wt * tension
+    elif formulation == "expert_centred":
+        log_odds += wp * (pressure - learned.mean_pressure) + wt * (tension - learned.mean_tension)
+    elif formulation in ("ridge", "pooled") and learned.ridge is not None:
+        ridge = float(learned.ridge[0] @ np.array([1.0, pressure, tension]))
+        log_odds = ridge if formulation == "ridge" else (log_odds + ridge) / 2.0
+    return float(special.expit(log_odds))
+
+
+def in_time_forecasts(dataset: Dataset, as_of: factors.DateLike | None = None) -> pd.DataFrame:
+    """Each scoring-set case forecast by every specification (pressure choice aside: past cases
+    have only the coded construct) from its class's cases known before the case's forecast day.
+
+    Long table: spec_id (with pressure = case_coded; the event construct shares its forecasts),
+    case_id, forecast_day, y, forecast (central P(release) in [0, 1]).
+    """
+    targets = scoring_set(dataset, as_of)
+    weights = _weights(dataset)
+    rows = []
+    for coder, six, kim in itertools.product(
+        CHOICES["coder"], CHOICES["shenyang_six"], CHOICES["kim_visit_2018"]
+    ):
+        coded = coded_cases(dataset, coder, six, kim)
+        levels = coded.set_index("case_id")
+        for reference_class, outcome in itertools.product(
+            CHOICES["reference_class"], CHOICES["outcome"]
+        ):
+            cases = labelled(class_cases(coded, reference_class), outcome)
+            for target in targets.itertuples(index=False):
+                known = cases[
+                    (cases["outcome_latest"] < target.forecast_day)
+                    & (cases["case_id"] != target.case_id)
+                ]
+                learned = training(known)
+                own = levels.loc[target.case_id]
+                pressure, tension = own["pressure_level"] / 2.0, own["tension_level"] / 2.0
+                for prior, formulation in itertools.product(
+                    CHOICES["prior"], CHOICES["formulation"]
+                ):
+                    spec = {"reference_class": reference_class, "shenyang_six": six,
+                            "kim_visit_2018": kim, "outcome": outcome, "prior": prior,
+                            "formulation": formulation, "pressure": DEFAULTS["pressure"],
+                            "coder": coder}  # fmt: skip
+                    rows.append({"spec_id": spec_id(spec), "case_id": target.case_id,
+                                 "forecast_day": target.forecast_day, "y": target.y,
+                                 "forecast": central_forecast(learned, formulation, prior,
+                                                              float(pressure), float(tension),
+                                                              weights)})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def spec_scores(forecasts: pd.DataFrame) -> pd.Series:
+    """Summed natural-log score of each coded-pressure spec_id over the scoring set (<= 0)."""
+    p = forecasts["forecast"].to_numpy()
+    y = forecasts["y"].to_numpy()
+    with np.errstate(divide="ignore"):
+        scores = np.log(np.where(y == 1, p, 1 - p))
+    return pd.Series(scores, index=forecasts.index).groupby(forecasts["spec_id"]).sum()
+
+
+def all_spec_scores(forecasts: pd.DataFrame) -> dict[str, float]:
+    """spec_scores extended to every specification: the event-pressure twin of a
+    specification shares its score (the construct exists for the focal case only)."""
+    scored = spec_scores(forecasts)
+    result = {}
+    for spec in specifications():
+        twin = spec_id({**spec, "pressure": DEFAULTS["pressure"]})
+        result[spec_id(spec)] = float(scored.get(twin, 0.0))
+    return result
+
+
+def choice_ranges(table: pd.DataFrame) -> pd.DataFrame:
+    """The tornado of choices: for each axis, the central estimate at each of its values with
+    every other axis at its default; columns axis, value, estimate, and per axis low/high/span
+    (in probability, 0-1), widest span first."""
+    rows = []
+    for axis, values in CHOICES.items():
+        others = np.ones(len(table), dtype=bool)
+        for other, default in DEFAULTS.items():
+            if other != axis:
+                others &= (table[other] == default).to_numpy()
+        for value in values:
+            match = table[others & (table[axis] == value).to_numpy()]
+            rows.append(
+                {"axis": axis, "value": value, "estimate": float(match["estimate"].iloc[0])}
+            )
+    frame = pd.DataFrame(rows)
+    spans = frame.groupby("axis")["estimate"].agg(low="min", high="max")
+    spans["span"] = spans["high"] - spans["low"]
+    frame = frame.join(spans, on="axis")
+    return frame.sort_values(["span", "axis"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )

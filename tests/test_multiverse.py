@@ -1,0 +1,171 @@
+"""The multiverse, the headline and the ledger: counts, forecasts and scores against hand values.
+
+Expected values are worked out by hand in the comments (Beta means, log-odds sums, logs of
+probabilities); the fixture's tables are small enough to count.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import headline, ledger, multiverse, scenarios
+from analysis.data import load_dataset
+from analysis.forecast import case_forecast
+from analysis.multiverse import Training
+from tests.conftest import VALID_FIXTURE
+from tests.model_helpers import by_hand
+from tests.test_scenarios import RELEASED_LATER, RELEASED_ON_THE_DAY
+
+WEIGHTS = (1.0, 0.5, 0.8, 0.3)  # w_pressure mean, sd, w_tension mean, sd: all four differ
+
+
+def test_there_is_one_specification_per_combination_and_the_default_comes_first() -> None:
+    specs = multiverse.specifications()
+    assert len(specs) == 4 * 2 * 2 * 2 * 2 * 5 * 2 * 2
+    assert specs[0] == multiverse.DEFAULTS
+    assert len({multiverse.spec_id(s) for s in specs}) == len(specs)
+
+
+def test_central_forecasts_by_hand() -> None:
+    learned = Training(released=0, returned=10, mean_pressure=0.25, mean_tension=0.5, ridge=None)
+    # Beta(1, 11): mean 1/12; Jeffreys Beta(1/2, 10 1/2): mean 1/22.
+    assert multiverse.central_forecast(learned, "base_only", "uniform", 0.5, 1.0, WEIGHTS) == (
+        pytest.approx(1 / 12)
+    )
+    assert multiverse.central_forecast(learned, "base_only", "jeffreys", 0.5, 1.0, WEIGHTS) == (
+        pytest.approx(1 / 22)
+    )
+    expert = multiverse.central_forecast(learned, "expert", "uniform", 0.5, 1.0, WEIGHTS)
+    assert expert == pytest.approx(by_hand(1 / 12, 0.5, 1.0, 1.0, 0.8))
+    centred = multiverse.central_forecast(learned, "expert_centred", "uniform", 0.5, 1.0, WEIGHTS)
+    assert centred == pytest.approx(by_hand(1 / 12, 0.25, 0.5, 1.0, 0.8))
+    # No ridge fit (one outcome only): ridge and pooled fall back to the base rate.
+    assert multiverse.central_forecast(learned, "pooled", "uniform", 0.5, 1.0, WEIGHTS) == (
+        pytest.approx(1 / 12)
+    )
+
+
+def test_pooled_is_the_log_odds_average_of_base_rate_and_ridge() -> None:
+    ridge = (np.array([-1.0, 2.0, 0.5]), np.array([0.1, 0.1, 0.1]))
+    learned = Training(released=3, returned=1, mean_pressure=0.0, mean_tension=0.0, ridge=ridge)
+    # Base Beta(4, 2): log-odds log 2; ridge at (0.5, 1): -1 + 1 + 0.5 = 0.5.
+    ridge_p = multiverse.central_forecast(learned, "ridge", "uniform", 0.5, 1.0, WEIGHTS)
+    assert ridge_p == pytest.approx(1 / (1 + math.exp(-0.5)))
+    pooled = multiverse.central_forecast(learned, "pooled", "uniform", 0.5, 1.0, WEIGHTS)
+    assert pooled == pytest.approx(1 / (1 + math.exp(-(math.log(2) + 0.5) / 2)))
+
+
+def test_draws_centre_on_the_central_forecast() -> None:
+    learned = Training(released=2, returned=6, mean_pressure=0.0, mean_tension=0.0, ridge=None)
+    rng = np.random.default_rng(1)
+    normals, uniforms = rng.standard_normal((20_000, 3)), rng.uniform(size=20_000)
+    central, draws = multiverse.forecast_draws(
+        learned, "base_only", "uniform", 0.5, 0.5, WEIGHTS, normals, uniforms
+    )
+    # Beta(3, 7): mean 0.3; the draws' mean is the Beta mean, within Monte Carlo error.
+    assert central == pytest.approx(0.3)
+    assert draws.mean() == pytest.approx(0.3, abs=0.005)
+
+
+def test_classes_and_codings_on_the_fixture(fixture_data) -> None:
+    first = multiverse.coded_cases(fixture_data, "first", "mission_attempt", "in")
+    second = multiverse.coded_cases(fixture_data, "second", "mission_attempt", "in")
+    # The second coder reads the road check's pressure 2 where the first reads 1.
+    levels = {c: f.set_index("case_id").loc["2012_fixture_check", "pressure_level"]
+              for c, f in (("first", first), ("second", second))}  # fmt: skip
+    assert levels == {"first": 1, "second": 2}
+    default = multiverse.class_cases(first, "china_decided")
+    assert list(default["case_id"]) == ["2012_fixture_check"]  # the 2017 case's decider: unknown
+    missions = multiverse.class_cases(first, "plus_missions")
+    assert list(missions["case_id"]) == ["2002_fixture_mission", "2012_fixture_check"]
+
+
+def test_log_scores_by_hand() -> None:
+    forecasts = pd.DataFrame(
+        {"spec_id": ["a", "a", "b", "b"], "y": [0.0, 1.0, 0.0, 1.0],
+         "forecast": [0.2, 0.9, 0.5, 0.5]}
+    )  # fmt: skip
+    scores = multiverse.spec_scores(forecasts)
+    assert scores["a"] == pytest.approx(math.log(0.8) + math.log(0.9))
+    assert scores["b"] == pytest.approx(2 * math.log(0.5))
+
+
+def test_a_later_case_changes_no_earlier_forecast(edit_table) -> None:
+    before = load_dataset(VALID_FIXTURE)
+    after = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_LATER))
+    # As of 24 April 2017 the 2018 release does not exist yet: same forecasts, same table.
+    pd.testing.assert_frame_equal(
+        multiverse.in_time_forecasts(before, "2017-04-24"),
+        multiverse.in_time_forecasts(after, "2017-04-24"),
+    )
+    tables = [multiverse.multiverse(d, "2017_fixture_unknown", "2017-04-24")[0]
+              for d in (before, after)]  # fmt: skip
+    pd.testing.assert_frame_equal(*tables)
+    # Today's record: the fixture's 2012 road check is forecast from what preceded it alone.
+    today = [multiverse.in_time_forecasts(d) for d in (before, after)]
+    old = today[1][today[1]["case_id"] == "2012_fixture_check"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(today[0].reset_index(drop=True), old)
+
+
+def test_a_case_resolved_by_the_date_does_count(edit_table) -> None:
+    after = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY))
+    table, _ = multiverse.multiverse(after, "2017_fixture_unknown", "2017-04-24")
+    # Known by then in the class: the road check (returned) and the same-day release: Beta(2, 2).
+    assert table.iloc[0][["released", "returned", "estimate"]].tolist() == [1, 1, 0.5]
+
+
+def test_choice_ranges_move_one_axis_at_a_time(fixture_data) -> None:
+    table, _ = multiverse.multiverse(fixture_data, "2017_fixture_unknown", "2017-04-24")
+    ranges = multiverse.choice_ranges(table).set_index(["axis", "value"])
+    # The prior alone: Beta(1, 2) mean 1/3 against Beta(1/2, 3/2) mean 1/4.
+    assert ranges.loc[("prior", "uniform"), "estimate"] == pytest.approx(1 / 3)
+    assert ranges.loc[("prior", "jeffreys"), "estimate"] == pytest.approx(1 / 4)
+    assert ranges.loc[("prior", "uniform"), "span"] == pytest.approx(1 / 12)
+
+
+def test_the_headline_is_the_rule_chosen_mixture(fixture_data) -> None:
+    detail = headline.headline_detail(fixture_data, "fixture_case")
+    stated = detail.headline
+    assert stated.low <= stated.p_release <= stated.high
+    assert stated.spec_low <= stated.spec_high
+    assert stated.n_specifications == len(detail.table) == 1280
+    assert detail.table["weight"].sum() == pytest.approx(1.0)
+    assert (stated.base_cases, stated.base_releases) == (1, 0)
+    assert "not on record" in stated.outcome_status
+    assert headline.sentence(stated).startswith(f"As of {stated.as_of}: P(release) = ")
+
+
+def test_the_scenario_table_leads_with_the_headline(fixture_data) -> None:
+    stated = headline.headline(fixture_data, "fixture_case")
+    view = case_forecast(fixture_data, "fixture_case")
+    table = scenarios.with_headline(view.scenario_table, stated)
+    first = table.iloc[0]
+    assert first["scenario_id"] == "headline"
+    assert first["p_release"] == stated.p_release
+    assert (first["interval_low"], first["interval_high"]) == (stated.low, stated.high)
+    assert "not on record" in first["description"]
+
+
+def test_ledger_scores_by_hand() -> None:
+    frame = pd.DataFrame(
+        {"specification": ["s", "s", "t"], "probability": [0.2, 0.7, 0.5],
+         "resolution": [0.0, 1.0, math.nan]}
+    )  # fmt: skip
+    scores = ledger.score_ledger(frame)
+    # Resolved: 0.2 (returned) and 0.7 (released); the open forecast is not scored.
+    assert scores["all|n"] == 2
+    assert scores["all|brier"] == pytest.approx((0.2**2 + 0.3**2) / 2)
+    assert scores["all|log"] == pytest.approx((math.log(0.8) + math.log(0.7)) / 2)
+    assert "t|n" not in scores
+
+
+def test_the_ledger_holds_the_question_at_three_dates(fixture_data) -> None:
+    table = ledger.build_ledger(fixture_data, "fixture_case")
+    assert list(table.columns) == list(ledger.COLUMNS)
+    open_rows = table[table["resolution"].isna()]
+    assert list(open_rows["made_on"])[:3] == ["2017-03-15", "2017-04-24", "2017-05-18"]
+    assert ((table["probability"] >= 0) & (table["probability"] <= 1)).all()
