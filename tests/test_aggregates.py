@@ -212,3 +212,11 @@ def test_before_table_loads_typed() -> None:
     assert len(before) == 42
     assert set(before["outcome"]) == {"released", "returned", "mixed", "unknown"}
     assert before["outcome_latest"].dtype.kind == "M"
+
+
+def test_describe_rate_says_what_it_leaves_out() -> None:
+    sentence = aggregates.describe_rate(aggregates.case_base_rate(CASES))
+    assert sentence.startswith("0 released and 4 returned of 4 detentions decided by China")
+    assert "not counted: 1 freed_in_china, 1 mixed" in sentence
+    assert "1 overlapping and 2 not known to be decided by China left out" in sentence
+    assert sentence.endswith(f"P(release) = 0.17, 80% interval {1 - 0.9**0.2:.2f}-0.37.")
