@@ -137,7 +137,7 @@ def test_base_rate_as_of_a_day_counts_outcomes_known_by_then() -> None:
     assert rate.not_counted == {"freed_in_china": 1}
 
 
-def test_base_rate_with_freed_in_china_as_release() -> None:
+def test_base_rate_with_any_exit_short_of_return_as_release() -> None:
     rate = aggregates.case_base_rate(CASES, release=aggregates.RELEASE_OR_FREED)
     assert (rate.released, rate.returned) == (1, 4)
     assert rate.estimate == pytest.approx(2 / 7)  # Beta(2, 5)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.history import detentions_in_china
+from analysis.history import NOT_DETENTION_ONSETS
 from analysis.intervals import beta_posterior
 from analysis.paths import PROJECT_ROOT
 
@@ -24,8 +24,9 @@ from analysis.paths import PROJECT_ROOT
 # is the release the article asks about; every other outcome is counted beside the rate.
 RELEASE = ("reached_south_or_third_country",)
 RETURN = "returned"
-# questions.csv resolves a question as release also when the group is freed in China.
-RELEASE_OR_FREED = ("reached_south_or_third_country", "freed_in_china")
+# A looser reading: any exit from custody short of return (freed in China, left on papers)
+# counts as a release.
+RELEASE_OR_FREED = ("reached_south_or_third_country", "freed_in_china", "left_legally")
 # Before issue 9 one word, released, merged reaching the South, being freed in China and
 # leaving on papers.
 RELEASE_BEFORE = ("released",)
@@ -169,9 +170,10 @@ class CaseRate:
 
 
 def _layers(cases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Detentions in China; of them those not part of another case; of those the ones China
-    decided. A table without part_of or decided_by (the one before the corrections) keeps all."""
-    detentions = detentions_in_china(cases)
+    """Detentions in China (every onset but NOT_DETENTION_ONSETS); of them those not part of
+    another case; of those the ones China decided. A table without part_of or decided_by (the
+    one before the corrections) keeps all, as the project counted then."""
+    detentions = cases[~cases["onset"].astype(str).isin(NOT_DETENTION_ONSETS)]
     standalone = detentions
     if "part_of" in detentions:
         standalone = detentions[detentions["part_of"].fillna("") == ""]
@@ -182,9 +184,10 @@ def _layers(cases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
 
 
 def counted_cases(cases: pd.DataFrame, as_of: object | None = None) -> pd.DataFrame:
-    """The cases a base rate may count: detentions in China (history.detentions_in_china),
-    without rows that are part of another case or decided by another state, and with ``as_of``
-    only those whose outcome was surely known by that day (``outcome_latest`` on or before)."""
+    """The cases a base rate may count: detentions in China (not a foreign-mission entry or a
+    legal exit), without rows that are part of another case or not decided by China, and with
+    ``as_of`` only those whose outcome was surely known by that day (``outcome_latest`` on or
+    before it)."""
     by_china = _layers(cases)[2]
     if as_of is None:
         return by_china
