@@ -552,8 +552,8 @@ def _clusters(
     subset: pd.DataFrame, level: np.ndarray, keys: pd.DataFrame, width: float
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """Merge runs of at least CLUSTER_MIN unlabelled events of one height that fit within
-    ``width`` days (from the run's first) into one exact-day marker at their middle; returns the rows to
-    draw (date order), their heights and each row's count of events (1 when drawn alone)."""
+    ``width`` days (from the run's first) into one exact-day marker at their middle; returns
+    the rows to draw (date order), their heights and each row's count (1 when drawn alone)."""
     days = _num(subset["date_mid"])
     labelled = subset["event_id"].isin(keys["event_id"]).to_numpy()
     runs: list[list[int]] = [[i] for i in np.flatnonzero(labelled)]
