@@ -71,7 +71,8 @@ notebooks: $(STAMP)  ## re-execute the committed notebooks in place (after a cod
 readme-images: report  ## copy the README's pictures from a fresh report
 	cp reports/figures/case_timeline.png reports/figures/scenarios_plane.png docs/images/
 
-browser-check: $(STAMP)  ## run notebook 04 in JupyterLab in headless Chromium and move a slider
+browser-check: $(STAMP)  ## open reports/index.html in headless Chromium, offline, and move the what-if
+	test -f reports/index.html || $(MAKE) --no-print-directory report
 	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[browser]"
 	$(BIN)/python tools/browser_check.py
