@@ -11,6 +11,7 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # The main run on both cores; one module (or notebook) per worker keeps module fixtures shared.
+# Not for the notebook-only runs: four notebooks on two workers measured slower than one process.
 XDIST := -n 2 --dist loadscope
 # nbval again under a far time zone, a bare locale and a random hash seed: stored outputs
 # must not depend on the machine. The seed is printed so a failing run can be repeated with
@@ -55,8 +56,8 @@ test: lint  ## lint, unit tests, nbval over the notebooks, then nbval twice more
 
 determinism: $(STAMP)  ## nbval twice more, under another time zone, locale and hash seed
 	@echo "determinism: PYTHONHASHSEED=$(HASH_SEED) TZ=Pacific/Kiritimati LC_ALL=C.UTF-8"
-	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) notebooks $(NBVAL)
-	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider $(XDIST) notebooks $(NBVAL)
+	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL)
+	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL)
 
 lint: $(STAMP)  ## ruff check and format check
 	$(BIN)/ruff check src tests notebooks benchmarks tools

@@ -2,4 +2,5 @@
 # their text line only. nbval never compares PNGs, so drawing them there is wasted time.
 c = get_config()  # noqa: F821
 c.InlineBackend.figure_formats = set()
-c.HistoryManager.enabled = False  # no history.sqlite written into the checkout
+# Kernels must write nothing into this committed folder.
+c.HistoryManager.enabled = False
