@@ -162,3 +162,18 @@ def test_a_notebook_page_loads_nothing_from_the_network() -> None:
     page = report.render_html(notebook)
     assert external_references(page) == []
     assert "need a running Jupyter kernel" in page.replace("\n", " ")
+
+
+def test_codes_in_table_cells_are_written_as_words() -> None:
+    from analysis import paths
+
+    codes = report.codebook_codes(paths.DATA_DIR)
+    assert "foreign_mission_entry" in codes and "pressure_level" in codes
+    table = (
+        "<table><tr><th>pressure_level</th></tr><tr><td>onset: foreign_mission_entry</td>"
+        "<td>2017_shenyang_eight</td><td>report.foreign_mission_entry.x</td></tr></table>"
+    )
+    assert report.human_codes(table, codes) == (
+        "<table><tr><th>pressure level</th></tr><tr><td>onset: foreign mission entry</td>"
+        "<td>2017_shenyang_eight</td><td>report.foreign_mission_entry.x</td></tr></table>"
+    )

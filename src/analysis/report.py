@@ -13,6 +13,7 @@ HTML-escaped.
 from __future__ import annotations
 
 import copy
+import csv
 import html
 import json
 import os
@@ -270,20 +271,45 @@ def drop_range_index(table: str) -> str:
     return head + "<tbody>" + RANGE_INDEX_ROW.sub(r"\1", body)
 
 
-def _readable_tables(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Each HTML table output left-aligned (no pandas right-align style), 0..n index dropped."""
+def codebook_codes(data_dir: Path) -> frozenset[str]:
+    """The codes a reader should see in words: the codebook's column names and allowed
+    values that join words with underscores (``foreign_mission_entry``)."""
+    with (data_dir / "codebook.csv").open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    words = {row["column"] for row in rows}
+    words |= {value for row in rows for value in row["allowed_values"].split(";")}
+    return frozenset(word for word in words if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", word))
+
+
+def human_codes(table: str, codes: frozenset[str]) -> str:
+    """``table`` (HTML) with every cell's codes from ``codes`` written as words."""
+    if not codes:
+        return table
+    word = re.compile(r"(?<![\w.])(" + "|".join(sorted(map(re.escape, codes))) + r")(?![\w.])")
+
+    def cell(match: re.Match[str]) -> str:
+        return match.group(1) + word.sub(lambda m: m.group(1).replace("_", " "), match.group(2))
+
+    return re.sub(r"(<t[dh][^>]*>)([^<]*)", cell, table)
+
+
+def _readable_tables(
+    notebook: nbformat.NotebookNode, codes: frozenset[str]
+) -> nbformat.NotebookNode:
+    """Each HTML table output left-aligned (no pandas right-align style), its 0..n index
+    dropped and its codes in words."""
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             text = output.get("data", {}).get("text/html")
             if isinstance(text, str) and 'class="dataframe"' in text:
                 text = text.replace(' style="text-align: right;"', "")
-                output["data"]["text/html"] = drop_range_index(text)
+                output["data"]["text/html"] = human_codes(drop_range_index(text), codes)
     return notebook
 
 
-def render_html(notebook: nbformat.NotebookNode) -> str:
+def render_html(notebook: nbformat.NotebookNode, codes: frozenset[str] = frozenset()) -> str:
     """A notebook with its outputs as a standalone HTML page that needs no network, the same
-    bytes on every run.
+    bytes on every run; tables show ``codes`` (``codebook_codes``) as words.
 
     The exporter gives each output a fresh uuid4 as its element id; those become sequential
     ids, renamed consistently wherever they appear.
@@ -293,7 +319,7 @@ def render_html(notebook: nbformat.NotebookNode) -> str:
         extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
         template_file="offline.html.j2",
     )
-    body, _ = exporter.from_notebook_node(_readable_tables(copy.deepcopy(notebook)))
+    body, _ = exporter.from_notebook_node(_readable_tables(copy.deepcopy(notebook), codes))
     renames: dict[str, str] = {}
 
     def stable(match: re.Match[str]) -> str:
@@ -316,13 +342,14 @@ def _write_notebooks(
 ) -> dict[str, str]:
     """Execute and render each numbered notebook about ``case``; returns {page file: title}."""
     target.mkdir(parents=True)
+    codes = codebook_codes(data_dir)
     pages = {}
     for source in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")):
         started = time.perf_counter()
         notebook = execute_notebook(source, notebooks_dir, data_dir, case, full_text=True)
         nbformat.write(notebook, target / source.name)
         page = source.with_suffix(".html").name
-        write_text_atomically(target / page, render_html(notebook))
+        write_text_atomically(target / page, render_html(notebook, codes))
         pages[page] = _notebook_title(notebook, source.stem)
         log(f"      {source.name} ({time.perf_counter() - started:.1f} s)")
     return pages
