@@ -233,9 +233,10 @@ def refresh_notebooks(notebooks_dir: Path = paths.NOTEBOOKS_DIR, log: Log = prin
     return written
 
 
+# ``body .jp-Cell`` makes these rules outrank JupyterLab's own right-aligned table rules.
 NOTEBOOK_CSS = """
-.jp-RenderedHTMLCommon table { table-layout: auto; }
-.jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th {
+body .jp-Cell .jp-RenderedHTMLCommon td, body .jp-Cell .jp-RenderedHTMLCommon th,
+body .jp-Cell .jp-RenderedHTMLCommon tr {
   text-align: left; vertical-align: top; white-space: normal; max-width: 36rem; }
 .kernel-note { border: 1px solid #ccc; background: #f7f7f7; padding: 0.5rem 0.8rem; }
 """
