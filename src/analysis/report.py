@@ -501,12 +501,12 @@ def _adapter_headline(dataset: Dataset, view: CaseForecast) -> Headline:
     )
 
 
-def index_headline(dataset: Dataset, view: CaseForecast) -> Headline:
-    """The headline the index page states: ``analysis.headline.headline`` when the package
-    has it, else today's forecast through ``_adapter_headline``."""
+def index_headline(dataset: Dataset, view: CaseForecast, case: str) -> Headline:
+    """The headline the index page states about question ``case``: ``analysis.headline.
+    headline`` when the package has it, else today's forecast through ``_adapter_headline``."""
     made = getattr(headline_module, "headline", None)
     if made is not None:
-        return made(dataset, view.facts.case_id)
+        return made(dataset, case)
     return _adapter_headline(dataset, view)
 
 
@@ -895,7 +895,7 @@ def build_report(
             )
             page = render_index(
                 dataset, view.facts, table, sorted(written), pages,
-                index_headline(dataset, view), whatif_grid(view), key,
+                index_headline(dataset, view, case), whatif_grid(view), key,
             )  # fmt: skip
             write_text_atomically(staging / "index.html", page)
 
