@@ -598,9 +598,9 @@ def _draw_panel(ax: Axes, chart: ContextChart, name: str, half: float) -> None:
     for x, height, count in zip(_num(subset["date_mid"]), y, counts, strict=True):
         if count > 1:
             ax.annotate(
-                f"\u00d7{count}", (x, height), xytext=(MARKER_SIZE / 2 + 1, 0),
-                textcoords="offset points", ha="left", va="center", fontsize=7,
-                fontweight="bold", color="0.1", zorder=5, gid="cluster-count",
+                f"\u00d7{count}", (x, height), xytext=(0, MARKER_SIZE / 2 + 0.5),
+                textcoords="offset points", ha="center", va="bottom", fontsize=6.5,
+                fontweight="bold", color="0.1", zorder=7, gid="cluster-count",
             )  # fmt: skip
     low = min(-0.6, level.min(initial=0) - 0.6)
     top_level = max(0.0, level.max(initial=0))
