@@ -25,6 +25,7 @@ from analysis.charts.style import (
     FACTOR_MARKERS,
     OKABE_ITO,
     OUTCOME_COLORS,
+    OUTCOME_LABELS,
     OUTCOME_MARKERS,
     RANGE_END_COLORS,
     RANGE_END_HATCHES,
@@ -298,7 +299,8 @@ def _case_points(ax: Axes, cases: pd.DataFrame) -> list[Line2D]:
         )  # fmt: skip
         legend.append(
             Line2D([], [], linestyle="", marker=marker, markerfacecolor="white",
-                   markeredgecolor=OUTCOME_COLORS[outcome], label=f"case {outcome}")
+                   markeredgecolor=OUTCOME_COLORS[outcome],
+                   label=f"past case: {OUTCOME_LABELS.get(outcome, outcome.replace('_', ' '))}")
         )  # fmt: skip
     return legend
 

@@ -38,6 +38,17 @@ FACTOR_LABELS = {
     "tension": "Beijing-Pyongyang tension",
     "neither": "neither factor",
 }
+# The cases' outcomes in words (legends); a code missing here is shown with spaces.
+OUTCOME_LABELS = {
+    "returned": "returned to North Korea",
+    "released": "released",
+    "reached_south_or_third_country": "reached South Korea or a third country",
+    "freed_in_china": "freed in China",
+    "left_legally": "left China legally",
+    "mixed": "mixed outcome",
+    "died_in_custody": "died in custody",
+    "unknown": "outcome unknown",
+}
 # The cases' coded columns in words (the subgroup chart's row labels).
 CASE_COLUMN_LABELS = {
     "onset": "onset",
