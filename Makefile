@@ -4,6 +4,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make lab PORT=8890 ARGS="--no-browser"`; as root JupyterLab needs --allow-root.
+PORT ?= 8888
+ARGS ?=
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 # The main run on both cores; one module (or notebook) per worker keeps module fixtures shared.
@@ -18,16 +22,28 @@ endif
 ODD_ENV = TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 PYTHONHASHSEED=$(HASH_SEED) IPYTHONDIR=$(NO_PNG)
 NO_PNG := $(CURDIR)/tests/no_png_ipython
 
-.PHONY: help install report test lint determinism lab notebooks readme-images browser-check constraints clean
+.PHONY: venv-python help install report test lint determinism lab notebooks readme-images browser-check constraints clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
 
-$(STAMP): pyproject.toml constraints.txt
+# Checked before every use of .venv: a .venv made by a Python older than 3.11 (or whose Python
+# is gone) is refused with the command that rebuilds it, rather than failing later on.
+venv-python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "make: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())' 2>/dev/null || echo '(not found)'); the project needs 3.11 or later: run make PYTHON=python3.11 $(MAKECMDGOALS)" >&2; exit 2; }
+	@if [ -e $(VENV) ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+	  echo "make: $(VENV) was made by another Python ($$($(BIN)/python -c 'import platform; print(platform.python_version())' 2>/dev/null || echo 'its python is missing')); the project needs 3.11 or later. Rebuild it with: rm -rf $(VENV) && make install" >&2; exit 2; fi
+
+$(STAMP): pyproject.toml constraints.txt | venv-python
+	@echo "install: creating $(VENV) and installing the pinned packages from PyPI (numpy, pandas, matplotlib, scipy, JupyterLab, pytest; about 400 MB, 2-5 minutes on first run; later runs need no network)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "install: [1/2] upgrading pip"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[notebook,test]"
+	@echo "install: [2/2] installing the project and its pinned dependencies (the long step)"
+	$(BIN)/python -m pip install --quiet --progress-bar off -c constraints.txt -e ".[notebook,test]"
 	touch $(STAMP)
+	@echo "install: done"
 
 install: $(STAMP)  ## create .venv and install the project with the pinned versions
 
@@ -47,8 +63,8 @@ lint: $(STAMP)  ## ruff check and format check
 	$(BIN)/ruff check src tests notebooks benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
 
-lab: $(STAMP)  ## open the notebooks in JupyterLab
-	$(BIN)/jupyter lab notebooks
+lab: $(STAMP)  ## open the notebooks in JupyterLab (PORT=8888, ARGS="extra jupyter options")
+	$(BIN)/jupyter lab notebooks --port=$(PORT) $(LAB_ROOT) $(ARGS)
 
 notebooks: $(STAMP)  ## re-execute the committed notebooks in place (after a code or data change)
 	$(BIN)/python -m analysis notebooks
@@ -56,8 +72,9 @@ notebooks: $(STAMP)  ## re-execute the committed notebooks in place (after a cod
 readme-images: report  ## copy the README's pictures from a fresh report
 	cp reports/figures/case_timeline.png reports/figures/scenarios_plane.png docs/images/
 
-browser-check: $(STAMP)  ## run notebook 04 in JupyterLab in headless Chromium and move a slider
-	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+browser-check: $(STAMP)  ## open reports/index.html in headless Chromium, offline, and move the what-if
+	test -f reports/index.html || $(MAKE) --no-print-directory report
+	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends chromium; }
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[browser]"
 	$(BIN)/python tools/browser_check.py
 

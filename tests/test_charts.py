@@ -103,3 +103,123 @@ def test_weights_chart_draws_each_range_where_the_table_says() -> None:
         list(np.atleast_1d(line.get_xdata())) for line in ax.lines if np.size(line.get_xdata()) == 1
     ]
     assert means == [[0.5], [0.1], [0.4], [0.3]]
+
+
+# --- one look everywhere -------------------------------------------------------------------
+
+# rcParams a caller might have set: every chart must draw in the house style regardless.
+FOREIGN_STYLE = {"font.family": "serif", "axes.titleweight": "normal", "axes.spines.top": True}
+
+
+@pytest.fixture(scope="module")
+def report_figures():
+    from analysis import report
+    from analysis.data import load_dataset
+    from analysis.forecast import case_forecast
+
+    dataset = load_dataset()
+    with matplotlib.rc_context(FOREIGN_STYLE):
+        figures = report.report_figures(dataset, case_forecast(dataset))
+    yield figures
+    for figure in figures.values():
+        plt.close(figure)
+
+
+def _texts(figure) -> list:
+    return [text for text in figure.findobj(matplotlib.text.Text) if text.get_text().strip()]
+
+
+@pytest.mark.parametrize(
+    "stem",
+    [
+        "case_timeline", "context_timeline", "scenarios_waterfall", "scenarios_plane",
+        "scenarios_tornado", "scenarios_timing", "factors",
+    ],
+)  # fmt: skip
+def test_every_report_figure_is_drawn_in_the_house_style(report_figures, stem: str) -> None:
+    figure = report_figures[stem]
+    families = {tuple(text.get_fontfamily()) for text in _texts(figure)}
+    assert families == {("DejaVu Sans",)}, f"{stem}: text in {families}"
+    main = figure.axes[0]
+    assert not main.spines["top"].get_visible() and not main.spines["right"].get_visible()
+    title = figure.get_suptitle() or main.get_title()
+    assert title, f"{stem} has no title"
+    title_text = figure._suptitle if figure.get_suptitle() else main.title
+    assert title_text.get_fontweight() == "bold", f"{stem}: title not bold"
+
+
+def test_plane_levels_span_exactly_what_the_map_spans() -> None:
+    # By hand: 0.16 to 0.32 in at most 8 bands -> steps of 0.02 from 0.16 to 0.32.
+    assert charts.plane_levels(0.16, 0.32).tolist() == pytest.approx(
+        [0.16, 0.18, 0.20, 0.22, 0.24, 0.26, 0.28, 0.30, 0.32]
+    )
+    # 0.043 to 0.097: steps of 0.01 (the finest), from 0.04 up to 0.10.
+    assert charts.plane_levels(0.043, 0.097).tolist() == pytest.approx(
+        [0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.10]
+    )
+
+
+def test_plane_legend_has_a_symbol_for_every_entry_and_markers_stay_in_frame(
+    report_figures,
+) -> None:
+    figure = report_figures["scenarios_plane"]
+    legend = figure.legends[0]
+    for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True):
+        drawn = handle.get_linestyle() not in ("None", "", " ") or handle.get_marker() not in (
+            None, "None", "", " ",
+        )  # fmt: skip
+        assert drawn, f"legend entry without a symbol: {text.get_text()!r}"
+    ax = figure.axes[0]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    for points in ax.collections:
+        if not isinstance(points, matplotlib.collections.PathCollection):
+            continue  # the filled map itself
+        offsets = np.asarray(points.get_offsets())
+        if offsets.size:
+            assert (offsets[:, 0] > x0).all() and (offsets[:, 0] < x1).all()
+            assert (offsets[:, 1] > y0).all() and (offsets[:, 1] < y1).all()
+    colourbar = figure.axes[1]
+    low, high = colourbar.get_ylim()
+    # The scale spans the map's range (within one band), not 0 to 1.
+    assert high - low < 0.5
+
+
+def test_tornado_labels_inputs_in_words_and_ends_in_their_units() -> None:
+    table = pd.DataFrame(
+        {
+            "input": ["w_pressure (weight)", "factor half-life (days)"],
+            "low_setting": ["-0.53", "30"],
+            "high_setting": ["+1.53", "120"],
+            "p_low": [0.07, 0.12],
+            "p_high": [0.22, 0.14],
+            "swing": [0.15, 0.02],
+        }
+    )
+    figure = charts.plot_tornado(table, 0.13)
+    ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    assert ticks == [
+        "half-life of an event's push\n(days)",
+        "weight of pressure\n(log-odds per unit of pressure)",
+    ]
+    ends = {t.get_text() for t in figure.axes[0].texts}
+    assert ends == {"-0.53 log-odds", "+1.53 log-odds", "30 days", "120 days"}
+    plt.close(figure)
+
+
+def test_timing_chart_says_what_given_still_held_means() -> None:
+    timing = pd.DataFrame(
+        {
+            "day": np.arange(0, 121),
+            "empirical": np.linspace(0, 0.8, 121),
+            "lognormal": np.linspace(0, 0.7, 121),
+            "lognormal_given_held": np.linspace(0, 0.3, 121),
+        }
+    )
+    windows = pd.DataFrame(
+        {"window": ["article"], "source": ["article"], "phrase": ["two weeks"],
+         "days_since_detention": [14]}
+    )  # fmt: skip
+    figure = charts.plot_timing(timing, np.array([3.0, 9.0]), 0.87, windows, held_until=45)
+    explained = figure.axes[0].get_title()
+    assert "still held on day 45" in explained and "futures" in explained
+    plt.close(figure)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -99,8 +100,37 @@ def test_report_holds_index_pages_figures_and_table(built) -> None:
         assert {f"{stem}.png", f"{stem}.svg"} <= figures
     index = (output / "index.html").read_text(encoding="utf-8")
     assert 'href="notebooks/01_events_and_actors.html"' in index
-    assert 'src="figures/case_timeline.png"' in index
-    assert "case_2017_04_24" in index
+    assert 'src="figures/case_timeline.svg"' in index
+    assert "The case as of 24 April 2017" in index  # the scenario's label, not its id
+    assert "case_2017_04_24" not in index
+
+
+def test_no_page_under_the_report_references_an_external_script_style_or_font(built) -> None:
+    from tests.test_index_page import external_references
+
+    output, _ = built
+    pages = sorted(p for p in output.rglob("*") if p.suffix in (".html", ".svg", ".css"))
+    assert len(pages) >= 3
+    found = {
+        str(p.relative_to(output)): external_references(p.read_text(encoding="utf-8"))
+        for p in pages
+    }
+    assert {page: refs for page, refs in found.items() if refs} == {}
+
+
+def test_index_page_puts_its_bottom_line_first_and_links_every_source(built) -> None:
+    output, _ = built
+    index = (output / "index.html").read_text(encoding="utf-8")
+    assert index.index('id="bottom-line"') < index.index("<h2>Scenarios")
+    assert "with a uniform prior, 0." in index
+    assert "the table of past cases runs to" in index and "run to 20 June 2018" in index
+    case_table = index.split("<h2>The case, event by event</h2>", 1)[1].split("</table>")[0]
+    rows = case_table.split("<tr>")[2:]
+    assert rows and all('rel="noopener noreferrer"' in row for row in rows)
+    for figure in re.findall(r"<img [^>]*>", index):
+        assert 'src="figures/' in figure and '.svg"' in figure
+        alt = re.search(r'alt="([^"]*)"', figure).group(1)
+        assert len(alt.split()) >= 8, f"alt text says too little: {alt!r}"
 
 
 def test_data_text_is_escaped_everywhere(built) -> None:
@@ -262,7 +292,7 @@ def test_report_refuses_a_folder_it_did_not_write(tmp_path: Path, tour_only: Pat
 def test_html_of_a_notebook_with_widgets_is_byte_stable() -> None:
     notebook = nbformat.read(paths.NOTEBOOKS_DIR / "04_scenarios.ipynb", as_version=4)
     first, second = render_html(notebook), render_html(notebook)
-    assert "jupyter-widgets" in first  # the widget outputs are there, with their element ids
+    assert "kernel-note" in first  # the widget outputs say they need a kernel
     assert first == second
 
 

@@ -18,6 +18,8 @@ matplotlib.use("agg")
 
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 from analysis import paths, report, timeline  # noqa: E402
@@ -456,3 +458,59 @@ def test_real_case_chart_keeps_its_promises() -> None:
     ]
     band = patch_by_gid(figure, "expected-return:article")
     assert (as_day(band.get_x()), round(band.get_width())) == (detention, 14)
+
+
+# --- numbered markers, bounded charts, merged clusters ---------------------------------------
+
+
+def _events(ids: list[str], days: list[str], intensity: list[int]) -> pd.DataFrame:
+    dates = pd.to_datetime(days)
+    return pd.DataFrame(
+        {"event_id": ids, "date": dates, "date_mid": dates, "date_latest": dates,
+         "date_precision": "day", "intensity": intensity, "title": [f"t{i}" for i in ids]}
+    )  # fmt: skip
+
+
+def test_unlabelled_events_are_numbered_in_date_order_and_labelled_ones_get_0() -> None:
+    shown = _events(["E1", "E2", "E3", "E4"], ["2017-03-01", "2017-03-02", "2017-03-05",
+                                              "2017-03-09"], [1, 2, 3, 1])  # fmt: skip
+    keys = shown[shown["event_id"] == "E2"]
+    assert timeline.numbered(shown, keys).tolist() == [1, 0, 2, 3]
+
+
+def test_a_long_table_is_bounded_to_the_keys_then_the_most_intense() -> None:
+    shown = _events(["E1", "E2", "E3", "E4", "E5"],
+                    ["2017-01-01", "2017-01-02", "2017-01-03", "2017-01-04", "2017-01-05"],
+                    [1, 3, 1, 2, 1])  # fmt: skip
+    keys = shown[shown["event_id"] == "E5"]
+    # By hand: the key E5, then E2 (3), E4 (2); back in date order.
+    assert timeline.bounded(shown, keys, limit=3)["event_id"].tolist() == ["E2", "E4", "E5"]
+    assert timeline.bounded(shown, keys, limit=9) is shown
+
+
+def test_real_case_chart_keys_every_unlabelled_marker() -> None:
+    data = load_dataset()
+    chart = timeline.case_chart(data.events, data.actors, facts_of(data))
+    key = timeline.marker_key(chart)
+    assert len(key) + len(chart.keys) == len(chart.shown)
+    assert key["number"].tolist() == list(range(1, len(key) + 1))
+    figure = charts.case_timeline(chart)
+    drawn = [t.get_text() for t in figure.axes[0].texts if t.get_gid() == "marker-number"]
+    assert drawn == [str(n) for n in key["number"]]
+
+
+def test_context_cluster_merges_close_events_of_one_height_with_a_count() -> None:
+    shown = _events(["E1", "E2", "E3", "E4", "E5"],
+                    ["2017-03-01", "2017-03-03", "2017-03-06", "2017-09-01", "2017-03-02"],
+                    [1, 1, 1, 1, 2])  # fmt: skip
+    keys = shown.iloc[0:0]
+    table, heights, counts = charts._clusters(shown, np.array([1, 1, 1, 1, 2]), keys, 10.0)
+    # By hand: E1-E3 lie within 10 days at height 1 (one marker, 3 events, on 3 March,
+    # their middle); E5 is alone at height 2; E4 is six months later. In date order:
+    assert counts.tolist() == [1, 3, 1]
+    assert heights.tolist() == [2.0, 1.0, 1.0]
+    assert table["date_mid"].dt.strftime("%Y-%m-%d").tolist() == [
+        "2017-03-02",
+        "2017-03-03",
+        "2017-09-01",
+    ]

@@ -27,3 +27,13 @@ def test_moving_sliders_from_code_keeps_sliders_and_readout_in_step() -> None:
     expected = by_hand(0.3, 0.9, 0.2, what_if.sliders["w_pressure"].value, 0.0)
     assert text == what_if.probability.value.removeprefix("<b>").removesuffix("</b>")
     assert f"{expected:.2f}" in text
+
+
+def test_waterfall_picture_is_drawn_in_the_house_style() -> None:
+    import matplotlib
+
+    with matplotlib.rc_context({"axes.spines.top": True, "font.family": "serif"}):
+        what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+    assert not what_if.ax.spines["top"].get_visible()
+    assert what_if.ax.title.get_fontfamily() == ["DejaVu Sans"]
+    assert what_if.ax.title.get_fontweight() == "bold"

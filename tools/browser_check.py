@@ -1,12 +1,18 @@
-"""Check the what-if notebook the way a reader meets it: in JupyterLab, in a real browser.
+"""Check the report the way a journalist meets it: reports/index.html in a real browser, offline.
 
-Starts JupyterLab on 127.0.0.1 with a random token, serving a throwaway copy of the notebooks
-(JupyterLab autosaves, and the committed notebooks must stay untouched), opens
-04_scenarios.ipynb in headless Chromium driven by Playwright, runs all cells, moves the first
-what-if slider, checks that the shown probability changes, and saves a screenshot.
+Opens reports/index.html from disk in headless Chromium driven by Playwright with every
+non-file request aborted (the page must need no network), finds the bottom line, moves the
+static what-if's pressure slider with the keyboard, checks that the shown probability changes
+to the precomputed grid's value at the sliders' new settings, and saves a screenshot under
+reports/browser-check/. Any request the page tries to make to the network fails the check.
 
-Run it with `make browser-check` (which installs Debian's chromium and the `browser` extra).
-Exit code 0 when the check passes, 1 when it fails (the message says at which step).
+With ``--lab`` it checks notebook 04's live what-if instead: JupyterLab on 127.0.0.1 with a
+random token, serving a throwaway copy of the notebooks (JupyterLab autosaves, and the
+committed notebooks must stay untouched), runs all cells and moves the first slider.
+
+Run it with `make browser-check` (which installs Debian's chromium and the `browser` extra;
+build the report first). Exit code 0 when the check passes, 1 when it fails (the message says
+at which step).
 """
 
 from __future__ import annotations
@@ -122,19 +128,111 @@ def run_check(page: Page, url: str, screenshot: Path) -> tuple[str, str]:
     return before, after
 
 
+# The static what-if on the index page (see analysis.report.render_whatif).
+BOTTOM_LINE = "#bottom-line"
+STATIC_PROBABILITY = "#whatif-probability"
+STATIC_SLIDERS = ("#whatif-pressure", "#whatif-tension", "#whatif-w_pressure", "#whatif-w_tension")
+GRID_VALUE = """() => {
+  const grid = JSON.parse(document.getElementById("whatif-data").textContent);
+  const at = ["pressure", "tension", "w_pressure", "w_tension"].map(
+    (name) => Number(document.getElementById("whatif-" + name).value));
+  return (grid.percent_release[at[0]][at[1]][at[2]][at[3]] / 100).toFixed(2);
+}"""
+
+
+def offline_only(blocked: list[str]):
+    """A Playwright route handler: file URLs load, anything else is aborted and recorded."""
+
+    def handle(route) -> None:
+        url = route.request.url
+        if url.startswith("file:"):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    return handle
+
+
+def check_index(page: Page, index: Path, screenshot: Path) -> tuple[str, str, str]:
+    """Open the index page, find the bottom line, move the pressure slider to its far end (or
+    the tension slider when that changes nothing); returns the probability shown before, after,
+    and the grid's value at the new settings."""
+    page.goto(index.as_uri())
+    bottom_line = page.locator(BOTTOM_LINE)
+    bottom_line.wait_for(state="visible", timeout=10_000)
+    if "chance of release" not in bottom_line.inner_text():
+        raise RuntimeError("the bottom line does not state a chance of release")
+    shown = page.locator(STATIC_PROBABILITY)
+    before = shown.inner_text().strip()
+    after = expected = before
+    for selector, key in ((STATIC_SLIDERS[0], "End"), (STATIC_SLIDERS[1], "End"),
+                          (STATIC_SLIDERS[0], "Home")):  # fmt: skip
+        slider = page.locator(selector)
+        slider.scroll_into_view_if_needed()
+        slider.focus()
+        slider.press(key)
+        after, expected = shown.inner_text().strip(), page.evaluate(GRID_VALUE)
+        if after != before:
+            break
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # the bottom line and the what-if, in one view
+    page.screenshot(path=str(screenshot))
+    return before, after, expected
+
+
+def main_static(index: Path, screenshot: Path) -> int:
+    if not index.is_file():
+        print(f"browser check failed: {index} not found (run `make report` first)", file=sys.stderr)
+        return 1
+    blocked: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1200, "height": 2000})
+            context.route("**/*", offline_only(blocked))
+            before, after, expected = check_index(context.new_page(), index, screenshot)
+        except Exception as error:  # report any failure as one line
+            print(f"browser check failed: {error}", file=sys.stderr)
+            return 1
+        finally:
+            browser.close()
+    print(f"browser check: P(release) shown {before!r} -> after moving a slider {after!r} "
+          f"(grid: {expected!r})")  # fmt: skip
+    if blocked:
+        print(f"browser check failed: the page asked the network for {blocked}", file=sys.stderr)
+        return 1
+    if not before or after == before or after != expected:
+        print("browser check failed: the shown probability did not change to the grid's value",
+              file=sys.stderr)  # fmt: skip
+        return 1
+    print(f"browser check passed, offline; screenshot: {screenshot}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--notebook", default="04_scenarios.ipynb", help="notebook to open")
     parser.add_argument(
-        "--screenshot",
-        type=Path,
-        default=PROJECT_ROOT / "reports" / "browser-check" / "whatif.png",
-        help="where to save the screenshot (default: reports/browser-check/whatif.png)",
+        "--lab", action="store_true", help="check notebook 04's live what-if in JupyterLab"
     )
+    parser.add_argument("--notebook", default="04_scenarios.ipynb", help="notebook, with --lab")
+    parser.add_argument(
+        "--index", type=Path, default=PROJECT_ROOT / "reports" / "index.html",
+        help="the page to check (default: reports/index.html)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--screenshot", type=Path,
+        help="where to save the screenshot (default: reports/browser-check/index.png, or "
+        "whatif.png with --lab)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"browser check: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)
         return 1
+    folder = PROJECT_ROOT / "reports" / "browser-check"
+    if not args.lab:
+        return main_static(args.index.resolve(), args.screenshot or folder / "index.png")
+    args.screenshot = args.screenshot or folder / "whatif.png"
     port, token = free_port(), secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="browser-check-") as folder:
         root = Path(folder) / "notebooks"

@@ -22,6 +22,8 @@ from analysis import paths
 from analysis.defaults import DEFAULT_CASE, DEFAULT_DRAWS, SEED
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from analysis.data import DataValidationError
     from analysis.headline import Headline
     from analysis.model import Forecast, ScenarioModel
@@ -43,6 +45,9 @@ def _validate(args: argparse.Namespace) -> int:
     # Imported in each command, not at the top: --help must not load pandas.
     from analysis.data import DataValidationError, load_dataset, summary_line
 
+    if not args.data_dir.is_dir():
+        print(f"validate: no such folder: {args.data_dir}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         dataset = load_dataset(args.data_dir)
     except DataValidationError as error:
@@ -176,6 +181,8 @@ def _scenario(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    if args.as_of is not None:
+        _warn_if_after_record(dataset.events, args.as_of)
     result, model = forecast_at(dataset, pressure, tension, as_of, args.draws, args.seed)
     try:
         stated = headline(dataset, args.case or DEFAULT_CASE)
@@ -183,6 +190,29 @@ def _scenario(args: argparse.Namespace) -> int:
         stated = headline(dataset, str(dataset.questions["question_id"].iloc[0]))
     _print_forecast(result, model, as_of.isoformat() if as_of else None, args.json, stated)
     return EXIT_OK
+
+
+def _warn_if_after_record(events: pd.DataFrame, as_of: date) -> None:
+    """Warn on stderr when ``as_of`` lies after the record's last dated event: the levels
+    taken from the events have then decayed towards 0, the forecast towards the base rate."""
+    from analysis import factors
+
+    last = factors.to_day(events["date_latest"].max())
+    days = (factors.to_day(as_of) - last).days
+    if days <= 0:
+        return
+    if days > factors.WINDOW_DAYS:
+        state = "no event counts any more: the levels are 0 and the forecast is the base rate"
+    else:
+        state = (
+            f"each event's push halves every {factors.HALF_LIFE_DAYS:.0f} days, so the levels "
+            "have decayed towards 0 and the forecast towards the base rate"
+        )
+    print(
+        f"python -m analysis scenario: warning: --as-of {as_of.isoformat()} is {days:,} days "
+        f"after the last dated event in events.csv ({last:%Y-%m-%d}); {state}",
+        file=sys.stderr,
+    )
 
 
 def _missing(value: object) -> bool:
@@ -342,6 +372,16 @@ def _notebooks(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _version() -> str:
+    """The installed package's version, or the source tree's when it is not installed."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("shenyang-detention-scenarios")
+    except metadata.PackageNotFoundError:
+        return "(not installed; run `make install`)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m analysis``; every argument error is one line, exit 2."""
     parser = argparse.ArgumentParser(
@@ -351,6 +391,7 @@ def build_parser() -> argparse.ArgumentParser:
             "Koreans detained in Shenyang in March 2017."
         ),
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser(

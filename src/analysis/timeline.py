@@ -18,7 +18,11 @@ Choices a reader can check against the data:
   (``in_article``), plus the last status report, at most ``MAX_LABELS``, earliest first.
 * Key events labelled on the context chart: major events (intensity 3), nearest day 0 first,
   each at least an eighth of the shown period from those already chosen.
-* An event is drawn when its ``date_mid`` falls inside the chart's window.
+* The case chart's other events are numbered 1, 2, ... in date order (``numbered``) and keyed
+  in a table under the chart (``marker_key``), so every marker can be told apart.
+* An event is drawn when its ``date_mid`` falls inside the chart's window; a chart draws at most
+  ``MAX_MARKERS`` events (the labelled ones, then the most intense, earliest first), so a long
+  table never floods it; the caption then says how many were left out.
 
 Numbers only: ``case_chart`` and ``context_chart`` give the charts everything they draw.
 """
@@ -35,6 +39,7 @@ from analysis.data import lane_order
 from analysis.record import date_label
 
 MAX_LABELS = 6
+MAX_MARKERS = 300  # events one chart draws at most, however long the table
 SOURCE_FILE = "data/events.csv"
 
 
@@ -100,17 +105,40 @@ def context_key_events(
     return keys.reset_index(drop=True)
 
 
+def bounded(shown: pd.DataFrame, keys: pd.DataFrame, limit: int = MAX_MARKERS) -> pd.DataFrame:
+    """At most ``limit`` of ``shown``: the key events first, then the most intense (ties: the
+    earliest); returned in date order."""
+    if len(shown) <= limit:
+        return shown
+    rank = shown.assign(
+        _key=~shown["event_id"].isin(keys["event_id"]), _strength=-shown["intensity"]
+    ).sort_values(["_key", "_strength", "date_mid", "event_id"], kind="stable")
+    kept = rank.head(limit).drop(columns=["_key", "_strength"])
+    return kept.sort_values(["date_mid", "event_id"], kind="stable")
+
+
+def numbered(shown: pd.DataFrame, keys: pd.DataFrame) -> pd.Series:
+    """A number for each event of ``shown`` that carries no label: 1, 2, ... in the order of
+    ``shown`` (date order); labelled events get 0. Same index as ``shown``."""
+    unlabelled = ~shown["event_id"].isin(keys["event_id"])
+    numbers = unlabelled.cumsum().where(unlabelled, 0)
+    return numbers.astype(int).rename("number")
+
+
 def source_publishers(events: pd.DataFrame) -> list[str]:
     """Distinct publishers cited by the given events, sorted."""
     return sorted({name for names in events["source_publishers"] for name in names})
 
 
-def caption(events_shown: pd.DataFrame, as_of: pd.Timestamp) -> str:
-    """The caption line: publishers counted over the events shown, and the data's as-of date."""
+def caption(events_shown: pd.DataFrame, as_of: pd.Timestamp, left_out: int = 0) -> str:
+    """The caption line: publishers counted over the events shown, and the data's as-of date;
+    ``left_out`` events of the span not drawn (``bounded``) are counted when there are any."""
     publishers = len(source_publishers(events_shown))
+    more = f"; {left_out} less intense events of the span not drawn" if left_out else ""
     return (
         f"Sources: {publishers} publishers cited for the {len(events_shown)} events shown "
-        f"({SOURCE_FILE}). Data as of {as_of.day} {as_of:%B %Y} (latest event date in the data)."
+        f"({SOURCE_FILE}{more}). Data as of {as_of.day} {as_of:%B %Y} (latest event date in "
+        "the data)."
     )
 
 
@@ -132,7 +160,9 @@ def month_span(start: pd.Timestamp, end: pd.Timestamp) -> str:
 @dataclass(frozen=True)
 class CaseChart:
     """What the case chart draws: the events shown (sorted), each one's lane, the lanes in
-    order (top first), the labelled events, the question's facts and the span shown."""
+    order (top first), the labelled events, the question's facts, the span shown, each
+    unlabelled event's number (0 for labelled ones; see ``numbered``) and how many events of
+    the span were left out (``bounded``)."""
 
     shown: pd.DataFrame
     lanes_of_events: pd.Series
@@ -141,6 +171,8 @@ class CaseChart:
     facts: CaseFacts
     start: pd.Timestamp
     end: pd.Timestamp
+    numbers: pd.Series
+    left_out: int = 0
 
 
 def _span(
@@ -163,12 +195,15 @@ def case_chart(
 ) -> CaseChart:
     """The case chart's data between ``start`` and ``end`` (default: ``case_window``)."""
     start, end = _span(case_window(facts), start, end)
-    shown = in_window(events, start, end).sort_values(["date_mid", "event_id"])
+    span = in_window(events, start, end).sort_values(["date_mid", "event_id"])
+    keys = case_key_events(facts)
+    keys = keys[keys["event_id"].isin(span["event_id"])]
+    shown = bounded(span, keys)
     lanes_of_events = event_lanes(shown, actors)
     lanes = [lane for lane in lane_order(actors) if lane in set(lanes_of_events)]
-    keys = case_key_events(facts)
-    keys = keys[keys["event_id"].isin(shown["event_id"])]
-    return CaseChart(shown, lanes_of_events, lanes, keys, facts, start, end)
+    numbers = numbered(shown, keys)
+    left_out = len(span) - len(shown)
+    return CaseChart(shown, lanes_of_events, lanes, keys, facts, start, end, numbers, left_out)
 
 
 @dataclass(frozen=True)
@@ -182,6 +217,7 @@ class ContextChart:
     facts: CaseFacts
     start: pd.Timestamp
     end: pd.Timestamp
+    left_out: int = 0
 
 
 def context_chart(
@@ -192,9 +228,24 @@ def context_chart(
 ) -> ContextChart:
     """The context chart's data between ``start`` and ``end`` (default: ``context_window``)."""
     start, end = _span(context_window(events), start, end)
-    shown = in_window(events, start, end).sort_values(["date_mid", "event_id"])
+    span = in_window(events, start, end).sort_values(["date_mid", "event_id"])
+    keys = context_key_events(events, start, end, facts.detained)
+    shown = bounded(span, keys)
     signed = shown["intensity"] * shown["direction"].astype(str).map(
         {"up": 1, "down": -1, "none": 0}
     )
-    keys = context_key_events(events, start, end, facts.detained)
-    return ContextChart(shown, signed, keys, facts, start, end)
+    return ContextChart(shown, signed, keys, facts, start, end, len(span) - len(shown))
+
+
+def marker_key(chart: CaseChart) -> pd.DataFrame:
+    """The key to the case chart's numbered markers: number, date (as the record states it),
+    lane and title, one row per numbered event, in number order."""
+    shown = chart.shown[chart.numbers > 0]
+    return pd.DataFrame(
+        {
+            "number": chart.numbers[chart.numbers > 0].to_numpy(),
+            "date": [date_label(row) for _, row in shown.iterrows()],
+            "lane": chart.lanes_of_events[chart.numbers > 0].to_numpy(),
+            "event": shown["title"].astype(str).to_numpy(),
+        }
+    )

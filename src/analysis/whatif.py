@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from analysis.charts import style
 from analysis.charts.model import draw_waterfall
 from analysis.model import ScenarioModel
 from analysis.scenarios import waterfall_steps
@@ -36,8 +37,11 @@ class WhatIf:
         import ipywidgets as widgets  # only notebooks need it
 
         self.model = model
-        self.figure = Figure(figsize=(6.0, 3.4), layout="constrained", dpi=80)
-        self.ax = self.figure.subplots()
+        # Outside pyplot (the callback must display nothing), but in the house style like
+        # every chart: the Axes takes its spines from the style when it is created.
+        with style.context():
+            self.figure = Figure(figsize=(6.0, 3.4), layout="constrained", dpi=80)
+            self.ax = self.figure.subplots()
 
         def slider(value: float, low: float, high: float, step: float, text: str):
             return widgets.FloatSlider(

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from analysis.charts import figure as new_figure
+from analysis.charts import styled
 from analysis.charts.style import CASE_COLUMN_LABELS, OKABE_ITO, OUTCOME_COLORS, OUTCOME_MARKERS
 from analysis.history import PERIODS
 from analysis.outcomes import OUTCOME_ORDER, RELEASE, RETURN
@@ -28,6 +29,7 @@ def _marker_area(people: pd.Series | np.ndarray) -> np.ndarray:
     return 14.0 * np.sqrt(np.asarray(people, dtype=float))
 
 
+@styled
 def plot_outcomes_over_time(
     frame: pd.DataFrame, focal_case_id: str | None = None, focal_label: str = "this question"
 ) -> Figure:
@@ -152,6 +154,7 @@ def _ring(axes, x: pd.Timestamp, y: float, label: str) -> None:
     )  # fmt: skip
 
 
+@styled
 def plot_time_to_return(
     delays: pd.DataFrame, references: Sequence[tuple[int, str, str]] = ()
 ) -> Figure:
@@ -216,6 +219,7 @@ def plot_time_to_return(
     return figure
 
 
+@styled
 def plot_subgroup_rates(comparison: pd.DataFrame, overall: dict[str, float]) -> Figure:
     """P(release) with its 80% interval per subgroup, for all cases and for detentions in China.
 

@@ -8,6 +8,7 @@ and returns a Figure; colours, hatches, markers and labels come from ``analysis.
 
 from __future__ import annotations
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -16,12 +17,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from analysis.charts import figure as new_figure
+from analysis.charts import styled
 from analysis.charts.style import (
     DETENTION_HATCH,
     FACTOR_COLORS,
+    FACTOR_LABELS,
     FACTOR_MARKERS,
     OKABE_ITO,
     OUTCOME_COLORS,
+    OUTCOME_LABELS,
     OUTCOME_MARKERS,
     RANGE_END_COLORS,
     RANGE_END_HATCHES,
@@ -30,14 +34,28 @@ from analysis.charts.style import (
     STEP_HATCHES,
     WINDOW_LINESTYLES,
 )
-from analysis.factors import HALF_LIFE_DAYS, HALF_SCALE
+from analysis.factors import HALF_LIFE_DAYS
 from analysis.model import logit
 from analysis.outcomes import NON_RETURNS, RELEASE, RETURN
 from analysis.text import literal
 
+# The tornado's inputs in words, with the unit of their settings.
+TORNADO_INPUTS = {
+    "base rate": ("base rate of release", "probability"),
+    "w_pressure (weight)": ("weight of pressure", "log-odds per unit of pressure"),
+    "w_tension (weight)": ("weight of tension", "log-odds per unit of tension"),
+    "factor half-life (days)": ("half-life of an event's push", "days"),
+}
+UNIT_SHORT = {
+    "probability": "",
+    "log-odds per unit of pressure": "log-odds",
+    "log-odds per unit of tension": "log-odds",
+    "days": "days",
+}
 PROBABILITY_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
 
 
+@styled
 def plot_scenario_intervals(table: pd.DataFrame) -> Figure:
     """Each scenario's central P(release) with its 80% interval, against even odds."""
     rows = table.iloc[::-1].reset_index(drop=True)
@@ -70,6 +88,7 @@ def _probability_axis(ax: Axes, low: float, high: float) -> None:
     ax.set_ylim(low, high)
 
 
+@styled
 def draw_waterfall(ax: Axes, steps: pd.DataFrame, title: str | None = None) -> None:
     """Draw a waterfall_steps table on ``ax`` (cleared first, so a slider can redraw it)."""
     ax.clear()
@@ -115,6 +134,7 @@ def draw_waterfall(ax: Axes, steps: pd.DataFrame, title: str | None = None) -> N
         ax.set_title(title, fontsize=10)
 
 
+@styled
 def plot_waterfall(steps: pd.DataFrame, title: str | None = None) -> Figure:
     """Waterfall of a ``scenarios.waterfall_steps`` table: from the base rate through each
     factor's shift to the scenario's P(release)."""
@@ -123,13 +143,18 @@ def plot_waterfall(steps: pd.DataFrame, title: str | None = None) -> Figure:
     return figure
 
 
+@styled
 def plot_tornado(table: pd.DataFrame, central: float, title: str | None = None) -> Figure:
-    """Tornado chart of a tornado table around the central P(release)."""
+    """Tornado chart of a tornado table around the central P(release): each input in words,
+    each bar's two ends labelled with the input's setting in its own unit."""
     rows = table.iloc[::-1].reset_index(drop=True)  # widest at the top
-    figure = new_figure((7.0, 1.4 + 0.55 * len(rows)), layout="constrained")
+    figure = new_figure((7.4, 1.5 + 0.55 * len(rows)), layout="constrained")
     ax = figure.axes[0]
     y = np.arange(len(rows))
+    names = []
     for i, row in rows.iterrows():
+        name, unit = TORNADO_INPUTS.get(row["input"], (row["input"], ""))
+        names.append(f"{name}\n({unit})" if unit else name)
         for value, setting, end in (
             (row["p_low"], row["low_setting"], "low"),
             (row["p_high"], row["high_setting"], "high"),
@@ -139,30 +164,37 @@ def plot_tornado(table: pd.DataFrame, central: float, title: str | None = None) 
                 i, value - central, left=central, height=0.55, color=colour, hatch=hatch,
                 edgecolor="#333333", linewidth=0.5,
             )  # fmt: skip
+            outward = value >= central
             ax.annotate(
-                f"{setting}", xy=(value, i), xytext=(3 if value >= central else -3, 0),
-                textcoords="offset points", va="center",
-                ha="left" if value >= central else "right", fontsize=7,
+                f"{setting} {UNIT_SHORT.get(unit, unit)}".strip(), xy=(value, i),
+                xytext=(3 if outward else -3, 0), textcoords="offset points",
+                va="center", ha="left" if outward else "right", fontsize=7,
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
             )  # fmt: skip
     ax.axvline(central, color=OKABE_ITO["black"], linewidth=1)
-    ax.set_yticks(y, rows["input"].tolist())
+    ax.set_yticks(y, names)
     lows = min(rows["p_low"].min(), rows["p_high"].min(), central)
     highs = max(rows["p_low"].max(), rows["p_high"].max(), central)
-    pad = max(0.06, 0.15 * (highs - lows))
-    ax.set_xlim(max(0.0, lows - pad), min(1.0, highs + pad))
-    ax.set_xlabel(f"P(release) (central {central:.2f}; each input at its 80% range)")
-    ax.legend(
+    pad = max(0.08, 0.25 * (highs - lows))
+    # The axis may start below 0 to leave room for the end labels; its ticks never do.
+    ax.set_xlim(lows - pad, min(1.0, highs + pad))
+    ax.set_xticks([tick for tick in ax.get_xticks() if 0.0 <= tick <= 1.0])
+    ax.set_xlabel(
+        f"chance of release (probability; {central:.2f} with every input at its central value)"
+    )
+    figure.legend(
         handles=[
             Patch(facecolor=RANGE_END_COLORS[end], hatch=RANGE_END_HATCHES[end],
-                  edgecolor="#333333", label=f"{end} end")
+                  edgecolor="#333333", label=f"input at the {end} end of its 80% range")
             for end in ("low", "high")
         ],
-        loc="lower right", fontsize=8,
+        loc="outside lower center", ncols=2, fontsize=7,
     )  # fmt: skip
-    ax.set_title(title or "What moves P(release) most", fontsize=10)
+    ax.set_title(title or "Which input moves the chance of release most", fontsize=10)
     return figure
 
 
+@styled
 def plot_plane(
     plane: pd.DataFrame,
     share: np.ndarray,
@@ -186,27 +218,22 @@ def plot_plane(
     p = plane["p_release"].to_numpy().reshape(resolution, resolution)
     figure = new_figure((6.6, 5.4), layout="constrained")
     ax = figure.axes[0]
-    filled = ax.contourf(
-        grid, grid, p, levels=np.linspace(0, 1, 11), cmap="cividis", vmin=0, vmax=1
-    )
-    lines = ax.contour(
-        grid, grid, p, levels=[0.1, 0.2, 0.3, 0.4, 0.6, 0.7, 0.8, 0.9], colors="white",
-        linewidths=0.5, alpha=0.7,
-    )  # fmt: skip
-    ax.clabel(lines, fmt="%.1f", fontsize=7)
+    # The colour scale spans what the map spans (a 0-1 scale would paint 0.16-0.32 one hue).
+    bands = plane_levels(float(p.min()), float(p.max()))
+    filled = ax.contourf(grid, grid, p, levels=bands, cmap="cividis")
+    lines = ax.contour(grid, grid, p, levels=bands[1:-1], colors="white", linewidths=0.5)
+    ax.clabel(lines, fmt="%.2f", fontsize=7)
     legend = []
     if p.min() < 0.5 < p.max():
         ax.contour(grid, grid, p, levels=[0.5], colors="black", linewidths=2.2)
-        legend.append(
-            Line2D([], [], color="black", linewidth=2.2, label="central P(release) = 0.5")
-        )
+        legend.append(Line2D([], [], color="black", linewidth=2.2, label="even odds (0.50)"))
         title = "Where release becomes more likely than return"
+        subtitle = "the thick line marks even odds"
     else:
-        # No boundary to draw: say which outcome leads on the whole square, and by how much.
-        side = "Release" if p.min() >= 0.5 else "Return"
-        title = (
-            f"{side} ahead on the whole plane: central P(release) {p.min():.2f} to {p.max():.2f}"
-        )
+        # No boundary to draw: say which outcome is more likely on the whole square.
+        more = "release" if p.min() >= 0.5 else "return"
+        title = f"Whatever the pressure and tension, {more} stays the more likely outcome"
+        subtitle = f"the model's chance of release runs from {p.min():.2f} to {p.max():.2f}"
     coarse = np.linspace(0.0, 1.0, len(share))
     share_lines = 0
     for level, style in ((0.25, "--"), (0.75, ":")):
@@ -218,25 +245,40 @@ def plot_plane(
                        label=f"{level:.0%} of draws put release ahead")
             )  # fmt: skip
             share_lines += 1
-    if not share_lines:  # neither line falls inside the square: give the range instead
-        legend.append(
-            Line2D([], [], linestyle="",
-                   label=f"{share.min():.0%} to {share.max():.0%} of draws put release ahead")
-        )  # fmt: skip
+    if not share_lines:  # neither line falls inside the square: say so beside the title
+        subtitle += (
+            f"; {share.min():.0%} to {share.max():.0%} of the Monte Carlo draws put release ahead"
+        )
     if cases is not None:
         legend += _case_points(ax, cases)
     if levels is not None:
         legend += _scenario_points(ax, levels)
     colourbar = figure.colorbar(filled, ax=ax, shrink=0.8)
-    colourbar.set_label("central P(release)")
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    colourbar.set_label("chance of release (model's central estimate)")
+    colourbar.set_ticks(bands)
+    colourbar.ax.yaxis.set_major_formatter("{x:.2f}")
+    # A margin around the square keeps the markers at level 0 or 1 inside the frame.
+    ax.set_xlim(-PLANE_MARGIN, 1 + PLANE_MARGIN)
+    ax.set_ylim(-PLANE_MARGIN, 1 + PLANE_MARGIN)
     ax.set_aspect("equal")
-    ax.set_xlabel("international pressure (0-1)")
-    ax.set_ylabel("Beijing-Pyongyang tension (0-1)")
-    ax.set_title(title, fontsize=10)
+    ax.set_xlabel("international pressure on Beijing (0 none, 1 the top of the scale)")
+    ax.set_ylabel("Beijing-Pyongyang tension (0 none, 1 the top)")
+    figure.suptitle(title, fontsize=10, fontweight="bold")
+    ax.set_title(subtitle, fontsize=8, fontweight="normal", color="#444444")
     figure.legend(handles=legend, loc="outside lower center", ncols=3, fontsize=7)
     return figure
+
+
+PLANE_MARGIN = 0.04  # in level units, each side of the 0-1 square
+
+
+def plane_levels(low: float, high: float, bands: int = 8) -> np.ndarray:
+    """Colour-band edges from ``low`` to ``high`` (probabilities), on steps of 0.01 or more, so
+    the scale covers exactly what the map spans, with at most ``bands`` bands."""
+    step = max(0.01, np.ceil((high - low) / bands * 100) / 100)
+    start = np.floor(low / step) * step
+    stop = np.ceil(high / step) * step
+    return np.round(np.arange(start, stop + step / 2, step), 2)
 
 
 def _case_points(ax: Axes, cases: pd.DataFrame) -> list[Line2D]:
@@ -258,7 +300,8 @@ def _case_points(ax: Axes, cases: pd.DataFrame) -> list[Line2D]:
         )  # fmt: skip
         legend.append(
             Line2D([], [], linestyle="", marker=marker, markerfacecolor="white",
-                   markeredgecolor=OUTCOME_COLORS[outcome], label=f"case {outcome}")
+                   markeredgecolor=OUTCOME_COLORS[outcome],
+                   label=f"past case: {OUTCOME_LABELS.get(outcome, outcome.replace('_', ' '))}")
         )  # fmt: skip
     return legend
 
@@ -270,7 +313,7 @@ def _scenario_points(ax: Axes, levels: pd.DataFrame) -> list[Line2D]:
         marker = SCENARIO_MARKERS[i % len(SCENARIO_MARKERS)]
         ax.scatter(
             row.pressure, row.tension, marker=marker, s=90, color="white",
-            edgecolor="black", linewidths=1.6, zorder=4, clip_on=False,
+            edgecolor="black", linewidths=1.6, zorder=4,
         )  # fmt: skip
         legend.append(
             Line2D([], [], linestyle="", marker=marker, markersize=8, markeredgewidth=1.6,
@@ -279,6 +322,7 @@ def _scenario_points(ax: Axes, levels: pd.DataFrame) -> list[Line2D]:
     return legend
 
 
+@styled
 def plot_timing(
     timing: pd.DataFrame,
     delays: np.ndarray,
@@ -294,6 +338,7 @@ def plot_timing(
     figure = new_figure((7.2, 4.4), layout="constrained")
     ax = figure.axes[0]
     colour = OUTCOME_COLORS["returned"]
+    explained = ""
     if "lognormal_low" in timing:
         ax.fill_between(
             timing["day"], timing["lognormal_low"], timing["lognormal_high"], color=colour,
@@ -309,6 +354,11 @@ def plot_timing(
             timing["day"], timing["lognormal_given_held"], color=OKABE_ITO["black"],
             linewidth=1.5, linestyle="-.", label=f"given still held on day {held_until}",
         )  # fmt: skip
+        explained = (
+            f"Dash-dot line: the chance of a return by each day, counting only the futures in "
+            f"which the group\nwas still held on day {held_until}, the last report on record "
+            "(a return before that day did not happen)."
+        )
     ax.axhline(p_return, color="#555555", linewidth=0.8, linestyle="--")
     ax.text(
         timing["day"].iloc[-1] - 1, p_return + 0.01, f"eventual P(return) = {p_return:.2f}",
@@ -333,11 +383,14 @@ def plot_timing(
     ax.set_ylim(-0.06, 1.0)
     ax.set_xlabel("days since detention")
     ax.set_ylabel("P(returned by that day)")
-    ax.set_title(title or "When a return would come", fontsize=10)
+    figure.suptitle(title or "When a return would come", fontsize=10, fontweight="bold")
+    if explained:
+        ax.set_title(explained, fontsize=7.5, fontweight="normal", color="#333333")
     figure.legend(loc="outside lower center", ncols=3, fontsize=7)
     return figure
 
 
+@styled
 def plot_weights(comparison: pd.DataFrame) -> Figure:
     """Expert and fitted weights with their 80% ranges, on the log-odds scale."""
     figure = new_figure((6.4, 2.4), layout="constrained")
@@ -368,6 +421,7 @@ def plot_weights(comparison: pd.DataFrame) -> Figure:
     return figure
 
 
+@styled
 def plot_factors(
     series: pd.DataFrame,
     events: pd.DataFrame,
@@ -384,7 +438,7 @@ def plot_factors(
         ax.plot(
             series.index, series[factor], color=FACTOR_COLORS[factor], linestyle=styles[factor],
             linewidth=1.8,
-            label=factor,
+            label=FACTOR_LABELS[factor],
         )  # fmt: skip
         # A rug of the events themselves, on the day each one surely happened.
         rows = events[(events["factor"].astype(str) == factor)]
@@ -411,20 +465,29 @@ def plot_factors(
         )  # fmt: skip
     if mark is not None:
         ax.axvline(mark, color=OKABE_ITO["black"], linewidth=1, linestyle=":")
+        # Right of the line, on a white box: the detention band lies before the forecast date.
         ax.annotate(
-            f"{mark:%d %b %Y}: {mark_label}", xy=(mark, 0.97), xytext=(-4, 0),
-            textcoords="offset points", va="top", ha="right", fontsize=8,
+            f"{mark:%d %b %Y}: {mark_label}", xy=(mark, 1.0), xytext=(4, -2),
+            textcoords="offset points", va="top", ha="left", fontsize=8,
+            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
         )  # fmt: skip
     ax.set_ylim(-0.14, 1.02)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.set_ylabel("level (0 = no recent push, 1 = saturated)")
-    ax.set_title("International pressure and Beijing-Pyongyang tension, from the events")
-    ax.legend(loc="upper right", fontsize=8)
-    figure.supxlabel(
-        f"Rule: each event pushes its factor by its intensity (up +, down -), halving every "
-        f"{HALF_LIFE_DAYS:g} days, counted from the last day it may have happened;\n"
-        f"level = 1 - 2^(-score/{HALF_SCALE:g}). Marks below 0: the events (filled up, hollow "
-        "down, size = intensity). Source: data/events.csv.",
-        x=0.01, ha="left", fontsize=7, color="#444444",
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=12)  # the timelines' date ticks
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    ax.set_xlim(series.index[0], series.index[-1])
+    figure.suptitle(
+        "International pressure and Beijing-Pyongyang tension, from the events",
+        x=0.01, ha="left", fontsize=11, fontweight="bold",
     )  # fmt: skip
+    ax.set_title(
+        f"Each event raises (or lowers) its factor by its strength; the effect halves every "
+        f"{HALF_LIFE_DAYS:g} days, so a quiet spell\nbrings the level back towards 0. Marks "
+        "below 0: the events (filled: raise, hollow: lower; larger: stronger). "
+        "Source: data/events.csv.",
+        loc="left", fontsize=7.5, fontweight="normal", color="#444444",
+    )  # fmt: skip
+    figure.legend(loc="outside lower center", ncols=3, fontsize=8)
     return figure

@@ -6,9 +6,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.charts import figure as new_figure
+from analysis.charts import styled
 from analysis.charts.style import FACTOR_COLORS, FACTOR_HATCHES
 
 
+@styled
 def events_per_quarter_figure(table: pd.DataFrame) -> Figure:
     """Stacked bars of ``record.events_per_quarter``: events per quarter, split by factor."""
     figure = new_figure((8, 3.2), layout="constrained")

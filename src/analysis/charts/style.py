@@ -7,6 +7,8 @@ Every chart module takes its colours, hatches, markers and labels from here.
 
 from __future__ import annotations
 
+import os
+
 import matplotlib as mpl
 import pandas as pd
 
@@ -35,6 +37,17 @@ FACTOR_LABELS = {
     "pressure": "pressure on Beijing",
     "tension": "Beijing-Pyongyang tension",
     "neither": "neither factor",
+}
+# The cases' outcomes in words (legends); a code missing here is shown with spaces.
+OUTCOME_LABELS = {
+    "returned": "returned to North Korea",
+    "released": "released",
+    "reached_south_or_third_country": "reached South Korea or a third country",
+    "freed_in_china": "freed in China",
+    "left_legally": "left China legally",
+    "mixed": "mixed outcome",
+    "died_in_custody": "died in custody",
+    "unknown": "outcome unknown",
 }
 # The cases' coded columns in words (the subgroup chart's row labels).
 CASE_COLUMN_LABELS = {
@@ -118,8 +131,15 @@ def context() -> mpl.rc_context:
     return mpl.rc_context(RC_PARAMS)
 
 
+# Set by the report's kernels: its HTML pages wrap long text, so tables there show it whole;
+# the committed notebooks keep fixed widths (their stored outputs must match nbval's runs).
+FULL_TEXT_VARIABLE = "ANALYSIS_FULL_TEXT"
+
+
 def apply() -> None:
     """Set the project's matplotlib and pandas display style (notebooks call it first)."""
     mpl.rcParams.update(RC_PARAMS)
     for option, value in PANDAS_OPTIONS.items():
         pd.set_option(option, value)
+    if os.environ.get(FULL_TEXT_VARIABLE):
+        pd.set_option("display.max_colwidth", None)

@@ -25,7 +25,7 @@ from matplotlib.text import Annotation, Text
 from matplotlib.transforms import Bbox
 
 from analysis.charts import figure as new_figure
-from analysis.charts import style
+from analysis.charts import style, styled
 from analysis.schema import FACTORS
 from analysis.text import literal
 from analysis.timeline import CaseChart, ContextChart, caption, label_text, month_span
@@ -219,12 +219,15 @@ def _overlap(box: Bbox, others: Sequence[Bbox]) -> float:
 
 
 def _place_labels(
-    ax: Axes, anchors: Sequence[tuple[float, float, str]], obstacles: Sequence[Bbox]
-) -> list[Annotation]:
+    ax: Axes, anchors: Sequence[tuple[float, float, str]], obstacles: Sequence[Bbox],
+    lane_half: float | None = None,
+) -> list[Annotation]:  # fmt: skip
     """Label each anchor on a light box, trying offsets until the box collides with nothing.
 
     Tried in order: above, below, the four diagonals, then the same farther out. A label that
     fits nowhere takes the position with the least overlap, so no key event goes unlabelled.
+    With ``lane_half`` (data units), a box reaching out of its anchor's lane (the round
+    height +- lane_half) costs as much as one leaving the frame: callouts stay in their lane.
     """
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
@@ -270,6 +273,12 @@ def _place_labels(
                 + max(0, frame.y0 - box.y0)
                 + max(0, box.y1 - frame.y1)
             )
+            if lane_half is not None:
+                lane = round(y)
+                (_, lane_low), (_, lane_high) = ax.transData.transform(
+                    [(x, lane - lane_half), (x, lane + lane_half)]
+                )
+                outside += max(0, lane_low - box.y0 - 5) + max(0, box.y1 - 5 - lane_high)
             cost = _overlap(box, placed) * 4 + _overlap(box, obstacles) + outside * 1e4
             if best is None or cost < best[0]:
                 best = (cost, candidate, box)
@@ -355,29 +364,47 @@ def _shade_detention(ax: Axes, detained: pd.Timestamp, last_status: pd.Timestamp
     )  # fmt: skip
 
 
+def _number_markers(ax: Axes, shown: pd.DataFrame, y: np.ndarray, numbers: pd.Series) -> list[Bbox]:
+    """Each numbered event's number just above its marker (gid ``marker-number``); returns
+    the numbers' boxes, for the labels to keep clear of."""
+    renderer = ax.figure.canvas.get_renderer()
+    boxes = []
+    for x, height, number in zip(_num(shown["date_mid"]), y, numbers, strict=True):
+        if number:
+            text = ax.annotate(
+                str(number), (x, height), xytext=(0, MARKER_SIZE / 2 + 0.5),
+                textcoords="offset points", ha="center", va="bottom", fontsize=6.5,
+                color="0.1", zorder=5, gid="marker-number",
+            )  # fmt: skip
+            boxes.append(Text.get_window_extent(text, renderer).padded(1))
+    return boxes
+
+
 def _label_events(
-    ax: Axes, shown: pd.DataFrame, y: np.ndarray, keys: pd.DataFrame, **text: object
-) -> None:
-    """Label ``keys`` (events of ``shown``, drawn at heights ``y``) where nothing collides."""
+    ax: Axes, shown: pd.DataFrame, y: np.ndarray, keys: pd.DataFrame,
+    obstacles: Sequence[Bbox] = (), lane_half: float | None = None, **text: object,
+) -> None:  # fmt: skip
+    """Label ``keys`` (events of ``shown``, drawn at heights ``y``) where nothing collides;
+    with ``lane_half``, each label stays within that many data units of its event's lane."""
     position = dict(zip(shown["event_id"], y, strict=True))
     anchors_xy = [
         (_num(row["date_mid"]), position[row["event_id"]], literal(label_text(row, **text)))
         for _, row in keys.iterrows()
     ]
-    obstacles = _marker_boxes(ax, _num(shown["date_mid"]), y, MARKER_SIZE)
-    _place_labels(ax, anchors_xy, obstacles + _span_boxes(ax, shown, y))
+    markers = _marker_boxes(ax, _num(shown["date_mid"]), y, MARKER_SIZE)
+    _place_labels(ax, anchors_xy, [*markers, *_span_boxes(ax, shown, y), *obstacles], lane_half)
 
 
 def _frame_text(
     figure: Figure, height: float, bottom: float, title: str, subtitle: str,
-    extra: list[tuple[object, str]], shown: pd.DataFrame, as_of: pd.Timestamp,
+    extra: list[tuple[object, str]], shown: pd.DataFrame, as_of: pd.Timestamp, left_out: int,
 ) -> None:  # fmt: skip
     """Title, subtitle, legend (factors, precisions, ``extra``) and the sources caption."""
     _title(figure, title, height)
     figure.text(TITLE_X, 1 - 0.45 / height, subtitle, fontsize=8, color="0.25", va="top")
     handles, labels = _legend_handles(extra)
     _add_legend(figure, handles, labels, top=(bottom - 0.4) / height, ncols=3)
-    figure.text(0.01, 0.12 / height, caption(shown, as_of), fontsize=7.5, color="0.3")
+    figure.text(0.01, 0.12 / height, caption(shown, as_of, left_out), fontsize=7.5, color="0.3")
 
 
 # --- the case chart ------------------------------------------------------------------------
@@ -454,6 +481,7 @@ def _draw_expected_bands(figure: Figure, main: Axes, bands: Axes, windows: pd.Da
             label.set_ha("right")
 
 
+@styled
 def case_timeline(chart: CaseChart) -> Figure:
     """The case chart of ``timeline.case_chart``: lanes by actor group, the detention period,
     the expected-return bands (days since detention) and up to six labelled key events."""
@@ -472,12 +500,14 @@ def case_timeline(chart: CaseChart) -> Figure:
         y = _place_events(main, shown, groups, half, half * 0.3, 0.26, 0.4, whole_window=True)
         _draw_held_period((main, bands), facts.detained, facts.last_status)
         _draw_expected_bands(figure, main, bands, facts.windows)
-        _label_events(main, shown, y, chart.keys)
+        numbers = _number_markers(main, shown, y, chart.numbers)
+        _label_events(main, shown, y, chart.keys, obstacles=numbers, lane_half=0.5)
         subtitle = (
             f"Day 0 = the detention ({facts.detained.day} {facts.detained:%B %Y}, the "
             "middle of its dated window). Shaded: held, up to the last status report "
             f"({facts.last_status.day} {facts.last_status:%B %Y}); hatched: outcome not on "
-            "record. Each event sits in the lane of its first actor."
+            "record. Each event sits in the lane of its first actor; numbered markers are keyed "
+            "in the table under the chart."
         )
         extra = [
             (Patch(facecolor=style.DETENTION_SHADE, lw=0),
@@ -490,7 +520,7 @@ def case_timeline(chart: CaseChart) -> Figure:
         title = f"{facts.label}: the case, {month_span(chart.start, chart.end)}"
         _frame_text(
             figure, height, lay["bottom"], title, textwrap.fill(subtitle, 150), extra, shown,
-            facts.record_as_of,
+            facts.record_as_of, chart.left_out,
         )  # fmt: skip
     return figure
 
@@ -515,14 +545,63 @@ def _context_axes(figure: Figure) -> dict[str, Axes]:
     return panels
 
 
+CLUSTER_MIN = 3  # events of one height this close together become one marker with a count
+
+
+def _clusters(
+    subset: pd.DataFrame, level: np.ndarray, keys: pd.DataFrame, width: float
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Merge runs of at least CLUSTER_MIN unlabelled events of one height that fit within
+    ``width`` days (from the run's first) into one exact-day marker at their middle; returns
+    the rows to draw (date order), their heights and each row's count (1 when drawn alone)."""
+    days = _num(subset["date_mid"])
+    labelled = subset["event_id"].isin(keys["event_id"]).to_numpy()
+    runs: list[list[int]] = [[i] for i in np.flatnonzero(labelled)]
+    for value in np.unique(level):
+        here = np.flatnonzero((level == value) & ~labelled)
+        start = len(runs)
+        for i in here[np.argsort(days[here], kind="stable")]:
+            if len(runs) > start and days[i] - days[runs[-1][0]] <= width:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+    # Runs too short to merge are drawn event by event.
+    runs = [
+        part for run in runs for part in ([run] if len(run) >= CLUSTER_MIN else [[i] for i in run])
+    ]
+    rows = []
+    for run in runs:
+        row = subset.iloc[run[0]].copy()
+        if len(run) > 1:
+            dates = subset["date_mid"].iloc[run]
+            row[["date", "date_mid", "date_latest"]] = (
+                dates.min() + (dates.max() - dates.min()) / 2
+            ).normalize()
+            row["date_precision"] = "day"
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    order = np.lexsort((table["event_id"].astype(str).to_numpy(), _num(table["date_mid"])))
+    heights = np.array([level[run[0]] for run in runs], dtype=float)
+    counts = np.array([len(run) for run in runs])
+    return table.iloc[order], heights[order], counts[order]
+
+
 def _draw_panel(ax: Axes, chart: ContextChart, name: str, half: float) -> None:
     """One factor's panel: its events at their signed intensity, axis, shading and labels."""
     here = (chart.shown["factor"] == name).to_numpy()
-    subset = chart.shown[here]
-    level = chart.signed[here].to_numpy()
+    keys = chart.keys[chart.keys["factor"] == name]
+    subset, level, counts = _clusters(
+        chart.shown[here], chart.signed[here].to_numpy(), keys, 3 * half
+    )
     groups = [(level == value, float(value)) for value in np.unique(level)]
     y = _place_events(ax, subset, groups, half, half * 0.2, 0.22, 0.36, whole_window=False)
-    keys = chart.keys[chart.keys["factor"] == name]
+    for x, height, count in zip(_num(subset["date_mid"]), y, counts, strict=True):
+        if count > 1:
+            ax.annotate(
+                f"\u00d7{count}", (x, height), xytext=(0, MARKER_SIZE / 2 + 0.5),
+                textcoords="offset points", ha="center", va="bottom", fontsize=6.5,
+                fontweight="bold", color="0.1", zorder=7, gid="cluster-count",
+            )  # fmt: skip
     low = min(-0.6, level.min(initial=0) - 0.6)
     top_level = max(0.0, level.max(initial=0))
     # Room above the highest events for a three-line label: LABEL_ROOM points, whatever the
@@ -551,15 +630,19 @@ def _case_note(ax: Axes, chart: ContextChart) -> None:
     """A boxed note above the detention period: when the case began and where it stands."""
     facts = chart.facts
     middle = _num(facts.detained + (facts.last_status - facts.detained) / 2)
+    low, high = ax.get_xlim()
+    # Near the right edge the note ends at the period instead of centring on it.
+    align = "right" if middle > low + 0.6 * (high - low) else "center"
     ax.annotate(
         f"{facts.label} case: detained {facts.detained:%b %Y}, last status "
         f"{facts.last_status.day} {facts.last_status:%b %Y}, outcome not on record",
         (middle, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 6),
-        textcoords="offset points", ha="center", va="bottom", fontsize=7.5, bbox=LABEL_BOX,
+        textcoords="offset points", ha=align, va="bottom", fontsize=7.5, bbox=LABEL_BOX,
         arrowprops={"arrowstyle": "-", "color": "0.35", "lw": 0.6}, gid="case-label",
     )  # fmt: skip
 
 
+@styled
 def context_timeline(chart: ContextChart) -> Figure:
     """The context chart of ``timeline.context_chart``: one panel per factor, events at their
     intensity (0-3, negative when the event lowers the factor), the case period shaded, a few
@@ -583,7 +666,8 @@ def context_timeline(chart: ContextChart) -> Figure:
             figure, fig_h, CONTEXT_LAYOUT["bottom"],
             f"The case in its period: pressure on Beijing and Beijing-Pyongyang tension, {years}",
             "Height: the event's intensity, 1 minor to 3 major (a nuclear test, a UN sanctions "
-            "resolution, a leaders' summit); + raises the factor, - lowers it.",
-            extra, chart.shown, chart.facts.record_as_of,
+            "resolution, a leaders' summit); + raises the factor, - lowers it.\n"
+            "\u00d7n: n events of one height within a few days, merged into one marker.",
+            extra, chart.shown, chart.facts.record_as_of, chart.left_out,
         )  # fmt: skip
     return figure

@@ -1,0 +1,191 @@
+"""The index page's parts: the bottom line, base rates, source links, the static what-if, and
+notebook pages that need no network."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from types import SimpleNamespace
+
+import pytest
+
+from analysis import report
+from analysis.headline import Headline, Signpost
+
+# Every field differs from every other, so a field shown in another's place is seen.
+HEADLINE = Headline(
+    question="Will the test group be released?",
+    as_of="2 March 2019",
+    p_release=0.23,
+    low=0.11,
+    high=0.47,
+    spec_low=0.19,
+    spec_high=0.31,
+    n_specifications=5,
+    rule="pooled by equal weights",
+    base_cases=17,
+    base_releases=2,
+    reference_class="past detentions in the test country",
+    backtest_verdict="it beat the base rate in 9 of 12 held-out cases.",
+    outcome_status="The group's fate is not on record.",
+    signposts=(
+        Signpost("A public campaign", "towards release", 0.06, "the pressure weight"),
+        Signpost("A leaders' summit", "towards return", None, "no model for it"),
+    ),
+)
+
+
+def test_bottom_line_states_each_field_in_its_place() -> None:
+    text = report.render_bottom_line(HEADLINE)
+    assert "Will the test group be released?" in text
+    assert "As of 2 March 2019: a 0.23\nchance of release" in text
+    assert "0.77 of a\nreturn" in text  # 1 - 0.23, by hand
+    assert "80% interval 0.11 to 0.47" in text
+    assert "The 5 specifications' central estimates run from 0.19 to 0.31" in text
+    assert "(pooled by equal weights)" in text
+    # 2 of 17 with a uniform prior: (2 + 1) / (17 + 2) = 0.157..., by hand.
+    assert "past detentions in the test country: 2 of 17 releases; with a uniform prior, 0.16" in (
+        text.replace("\n", " ")
+    )
+    assert "Backtest: it beat the base rate in 9 of 12 held-out cases." in text
+    assert "The group&#x27;s fate is not on record." in text
+    assert "A public campaign: towards release, by about +0.06" in text
+    assert "A leaders&#x27; summit: towards return <span" in text
+
+
+def test_bottom_line_escapes_its_text() -> None:
+    hostile = Headline(**{**HEADLINE.__dict__, "question": "<script>x</script>"})
+    assert "<script>x" not in report.render_bottom_line(hostile)
+
+
+@pytest.mark.parametrize(
+    ("releases", "cases", "expected"),
+    [(2, 17, "2 of 17 releases; with a uniform prior, 0.16"),
+     (0, 11, "0 of 11 releases; with a uniform prior, 0.08"),
+     (1, 1, "1 of 1 release; with a uniform prior, 0.67")],
+)  # fmt: skip
+def test_base_rate_reads_as_counts_and_the_prior_mean(
+    releases: int, cases: int, expected: str
+) -> None:
+    assert report.base_rate_text(releases, cases) == expected
+
+
+def test_sources_link_only_http_and_https_with_noopener() -> None:
+    links = report.source_links(
+        ("https://a.example/x?y=1&z=2", "javascript:alert(1)", "http://b.example"),
+        ("A <News>", "Evil", "B"),
+    )
+    assert (
+        '<a href="https://a.example/x?y=1&amp;z=2" rel="noopener noreferrer">A &lt;News&gt;</a>'
+        in links
+    )
+    assert '<a href="http://b.example" rel="noopener noreferrer">B</a>' in links
+    assert 'href="javascript' not in links and "Evil (javascript:alert(1))" in links
+
+
+def test_whatif_grid_holds_the_closed_form_at_every_point() -> None:
+    model = SimpleNamespace(base_rate=0.2, w_pressure=0.5, w_tension=0.4)
+    row = {"pressure": 0.62, "tension": 0.68}
+    grid = report.whatif_grid(SimpleNamespace(case_model=model, case_scenario=row))
+    levels, weights = grid["levels"], grid["weights"]
+    # Start: the nearest grid point to (0.62, 0.68, 0.5, 0.4).
+    assert [levels[grid["start"][0]], levels[grid["start"][1]]] == [0.6, 0.7]
+    assert [weights[grid["start"][2]], weights[grid["start"][3]]] == [0.5, 0.4]
+    # By hand at pressure 0.3, tension 0.9, weights 1.2 and -0.2:
+    # log-odds = ln(0.2 / 0.8) + 1.2 * 0.3 - 0.2 * 0.9 = -1.2063; P = 0.2304 -> 23%.
+    point = (levels.index(0.3), levels.index(0.9), weights.index(1.2), weights.index(-0.2))
+    value = grid["percent_release"][point[0]][point[1]][point[2]][point[3]]
+    by_hand = 1 / (1 + math.exp(-(math.log(0.25) + 1.2 * 0.3 - 0.2 * 0.9)))
+    assert value == round(100 * by_hand) == 23
+
+
+def test_whatif_embeds_its_data_and_script_inline() -> None:
+    model = SimpleNamespace(base_rate=0.2, w_pressure=0.5, w_tension=0.4)
+    grid = report.whatif_grid(
+        SimpleNamespace(case_model=model, case_scenario={"pressure": 0.1, "tension": 0.2})
+    )
+    page = report.render_whatif(grid)
+    assert page.count('<input type="range"') == 4
+    data = re.search(r'<script type="application/json" id="whatif-data">(.*?)</script>', page)
+    assert json.loads(data.group(1)) == grid
+    assert "src=" not in page
+
+
+def test_a_range_index_is_dropped_and_a_meaningful_one_kept() -> None:
+    numbered = (
+        '<table class="dataframe"><thead><tr><th></th><th>a</th></tr></thead>'
+        "<tbody><tr><th>0</th><td>x</td></tr><tr><th>1</th><td>y</td></tr></tbody></table>"
+    )
+    assert report.drop_range_index(numbered) == (
+        '<table class="dataframe"><thead><tr><th>a</th></tr></thead>'
+        "<tbody><tr><td>x</td></tr><tr><td>y</td></tr></tbody></table>"
+    )
+    years = numbered.replace("<th>0</th>", "<th>2016</th>").replace("<th>1</th>", "<th>2017</th>")
+    assert report.drop_range_index(years) == years
+
+
+# --- nothing from the network ---------------------------------------------------------------
+
+EXTERNAL = [
+    re.compile(r"<script\b[^>]*\bsrc\s*=", re.I),  # any script file: pages inline theirs
+    re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//", re.I),
+    re.compile(r"@import\s+(?:url\()?\s*[\"']?(?:https?:)?//", re.I),
+    re.compile(r"url\(\s*[\"']?(?:https?:)?//", re.I),  # fonts and images from CSS
+    re.compile(r"<(?:img|iframe|embed|source)\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//", re.I),
+]
+
+
+def external_references(text: str) -> list[str]:
+    """Every place ``text`` would load a script, style, font or image from the network."""
+    return [match.group(0) for pattern in EXTERNAL for match in pattern.finditer(text)]
+
+
+def test_the_check_sees_each_kind_of_external_reference() -> None:
+    for page in (
+        '<script src="https://cdn.example/require.js"></script>',
+        '<link rel="stylesheet" href="//fonts.example/css">',
+        "<style>@import url('https://x.example/a.css');</style>",
+        "<style>@font-face { src: url(https://fonts.example/f.woff2); }</style>",
+    ):
+        assert external_references(page), page
+    assert not external_references('<a href="https://example.org" rel="noopener">x</a>')
+    assert not external_references("<style>.i { background: url(data:image/svg+xml;a) }</style>")
+
+
+def test_a_notebook_page_loads_nothing_from_the_network() -> None:
+    import nbformat
+
+    from analysis import paths
+
+    notebook = nbformat.read(paths.NOTEBOOKS_DIR / "04_scenarios.ipynb", as_version=4)
+    page = report.render_html(notebook)
+    assert external_references(page) == []
+    assert "need a running Jupyter kernel" in page.replace("\n", " ")
+
+
+def test_codes_in_table_cells_are_written_as_words() -> None:
+    from analysis import paths
+
+    codes = report.codebook_codes(paths.DATA_DIR)
+    assert "foreign_mission_entry" in codes and "pressure_level" in codes
+    table = (
+        "<table><tr><th>pressure_level</th></tr><tr><td>onset: foreign_mission_entry</td>"
+        "<td>2017_shenyang_eight</td><td>report.foreign_mission_entry.x</td></tr></table>"
+    )
+    assert report.human_codes(table, codes) == (
+        "<table><tr><th>pressure level</th></tr><tr><td>onset: foreign mission entry</td>"
+        "<td>2017_shenyang_eight</td><td>report.foreign_mission_entry.x</td></tr></table>"
+    )
+
+
+def test_index_takes_the_packages_headline_when_there_is_one(monkeypatch) -> None:
+    asked = []
+
+    def headline(dataset: object, case: str) -> Headline:
+        asked.append((dataset, case))
+        return HEADLINE
+
+    monkeypatch.setattr(report.headline_module, "headline", headline, raising=False)
+    assert report.index_headline("the data", None, "some_case") is HEADLINE
+    assert asked == [("the data", "some_case")]
