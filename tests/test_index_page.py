@@ -177,15 +177,3 @@ def test_codes_in_table_cells_are_written_as_words() -> None:
         "<table><tr><th>pressure level</th></tr><tr><td>onset: foreign mission entry</td>"
         "<td>2017_shenyang_eight</td><td>report.foreign_mission_entry.x</td></tr></table>"
     )
-
-
-def test_index_takes_the_packages_headline_when_there_is_one(monkeypatch) -> None:
-    asked = []
-
-    def headline(dataset: object, case: str) -> Headline:
-        asked.append((dataset, case))
-        return HEADLINE
-
-    monkeypatch.setattr(report.headline_module, "headline", headline, raising=False)
-    assert report.index_headline("the data", None, "some_case") is HEADLINE
-    assert asked == [("the data", "some_case")]

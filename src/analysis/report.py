@@ -37,7 +37,6 @@ from nbclient.exceptions import CellExecutionError
 from nbconvert import HTMLExporter
 
 from analysis import files, paths
-from analysis import headline as headline_module
 from analysis.case import DEFAULT_CASE, CaseFacts
 from analysis.charts.style import FULL_TEXT_VARIABLE
 from analysis.data import Dataset, load_dataset
@@ -441,75 +440,6 @@ return; 80% interval {headline.low:.2f} to {headline.high:.2f}.{spread}</p>
 {change}</section>"""
 
 
-def _adapter_headline(dataset: Dataset, view: CaseForecast) -> Headline:
-    """Today's forecast as a Headline, until ``analysis.headline.headline`` exists (then this
-    goes): the case's scenario row, the base-rate counts, a leave-one-out backtest verdict."""
-    from analysis import backtest
-    from analysis.model import release_probability
-
-    row, model, facts = view.case_scenario, view.case_model, view.facts
-    scores = backtest.brier_scores(backtest.backtest(view.reference_cases, view.record_model))
-    brier = dict(zip(scores["forecast"], scores["brier"], strict=True))
-    better = "better" if brier["expert"] < brier["base_only"] else "no better"
-    verdict = (
-        f"held out one past case at a time, the model with the expert weights scored a Brier "
-        f"score of {brier['expert']:.2f} against the base rate alone's {brier['base_only']:.2f} "
-        f"over {int(scores['n'].iloc[0])} cases (0 is perfect): {better} than the base rate."
-    )
-    signposts = []
-    for factor, news in (
-        ("pressure", "Pressure on Beijing at the top of its scale"),
-        ("tension", "Beijing-Pyongyang tension at the top of its scale"),
-    ):
-        levels = {"pressure": row["pressure"], "tension": row["tension"], factor: 1.0}
-        moved = float(
-            release_probability(
-                model.base_rate,
-                levels["pressure"],
-                levels["tension"],
-                model.w_pressure,
-                model.w_tension,
-            )
-        )
-        shift = moved - float(row["p_release"])
-        signposts.append(Signpost(
-            news, "towards release" if shift > 0 else "towards return", shift,
-            f"the model at {factor} 1.00, the other inputs as they are",
-        ))  # fmt: skip
-    signposts.append(Signpost(
-        "A report that the group reached South Korea or was sent back", "settles it", None,
-        "the question resolves on that news",
-    ))  # fmt: skip
-    return Headline(
-        question=str(facts.question["question"]),
-        as_of=f"{facts.as_of.day} {facts.as_of:%B %Y}",
-        p_release=float(row["p_release"]),
-        low=float(row["interval_low"]),
-        high=float(row["interval_high"]),
-        spec_low=float(row["p_release"]),
-        spec_high=float(row["p_release"]),
-        n_specifications=1,
-        rule="one specification: the expert weights",
-        base_cases=int(row["cases_counted"]),
-        base_releases=int(row["releases_counted"]),
-        reference_class="past detentions of North Koreans inside China whose outcome was "
-        "known by then",
-        backtest_verdict=verdict,
-        outcome_status=f"The group's fate is not on record: the last report "
-        f"({facts.last_status.day} {facts.last_status:%B %Y}) says they were still held.",
-        signposts=tuple(signposts),
-    )
-
-
-def index_headline(dataset: Dataset, view: CaseForecast, case: str) -> Headline:
-    """The headline the index page states about question ``case``: ``analysis.headline.
-    headline`` when the package has it, else today's forecast through ``_adapter_headline``."""
-    made = getattr(headline_module, "headline", None)
-    if made is not None:
-        return made(dataset, case)
-    return _adapter_headline(dataset, view)
-
-
 def whatif_grid(view: CaseForecast) -> dict[str, object]:
     """The static what-if's data: the case model's central P(release) over every combination
     of WHATIF_LEVELS (pressure, tension) and WHATIF_WEIGHTS (each weight), in whole
@@ -877,11 +807,11 @@ def build_report(
     def build(staging: Path) -> None:
         with _step(log, 2, "ran the model and drew the charts"):
             figures = report_figures(dataset, view)
+            answer = headline(dataset, case)  # the project's answer, stated by every output
         with _step(log, 3, "wrote the scenario table and the charts"):
             written = write_figures(figures, staging / "figures")
             write_text_atomically(
-                staging / SCENARIO_TABLE,
-                scenarios.table_csv(view.scenario_table, headline(dataset, case)),
+                staging / SCENARIO_TABLE, scenarios.table_csv(view.scenario_table, answer)
             )
             table = scenario_rows(view.scenario_table)
         log(f"[4/{STEPS}] executing the notebooks in fresh kernels ...")
@@ -896,7 +826,7 @@ def build_report(
             )
             page = render_index(
                 dataset, view.facts, table, sorted(written), pages,
-                index_headline(dataset, view, case), whatif_grid(view), key,
+                answer, whatif_grid(view), key,
             )  # fmt: skip
             write_text_atomically(staging / "index.html", page)
 
