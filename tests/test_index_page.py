@@ -16,13 +16,13 @@ from analysis.headline import Headline, Signpost
 # Every field differs from every other, so a field shown in another's place is seen.
 HEADLINE = Headline(
     question="Will the test group be released?",
-    as_of="2 March 2019",
+    as_of="2019-03-02",
     p_release=0.23,
     low=0.11,
     high=0.47,
     spec_low=0.19,
     spec_high=0.31,
-    n_specifications=5,
+    n_specifications=1280,
     rule="pooled by equal weights",
     base_cases=17,
     base_releases=2,
@@ -39,11 +39,12 @@ HEADLINE = Headline(
 def test_bottom_line_states_each_field_in_its_place() -> None:
     text = report.render_bottom_line(HEADLINE)
     assert "Will the test group be released?" in text
-    assert "As of 2 March 2019: a 0.23\nchance of release" in text
-    assert "0.77 of a\nreturn" in text  # 1 - 0.23, by hand
-    assert "80% interval 0.11 to 0.47" in text
-    assert "The 5 specifications' central estimates run from 0.19 to 0.31" in text
-    assert "(pooled by equal weights)" in text
+    flat = " ".join(text.split())
+    assert "As of 2 March 2019: a 0.23 chance of release" in flat
+    assert "0.77 of a return" in flat  # 1 - 0.23, by hand
+    assert "80% interval 0.11 to 0.47" in flat
+    assert "The 1,280 specifications' central estimates run from 0.19 to 0.31" in flat
+    assert "How the number is chosen: pooled by equal weights" in flat
     # 2 of 17 with a uniform prior: (2 + 1) / (17 + 2) = 0.157..., by hand.
     assert "past detentions in the test country: 2 of 17 releases; with a uniform prior, 0.16" in (
         text.replace("\n", " ")

@@ -414,30 +414,40 @@ def _signpost_html(signpost: Signpost) -> str:
     )
 
 
+def _day_in_words(iso: str) -> str:
+    """``2017-04-24`` as "24 April 2017" (any other text is returned as it is)."""
+    try:
+        day = pd.Timestamp(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
 def render_bottom_line(headline: Headline) -> str:
     """The index page's boxed bottom line, in words: the forecast and its interval, what it
-    rests on, the backtest's verdict, what is on record about the fate, what would change it.
-    Every text is escaped; every number has two decimals."""
+    rests on, the backtest's verdict, what is on record about the fate, what would change it,
+    and the rule behind the number. Every text is escaped; every probability has two decimals."""
     spread = ""
     if headline.n_specifications > 1:
         spread = (
-            f" The {headline.n_specifications} specifications' central estimates run from "
-            f"{headline.spec_low:.2f} to {headline.spec_high:.2f} ({html.escape(headline.rule)})."
+            f" The {headline.n_specifications:,} specifications' central estimates run from "
+            f"{headline.spec_low:.2f} to {headline.spec_high:.2f}."
         )
     signposts = "".join(_signpost_html(each) for each in headline.signposts)
     change = f"<p>What would change it:</p><ul>{signposts}</ul>" if signposts else ""
+    base = base_rate_text(headline.base_releases, headline.base_cases)
     return f"""<section class="bottom-line" id="bottom-line" aria-labelledby="bottom-line-title">
 <h2 id="bottom-line-title">Bottom line</h2>
 <p>{html.escape(headline.question)}</p>
-<p class="headline-number"><strong>As of {html.escape(headline.as_of)}: a {headline.p_release:.2f}
-chance of release</strong> ({headline.p_release:.0%}), and so {1 - headline.p_release:.2f} of a
-return; 80% interval {headline.low:.2f} to {headline.high:.2f}.{spread}</p>
-<p>It rests on {html.escape(headline.reference_class)}: {
-        html.escape(base_rate_text(headline.base_releases, headline.base_cases))
-    }.</p>
+<p class="headline-number"><strong>As of {html.escape(_day_in_words(headline.as_of))}: a
+{headline.p_release:.2f} chance of release</strong> ({headline.p_release:.0%}), and so
+{1 - headline.p_release:.2f} of a return; 80% interval {headline.low:.2f} to
+{headline.high:.2f}.{spread}</p>
+<p>It rests on {html.escape(headline.reference_class)}: {html.escape(base)}.</p>
 <p>Backtest: {html.escape(headline.backtest_verdict)}</p>
 <p>{html.escape(headline.outcome_status)}</p>
-{change}</section>"""
+{change}<p class="basis">How the number is chosen: {html.escape(headline.rule)}</p>
+</section>"""
 
 
 def whatif_grid(view: CaseForecast) -> dict[str, object]:
@@ -510,9 +520,11 @@ def render_whatif(grid: dict[str, object]) -> str:
     data = json.dumps(grid, separators=(",", ":")).replace("</", "<\\/")
     return f"""<section class="whatif" id="whatif">
 <h2>What if: move the inputs</h2>
-<p>The model's central chance of release, precomputed for every combination of these settings
-(base rate {grid["base_rate"]:.2f}; steps of 0.10, starting at the grid point nearest the
-case's forecast); it works offline, with no server.</p>
+<p>The article's argument as a model: the expert-weight model's central chance of release
+(base rate {grid["base_rate"]:.2f}), precomputed for every combination of these settings on
+steps of 0.10, starting at the grid point nearest the case's scenario. It is one specification,
+not the bottom line's mixture, so its number can differ from the bottom line's. It works
+offline, with no server.</p>
 <div class="sliders">{"".join(sliders)}</div>
 <p class="whatif-readout">P(release) = <strong id="whatif-probability"></strong>;
 P(return) = <span id="whatif-return"></span></p>
