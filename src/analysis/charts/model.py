@@ -247,7 +247,7 @@ def plot_plane(
             share_lines += 1
     if not share_lines:  # neither line falls inside the square: say so beside the title
         subtitle += (
-            f"; {share.min():.0%} to {share.max():.0%} of the Monte Carlo draws put release ahead"
+            f";\n{share.min():.0%} to {share.max():.0%} of the Monte Carlo draws put release ahead"
         )
     if cases is not None:
         legend += _case_points(ax, cases)
