@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import data
+from analysis import tables
 from analysis.cli import main
 from analysis.data import validate_data
 
@@ -75,7 +75,7 @@ def test_an_unreadable_file_is_one_line_not_a_traceback(
             raise PermissionError(13, "Permission denied", str(path))
         return real_open(path, flags, *args)
 
-    monkeypatch.setattr(data.os, "open", refusing_open)
+    monkeypatch.setattr(tables.os, "open", refusing_open)
     assert problems_as_text(data_copy) == ["actors.csv:0: -: cannot be read (Permission denied)"]
 
 

@@ -18,15 +18,14 @@ import pandas as pd
 
 from analysis.history import NOT_DETENTION_ONSETS
 from analysis.intervals import beta_posterior
+from analysis.outcomes import ANY_NON_RETURN, RETURN, STRICT
 from analysis.paths import PROJECT_ROOT
 
-# The question's two outcomes (codebook, cases.outcome): reaching South Korea or a third country
-# is the release the article asks about; every other outcome is counted beside the rate.
-RELEASE = ("reached_south_or_third_country",)
-RETURN = "returned"
-# A looser reading: any exit from custody short of return (freed in China, left on papers)
-# counts as a release.
-RELEASE_OR_FREED = ("reached_south_or_third_country", "freed_in_china", "left_legally")
+# The question's two outcomes, as analysis.outcomes maps them: reaching South Korea or a third
+# country is the release the article asks about; every other outcome is counted beside the rate.
+RELEASE = STRICT
+# The looser reading: any exit from custody short of return (freed in China, left on papers).
+RELEASE_OR_FREED = ANY_NON_RETURN
 # Before issue 9 one word, released, merged reaching the South, being freed in China and
 # leaving on papers.
 RELEASE_BEFORE = ("released",)

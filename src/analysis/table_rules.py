@@ -1,0 +1,444 @@
+"""The rules of each table that reach beyond one cell: events, episodes, cases, counts,
+arrivals, and the checks between tables (actors, case ids, one detention per case).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from analysis.schema import (
+    ARRIVAL_YEARS,
+    ARRIVALS,
+    CASES,
+    COUNTS,
+    EVENTS,
+    SCENARIOS,
+    SECOND_CODING,
+)
+from analysis.tables import (
+    DATE_TRIPLES,
+    ISO_DATE,
+    WHOLE_NUMBER,
+    _cell_problems,
+    _check_date_triple,
+    _fits,
+    _got,
+    _RawTable,
+    _split_list,
+)
+
+
+def _check_sources(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    """Publishers and kinds pair one-to-one with source_urls."""
+    urls = _split_list(row["source_urls"])
+    for name, noun in (("source_publishers", "publishers"), ("source_kinds", "kinds")):
+        values = _split_list(row[name])
+        if urls and values and len(urls) != len(values):
+            table.problem(
+                line,
+                name,
+                f"does not match source_urls (got {len(values)} {noun}, "
+                f"expected {len(urls)}, one per URL)",
+            )
+
+
+def _check_events_row(
+    table: _RawTable, line: int, row: dict[str, str], actor_ids: set[str], case_ids: set[str]
+) -> None:
+    actors = _split_list(row["actor_ids"])
+    for name in ("actor_ids", "target_ids"):
+        for actor in _split_list(row[name]):
+            if actor_ids and actor not in actor_ids:
+                table.problem(
+                    line,
+                    name,
+                    f"unknown actor (got {_got(actor)}, expected an actor_id from actors.csv)",
+                )
+    if actors and actors[0] in _split_list(row["target_ids"]):
+        table.problem(
+            line,
+            "target_ids",
+            f"the acting actor as its own target (got {_got(actors[0])}, "
+            "expected others than the first of actor_ids)",
+        )
+    factor, direction, intensity = row["factor"], row["direction"], row["intensity"]
+    if factor == "neither":
+        if direction and direction != "none":
+            table.problem(
+                line,
+                "direction",
+                f"a direction for factor neither (got {_got(direction)}, expected none)",
+            )
+        if intensity and intensity != "0":
+            table.problem(
+                line, "intensity", f"an intensity for factor neither (got {intensity}, expected 0)"
+            )
+    elif factor:
+        if direction == "none":
+            table.problem(
+                line,
+                "direction",
+                f"no direction for factor {factor} (got 'none', expected up or down)",
+            )
+        if intensity == "0":
+            table.problem(
+                line, "intensity", f"zero intensity for factor {factor} (got 0, expected 1 to 3)"
+            )
+    kind = row["pressure_kind"]
+    if factor == "pressure" and not kind:
+        table.problem(
+            line, "pressure_kind", "empty (expected detainees or general, since factor is pressure)"
+        )
+    elif factor and factor != "pressure" and kind:
+        table.problem(
+            line,
+            "pressure_kind",
+            f"a pressure kind for factor {factor} (got {_got(kind)}, expected empty)",
+        )
+    case_id, scope = row["case_id"], row["scope"]
+    if scope == "case" and not case_id:
+        table.problem(
+            line, "case_id", "empty (expected the case this event belongs to, since scope is case)"
+        )
+    elif scope == "context" and case_id:
+        table.problem(
+            line, "case_id", f"a case for a context event (got {_got(case_id)}, expected empty)"
+        )
+    well_formed = re.fullmatch(table.schema.column("case_id").pattern or ".*", case_id)
+    if case_id and well_formed and case_ids and case_id not in case_ids:  # else reported above
+        table.problem(
+            line,
+            "case_id",
+            f"unknown case (got {_got(case_id)}, expected a case_id from cases.csv)",
+        )
+
+
+def _check_episodes(table: _RawTable) -> None:
+    """An episode id names the episode's first event: same factor, dated on or before this one."""
+    firsts = {row["event_id"]: row for row in table.rows if row["event_id"] and not row["episode"]}
+    members = {row["event_id"]: row["episode"] for row in table.rows if row["episode"]}
+    for row, line in zip(table.rows, table.lines, strict=True):
+        episode = row["episode"]
+        if not episode:
+            continue
+        if episode == row["event_id"]:
+            table.problem(
+                line,
+                "episode",
+                f"names the event itself (got {_got(episode)}, expected empty on an episode's "
+                "first event)",
+            )
+            continue
+        first = firsts.get(episode)
+        if first is None:
+            if episode in members:
+                message = (
+                    f"not an episode's first event (got {_got(episode)}, which belongs to "
+                    f"episode {members[episode]}; expected {members[episode]})"
+                )
+            else:
+                message = f"unknown event (got {_got(episode)}, expected an event_id of this table)"
+            table.problem(line, "episode", message)
+            continue
+        if first["factor"] != row["factor"]:
+            table.problem(
+                line,
+                "episode",
+                f"first event of another factor (got {episode} with factor {first['factor']}, "
+                f"expected factor {row['factor']})",
+            )
+        dated = ISO_DATE.fullmatch(first["date"]) and ISO_DATE.fullmatch(row["date"])
+        if dated and first["date"] > row["date"]:  # ISO dates order as text
+            table.problem(
+                line,
+                "episode",
+                f"first event dated after this one (got {episode} on {first['date']}, "
+                f"expected on or before {row['date']})",
+            )
+
+
+def _check_cases_row(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    low, high = row["group_size_low"], row["group_size_high"]
+    if _fits(low) and _fits(high) and int(high) < int(low):
+        table.problem(
+            line, "group_size_high", f"below group_size_low (got {high}, expected {low} or more)"
+        )
+    if row["campaign"] == "true" and not row["campaign_by"]:
+        table.problem(
+            line, "campaign_by", "empty (expected who campaigned, since campaign is true)"
+        )
+    if row["campaign"] == "false" and row["campaign_by"]:
+        table.problem(
+            line,
+            "campaign_by",
+            f"a campaigner without a campaign (got {_got(row['campaign_by'])}, expected empty)",
+        )
+    if row["outcome"] == "unknown" and row["outcome_precision"] not in ("", "unknown"):
+        table.problem(
+            line,
+            "outcome_precision",
+            f"a dated outcome that is unknown (got {row['outcome_precision']}, expected unknown)",
+        )
+    detained, outcome = row["detained_date"], row["outcome_date"]
+    if ISO_DATE.fullmatch(detained) and ISO_DATE.fullmatch(outcome):
+        try:
+            if date.fromisoformat(outcome) < date.fromisoformat(detained):
+                table.problem(
+                    line,
+                    "outcome_date",
+                    f"before detained_date (got {outcome}, expected {detained} or later)",
+                )
+        except ValueError:
+            pass  # already reported as a bad date
+    _check_decision_tension(table, line, row)
+    _check_part_of(table, line, row)
+
+
+def _check_decision_tension(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    """Tension at the decision is coded exactly when the outcome is dated, with its reason."""
+    level, rationale = row["tension_decision_level"], row["tension_decision_rationale"]
+    dated = row["outcome_precision"] not in ("", "unknown")
+    if dated and not level:
+        table.problem(
+            line,
+            "tension_decision_level",
+            "empty (expected 0, 1 or 2, since the outcome is dated)",
+        )
+    if not dated and level:
+        table.problem(
+            line,
+            "tension_decision_level",
+            f"a level for an undated outcome (got {_got(level)}, expected empty)",
+        )
+    if level and not rationale:
+        table.problem(
+            line,
+            "tension_decision_rationale",
+            "empty (expected why, since tension_decision_level is given)",
+        )
+    if rationale and not level:
+        table.problem(
+            line,
+            "tension_decision_rationale",
+            f"a rationale without a level (got {_got(rationale)}, expected empty)",
+        )
+
+
+def _check_part_of(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    """part_of names another case of the same table, so counts can drop the overlapping row."""
+    parent = row["part_of"]
+    if not parent:
+        return
+    if parent == row["case_id"]:
+        table.problem(
+            line, "part_of", f"the case itself (got {_got(parent)}, expected another case)"
+        )
+    elif parent not in {other["case_id"] for other in table.rows}:
+        table.problem(
+            line, "part_of", f"unknown case (got {_got(parent)}, expected a case_id of cases.csv)"
+        )
+
+
+def _check_scenarios_row(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    """Factor levels are given, or taken from the events as of a date: one or the other."""
+    if row["as_of"]:
+        return
+    for name in ("pressure", "tension"):
+        if not row[name]:
+            table.problem(
+                line,
+                name,
+                "empty (expected a level in [0, 1], or an as_of date to take it from the events)",
+            )
+
+
+def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> None:
+    schema = table.schema
+    first_line: dict[str, int] = {}
+    cell_problems = _cell_problems(table)
+    for row, line in zip(table.rows, table.lines, strict=True):
+        for name, message in cell_problems.get(line, ()):
+            table.problem(line, name, message)
+        row_id = row[schema.id_column]
+        if row_id in first_line:
+            table.problem(
+                line,
+                schema.id_column,
+                f"duplicate id (got {_got(row_id)}, expected unique; "
+                f"first on line {first_line[row_id]})",
+            )
+        elif row_id:
+            first_line[row_id] = line
+        for triple in DATE_TRIPLES.get(schema.name, ()):
+            _check_date_triple(table, line, row, triple)
+        if "source_urls" in schema.column_names:
+            _check_sources(table, line, row)
+        if schema is EVENTS:
+            _check_events_row(table, line, row, actor_ids, case_ids)
+        elif schema is CASES:
+            _check_cases_row(table, line, row)
+        elif schema is SCENARIOS:
+            _check_scenarios_row(table, line, row)
+        elif schema is SECOND_CODING and case_ids and row_id and row_id not in case_ids:
+            table.problem(
+                line,
+                "case_id",
+                f"unknown case (got {_got(row_id)}, expected a case_id from cases.csv)",
+            )
+    if not table.rows and not table.problems:
+        table.problem(2, "-", "no data rows (expected at least one row after the header)")
+    elif schema is EVENTS:
+        _check_one_detention(table)
+        _check_episodes(table)
+    elif schema is COUNTS:
+        _check_counts(table)
+    elif schema is ARRIVALS:
+        _check_arrivals(table)
+
+
+def _check_one_detention(table: _RawTable) -> None:
+    """A case's day 0: each case counts days from its one detention event."""
+    lines_by_case: dict[str, list[int]] = {}
+    for row, line in zip(table.rows, table.lines, strict=True):
+        if row["scope"] == "case" and row["event_type"] == "detention":
+            lines_by_case.setdefault(row["case_id"], []).append(line)
+    if not lines_by_case:
+        table.problem(
+            0, "event_type", "no case event of type detention (expected exactly one: day 0)"
+        )
+    for lines in lines_by_case.values():
+        for line in lines[1:]:
+            table.problem(
+                line,
+                "event_type",
+                "a second case detention (got one, expected exactly one; "
+                f"first on line {lines[0]})",
+            )
+
+
+def _day(value: str) -> date | None:
+    """A cell's date, or None when it is empty or already reported as malformed."""
+    if not ISO_DATE.fullmatch(value):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _whole(value: str) -> int | None:
+    """A cell's whole number, or None when it is empty or already reported as malformed."""
+    return int(value) if WHOLE_NUMBER.fullmatch(value) else None
+
+
+def _check_count_values(table: _RawTable, line: int, row: dict[str, str]) -> None:
+    """value_high must fit how the source words the number (see VALUE_QUALIFIERS)."""
+    qualifier, low, high = row["value_qualifier"], _whole(row["value_low"]), row["value_high"]
+    if qualifier in ("at_least", "more_than"):
+        if high:
+            table.problem(
+                line,
+                "value_high",
+                f"a top for a floor (got {high}, expected empty, since value_qualifier is "
+                f"{qualifier})",
+            )
+    elif qualifier in ("exact", "about", "range") and low is not None:
+        top = _whole(high)
+        if not high:
+            message = f"empty (expected a number, since value_qualifier is {qualifier})"
+            table.problem(line, "value_high", message)
+        elif top is None:
+            return  # already reported as not a whole number
+        elif qualifier == "range" and top <= low:
+            table.problem(
+                line, "value_high", f"not above value_low (got {top}, expected more than {low})"
+            )
+        elif qualifier != "range" and top != low:
+            table.problem(
+                line,
+                "value_high",
+                f"not equal to value_low (got {top}, expected {low}, since value_qualifier is "
+                f"{qualifier}; use range for two numbers)",
+            )
+
+
+def _check_counts(table: _RawTable) -> None:
+    """Dates in order, values that fit their qualifier, part_of naming other counts."""
+    ids = {row["count_id"] for row in table.rows}
+    for row, line in zip(table.rows, table.lines, strict=True):
+        published, precision = _day(row["published_date"]), row["date_precision"]
+        if published and precision == "month" and published.day != 1:
+            table.problem(
+                line,
+                "published_date",
+                f"not the first of the month (got {published}, expected precision month to use "
+                "day 01)",
+            )
+        if published and precision == "year" and (published.month, published.day) != (1, 1):
+            table.problem(
+                line,
+                "published_date",
+                f"not 1 January (got {published}, expected precision year to use MM-DD 01-01)",
+            )
+        start, as_of = _day(row["period_start"]), _day(row["as_of_date"])
+        if start and as_of and as_of < start:
+            table.problem(
+                line, "as_of_date", f"before period_start (got {as_of}, expected {start} or later)"
+            )
+        if as_of and published and precision == "day" and as_of > published:
+            table.problem(
+                line,
+                "as_of_date",
+                f"after published_date (got {as_of}, expected {published} or earlier)",
+            )
+        _check_count_values(table, line, row)
+        for wider in _split_list(row["part_of"]):
+            if wider not in ids or wider == row["count_id"]:
+                table.problem(
+                    line,
+                    "part_of",
+                    f"not another count (got {_got(wider)}, expected a different count_id "
+                    "from counts.csv)",
+                )
+
+
+def _check_arrivals(table: _RawTable) -> None:
+    """One row a year; a figure cites a source; an empty figure says why; splits add up."""
+    years = {_whole(row["year"]) for row in table.rows}
+    for year in ARRIVAL_YEARS:
+        if year not in years:
+            table.problem(
+                0,
+                "year",
+                f"no row for {year} (expected one row for every year {ARRIVAL_YEARS[0]} to "
+                f"{ARRIVAL_YEARS[-1]}; leave arrivals empty if it cannot be sourced)",
+            )
+    for row, line in zip(table.rows, table.lines, strict=True):
+        arrivals, men, women = (_whole(row[name]) for name in ("arrivals", "men", "women"))
+        if not row["arrivals"]:
+            if not row["disagreement"]:
+                table.problem(
+                    line,
+                    "disagreement",
+                    "empty (expected why the year cannot be sourced, since arrivals is empty)",
+                )
+            for name in ("men", "women"):
+                if row[name]:
+                    table.problem(
+                        line,
+                        name,
+                        f"a split without a total (got {row[name]}, expected empty, since "
+                        "arrivals is empty)",
+                    )
+        elif not row["source_urls"]:
+            table.problem(
+                line, "source_urls", "empty (expected a source, since arrivals has a figure)"
+            )
+        if None not in (arrivals, men, women) and men + women != arrivals:
+            table.problem(
+                line,
+                "women",
+                f"men and women do not add up to arrivals (got {men} + {women} = "
+                f"{men + women}, expected {arrivals})",
+            )
