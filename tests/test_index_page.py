@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from analysis import report
+from analysis import index_page, notebook_html
 from analysis.headline import Headline, Signpost
 
 # Every field differs from every other, so a field shown in another's place is seen.
@@ -37,7 +37,7 @@ HEADLINE = Headline(
 
 
 def test_bottom_line_states_each_field_in_its_place() -> None:
-    text = report.render_bottom_line(HEADLINE)
+    text = index_page.render_bottom_line(HEADLINE)
     assert "Will the test group be released?" in text
     flat = " ".join(text.split())
     assert "As of 2 March 2019: a 0.23 chance of release" in flat
@@ -57,7 +57,7 @@ def test_bottom_line_states_each_field_in_its_place() -> None:
 
 def test_bottom_line_escapes_its_text() -> None:
     hostile = Headline(**{**HEADLINE.__dict__, "question": "<script>x</script>"})
-    assert "<script>x" not in report.render_bottom_line(hostile)
+    assert "<script>x" not in index_page.render_bottom_line(hostile)
 
 
 @pytest.mark.parametrize(
@@ -69,11 +69,11 @@ def test_bottom_line_escapes_its_text() -> None:
 def test_base_rate_reads_as_counts_and_the_prior_mean(
     releases: int, cases: int, expected: str
 ) -> None:
-    assert report.base_rate_text(releases, cases) == expected
+    assert index_page.base_rate_text(releases, cases) == expected
 
 
 def test_sources_link_only_http_and_https_with_noopener() -> None:
-    links = report.source_links(
+    links = index_page.source_links(
         ("https://a.example/x?y=1&z=2", "javascript:alert(1)", "http://b.example"),
         ("A <News>", "Evil", "B"),
     )
@@ -88,7 +88,7 @@ def test_sources_link_only_http_and_https_with_noopener() -> None:
 def test_whatif_grid_holds_the_closed_form_at_every_point() -> None:
     model = SimpleNamespace(base_rate=0.2, w_pressure=0.5, w_tension=0.4)
     row = {"pressure": 0.62, "tension": 0.68}
-    grid = report.whatif_grid(SimpleNamespace(case_model=model, case_scenario=row))
+    grid = index_page.whatif_grid(SimpleNamespace(case_model=model, case_scenario=row))
     levels, weights = grid["levels"], grid["weights"]
     # Start: the nearest grid point to (0.62, 0.68, 0.5, 0.4).
     assert [levels[grid["start"][0]], levels[grid["start"][1]]] == [0.6, 0.7]
@@ -103,10 +103,10 @@ def test_whatif_grid_holds_the_closed_form_at_every_point() -> None:
 
 def test_whatif_embeds_its_data_and_script_inline() -> None:
     model = SimpleNamespace(base_rate=0.2, w_pressure=0.5, w_tension=0.4)
-    grid = report.whatif_grid(
+    grid = index_page.whatif_grid(
         SimpleNamespace(case_model=model, case_scenario={"pressure": 0.1, "tension": 0.2})
     )
-    page = report.render_whatif(grid)
+    page = index_page.render_whatif(grid)
     assert page.count('<input type="range"') == 4
     data = re.search(r'<script type="application/json" id="whatif-data">(.*?)</script>', page)
     assert json.loads(data.group(1)) == grid
@@ -118,12 +118,12 @@ def test_a_range_index_is_dropped_and_a_meaningful_one_kept() -> None:
         '<table class="dataframe"><thead><tr><th></th><th>a</th></tr></thead>'
         "<tbody><tr><th>0</th><td>x</td></tr><tr><th>1</th><td>y</td></tr></tbody></table>"
     )
-    assert report.drop_range_index(numbered) == (
+    assert notebook_html.drop_range_index(numbered) == (
         '<table class="dataframe"><thead><tr><th>a</th></tr></thead>'
         "<tbody><tr><td>x</td></tr><tr><td>y</td></tr></tbody></table>"
     )
     years = numbered.replace("<th>0</th>", "<th>2016</th>").replace("<th>1</th>", "<th>2017</th>")
-    assert report.drop_range_index(years) == years
+    assert notebook_html.drop_range_index(years) == years
 
 
 # --- nothing from the network ---------------------------------------------------------------
@@ -160,7 +160,7 @@ def test_a_notebook_page_loads_nothing_from_the_network() -> None:
     from analysis import paths
 
     notebook = nbformat.read(paths.NOTEBOOKS_DIR / "04_scenarios.ipynb", as_version=4)
-    page = report.render_html(notebook)
+    page = notebook_html.render_html(notebook)
     assert external_references(page) == []
     assert "need a running Jupyter kernel" in page.replace("\n", " ")
 
@@ -168,13 +168,13 @@ def test_a_notebook_page_loads_nothing_from_the_network() -> None:
 def test_codes_in_table_cells_are_written_as_words() -> None:
     from analysis import paths
 
-    codes = report.codebook_codes(paths.DATA_DIR)
+    codes = notebook_html.codebook_codes(paths.DATA_DIR)
     assert "foreign_mission_entry" in codes and "pressure_level" in codes
     table = (
         "<table><tr><th>pressure_level</th></tr><tr><td>onset: foreign_mission_entry</td>"
         "<td>2017_shenyang_eight</td><td>report.foreign_mission_entry.x</td></tr></table>"
     )
-    assert report.human_codes(table, codes) == (
+    assert notebook_html.human_codes(table, codes) == (
         "<table><tr><th>pressure level</th></tr><tr><td>onset: foreign mission entry</td>"
         "<td>2017_shenyang_eight</td><td>report.foreign_mission_entry.x</td></tr></table>"
     )

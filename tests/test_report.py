@@ -15,13 +15,13 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis import paths
 from analysis.data import DataValidationError
+from analysis.notebook_html import render_html
 from analysis.report import (
     MARKER,
     ReportError,
     UnsafeOutputError,
     build_report,
     refresh_notebooks,
-    render_html,
     stable_widget_ids,
 )
 

@@ -128,7 +128,7 @@ def run_check(page: Page, url: str, screenshot: Path) -> tuple[str, str]:
     return before, after
 
 
-# The static what-if on the index page (see analysis.report.render_whatif).
+# The static what-if on the index page (see analysis.index_page.render_whatif).
 BOTTOM_LINE = "#bottom-line"
 STATIC_PROBABILITY = "#whatif-probability"
 STATIC_SLIDERS = ("#whatif-pressure", "#whatif-tension", "#whatif-w_pressure", "#whatif-w_tension")
