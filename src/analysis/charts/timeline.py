@@ -21,11 +21,19 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.text import Annotation, Text
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from analysis.charts import figure as new_figure
 from analysis.charts import style, styled
+from analysis.charts.labels import (
+    HOLLOW_PRECISIONS,
+    LABEL_BOX,
+    date_numbers,
+    marker_boxes,
+    place_labels,
+    span_boxes,
+)
 from analysis.schema import FACTORS
 from analysis.text import literal
 from analysis.timeline import CaseChart, ContextChart, caption, label_text, month_span
@@ -33,17 +41,10 @@ from analysis.timeline import CaseChart, ContextChart, caption, label_text, mont
 CASE_FIGSIZE_WIDTH = 10.0  # inches; the height grows with the number of lanes
 CONTEXT_FIGSIZE = (10.0, 6.9)  # inches
 FILLED_PRECISIONS = ("day", "range")  # the days are known exactly
-HOLLOW_PRECISIONS = ("month", "year", "approximate")  # the day lies somewhere in a window
 MARKER_SIZE = 7.0  # points
 LABEL_ROOM = 44.0  # points kept free above a context panel's highest events for labels
 TITLE_X = 0.012  # figure fraction: titles start at the left edge, so long ones still fit
 NO_EVENTS_LANE = "(no case event on record)"
-LABEL_BOX = {"boxstyle": "round,pad=0.25", "fc": "white", "ec": "0.6", "lw": 0.6, "alpha": 0.93}
-
-
-def _num(days: pd.Series | pd.Timestamp) -> np.ndarray | float:
-    """Matplotlib date numbers (days since the epoch) for timestamps."""
-    return mdates.date2num(days)
 
 
 def _dodge(starts: np.ndarray, ends: np.ndarray, gap: float) -> np.ndarray:
@@ -82,8 +83,8 @@ def _draw_events(ax: Axes, shown: pd.DataFrame, y: np.ndarray) -> None:
     Markers are one Line2D per (precision, factor) with gid ``marker:<precision>:<factor>``;
     whiskers are the LineCollection ``whiskers``, range bars the LineCollection ``ranges``.
     """
-    x_mid = _num(shown["date_mid"])
-    x_start, x_end = _num(shown["date"]), _num(shown["date_latest"])
+    x_mid = date_numbers(shown["date_mid"])
+    x_start, x_end = date_numbers(shown["date"]), date_numbers(shown["date_latest"])
     precision = shown["date_precision"].astype(str).to_numpy()
     factor = shown["factor"].astype(str).to_numpy()
     colours = np.array([style.FACTOR_COLORS[f] for f in factor])
@@ -207,114 +208,8 @@ def _add_legend(figure: Figure, handles: list, labels: list[str], top: float, nc
     )
 
 
-def _overlap(box: Bbox, others: Sequence[Bbox]) -> float:
-    """Total area of ``box`` covered by ``others`` (display units squared)."""
-    total = 0.0
-    for other in others:
-        width = min(box.x1, other.x1) - max(box.x0, other.x0)
-        height = min(box.y1, other.y1) - max(box.y0, other.y0)
-        if width > 0 and height > 0:
-            total += width * height
-    return total
-
-
-def _place_labels(
-    ax: Axes, anchors: Sequence[tuple[float, float, str]], obstacles: Sequence[Bbox],
-    lane_half: float | None = None,
-) -> list[Annotation]:  # fmt: skip
-    """Label each anchor on a light box, trying offsets until the box collides with nothing.
-
-    Tried in order: above, below, the four diagonals, then the same farther out. A label that
-    fits nowhere takes the position with the least overlap, so no key event goes unlabelled.
-    With ``lane_half`` (data units), a box reaching out of its anchor's lane (the round
-    height +- lane_half) costs as much as one leaving the frame: callouts stay in their lane.
-    """
-    renderer = ax.figure.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
-    directions = [
-        (0, 1, "center", "bottom"),
-        (0, -1, "center", "top"),
-        (1, 1, "left", "bottom"),
-        (-1, 1, "right", "bottom"),
-        (1, -1, "left", "top"),
-        (-1, -1, "right", "top"),
-        (1, 0, "left", "center"),
-        (-1, 0, "right", "center"),
-    ]
-    candidates = [
-        ((dx * distance * 0.8, dy * distance), ha, va)
-        for distance in (12, 22, 34, 48, 64)  # points
-        for dx, dy, ha, va in directions
-    ]
-    placed: list[Bbox] = []
-    labels = []
-    for x, y, text in anchors:
-        label = ax.annotate(
-            text,
-            (x, y),
-            xytext=candidates[0][0],
-            textcoords="offset points",
-            fontsize=7.5,
-            bbox=LABEL_BOX,
-            zorder=6,
-            gid="key-event",
-            arrowprops={"arrowstyle": "-", "color": "0.35", "lw": 0.6, "shrinkA": 0, "shrinkB": 4},
-        )
-        best: tuple[float, tuple, Bbox] | None = None
-        for candidate in candidates:
-            label.xyann, ha, va = candidate
-            label.set(ha=ha, va=va)
-            # The text's own box: an Annotation's extent would also span its leader line.
-            label.update_positions(renderer)
-            box = Text.get_window_extent(label, renderer).padded(5)
-            outside = (
-                max(0, frame.x0 - box.x0)
-                + max(0, box.x1 - frame.x1)
-                + max(0, frame.y0 - box.y0)
-                + max(0, box.y1 - frame.y1)
-            )
-            if lane_half is not None:
-                lane = round(y)
-                (_, lane_low), (_, lane_high) = ax.transData.transform(
-                    [(x, lane - lane_half), (x, lane + lane_half)]
-                )
-                outside += max(0, lane_low - box.y0 - 5) + max(0, box.y1 - 5 - lane_high)
-            cost = _overlap(box, placed) * 4 + _overlap(box, obstacles) + outside * 1e4
-            if best is None or cost < best[0]:
-                best = (cost, candidate, box)
-            if cost == 0:
-                break
-        label.xyann, ha, va = best[1]
-        label.set(ha=ha, va=va)
-        placed.append(best[2])
-        labels.append(label)
-    return labels
-
-
-def _marker_boxes(ax: Axes, x: np.ndarray, y: np.ndarray, size_points: float) -> list[Bbox]:
-    """Display-space boxes around markers, so labels keep clear of the data."""
-    half = size_points / 2 * ax.figure.dpi / 72 + 1
-    points = ax.transData.transform(np.column_stack([x, y]))
-    return [Bbox([[px - half, py - half], [px + half, py + half]]) for px, py in points]
-
-
-def _span_boxes(ax: Axes, shown: pd.DataFrame, y: np.ndarray) -> list[Bbox]:
-    """Display-space boxes around whiskers and range bars."""
-    boxes = []
-    windowed = shown["date_precision"].astype(str).isin((*HOLLOW_PRECISIONS, "range")).to_numpy()
-    for a, c, b in zip(
-        _num(shown["date"])[windowed],
-        _num(shown["date_latest"])[windowed],
-        y[windowed],
-        strict=True,
-    ):
-        (x0, y0), (x1, _) = ax.transData.transform([(a, b), (c, b)])
-        boxes.append(Bbox([[x0, y0 - 4], [x1, y0 + 4]]))
-    return boxes
-
-
 def _date_axis(ax: Axes, start: pd.Timestamp, end: pd.Timestamp) -> None:
-    ax.set_xlim(_num(start), _num(end + pd.Timedelta(days=1)))
+    ax.set_xlim(date_numbers(start), date_numbers(end + pd.Timedelta(days=1)))
     locator = mdates.AutoDateLocator(minticks=4, maxticks=12)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
@@ -343,11 +238,11 @@ def _place_events(
     """Heights of ``shown``: each group (a mask and its base height) dodged into rows so that
     markers ``2 * half`` days wide (and, with ``whole_window``, their date windows) never
     touch; then the events are drawn at those heights."""
-    x_mid = _num(shown["date_mid"])
+    x_mid = date_numbers(shown["date_mid"])
     x_lo, x_hi = x_mid - half, x_mid + half
     if whole_window:
-        x_lo = np.minimum(_num(shown["date"]), x_lo)
-        x_hi = np.maximum(_num(shown["date_latest"]), x_hi)
+        x_lo = np.minimum(date_numbers(shown["date"]), x_lo)
+        x_hi = np.maximum(date_numbers(shown["date_latest"]), x_hi)
     y = np.zeros(len(shown))
     for here, base in groups:
         rows = _dodge(x_lo[here], x_hi[here], gap=gap)
@@ -359,8 +254,8 @@ def _place_events(
 def _shade_detention(ax: Axes, detained: pd.Timestamp, last_status: pd.Timestamp) -> None:
     """The detention period: day 0 to the last status report."""
     ax.axvspan(
-        _num(detained), _num(last_status), color=style.DETENTION_SHADE, lw=0, zorder=0.5,
-        gid="detention-period",
+        date_numbers(detained), date_numbers(last_status), color=style.DETENTION_SHADE, lw=0,
+        zorder=0.5, gid="detention-period",
     )  # fmt: skip
 
 
@@ -369,7 +264,7 @@ def _number_markers(ax: Axes, shown: pd.DataFrame, y: np.ndarray, numbers: pd.Se
     the numbers' boxes, for the labels to keep clear of."""
     renderer = ax.figure.canvas.get_renderer()
     boxes = []
-    for x, height, number in zip(_num(shown["date_mid"]), y, numbers, strict=True):
+    for x, height, number in zip(date_numbers(shown["date_mid"]), y, numbers, strict=True):
         if number:
             text = ax.annotate(
                 str(number), (x, height), xytext=(0, MARKER_SIZE / 2 + 0.5),
@@ -388,11 +283,11 @@ def _label_events(
     with ``lane_half``, each label stays within that many data units of its event's lane."""
     position = dict(zip(shown["event_id"], y, strict=True))
     anchors_xy = [
-        (_num(row["date_mid"]), position[row["event_id"]], literal(label_text(row, **text)))
+        (date_numbers(row["date_mid"]), position[row["event_id"]], literal(label_text(row, **text)))
         for _, row in keys.iterrows()
     ]
-    markers = _marker_boxes(ax, _num(shown["date_mid"]), y, MARKER_SIZE)
-    _place_labels(ax, anchors_xy, [*markers, *_span_boxes(ax, shown, y), *obstacles], lane_half)
+    markers = marker_boxes(ax, date_numbers(shown["date_mid"]), y, MARKER_SIZE)
+    place_labels(ax, anchors_xy, [*markers, *span_boxes(ax, shown, y), *obstacles], lane_half)
 
 
 def _frame_text(
@@ -442,10 +337,10 @@ def _draw_held_period(axes: Sequence[Axes], detained: pd.Timestamp, last: pd.Tim
     for ax in axes:
         _shade_detention(ax, detained, last)
         x_max = ax.get_xlim()[1]
-        if _num(last) < x_max:
+        if date_numbers(last) < x_max:
             ax.axvspan(
-                _num(last), x_max, facecolor="none", edgecolor="0.8", hatch=style.UNKNOWN_HATCH,
-                lw=0, zorder=0.5, gid="outcome-unknown",
+                date_numbers(last), x_max, facecolor="none", edgecolor="0.8",
+                hatch=style.UNKNOWN_HATCH, lw=0, zorder=0.5, gid="outcome-unknown",
             )  # fmt: skip
 
 
@@ -459,7 +354,7 @@ def _draw_expected_bands(figure: Figure, main: Axes, bands: Axes, windows: pd.Da
     renderer = figure.canvas.get_renderer()
     for i, window in windows.iterrows():
         y_band = len(windows) - 1 - i
-        x0, x1 = _num(window["start"]), _num(window["end"])
+        x0, x1 = date_numbers(window["start"]), date_numbers(window["end"])
         bands.add_patch(
             Rectangle(
                 (x0, y_band - 0.32), x1 - x0, 0.64, facecolor="white", edgecolor="0.2",
@@ -554,7 +449,7 @@ def _clusters(
     """Merge runs of at least CLUSTER_MIN unlabelled events of one height that fit within
     ``width`` days (from the run's first) into one exact-day marker at their middle; returns
     the rows to draw (date order), their heights and each row's count (1 when drawn alone)."""
-    days = _num(subset["date_mid"])
+    days = date_numbers(subset["date_mid"])
     labelled = subset["event_id"].isin(keys["event_id"]).to_numpy()
     runs: list[list[int]] = [[i] for i in np.flatnonzero(labelled)]
     for value in np.unique(level):
@@ -580,7 +475,7 @@ def _clusters(
             row["date_precision"] = "day"
         rows.append(row)
     table = pd.DataFrame(rows)
-    order = np.lexsort((table["event_id"].astype(str).to_numpy(), _num(table["date_mid"])))
+    order = np.lexsort((table["event_id"].astype(str).to_numpy(), date_numbers(table["date_mid"])))
     heights = np.array([level[run[0]] for run in runs], dtype=float)
     counts = np.array([len(run) for run in runs])
     return table.iloc[order], heights[order], counts[order]
@@ -595,7 +490,7 @@ def _draw_panel(ax: Axes, chart: ContextChart, name: str, half: float) -> None:
     )
     groups = [(level == value, float(value)) for value in np.unique(level)]
     y = _place_events(ax, subset, groups, half, half * 0.2, 0.22, 0.36, whole_window=False)
-    for x, height, count in zip(_num(subset["date_mid"]), y, counts, strict=True):
+    for x, height, count in zip(date_numbers(subset["date_mid"]), y, counts, strict=True):
         if count > 1:
             ax.annotate(
                 f"\u00d7{count}", (x, height), xytext=(0, MARKER_SIZE / 2 + 0.5),
@@ -629,7 +524,7 @@ def _draw_panel(ax: Axes, chart: ContextChart, name: str, half: float) -> None:
 def _case_note(ax: Axes, chart: ContextChart) -> None:
     """A boxed note above the detention period: when the case began and where it stands."""
     facts = chart.facts
-    middle = _num(facts.detained + (facts.last_status - facts.detained) / 2)
+    middle = date_numbers(facts.detained + (facts.last_status - facts.detained) / 2)
     low, high = ax.get_xlim()
     # Near the right edge the note ends at the period instead of centring on it.
     align = "right" if middle > low + 0.6 * (high - low) else "center"
