@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.charts import figure as new_figure
+from analysis.charts import styled
 from analysis.charts.style import OKABE_ITO
 from analysis.text import literal
 
@@ -34,6 +35,7 @@ KIND_STYLE = {
 }
 
 
+@styled
 def plot_published_counts(counts: pd.DataFrame) -> Figure:
     """``aggregates.published_counts`` over time (as-of date) on a log scale of people.
 
@@ -73,6 +75,7 @@ def plot_published_counts(counts: pd.DataFrame) -> Figure:
     return figure
 
 
+@styled
 def plot_arrivals(arrivals: pd.DataFrame) -> Figure:
     """``aggregates.arrivals_by_year``: North Koreans arriving in South Korea each year, split
     into women and men where the release gives the split (hatched where it does not)."""
@@ -99,6 +102,7 @@ def plot_arrivals(arrivals: pd.DataFrame) -> Figure:
     return figure
 
 
+@styled
 def plot_kind_mix(mix: pd.DataFrame) -> Figure:
     """``sources.kind_mix`` as one horizontal bar per table: the share of its source citations
     of each kind, summing to 1."""
