@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import headline, ledger, multiverse, scenarios
+from analysis import headline, ledger, multiverse, scenarios, timing
 from analysis.data import load_dataset
 from analysis.forecast import case_forecast
 from analysis.multiverse import Training
@@ -169,3 +169,39 @@ def test_the_ledger_holds_the_question_at_three_dates(fixture_data) -> None:
     open_rows = table[table["resolution"].isna()]
     assert list(open_rows["made_on"])[:3] == ["2017-03-15", "2017-04-24", "2017-05-18"]
     assert ((table["probability"] >= 0) & (table["probability"] <= 1)).all()
+
+
+def test_censored_durations_count_the_open_cases_and_hrw(fixture_data) -> None:
+    cases = fixture_data.cases
+    returned, held, returned_by = timing.censored_return_durations(cases, "2017-04-24", False)
+    # The fixture's road check: detained 1-29 Feb 2012 (middle 15 Feb), returned 1-10 Mar
+    # (middle 5 Mar): 19 days. The unknown 2017 case (middle 15 March) is held 40 days by
+    # 24 April.
+    assert returned.tolist() == [19.0]
+    assert held.tolist() == [40.0]
+    assert returned_by.size == 0
+    _, held_hrw, by_hrw = timing.censored_return_durations(cases, "2017-04-24", True)
+    assert (held_hrw.size, by_hrw.size) == (1 + 38, 13)
+
+
+def test_the_still_held_update_under_a_known_law() -> None:
+    from analysis import survival
+
+    # A log-normal with median 61 days: S(61) = 1/2, so p' = p/2 / (p/2 + 1 - p).
+    law = survival.lognormal_law(61.0, 1.0, "two months")
+    table = survival.held_update_table(0.8, [61], [law])
+    assert table["p_return_given_held"].iloc[0] == pytest.approx(0.4 / (0.4 + 0.2))
+
+
+def test_the_multiverse_charts_draw_every_specification_and_axis(fixture_data) -> None:
+    import matplotlib.pyplot as plt
+
+    from analysis.charts import multiverse as charts
+
+    table, _ = multiverse.multiverse(fixture_data, "2017_fixture_unknown", "2017-04-24")
+    curve = charts.plot_specification_curve(table.assign(weight=1 / len(table)), 0.3)
+    assert len(curve.axes[0].lines[0].get_xdata()) == len(table)
+    tornado = charts.plot_choice_tornado(multiverse.choice_ranges(table))
+    labels = [t.get_text() for t in tornado.axes[0].get_yticklabels()]
+    assert sorted(labels) == sorted(a.replace("_", " ") for a in multiverse.CHOICES)
+    plt.close("all")

@@ -41,3 +41,16 @@ def test_committed_image_equals_the_drawn_figure(image: str, drawn: Path) -> Non
     assert committed.read_bytes() == fresh.read_bytes(), (
         f"{image} is stale: run `make report` and `make readme-images`, then commit it"
     )
+
+
+def test_the_readme_states_the_headline_the_package_computes() -> None:
+    from analysis.headline import headline
+
+    stated = headline(load_dataset())
+    text = README.read_text(encoding="utf-8")
+    assert (
+        f"P(release) = {stated.p_release:.2f}, 80% interval {stated.low:.2f}-{stated.high:.2f}"
+        in (text)
+    )
+    assert f"range from {stated.spec_low:.2f} to {stated.spec_high:.2f}" in text
+    assert "not on record" in text

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.history import release_base_rate, without_overlaps
+from analysis.logistic import fit_ridge_logistic
 from analysis.model import Z_INTERVAL, ScenarioModel, expit, release_probability
 from analysis.outcomes import RELEASE, RETURN
 
@@ -63,31 +64,17 @@ def known_outcomes(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, l2: float = L2_PENALTY, max_iterations: int = 100
+    x: np.ndarray, y: np.ndarray, l2: float = L2_PENALTY
 ) -> tuple[np.ndarray, np.ndarray, int]:
-    """Ridge logistic regression by Newton's method (IRLS); the intercept is not penalised.
+    """Ridge logistic regression (``analysis.logistic``, scipy); the intercept is not penalised.
 
     ``x`` is n x k without the intercept column; returns (coefficients [intercept, w...],
     standard errors, iterations). Maximises sum(y log p + (1-y) log(1-p)) - l2/2 * |w|^2.
     """
-    design = np.column_stack([np.ones(len(x)), np.asarray(x, dtype=float)])
-    penalty = np.full(design.shape[1], float(l2))
-    penalty[0] = 0.0
-    beta = np.zeros(design.shape[1])
-    iteration = 0
-    while iteration < max_iterations:
-        iteration += 1
-        p = expit(design @ beta)
-        gradient = design.T @ (y - p) - penalty * beta
-        hessian = design.T @ (design * (p * (1 - p))[:, None]) + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        beta = beta + step
-        if np.max(np.abs(step)) < 1e-10:
-            break
-    p = expit(design @ beta)
-    hessian = design.T @ (design * (p * (1 - p))[:, None]) + np.diag(penalty)
-    se = np.sqrt(np.diag(np.linalg.inv(hessian)))
-    return beta, se, iteration
+    names = [f"x{i}" for i in range(np.asarray(x).shape[1])]
+    fit = fit_ridge_logistic(np.asarray(x, dtype=float), np.asarray(y, dtype=float), names, l2)
+    coefficients = np.array(list(fit.coefficients.values()))
+    return coefficients, np.array(list(fit.standard_errors.values())), fit.iterations
 
 
 def fit_weights(cases: pd.DataFrame, l2: float = L2_PENALTY) -> FittedWeights:

@@ -119,3 +119,61 @@ def held_updates(
             }
         )
     return pd.DataFrame(rows)
+
+
+# --- durations with censoring (issue 10, design decision 6) ------------------------------------
+
+# HRW, 29 June 2017: of at least 51 North Koreans detained in China since July 2016, at least 38
+# were still held (data/counts.csv). Read as evidence on durations, the 13 others were returned
+# on some day within the year, and the 38 had been held, on average, half of it.
+HRW_PERIOD_DAYS = 363  # 1 July 2016 to 29 June 2017
+HRW_STILL_HELD, HRW_DETAINED = 38, 51
+
+
+def censored_return_durations(
+    cases: pd.DataFrame, record_day: factors.DateLike, with_hrw: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(returned, still_held, returned_by) day counts for ``survival.censored_durations``.
+
+    ``returned``: middle-estimate days to return of the class's dated returns. ``still_held``:
+    cases of the class with a dated detention and no known outcome, right-censored at the days
+    from detention to ``record_day`` (they were held at least until the record last spoke of
+    them, an upper reading). With ``with_hrw``, HRW's June 2017 aggregate adds 38 people held
+    half the year (right-censored at HRW_PERIOD_DAYS / 2) and 13 returned by the year's end
+    (interval-censored on (0, HRW_PERIOD_DAYS]); people, not cases, so it is a choice.
+    """
+    from analysis.delays import time_to_return
+
+    delays = time_to_return(cases)
+    returned = delays.loc[delays["usable"], "days"].to_numpy(dtype=float)
+    open_cases = cases[(cases["outcome"].astype(str) == "unknown") & cases["detained_mid"].notna()]
+    day = factors.to_day(record_day)
+    held = (day - open_cases["detained_mid"]).dt.days.to_numpy(dtype=float)
+    held = held[held >= 0]
+    returned_by = np.array([], dtype=float)
+    if with_hrw:
+        held = np.concatenate([held, np.full(HRW_STILL_HELD, HRW_PERIOD_DAYS / 2)])
+        returned_by = np.full(HRW_DETAINED - HRW_STILL_HELD, float(HRW_PERIOD_DAYS))
+    return returned, held, returned_by
+
+
+def held_update_under_laws(
+    p_return: float, cases: pd.DataFrame, record_day: factors.DateLike, days_held: Sequence[int]
+) -> pd.DataFrame:
+    """The "still held on day h" update under the censored log-normal fit (with and without
+    HRW's aggregate) and the reference laws (medians of a week, two months, six months).
+
+    Columns of ``survival.held_update_table`` plus ``evidence``. Probabilities in [0, 1].
+    """
+    from analysis import survival
+
+    tables = []
+    for with_hrw in (False, True):
+        data = survival.censored_durations(*censored_return_durations(cases, record_day, with_hrw))
+        fitted = survival.fit_law(data, "lognormal")
+        laws = survival.reference_laws(fitted) if with_hrw else [fitted]
+        evidence = "cases + HRW June 2017 aggregate" if with_hrw else "cases only"
+        table = survival.held_update_table(p_return, days_held, laws)
+        table["evidence"] = np.where(table["law"] == fitted.name, evidence, "reference law")
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
