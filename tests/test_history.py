@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import beta, delays, history
+from analysis import beta, claims, delays, history
 from analysis.charts import history as history_charts
 from analysis.charts.style import OUTCOME_COLORS, OUTCOME_MARKERS
 from analysis.data import load_dataset
@@ -433,7 +433,7 @@ def test_delay_summary_counts_against_both_benchmarks(data_copy: Path) -> None:
     ],
 )
 def test_share_verdict_rule(low: float, high: float, n: int, verdict: str) -> None:
-    assert history.share_verdict(low, high, 0.5, n) == verdict
+    assert claims.share_verdict(low, high, 0.5, n) == verdict
 
 
 @pytest.mark.parametrize(
@@ -449,7 +449,7 @@ def test_share_verdict_rule(low: float, high: float, n: int, verdict: str) -> No
 def test_difference_verdict_rule(
     probability: float, n_first: int, n_second: int, verdict: str
 ) -> None:
-    assert history.difference_verdict(probability, n_first, n_second) == verdict
+    assert claims.difference_verdict(probability, n_first, n_second) == verdict
 
 
 def _claims_cases(data_copy: Path, return_days: int):
@@ -467,7 +467,7 @@ def _verdicts(table, scope_prefix: str) -> dict[str, str]:
 
 
 def test_claims_table_verdicts_follow_the_numbers(data_copy: Path) -> None:
-    table = history.claims_table(_claims_cases(data_copy, return_days=10), TIMING_CLAIMS)
+    table = claims.claims_table(_claims_cases(data_copy, return_days=10), TIMING_CLAIMS)
     verdicts = _verdicts(table, "all cases")
     # Routine return: 6 of 10 returned gives Beta(7, 5); I_0.5(7, 5) = P(Bin(11, .5) >= 7)
     # = 562/2048 = 0.27 > 0.1, so the 10% quantile is below 0.5: the interval straddles it.
@@ -500,7 +500,7 @@ def test_claims_are_tested_on_detentions_in_china_too(data_copy: Path) -> None:
         {"outcome": RELEASE, "onset": "foreign_mission_entry", "pressure_level": "2"}
         for _ in range(4)
     ]
-    table = history.claims_table(load_dataset(write_cases(data_copy, rows)).cases, TIMING_CLAIMS)
+    table = claims.claims_table(load_dataset(write_cases(data_copy, rows)).cases, TIMING_CLAIMS)
     assert sorted(table["scope"].unique()) == [
         "all cases (10)",
         "dated returns (6)",
@@ -516,7 +516,7 @@ def test_claims_are_tested_on_detentions_in_china_too(data_copy: Path) -> None:
 
 
 def test_slow_returns_contradict_the_two_weeks(data_copy: Path) -> None:
-    table = history.claims_table(_claims_cases(data_copy, return_days=100), TIMING_CLAIMS)
+    table = claims.claims_table(_claims_cases(data_copy, return_days=100), TIMING_CLAIMS)
     timing = table[table["scope"].str.startswith("dated returns")].set_index("claim")
     # None of six within 21 (or 61) days: Beta(1, 7), 90% quantile 1 - 0.1 ** (1/7) = 0.28.
     assert timing.loc["Returned in about two weeks", "verdict"] == "contradicted"
@@ -533,7 +533,7 @@ def test_undated_returns_are_named_in_the_timing_evidence(data_copy: Path) -> No
             "outcome_date": "2023-10-09",
         }
     ]
-    table = history.claims_table(load_dataset(write_cases(data_copy, rows)).cases, TIMING_CLAIMS)
+    table = claims.claims_table(load_dataset(write_cases(data_copy, rows)).cases, TIMING_CLAIMS)
     row = table[table["claim"] == "Returned in about two weeks"].iloc[0]
     assert row["evidence_against"] == (
         "0 of 3 after 21 days; 1 returns without usable dates not counted (2023)"
@@ -541,7 +541,7 @@ def test_undated_returns_are_named_in_the_timing_evidence(data_copy: Path) -> No
 
 
 def test_claims_on_the_small_fixture_are_untestable(fixture_cases) -> None:
-    table = history.claims_table(fixture_cases, TIMING_CLAIMS)
+    table = claims.claims_table(fixture_cases, TIMING_CLAIMS)
     assert (table["verdict"] == "untestable").all()
     assert table["reason"].str.contains("needed").all()
 
