@@ -143,7 +143,7 @@ def test_factor_chart_draws_both_levels() -> None:
     assert span.get_width() == pytest.approx(10.0)
     assert [t.get_text() for t in ax.texts] == ["24 Apr 2017: as of"]
     labels = [line.get_label() for line in ax.get_lines()]
-    assert labels[:2] == ["pressure", "tension"]
+    assert labels[:2] == ["pressure on Beijing", "Beijing-Pyongyang tension"]
     ys = ax.get_lines()[0].get_ydata()
     assert len(ys) == 365
     assert min(ys) >= 0.0

@@ -489,7 +489,7 @@ def test_claims_table_verdicts_follow_the_numbers(data_copy: Path) -> None:
     # All six returns within 21 days: Beta(7, 1), 10% quantile 0.1 ** (1/7) = 0.72 > 0.5.
     assert timing["Returned in about two weeks"] == "supported"
     assert timing["Most returns within two months of detention"] == "supported"
-    assert set(table["verdict"]) <= set(history.VERDICTS)
+    assert set(table["verdict"]) <= set(claims.VERDICTS)
     pressure = table[table["claim"] == "More release under international pressure"]
     assert pressure["evidence_for"].iloc[0] == "pressure high: 4 of 4 released (100%)"
 

@@ -51,24 +51,27 @@ def test_plane_marks_where_release_is_ahead() -> None:
 
 
 def test_plane_chart_draws_no_boundary_where_there_is_none() -> None:
-    def legend_and_title(m: model.ScenarioModel) -> tuple[list[str], str]:
+    def legend_and_titles(m: model.ScenarioModel) -> tuple[list[str], str, str]:
         figure = charts.plot_plane(
             sensitivity.probability_plane(m), sensitivity.share_release_more_likely(m)
         )
-        texts = [t.get_text() for t in figure.legends[0].get_texts()]
-        title = figure.axes[0].get_title()
+        legend = figure.legends[0] if figure.legends else figure.axes[0].get_legend()
+        texts = [t.get_text() for t in legend.get_texts()] if legend else []
+        title = " ".join(t.get_text() for t in figure.texts)
+        subtitle = figure.axes[0].get_title()
         figure.clf()
-        return texts, title
+        return texts, title, subtitle
 
-    crossing, title = legend_and_title(round_model(base_rate=0.3, wp=1.5, wt=0.5))
-    assert "central P(release) = 0.5" in crossing
+    crossing, title, _ = legend_and_titles(round_model(base_rate=0.3, wp=1.5, wt=0.5))
+    assert "even odds (0.50)" in crossing
     assert title == "Where release becomes more likely than return"
     # Base 0.1 and weights 0.5 each: at most logit(0.1) + 1 = -1.20, P = 0.23, at (1, 1).
     low = round_model(
         0.1, 0.5, 0.5, 0.0, 0.0, base_alpha=1.0, base_beta=9.0, base_low=0.01, base_high=0.25
     )
-    none, title = legend_and_title(low)
-    assert "central P(release) = 0.5" not in none
+    none, title, subtitle = legend_and_titles(low)
+    assert not any(text.startswith("even odds") for text in none)
     top = 1 / (1 + math.exp(-(math.log(0.1 / 0.9) + 1.0)))
-    assert title == f"Return ahead on the whole plane: central P(release) 0.10 to {top:.2f}"
-    assert any(text.endswith("of draws put release ahead") for text in none)
+    assert title == "Whatever the pressure and tension, return stays the more likely outcome"
+    assert f"runs from 0.10 to {top:.2f}" in subtitle
+    assert "of the Monte Carlo draws put release ahead" in subtitle
