@@ -29,6 +29,19 @@ def test_moving_sliders_from_code_keeps_sliders_and_readout_in_step() -> None:
     assert f"{expected:.2f}" in text
 
 
+def test_moving_four_sliders_redraws_once(monkeypatch) -> None:
+    what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+    redraws = []
+    real = whatif.render_waterfall_png
+    monkeypatch.setattr(
+        whatif, "render_waterfall_png", lambda *args: redraws.append(args) or real(*args)
+    )
+    what_if.move_sliders(pressure=0.9, tension=0.1, w_pressure=1.0, w_tension=0.0)
+    assert len(redraws) == 1
+    what_if.sliders["tension"].value = 0.5  # a reader's single move still redraws
+    assert len(redraws) == 2
+
+
 def test_waterfall_picture_is_drawn_in_the_house_style() -> None:
     import matplotlib
 

@@ -37,6 +37,7 @@ class WhatIf:
         import ipywidgets as widgets  # only notebooks need it
 
         self.model = model
+        self._moving = False  # True while move_sliders sets several sliders at once
         # Outside pyplot (the callback must display nothing), but in the house style like
         # every chart: the Axes takes its spines from the style when it is created.
         with style.context():
@@ -80,11 +81,18 @@ class WhatIf:
     def move_sliders(self, **values: float) -> str:
         """Set sliders by name, as a reader would, so the readout and the sliders agree;
         returns the readout. Names: pressure, tension (0-1), w_pressure, w_tension (-3 to 3)."""
-        for name, value in values.items():
-            self.sliders[name].value = value
+        # One redraw for the whole move, not one per slider: the callback waits until all are set.
+        self._moving = True
+        try:
+            for name, value in values.items():
+                self.sliders[name].value = value
+        finally:
+            self._moving = False
         return self.update(**{name: control.value for name, control in self.sliders.items()})
 
     def _on_change(self, _change: dict[str, Any]) -> None:
+        if self._moving:
+            return
         self.update(**{name: control.value for name, control in self.sliders.items()})
 
     def update(self, pressure: float, tension: float, w_pressure: float, w_tension: float) -> str:
