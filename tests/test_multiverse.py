@@ -205,3 +205,33 @@ def test_the_multiverse_charts_draw_every_specification_and_axis(fixture_data) -
     labels = [t.get_text() for t in tornado.axes[0].get_yticklabels()]
     assert sorted(labels) == sorted(a.replace("_", " ") for a in multiverse.CHOICES)
     plt.close("all")
+
+
+def test_a_later_coding_changes_no_earlier_forecast(tmp_path) -> None:
+    """Recoding a case resolved after the forecast day, by either coder, moves nothing then."""
+    import shutil
+
+    tables = {}
+    for level in ("0", "2"):
+        folder = shutil.copytree(VALID_FIXTURE, tmp_path / f"coded_{level}")
+        row = RELEASED_LATER.replace(
+            ",2,Fixture rationale.,2,Fixture rationale.,",
+            f",{level},Fixture rationale.,{level},Fixture rationale.,",
+        )
+        assert row != RELEASED_LATER or level == "2"
+        with open(folder / "cases.csv", "a", encoding="utf-8", newline="") as cases:
+            cases.write(row)
+        with open(folder / "second_coding.csv", "a", encoding="utf-8", newline="") as second:
+            second.write(
+                f"2018_extra_later,raid,{level},Why.,{level},{level},Why.,https://example.org/b\n"
+            )
+        dataset = load_dataset(folder)
+        tables[level] = (
+            multiverse.multiverse(dataset, "2017_fixture_unknown", "2017-04-24")[0],
+            multiverse.in_time_forecasts(dataset, "2017-04-24"),
+            multiverse.multiverse(dataset, "2017_fixture_unknown", "2019-01-01")[0],
+        )
+    for before, after in zip(tables["0"][:2], tables["2"][:2], strict=True):
+        pd.testing.assert_frame_equal(before, after)
+    # Once the case is resolved (2019), its coding does count: the test can see a leak.
+    assert not tables["0"][2].equals(tables["2"][2])
