@@ -267,7 +267,7 @@ def _print_forecast(
 def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
     scenario = commands.add_parser(
         "scenario",
-        help="P(release) and P(return) at given factor levels, with an 80%% interval",
+        help="the headline forecast of a question (--case), or the expert-weight what-if at given levels",
         description=(
             "Forecast whether China returns the detainees to North Korea or releases them,\n"
             "at given levels of international pressure (P) and Beijing-Pyongyang tension (T),\n"
@@ -382,40 +382,7 @@ def _version() -> str:
         return "(not installed; run `make install`)"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``python -m analysis``; every argument error is one line, exit 2."""
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis",
-        description=(
-            "Sourced tables, timeline and return-versus-release scenarios for the eight North "
-            "Koreans detained in Shenyang in March 2017."
-        ),
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    validate = commands.add_parser(
-        "validate",
-        help="check the data tables and print a one-line summary",
-        description=(
-            "Check events.csv, actors.csv, cases.csv, scenarios.csv and weights.csv against the "
-            "rules in data/codebook.csv. "
-            "Exit 0 when valid; exit 2 and list every problem as "
-            "file:line: column: what is wrong (got X, expected Y) when not. Writes nothing."
-        ),
-    )
-    validate.add_argument(
-        "data_dir",
-        nargs="?",
-        type=Path,
-        default=paths.DATA_DIR,
-        metavar="DATA_DIR",
-        help="folder holding the tables (default: the project's data/)",
-    )
-    validate.set_defaults(handler=_validate)
-
-    _add_scenario_parser(commands)
-
+def _add_report_parser(commands: argparse._SubParsersAction) -> None:
     report = commands.add_parser(
         "report",
         help="build the report: validate, run every notebook, write figures and HTML",
@@ -440,6 +407,9 @@ def build_parser() -> argparse.ArgumentParser:
         f"(default: {DEFAULT_CASE})",
     )
     report.set_defaults(handler=_report)
+
+
+def _add_notebooks_parser(commands: argparse._SubParsersAction) -> None:
     notebooks = commands.add_parser(
         "notebooks",
         help="re-execute the committed notebooks in place, after editing code or data",
@@ -449,6 +419,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     notebooks.set_defaults(handler=_notebooks)
+
+
+def _add_ledger_parser(commands: argparse._SubParsersAction) -> None:
     ledger = commands.add_parser(
         "ledger",
         help="print the forecast ledger, score every resolved forecast, list the signposts",
@@ -470,6 +443,45 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder holding the tables (default: the project's data/)",
     )  # fmt: skip
     ledger.set_defaults(handler=_ledger)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m analysis``; every argument error is one line, exit 2."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description=(
+            "Sourced tables, timeline and return-versus-release scenarios for the eight North "
+            "Koreans detained in Shenyang in March 2017."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check the data tables and print a one-line summary",
+        description=(
+            "Check every table (events, actors, cases, second_coding, counts, arrivals, "
+            "questions, scenarios, weights) against the rules in data/codebook.csv. "
+            "Exit 0 when valid; exit 2 and list every problem as "
+            "file:line: column: what is wrong (got X, expected Y) when not. Writes nothing."
+        ),
+    )
+    validate.add_argument(
+        "data_dir",
+        nargs="?",
+        type=Path,
+        default=paths.DATA_DIR,
+        metavar="DATA_DIR",
+        help="folder holding the tables (default: the project's data/)",
+    )
+    validate.set_defaults(handler=_validate)
+
+    _add_scenario_parser(commands)
+
+    _add_report_parser(commands)
+    _add_notebooks_parser(commands)
+    _add_ledger_parser(commands)
     for each in (parser, *commands.choices.values()):
         _one_line_errors(each)
     return parser

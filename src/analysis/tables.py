@@ -252,6 +252,45 @@ def _cell_problems(table: _RawTable) -> dict[int, list[tuple[str, str]]]:
     return by_line
 
 
+def _check_date_cell(table: _RawTable, line: int, column: Column, value: str) -> None:
+    """A date: ISO, real, and within the years the charts can draw."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not ISO_DATE.fullmatch(value):
+        table.problem(
+            line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
+        )
+    elif not FIRST_DAY <= day <= LAST_DAY:
+        table.problem(
+            line,
+            column.name,
+            f"out of range (got {value}, expected {FIRST_DAY} to {LAST_DAY}, "
+            "the years the charts can draw)",
+        )
+
+
+def _check_integer_cell(table: _RawTable, line: int, column: Column, value: str) -> None:
+    """A whole number of at most MAX_DIGITS digits, within the column's bounds."""
+    if not WHOLE_NUMBER.fullmatch(value):
+        table.problem(
+            line, column.name, f"not a whole number (got {_got(value)}, expected an integer)"
+        )
+        return
+    digits = len(value.lstrip("-"))
+    if digits > MAX_DIGITS:
+        message = f"out of range (got {digits} digits, expected at most {MAX_DIGITS})"
+        table.problem(line, column.name, message)
+        return
+    number = int(value)
+    low = column.minimum if column.minimum is not None else number
+    high = column.maximum if column.maximum is not None else number
+    if not low <= number <= high:
+        bounds = f"{low} to {high}" if column.maximum is not None else f"{low} or more"
+        table.problem(line, column.name, f"out of range (got {number}, expected {bounds})")
+
+
 def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None:
     """Check one cell against its column's kind, allowed values and bounds."""
     if not value:
@@ -260,24 +299,9 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
         return
     kind = column.kind
     if kind == "date":
-        try:
-            date.fromisoformat(value)
-        except ValueError:
-            table.problem(
-                line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
-            )
-            return
-        if not ISO_DATE.fullmatch(value):
-            table.problem(
-                line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
-            )
-        elif not FIRST_DAY <= date.fromisoformat(value) <= LAST_DAY:
-            table.problem(
-                line,
-                column.name,
-                f"out of range (got {value}, expected {FIRST_DAY} to {LAST_DAY}, "
-                "the years the charts can draw)",
-            )
+        _check_date_cell(table, line, column, value)
+    elif kind == "integer":
+        _check_integer_cell(table, line, column, value)
     elif kind == "category_list":
         for item in _split_list(value):
             if item not in column.allowed:
@@ -295,23 +319,6 @@ def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None
                 column.name,
                 f"not an allowed value (got {_got(value)}, expected one of {', '.join(allowed)})",
             )
-    elif kind == "integer":
-        if not WHOLE_NUMBER.fullmatch(value):
-            table.problem(
-                line, column.name, f"not a whole number (got {_got(value)}, expected an integer)"
-            )
-            return
-        digits = len(value.lstrip("-"))
-        if digits > MAX_DIGITS:
-            message = f"out of range (got {digits} digits, expected at most {MAX_DIGITS})"
-            table.problem(line, column.name, message)
-            return
-        number = int(value)
-        low = column.minimum if column.minimum is not None else number
-        high = column.maximum if column.maximum is not None else number
-        if not low <= number <= high:
-            bounds = f"{low} to {high}" if column.maximum is not None else f"{low} or more"
-            table.problem(line, column.name, f"out of range (got {number}, expected {bounds})")
     elif kind == "number":
         if not DECIMAL.fullmatch(value):
             message = f"not a number (got {_got(value)}, expected a decimal such as 0.5)"
