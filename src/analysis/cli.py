@@ -267,7 +267,7 @@ def _print_forecast(
 def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
     scenario = commands.add_parser(
         "scenario",
-        help="the headline forecast of a question (--case), or the expert-weight what-if at given levels",
+        help="the headline forecast of a question (--case), or the what-if at given levels",
         description=(
             "Forecast whether China returns the detainees to North Korea or releases them,\n"
             "at given levels of international pressure (P) and Beijing-Pyongyang tension (T),\n"
