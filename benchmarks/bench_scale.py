@@ -60,6 +60,7 @@ def write_events(folder: Path, count: int) -> None:
             row = dict(context[number % len(context)])
             row["event_id"] = f"E{number}"
             row["date"] = (first + timedelta(days=number % 1096)).isoformat()
+            row["episode"] = ""  # a copy moved to another day starts an episode of its own
             writer.writerow(row)
 
 
