@@ -86,3 +86,29 @@ def test_log_score_weights_survive_very_low_scores() -> None:
 def test_bad_arguments_are_refused(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_several_weightings_at_once_match_numpy_and_brute_force() -> None:
+    from analysis.mixture import mixture_summaries
+
+    # Draws with ties (rounded to 0.1) across both specifications; two weightings that differ.
+    rng = np.random.default_rng(7)
+    draws = {
+        "a": np.round(rng.normal(0.0, 1.0, 400), 1),
+        "b": np.round(rng.normal(1.0, 1.0, 200), 1),
+    }
+    rules = {"tilted": {"a": 0.2, "b": 0.8}, "even": {"a": 0.5, "b": 0.5}}
+    probabilities = (0.1, 0.5, 0.9)
+    summaries = mixture_summaries(draws, rules, probabilities)
+    values = np.concatenate([draws["a"], draws["b"]])
+    # Brute force: per-draw weights 0.2/400 : 0.8/200 = 1 : 8, and 0.5/400 : 0.5/200 = 1 : 2.
+    repeats = {"tilted": (1, 8), "even": (1, 2)}
+    for rule, (ra, rb) in repeats.items():
+        sample = np.concatenate([np.repeat(draws["a"], ra), np.repeat(draws["b"], rb)])
+        per_draw = np.concatenate([np.full(400, rules[rule]["a"] / 400),
+                                   np.full(200, rules[rule]["b"] / 200)])  # fmt: skip
+        numpy_q = np.quantile(values, probabilities, weights=per_draw, method="inverted_cdf")
+        for q, expected in zip(probabilities, numpy_q, strict=True):
+            assert summaries[rule].quantiles[q] == brute_quantile(sample, q) == expected
+        assert summaries[rule].mean == pytest.approx(sample.mean(), abs=1e-12)
+    assert summaries["tilted"].quantiles[0.5] > summaries["even"].quantiles[0.5]

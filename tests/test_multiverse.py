@@ -25,7 +25,8 @@ WEIGHTS = (1.0, 0.5, 0.8, 0.3)  # w_pressure mean, sd, w_tension mean, sd: all f
 
 def test_there_is_one_specification_per_combination_and_the_default_comes_first() -> None:
     specs = multiverse.specifications()
-    assert len(specs) == 4 * 2 * 2 * 2 * 2 * 5 * 2 * 2
+    # classes, six, Kim visit, outcome, prior, formulations, pressure, factor rules, coder
+    assert len(specs) == 4 * 2 * 2 * 2 * 2 * 5 * 2 * 5 * 2
     assert specs[0] == multiverse.DEFAULTS
     assert len({multiverse.spec_id(s) for s in specs}) == len(specs)
 
@@ -69,6 +70,62 @@ def test_draws_centre_on_the_central_forecast() -> None:
     # Beta(3, 7): mean 0.3; the draws' mean is the Beta mean, within Monte Carlo error.
     assert central == pytest.approx(0.3)
     assert draws.mean() == pytest.approx(0.3, abs=0.005)
+
+
+def test_the_factor_rule_moves_only_the_event_pressure_by_hand(fixture_data) -> None:
+    # The fixture's one event over the detainees: intensity 1, pressure up, on 24 April 2017.
+    # Thirty days later its push is 0.5 ** (30 / half-life) and the level 1 - 2 ** (-push / s).
+    focal = multiverse.focal_levels(
+        fixture_data, "2017_fixture_unknown", pd.Timestamp("2017-05-24")
+    )
+    expected = {"codebook": (60, 6), "half_life_30": (30, 6), "half_life_120": (120, 6),
+                "half_scale_3": (60, 3), "half_scale_12": (60, 12)}  # fmt: skip
+    for rule, (half_life, scale) in expected.items():
+        level = 1 - 2 ** (-(0.5 ** (30 / half_life)) / scale)
+        for coder in ("first", "second"):
+            assert focal.pressure[("event_detainees", rule, coder)] == pytest.approx(level)
+            # The coded construct ignores the rule: the same level under every rule.
+            assert (
+                focal.pressure[("case_coded", rule, coder)]
+                == focal.pressure[("case_coded", "codebook", coder)]
+            )
+    levels = {rule: focal.pressure[("event_detainees", rule, "first")] for rule in expected}
+    assert len(set(levels.values())) == len(expected)  # five rules, five different levels
+
+
+def test_the_multiverse_uses_each_rules_level_and_scores_it_as_its_twin(fixture_data) -> None:
+    table, _ = multiverse.multiverse(fixture_data, "2017_fixture_unknown", "2017-05-24")
+    focal = multiverse.focal_levels(
+        fixture_data, "2017_fixture_unknown", pd.Timestamp("2017-05-24")
+    )
+    event = table[table["pressure"] == "event_detainees"]
+    for row in event.itertuples(index=False):
+        assert row.pressure_level == focal.pressure[("event_detainees", row.factor_rule, row.coder)]
+    scores = multiverse.all_spec_scores(multiverse.in_time_forecasts(fixture_data, "2017-05-24"))
+    spec = {**multiverse.DEFAULTS, "formulation": "expert"}
+    twin = multiverse.spec_id(spec)
+    moved = multiverse.spec_id(
+        {**spec, "pressure": "event_detainees", "factor_rule": "half_scale_3"}
+    )
+    assert scores[moved] == scores[twin]
+
+
+def test_cached_training_equals_a_direct_fit() -> None:
+    from analysis.logistic import fit_ridge_logistic
+
+    pressure = np.array([0.0, 0.5, 1.0, 0.5, 0.0])
+    tension = np.array([1.0, 0.5, 0.0, 1.0, 0.5])  # differs from pressure: a swap would show
+    y = np.array([0.0, 1.0, 1.0, 0.0, 0.0])
+    first = multiverse.training_from(pressure, tension, y)
+    again = multiverse.training_from(pressure.copy(), tension.copy(), y.copy())
+    assert again is first  # the same cases: one fit
+    fit = fit_ridge_logistic(np.column_stack([pressure, tension]), y, ("pressure", "tension"), 1.0)
+    assert first.ridge[0].tolist() == pytest.approx(list(fit.coefficients.values()))
+    assert first.ridge[1].tolist() == pytest.approx(list(fit.standard_errors.values()))
+    assert (first.released, first.returned) == (2, 3)
+    assert (first.mean_pressure, first.mean_tension) == (pytest.approx(0.4), pytest.approx(0.6))
+    swapped = multiverse.training_from(tension, pressure, y)
+    assert swapped.ridge[0][1] == pytest.approx(first.ridge[0][2])
 
 
 def test_classes_and_codings_on_the_fixture(fixture_data) -> None:
@@ -132,7 +189,7 @@ def test_the_headline_is_the_rule_chosen_mixture(fixture_data) -> None:
     stated = detail.headline
     assert stated.low <= stated.p_release <= stated.high
     assert stated.spec_low <= stated.spec_high
-    assert stated.n_specifications == len(detail.table) == 1280
+    assert stated.n_specifications == len(detail.table) == 6400
     assert detail.table["weight"].sum() == pytest.approx(1.0)
     assert (stated.base_cases, stated.base_releases) == (1, 0)
     assert "not on record" in stated.outcome_status

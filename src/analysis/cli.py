@@ -327,11 +327,13 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
 def _ledger(args: argparse.Namespace) -> int:
     from analysis.case import UnknownCaseError
     from analysis.data import DataValidationError, load_dataset
+    from analysis.headline import headline
     from analysis.ledger import build_ledger, score_ledger, signpost_table
 
     try:
         dataset = load_dataset(args.data_dir)
         ledger = build_ledger(dataset, args.case)
+        stated = headline(dataset, args.case)
     except DataValidationError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -355,7 +357,7 @@ def _ledger(args: argparse.Namespace) -> int:
         )
     print()
     print("What would change the forecast:")
-    for row in signpost_table(dataset, args.case).itertuples(index=False):
+    for row in signpost_table(stated).itertuples(index=False):
         shift = "" if row.shift is None or row.shift != row.shift else f", {row.shift:+.2f}"
         print(f"- {row.news}: {row.direction}{shift} ({row.basis})")
     return EXIT_OK

@@ -123,7 +123,7 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
     Probabilities in [0, 1]."""
     from analysis import multiverse, scoring
     from analysis.case import case_facts
-    from analysis.mixture import mixture_summary, specification_weights
+    from analysis.mixture import mixture_summaries, specification_weights
 
     facts = case_facts(dataset, case)
     day = facts.as_of if as_of is None else pd.Timestamp(as_of)
@@ -131,8 +131,10 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
     forecasts = multiverse.in_time_forecasts(dataset, day)
     scores = multiverse.all_spec_scores(forecasts)
     weights = specification_weights(scores, "log_score")
-    mixture = mixture_summary(draws, weights)
-    equal = mixture_summary(draws, specification_weights(scores, "equal"))
+    summaries = mixture_summaries(
+        draws, {"rule": weights, "equal": specification_weights(scores, "equal")}
+    )
+    mixture, equal = summaries["rule"], summaries["equal"]
     table = table.assign(
         log_score=table["spec_id"].map(scores), weight=table["spec_id"].map(weights)
     )

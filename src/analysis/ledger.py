@@ -21,7 +21,7 @@ from analysis import multiverse
 from analysis.case import case_facts
 from analysis.data import Dataset
 from analysis.defaults import DEFAULT_CASE
-from analysis.headline import headline, headline_detail
+from analysis.headline import Headline, headline_detail
 from analysis.outcomes import RELEASE, RETURN
 
 COLUMNS = ("question", "resolution_criteria", "deadline", "made_on", "probability",
@@ -120,10 +120,9 @@ def score_ledger(ledger: pd.DataFrame) -> dict[str, float]:
     return scores
 
 
-def signpost_table(dataset: Dataset, case: str = DEFAULT_CASE) -> pd.DataFrame:
-    """What would change the forecast: news, direction, shift (P points under the expert-weight
-    what-if, empty where no factor measures it) and basis."""
-    stated = headline(dataset, case)
+def signpost_table(stated: Headline) -> pd.DataFrame:
+    """What would change the forecast ``stated``: news, direction, shift (P points under the
+    expert-weight what-if, empty where no factor measures it) and basis."""
     return pd.DataFrame(
         [(s.news, s.direction, s.shift, s.basis) for s in stated.signposts],
         columns=["news", "direction", "shift", "basis"],

@@ -54,23 +54,46 @@ def mixture_summary(
 ) -> MixtureSummary:
     """Mean and weighted quantiles of the mixture of ``draws`` (per specification, each
     non-empty) with specification ``weights``; ``probabilities`` in [0, 1]."""
-    _checked_weights(weights, list(draws))
+    return mixture_summaries(draws, {"only": weights}, probabilities)["only"]
+
+
+def mixture_summaries(
+    draws: Mapping[str, Sequence[float]],
+    weights_by_rule: Mapping[str, Mapping[str, float]],
+    probabilities: Sequence[float] = PROBABILITIES,
+) -> dict[str, MixtureSummary]:
+    """``mixture_summary`` of the same ``draws`` under several weightings at once, keyed as
+    ``weights_by_rule``: the draws are sorted once (millions of them for the multiverse).
+
+    The quantile is numpy's weighted ``inverted_cdf``: the smallest draw whose cumulative
+    weight (normalised to 1) reaches the probability.
+    """
     arrays = {name: np.asarray(values, dtype=float) for name, values in draws.items()}
     if any(len(values) == 0 for values in arrays.values()):
         raise ValueError("every specification needs at least one draw")
     values = np.concatenate(list(arrays.values()))
-    per_draw = np.concatenate(
-        [np.full(len(values_s), weights[name] / len(values_s)) for name, values_s in arrays.items()]
-    )
-    quantiles = np.quantile(
-        values, np.asarray(probabilities, dtype=float), weights=per_draw, method="inverted_cdf"
-    )
-    return MixtureSummary(
-        mean=float(np.sum(per_draw * values)),
-        quantiles={float(p): float(q) for p, q in zip(probabilities, quantiles, strict=True)},
-        weights={name: float(weights[name]) for name in draws},
-        draws=len(values),
-    )
+    order = np.argsort(values)  # ties hold equal values: their order cannot change a quantile
+    ordered = values[order]
+    wanted = np.asarray(probabilities, dtype=float)
+    summaries = {}
+    for rule, weights in weights_by_rule.items():
+        _checked_weights(weights, list(arrays))
+        per_draw = np.concatenate(
+            [
+                np.full(len(values_s), weights[name] / len(values_s))
+                for name, values_s in arrays.items()
+            ]
+        )
+        cdf = np.cumsum(per_draw[order])
+        cdf /= cdf[-1]
+        at = np.minimum(np.searchsorted(cdf, wanted, side="left"), len(values) - 1)
+        summaries[rule] = MixtureSummary(
+            mean=float(np.sum(per_draw * values)),
+            quantiles={float(p): float(q) for p, q in zip(probabilities, ordered[at], strict=True)},
+            weights={name: float(weights[name]) for name in arrays},
+            draws=len(values),
+        )
+    return summaries
 
 
 def specification_weights(log_scores: Mapping[str, float], rule: str) -> dict[str, float]:

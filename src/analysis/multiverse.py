@@ -19,6 +19,9 @@ A specification picks one value on each axis of ``CHOICES`` (the first value is 
   derived from the events about these detainees (``pressure_kind == detainees``, the case's own
   events, ``analysis.factors``). Only the focal case has the second construct, so the choice
   does not change a specification's score.
+* ``factor_rule``: the constants of the event rule (``analysis.factors``): the codebook's
+  half-life of 60 days and half-scale of 6, or one of them halved or doubled. They act only on
+  the event-derived pressure, so under the coded construct the five rules give the same row.
 * ``coder``: the first coding (cases.csv) or the blind second coding (second_coding.csv).
 
 Scoring (``spec_scores``): every specification forecasts, in time order, each resolved case of
@@ -30,6 +33,7 @@ nothing the forecaster could not have known. Numbers only: no drawing, no files.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -55,23 +59,37 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "prior": ("uniform", "jeffreys"),
     "formulation": ("base_only", "expert", "expert_centred", "ridge", "pooled"),
     "pressure": ("case_coded", "event_detainees"),
+    "factor_rule": ("codebook", "half_life_30", "half_life_120", "half_scale_3", "half_scale_12"),
     "coder": ("first", "second"),
 }
 DEFAULTS = {axis: values[0] for axis, values in CHOICES.items()}
+# The factor rule's constants (``analysis.factors``): (half-life in days, half-scale in intensity
+# units). The codebook's rule, then each constant halved and doubled with the other kept.
+FACTOR_RULES = {
+    "codebook": (factors.HALF_LIFE_DAYS, factors.HALF_SCALE),
+    "half_life_30": (factors.HALF_LIFE_DAYS / 2, factors.HALF_SCALE),
+    "half_life_120": (factors.HALF_LIFE_DAYS * 2, factors.HALF_SCALE),
+    "half_scale_3": (factors.HALF_LIFE_DAYS, factors.HALF_SCALE / 2),
+    "half_scale_12": (factors.HALF_LIFE_DAYS, factors.HALF_SCALE * 2),
+}
 PRIORS = {"uniform": (1.0, 1.0), "jeffreys": (0.5, 0.5)}
 RELEASES = {"strict": STRICT, "any_non_return": ANY_NON_RETURN}
 SHENYANG_SIX = "2006_shenyang_six"
 KIM_VISIT = "2018_mar_kim_visit_arrests"
 COVID_YEARS = (2020, 2024)
 RIDGE_L2 = 1.0  # a normal prior with sd 1 log-odds per unit of a level: the backtest's penalty
-DRAWS_PER_SPEC = 400  # per specification; 1280 specifications give half a million draws
+# What the classes, the labels and the training read: copying only these keeps the many
+# filters of a multiverse cheap (the cases table has about thirty columns).
+LEARNING_COLUMNS = ["case_id", "onset", "decided_by", "year", "outcome", "outcome_latest",
+                    "pressure_level", "tension_level"]  # fmt: skip
+DRAWS_PER_SPEC = 400  # per specification; 6400 specifications give 2.6 million draws
 
 
 @dataclass(frozen=True)
 class Focal:
     """The focal case's levels in [0, 1] under each construct and coder."""
 
-    pressure: Mapping[tuple[str, str], float]  # (pressure construct, coder) -> level
+    pressure: Mapping[tuple[str, str, str], float]  # (construct, factor rule, coder) -> level
     tension: Mapping[str, float]  # coder -> level
 
 
@@ -147,21 +165,43 @@ def training(train: pd.DataFrame) -> Training:
     """Summarise labelled training cases; the ridge fit needs both outcomes among them (with
     one outcome only the intercept has no finite optimum, and ``ridge`` falls back to the base
     rate)."""
-    y = train["y"].to_numpy()
+    return training_from(
+        train["pressure"].to_numpy(dtype=float),
+        train["tension"].to_numpy(dtype=float),
+        train["y"].to_numpy(dtype=float),
+    )
+
+
+def training_from(pressure: np.ndarray, tension: np.ndarray, y: np.ndarray) -> Training:
+    """``training`` on arrays: levels in [0, 1] and outcomes 0/1, one entry per case.
+
+    Many specifications learn from the very same cases (a coding that changes nothing in a
+    class, a class that adds no case before a forecast day), so the summary, and above all its
+    ridge fit, is computed once per distinct set of cases.
+    """
+    arrays = [np.ascontiguousarray(a, dtype=float) for a in (pressure, tension, y)]
+    return _training_cached(*(a.tobytes() for a in arrays))
+
+
+@functools.lru_cache(maxsize=4096)
+def _training_cached(pressure: bytes, tension: bytes, y: bytes) -> Training:
+    p, t, outcome = (np.frombuffer(b, dtype=float) for b in (pressure, tension, y))
     ridge = None
-    if len(set(y)) == 2:
+    if len(set(outcome)) == 2:
         fit = fit_ridge_logistic(
-            train[["pressure", "tension"]].to_numpy(), y, ("pressure", "tension"), RIDGE_L2
+            np.column_stack([p, t]), outcome, ("pressure", "tension"), RIDGE_L2
         )
         ridge = (
             np.array(list(fit.coefficients.values())),
             np.array(list(fit.standard_errors.values())),
         )
+        for array in ridge:  # shared by every caller of the cache: never to be changed
+            array.setflags(write=False)
     return Training(
-        released=int(y.sum()),
-        returned=int(len(y) - y.sum()),
-        mean_pressure=float(train["pressure"].mean()) if len(train) else 0.0,
-        mean_tension=float(train["tension"].mean()) if len(train) else 0.0,
+        released=int(outcome.sum()),
+        returned=int(len(outcome) - outcome.sum()),
+        mean_pressure=float(p.mean()) if len(p) else 0.0,
+        mean_tension=float(t.mean()) if len(t) else 0.0,
         ridge=ridge,
     )
 
@@ -186,9 +226,26 @@ def forecast_draws(
     as independent normals (mean, standard error).
     """
     a0, b0 = PRIORS[prior]
+    base = special.logit(stats.beta.ppf(uniforms, a0 + learned.released, b0 + learned.returned))
+    return draws_on_base(learned, formulation, prior, pressure, tension, weights, normals, base)
+
+
+def draws_on_base(
+    learned: Training,
+    formulation: str,
+    prior: str,
+    pressure: float,
+    tension: float,
+    weights: tuple[float, float, float, float],
+    normals: np.ndarray,
+    base: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    """``forecast_draws`` given ``base``, the base rate's draws on the log-odds scale (the
+    logit of the Beta posterior's quantiles at the shared uniforms): specifications that
+    learn the same counts under the same prior share them, so they are computed once."""
+    a0, b0 = PRIORS[prior]
     alpha, beta = a0 + learned.released, b0 + learned.returned
     central_log_odds = np.log(alpha / beta)
-    base = special.logit(stats.beta.ppf(uniforms, alpha, beta))
     wp, sp, wt, st = weights
     if formulation in ("expert", "expert_centred"):
         p_level, t_level = pressure, tension
@@ -223,7 +280,11 @@ def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
         (events["pressure_kind"].astype(str) == "detainees")
         & (events["case_id"].astype(str) == case_id)
     ]
-    derived = factors.factor_levels(own, as_of).pressure if len(own) else 0.0
+    derived = {
+        rule: factors.factor_levels(own, as_of, half_life_days=life, half_scale=scale).pressure
+        if len(own) else 0.0
+        for rule, (life, scale) in FACTOR_RULES.items()
+    }  # fmt: skip
     coded = {"first": row["pressure_level"] / 2.0}
     tension = {"first": row["tension_level"] / 2.0}
     if case_id in second.index:
@@ -231,8 +292,9 @@ def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
         tension["second"] = second.loc[case_id, "tension_level"] / 2.0
     else:  # no second coding: the first stands for both
         coded["second"], tension["second"] = coded["first"], tension["first"]
-    pressure = {("case_coded", c): float(v) for c, v in coded.items()}
-    pressure |= {("event_detainees", c): float(derived) for c in coded}
+    # The coded construct does not go through the factor rule: the same level under every rule.
+    pressure = {("case_coded", r, c): float(v) for c, v in coded.items() for r in FACTOR_RULES}
+    pressure |= {("event_detainees", r, c): float(derived[r]) for c in coded for r in FACTOR_RULES}
     return Focal(pressure=pressure, tension={c: float(v) for c, v in tension.items()})
 
 
@@ -261,32 +323,41 @@ def multiverse(
     focal = focal_levels(dataset, case_id, level_day)
     weights = _weights(dataset)
     normals, uniforms = _random(draws, seed)
+    coded_cache: dict[tuple[str, ...], pd.DataFrame] = {}
     learned_cache: dict[tuple[str, ...], Training] = {}
+    base_cache: dict[tuple[float, float], np.ndarray] = {}
     rows, all_draws = [], {}
     for spec in specifications():
         key = (spec["coder"], spec["shenyang_six"], spec["kim_visit_2018"],
                spec["reference_class"], spec["outcome"])  # fmt: skip
         if key not in learned_cache:
-            cases = class_cases(coded_cases(dataset, *key[:3]), key[3])
+            if key[:3] not in coded_cache:
+                coded_cache[key[:3]] = coded_cases(dataset, *key[:3])[LEARNING_COLUMNS]
+            cases = class_cases(coded_cache[key[:3]], key[3])
             cases = cases[cases["case_id"] != case_id]
             if day is not None:
                 cases = cases[cases["outcome_latest"] <= day]
             learned_cache[key] = training(labelled(cases, key[4]))
         learned = learned_cache[key]
-        pressure = focal.pressure[(spec["pressure"], spec["coder"])]
+        a0, b0 = PRIORS[spec["prior"]]
+        counts = (a0 + learned.released, b0 + learned.returned)
+        if counts not in base_cache:
+            base_cache[counts] = special.logit(stats.beta.ppf(uniforms, *counts))
+        pressure = focal.pressure[(spec["pressure"], spec["factor_rule"], spec["coder"])]
         tension = focal.tension[spec["coder"]]
-        central, values = forecast_draws(
+        central, values = draws_on_base(
             learned, spec["formulation"], spec["prior"], pressure, tension, weights, normals,
-            uniforms,
+            base_cache[counts],
         )  # fmt: skip
-        name = spec_id(spec)
-        all_draws[name] = values
-        low, high = np.quantile(values, [0.1, 0.9])
-        rows.append({"spec_id": name, **spec, "released": learned.released,
+        all_draws[spec_id(spec)] = values
+        rows.append({"spec_id": spec_id(spec), **spec, "released": learned.released,
                      "returned": learned.returned, "pressure_level": pressure,
-                     "tension_level": tension, "estimate": central, "low": float(low),
-                     "high": float(high)})  # fmt: skip
+                     "tension_level": tension, "estimate": central})  # fmt: skip
     table = pd.DataFrame(rows)
+    # One call for every specification's 10th and 90th percentiles: a row per specification.
+    table["low"], table["high"] = np.quantile(
+        np.vstack(list(all_draws.values())), [0.1, 0.9], axis=1
+    )
     table.attrs["weights"] = weights  # (w_pressure mean, sd, w_tension mean, sd) of weights.csv
     return table, all_draws
 
@@ -333,37 +404,44 @@ def in_time_forecasts(dataset: Dataset, as_of: factors.DateLike | None = None) -
     case_id, forecast_day, y, forecast (central P(release) in [0, 1]).
     """
     targets = scoring_set(dataset, as_of)
+    target_days = targets["forecast_day"].to_numpy(dtype="datetime64[ns]")
+    target_ids = targets["case_id"].astype(str).to_numpy()
     weights = _weights(dataset)
     rows = []
     for coder, six, kim in itertools.product(
         CHOICES["coder"], CHOICES["shenyang_six"], CHOICES["kim_visit_2018"]
     ):
-        coded = coded_cases(dataset, coder, six, kim)
+        coded = coded_cases(dataset, coder, six, kim)[LEARNING_COLUMNS]
         levels = coded.set_index("case_id")
+        own = [(float(levels.loc[case, "pressure_level"]) / 2.0,
+                float(levels.loc[case, "tension_level"]) / 2.0) for case in target_ids]  # fmt: skip
         for reference_class, outcome in itertools.product(
             CHOICES["reference_class"], CHOICES["outcome"]
         ):
             cases = labelled(class_cases(coded, reference_class), outcome)
-            for target in targets.itertuples(index=False):
-                known = cases[
-                    (cases["outcome_latest"] < target.forecast_day)
-                    & (cases["case_id"] != target.case_id)
-                ]
-                learned = training(known)
-                own = levels.loc[target.case_id]
-                pressure, tension = own["pressure_level"] / 2.0, own["tension_level"] / 2.0
+            # Plain arrays: one boolean mask per target instead of a pandas filter per target.
+            latest = cases["outcome_latest"].to_numpy(dtype="datetime64[ns]")
+            ids = cases["case_id"].astype(str).to_numpy()
+            columns = [cases[c].to_numpy(dtype=float) for c in ("pressure", "tension", "y")]
+            for target, (day, case, y, made_on) in enumerate(
+                zip(target_days, target_ids, targets["y"], targets["forecast_day"], strict=True)
+            ):
+                known = (latest < day) & (ids != case)
+                learned = training_from(*(column[known] for column in columns))
+                pressure, tension = own[target]
                 for prior, formulation in itertools.product(
                     CHOICES["prior"], CHOICES["formulation"]
                 ):
-                    spec = {"reference_class": reference_class, "shenyang_six": six,
+                    spec = {**DEFAULTS, "reference_class": reference_class, "shenyang_six": six,
                             "kim_visit_2018": kim, "outcome": outcome, "prior": prior,
-                            "formulation": formulation, "pressure": DEFAULTS["pressure"],
-                            "coder": coder}  # fmt: skip
-                    rows.append({"spec_id": spec_id(spec), "case_id": target.case_id,
-                                 "forecast_day": target.forecast_day, "y": target.y,
-                                 "forecast": central_forecast(learned, formulation, prior,
-                                                              float(pressure), float(tension),
-                                                              weights)})  # fmt: skip
+                            "formulation": formulation, "coder": coder}  # fmt: skip
+                    forecast = central_forecast(
+                        learned, formulation, prior, pressure, tension, weights
+                    )
+                    rows.append(
+                        {"spec_id": spec_id(spec), "case_id": case, "forecast_day": made_on,
+                         "y": y, "forecast": forecast}
+                    )  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -377,12 +455,14 @@ def spec_scores(forecasts: pd.DataFrame) -> pd.Series:
 
 
 def all_spec_scores(forecasts: pd.DataFrame) -> dict[str, float]:
-    """spec_scores extended to every specification: the event-pressure twin of a
-    specification shares its score (the construct exists for the focal case only)."""
+    """spec_scores extended to every specification: a specification shares the score of its
+    twin with the coded pressure and the codebook's factor rule (the event construct, the only
+    one the factor rule acts on, exists for the focal case only)."""
     scored = spec_scores(forecasts)
     result = {}
     for spec in specifications():
-        twin = spec_id({**spec, "pressure": DEFAULTS["pressure"]})
+        twin = spec_id({**spec, "pressure": DEFAULTS["pressure"],
+                        "factor_rule": DEFAULTS["factor_rule"]})  # fmt: skip
         result[spec_id(spec)] = float(scored.get(twin, 0.0))
     return result
 
