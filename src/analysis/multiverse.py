@@ -92,6 +92,10 @@ class Focal:
     pressure: Mapping[tuple[str, str, str], float]  # (construct, factor rule, coder) -> level
     tension: Mapping[str, float]  # coder -> level
 
+    def pressure_level(self, construct: str, coder: str, rule: str = "codebook") -> float:
+        """The pressure level in [0, 1] under one construct, coder and factor rule."""
+        return self.pressure[(construct, rule, coder)]
+
 
 def specifications() -> list[dict[str, str]]:
     """Every combination of CHOICES, one dict per specification, the default first."""
@@ -343,7 +347,7 @@ def multiverse(
         counts = (a0 + learned.released, b0 + learned.returned)
         if counts not in base_cache:
             base_cache[counts] = special.logit(stats.beta.ppf(uniforms, *counts))
-        pressure = focal.pressure[(spec["pressure"], spec["factor_rule"], spec["coder"])]
+        pressure = focal.pressure_level(spec["pressure"], spec["coder"], spec["factor_rule"])
         tension = focal.tension[spec["coder"]]
         central, values = draws_on_base(
             learned, spec["formulation"], spec["prior"], pressure, tension, weights, normals,
