@@ -186,20 +186,30 @@ def refresh_notebooks(notebooks_dir: Path = paths.NOTEBOOKS_DIR, log: Log = prin
 
 # ``body .jp-Cell`` makes these rules outrank JupyterLab's own right-aligned table rules.
 def _write_notebooks(
-    notebooks_dir: Path, target: Path, data_dir: Path, case: str, log: Log
-) -> dict[str, str]:
-    """Execute and render each numbered notebook about ``case``; returns {page file: title}."""
+    notebooks_dir: Path, target: Path, data_dir: Path, case: str
+) -> tuple[dict[str, str], list[str]]:
+    """Execute and render each numbered notebook about ``case``; returns {page file: title}
+    and a progress line per notebook (for the caller to print: this runs in the background)."""
     target.mkdir(parents=True)
     codes = codebook_codes(data_dir)
-    pages = {}
+    pages, timings = {}, []
     executed = execute_notebooks(notebooks_dir, notebooks_dir, data_dir, case, full_text=True)
     for source, notebook, seconds in executed:
         nbformat.write(notebook, target / source.name)
         page = source.with_suffix(".html").name
         write_text_atomically(target / page, render_html(notebook, codes))
         pages[page] = notebook_title(notebook, source.stem)
-        log(f"      {source.name} ({seconds:.1f} s)")
-    return pages
+        timings.append(f"      {source.name} ({seconds:.1f} s)")
+    return pages, timings
+
+
+def load_kernel_modules() -> None:
+    """Import, in the calling thread, what starting a kernel imports lazily (the kernel spec
+    lookup imports IPython). Called before notebooks run in another thread: a module half
+    imported there breaks matplotlib here, which checks IPython's version on every figure."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    KernelSpecManager().get_kernel_spec("python3")
 
 
 def execute_notebooks(
@@ -354,18 +364,28 @@ def build_report(
         view = case_forecast(dataset, case)
 
     def build(staging: Path) -> None:
-        with _step(log, 2, "ran the model and drew the charts"):
-            figures = report_figures(dataset, view)
-            answer = headline(dataset, case)  # the project's answer, stated by every output
-        with _step(log, 3, "wrote the scenario table and the charts"):
-            written = write_figures(figures, staging / "figures")
-            write_text_atomically(
-                staging / SCENARIO_TABLE, scenarios.table_csv(view.scenario_table, answer)
+        # The kernels are processes of their own: they run while this one draws the charts.
+        log(f"[4/{STEPS}] executing the notebooks in fresh kernels, while steps 2 and 3 run ...")
+        started = time.perf_counter()
+        load_kernel_modules()
+        with ThreadPoolExecutor(max_workers=1) as background:
+            notebooks = background.submit(
+                _write_notebooks, notebooks_dir, staging / "notebooks", data_dir, case
             )
-            table = scenario_rows(view.scenario_table)
-        log(f"[4/{STEPS}] executing the notebooks in fresh kernels ...")
-        with _step(log, 4, "executed and rendered the notebooks"):
-            pages = _write_notebooks(notebooks_dir, staging / "notebooks", data_dir, case, log)
+            with _step(log, 2, "ran the model and drew the charts"):
+                figures = report_figures(dataset, view)
+                answer = headline(dataset, case)  # the project's answer, stated by every output
+            with _step(log, 3, "wrote the scenario table and the charts"):
+                written = write_figures(figures, staging / "figures")
+                write_text_atomically(
+                    staging / SCENARIO_TABLE, scenarios.table_csv(view.scenario_table, answer)
+                )
+                table = scenario_rows(view.scenario_table)
+            pages, timings = notebooks.result()
+        for line in timings:
+            log(line)
+        log(f"[4/{STEPS}] executed and rendered the notebooks "
+            f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
         write_text_atomically(staging / MARKER, MARKER_TEXT)
         with _step(log, 5, "wrote index.html"):
             from analysis import timeline
