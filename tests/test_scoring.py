@@ -22,6 +22,7 @@ from analysis.scoring import (
     rank_verdict,
     reliability_diagram,
     reliability_table,
+    variant_forecasts,
     verdict_sentence,
 )
 
@@ -231,3 +232,19 @@ def test_calibration_verdict_says_when_the_bins_cannot_tell() -> None:
     assert "2 cases and 1 releases" in calibration_verdict(murphy_table(mixed))
     with pytest.raises(ValueError, match="same cases"):
         calibration_verdict(murphy_table(frame.iloc[:3]))
+
+
+def test_variant_forecasts_name_the_rows_and_add_constants_on_the_same_cases() -> None:
+    long = pd.DataFrame(
+        {
+            "spec_id": ["s2", "s1", "s2", "s1", "s3"],
+            "case_id": ["c1", "c1", "c2", "c2", "c1"],
+            "forecast": [0.4, 0.1, 0.6, 0.2, 0.9],
+            "y": [0, 0, 1, 1, 0],
+        }
+    )
+    table = variant_forecasts(long, {"s1": "first", "s2": "second"}, {"flat": 0.05})
+    assert table["variant"].tolist() == ["first"] * 2 + ["second"] * 2 + ["flat"] * 2
+    assert table["forecast"].tolist() == [0.1, 0.2, 0.4, 0.6, 0.05, 0.05]
+    assert table["case_id"].tolist() == ["c1", "c2"] * 3
+    assert table["y"].tolist() == [0, 1] * 3

@@ -10,7 +10,7 @@ log gap.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,6 +153,26 @@ def reliability_diagram(
             }
         )
     return pd.DataFrame(rows)
+
+
+def variant_forecasts(
+    forecasts: pd.DataFrame,
+    labels: Mapping[str, str],
+    constants: Mapping[str, float] | None = None,
+    key: str = "spec_id",
+) -> pd.DataFrame:
+    """The long table ``murphy_table`` and ``reliability_table`` take: the rows of
+    ``forecasts`` whose ``key`` is in ``labels``, named by it (``variant``), in ``labels``'
+    order; then, for each of ``constants`` (label: P(release) in [0, 1]), that constant on the
+    cases of the first variant. Columns: variant, case_id, forecast, y."""
+    named = forecasts[forecasts[key].isin(labels)]
+    frames = [named[named[key] == k].assign(variant=label) for k, label in labels.items()]
+    first = frames[0]
+    frames += [
+        first.assign(variant=label, forecast=float(p)) for label, p in (constants or {}).items()
+    ]
+    columns = ["variant", "case_id", "forecast", "y"]
+    return pd.concat(frames, ignore_index=True)[columns]
 
 
 def _by_variant(forecasts: pd.DataFrame, by: str) -> list[tuple[str, pd.DataFrame]]:

@@ -134,6 +134,7 @@ HRW_STILL_HELD, HRW_DETAINED = 38, 51
 # forecast dated before it cannot have used it.
 HRW_PUBLISHED = pd.Timestamp("2017-06-29")
 HRW_EVIDENCE = "HRW June 2017 aggregate"
+TODAYS_RECORD = "today's record"  # how the hindsight rows of held_update_under_laws begin
 
 
 def hrw_known(day: factors.DateLike) -> bool:
@@ -220,8 +221,8 @@ def held_update_under_laws(
 
     The fits use the record as it stood on ``as_of`` (``censored_return_durations_as_of``):
     the cases alone and, only if it was published by then, with HRW's aggregate. With
-    ``record_day``, two more fits from today's record (``censored_return_durations``), labelled
-    "today's record" in ``evidence``: hindsight, for comparison only. Columns of
+    ``record_day``, two more fits from today's record (``censored_return_durations``), their
+    ``evidence`` starting with TODAYS_RECORD: hindsight, for comparison only. Columns of
     ``survival.held_update_table`` plus ``evidence`` and ``known_on`` (the record's date, ISO;
     empty for the reference laws). Probabilities in [0, 1].
     """
@@ -236,7 +237,7 @@ def held_update_under_laws(
         today = factors.to_day(record_day)
         for with_hrw in (False, True):
             extra = f" + {HRW_EVIDENCE}" if with_hrw else ""
-            readings.append((f"today's record ({today.date()}): cases{extra}",
+            readings.append((f"{TODAYS_RECORD} ({today.date()}): cases{extra}",
                              censored_return_durations, today, with_hrw))  # fmt: skip
     tables = []
     for evidence, durations_on, known_on, with_hrw in readings:
