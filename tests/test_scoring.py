@@ -10,12 +10,14 @@ import pytest
 
 from analysis.scoring import (
     HINDSIGHT_LABEL,
+    HINDSIGHT_SHORT,
     MURPHY_COLUMNS,
     RELIABILITY_EDGES,
     almost_always_return,
     bootstrap_gap,
     brier_score,
     calibration_verdict,
+    formulation_forecasts,
     log_score,
     murphy_decomposition,
     murphy_table,
@@ -248,3 +250,23 @@ def test_variant_forecasts_name_the_rows_and_add_constants_on_the_same_cases() -
     assert table["forecast"].tolist() == [0.1, 0.2, 0.4, 0.6, 0.05, 0.05]
     assert table["case_id"].tolist() == ["c1", "c2"] * 3
     assert table["y"].tolist() == [0, 1] * 3
+
+
+def test_formulation_forecasts_name_each_formulation_at_the_defaults() -> None:
+    from analysis import multiverse
+
+    def spec(formulation: str, **other: str) -> str:
+        return multiverse.spec_id({**multiverse.DEFAULTS, "formulation": formulation, **other})
+
+    long = pd.DataFrame(
+        {
+            "spec_id": [spec("base_only"), spec("expert"), spec("expert", prior="jeffreys")],
+            "case_id": ["c1"] * 3,
+            "forecast": [0.1, 0.3, 0.7],
+            "y": [0, 0, 0],
+        }
+    )
+    table = formulation_forecasts(long)
+    # The Jeffreys-prior row is not at the defaults: it stays out.
+    assert table["variant"].tolist() == ["base only", "expert", HINDSIGHT_SHORT]
+    assert table["forecast"].tolist() == [0.1, 0.3, 0.05]

@@ -27,6 +27,7 @@ BOOTSTRAP_SEED = 20170315  # the day of the detention, so the seed was not chose
 # release. It is a yardstick a forecaster could not have had in advance.
 HINDSIGHT_P_RELEASE = 0.05
 HINDSIGHT_LABEL = "almost always return (P(release) 0.05, chosen with hindsight)"
+HINDSIGHT_SHORT = f"hindsight {HINDSIGHT_P_RELEASE:g}"  # the same yardstick, in a legend
 VERDICTS = ("variant better", "reference better", "cannot tell")
 # Tenths: a reader can check a bin by eye, and with a dozen cases finer bins would hold one each.
 RELIABILITY_EDGES = tuple(step / 10 for step in range(11))
@@ -173,6 +174,19 @@ def variant_forecasts(
     ]
     columns = ["variant", "case_id", "forecast", "y"]
     return pd.concat(frames, ignore_index=True)[columns]
+
+
+def formulation_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """``variant_forecasts`` of the in-time forecasts (``multiverse.in_time_forecasts``): each
+    formulation with every other choice at its default, named by it ("base only", "expert",
+    ...), then the hindsight constant (HINDSIGHT_SHORT) on the same cases."""
+    from analysis import multiverse  # the scoring rules themselves need no multiverse
+
+    labels = {
+        multiverse.spec_id({**multiverse.DEFAULTS, "formulation": name}): name.replace("_", " ")
+        for name in multiverse.CHOICES["formulation"]
+    }
+    return variant_forecasts(forecasts, labels, {HINDSIGHT_SHORT: HINDSIGHT_P_RELEASE})
 
 
 def _by_variant(forecasts: pd.DataFrame, by: str) -> list[tuple[str, pd.DataFrame]]:

@@ -81,6 +81,8 @@ def plot_reliability(table: pd.DataFrame) -> Figure:
     figure.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
     top.set_title(note, loc="left", fontsize=8, fontweight="normal")
     bottom.set_ylabel("cases in bin")
+    bottom.set_title("cases per bin, bars in the legend's order", loc="left", fontsize=7,
+                     fontweight="normal")  # fmt: skip
     bottom.set_xlabel("forecast P(release), bins of the forecasts (mean forecast for the marker)")
     bottom.set_ylim(0, max(float(table["cases"].max()), 1.0) * 1.3)
     return figure
