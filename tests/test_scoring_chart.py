@@ -71,3 +71,14 @@ def test_markers_differ_by_variant_and_sit_at_the_bin_means() -> None:
     assert points[0.12] == pytest.approx(1 / 3)
     assert points[round((0.62 + 0.62 + 0.66) / 3, 6)] == pytest.approx(2 / 3)
     assert "3 cases, 1 releases" in figure.get_suptitle()
+
+
+def test_drawn_in_the_house_style_whatever_the_callers_rcparams() -> None:
+    frame = pd.DataFrame({"variant": ["a"] * 2, "forecast": [0.1, 0.2], "y": [0, 1]})
+    foreign = {"font.family": "serif", "axes.titleweight": "normal", "axes.spines.top": True}
+    with matplotlib.rc_context(foreign):
+        figure = plot_reliability(reliability_table(frame))
+    texts = [t for t in figure.findobj(matplotlib.text.Text) if t.get_text().strip()]
+    assert {tuple(t.get_fontfamily()) for t in texts} == {("DejaVu Sans",)}
+    assert not figure.axes[0].spines["top"].get_visible()
+    assert figure._suptitle.get_fontweight() == "bold"
