@@ -5,17 +5,26 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.scoring import (
     HINDSIGHT_LABEL,
+    HINDSIGHT_SHORT,
+    MURPHY_COLUMNS,
+    RELIABILITY_EDGES,
     almost_always_return,
     bootstrap_gap,
     brier_score,
+    calibration_verdict,
+    formulation_forecasts,
     log_score,
     murphy_decomposition,
+    murphy_table,
     rank_verdict,
     reliability_diagram,
+    reliability_table,
+    variant_forecasts,
     verdict_sentence,
 )
 
@@ -159,3 +168,105 @@ def test_hindsight_reference_is_a_labelled_constant() -> None:
     assert brier_score(almost_always_return(17), y) == pytest.approx(
         (2 * 0.9025 + 15 * 0.0025) / 17
     )
+
+
+def test_murphy_table_two_bins_both_outcomes_by_hand() -> None:
+    # Variant "a": bin 0.1 holds 0.1, 0.1 (outcomes 0, 1); bin 0.8 holds 0.8, 0.8 (1, 1).
+    # Overall share 3/4. Reliability: (2 * (0.1 - 1/2)^2 + 2 * (0.8 - 1)^2) / 4
+    #   = (2 * 0.16 + 2 * 0.04) / 4 = 0.1. Resolution: (2 * (1/2 - 3/4)^2 + 2 * (1 - 3/4)^2) / 4
+    #   = (2 * 0.0625 + 2 * 0.0625) / 4 = 0.0625. Uncertainty: 3/4 * 1/4 = 0.1875.
+    # Brier directly: (0.01 + 0.81 + 0.04 + 0.04) / 4 = 0.225 = 0.1 - 0.0625 + 0.1875.
+    # Variant "b" always says 0.5 on the same cases: reliability (0.5 - 3/4)^2 = 0.0625, no
+    # resolution, Brier 0.25; a swap of the two variants' rows would show.
+    frame = pd.DataFrame(
+        {
+            "variant": ["a"] * 4 + ["b"] * 4,
+            "forecast": [0.1, 0.1, 0.8, 0.8] + [0.5] * 4,
+            "y": [0, 1, 1, 1] * 2,
+        }
+    )
+    table = murphy_table(frame, [0.0, 0.5, 1.0]).set_index("variant")
+    assert list(table.reset_index().columns) == list(MURPHY_COLUMNS)
+    a, b = table.loc["a"], table.loc["b"]
+    assert (a["cases"], a["events"]) == (4, 3)
+    assert a["reliability"] == pytest.approx(0.1, abs=1e-15)
+    assert a["resolution"] == pytest.approx(0.0625, abs=1e-15)
+    assert a["uncertainty"] == pytest.approx(0.1875, abs=1e-15)
+    assert a["brier"] == pytest.approx(0.225, abs=1e-15)
+    assert a["reliability"] - a["resolution"] + a["uncertainty"] == pytest.approx(a["brier"])
+    assert a["within_bin"] == pytest.approx(0.0, abs=1e-15)
+    assert a["log"] == pytest.approx((math.log(0.9) + math.log(0.1) + 2 * math.log(0.8)) / 4)
+    assert (b["reliability"], b["resolution"], b["brier"]) == pytest.approx((0.0625, 0.0, 0.25))
+
+
+def test_reliability_table_stacks_variants_with_exact_intervals() -> None:
+    # Variant "all returns": 0.05, 0.05, 0.15 all 0. Bins of tenths: 2 in the first, 1 in the
+    # second. Clopper-Pearson for 0 of n at 80%: (0, 1 - 0.1^(1/n)).
+    frame = pd.DataFrame(
+        {
+            "variant": ["all returns"] * 3 + ["other"] * 2,
+            "forecast": [0.05, 0.05, 0.15, 0.95, 0.55],
+            "y": [0, 0, 0, 1, 0],
+        }
+    )
+    table = reliability_table(frame)
+    assert table.columns[0] == "variant"
+    assert table.attrs["method"] == "exact"
+    mine = table[table["variant"] == "all returns"]
+    assert len(mine) == len(RELIABILITY_EDGES) - 1
+    assert mine["cases"].tolist() == [2, 1] + [0] * 8
+    assert mine["observed"].iloc[:2].tolist() == [0.0, 0.0]
+    assert mine["high"].iloc[0] == pytest.approx(1 - 0.1 ** (1 / 2), abs=1e-12)
+    assert mine["high"].iloc[1] == pytest.approx(1 - 0.1 ** (1 / 1), abs=1e-12)
+    assert (mine["low"].iloc[:2] == 0.0).all()
+    other = table[table["variant"] == "other"].set_index("bin")
+    assert other.loc["0.90-1.00", "events"] == 1
+    assert other.loc["0.50-0.60", ["cases", "events"]].tolist() == [1, 0]
+
+
+def test_calibration_verdict_says_when_the_bins_cannot_tell() -> None:
+    frame = pd.DataFrame({"variant": ["a", "a", "b", "b"], "forecast": [0.1, 0.3, 0.05, 0.05],
+                          "y": [0, 0, 0, 0]})  # fmt: skip
+    sentence = calibration_verdict(murphy_table(frame))
+    assert sentence.startswith("With 2 cases and 0 releases (all returns)")
+    assert "cannot tell a calibrated variant from a hindsight one" in sentence
+    mixed = frame.assign(y=[1, 0, 1, 0])
+    assert "2 cases and 1 releases" in calibration_verdict(murphy_table(mixed))
+    with pytest.raises(ValueError, match="same cases"):
+        calibration_verdict(murphy_table(frame.iloc[:3]))
+
+
+def test_variant_forecasts_name_the_rows_and_add_constants_on_the_same_cases() -> None:
+    long = pd.DataFrame(
+        {
+            "spec_id": ["s2", "s1", "s2", "s1", "s3"],
+            "case_id": ["c1", "c1", "c2", "c2", "c1"],
+            "forecast": [0.4, 0.1, 0.6, 0.2, 0.9],
+            "y": [0, 0, 1, 1, 0],
+        }
+    )
+    table = variant_forecasts(long, {"s1": "first", "s2": "second"}, {"flat": 0.05})
+    assert table["variant"].tolist() == ["first"] * 2 + ["second"] * 2 + ["flat"] * 2
+    assert table["forecast"].tolist() == [0.1, 0.2, 0.4, 0.6, 0.05, 0.05]
+    assert table["case_id"].tolist() == ["c1", "c2"] * 3
+    assert table["y"].tolist() == [0, 1] * 3
+
+
+def test_formulation_forecasts_name_each_formulation_at_the_defaults() -> None:
+    from analysis import multiverse
+
+    def spec(formulation: str, **other: str) -> str:
+        return multiverse.spec_id({**multiverse.DEFAULTS, "formulation": formulation, **other})
+
+    long = pd.DataFrame(
+        {
+            "spec_id": [spec("base_only"), spec("expert"), spec("expert", prior="jeffreys")],
+            "case_id": ["c1"] * 3,
+            "forecast": [0.1, 0.3, 0.7],
+            "y": [0, 0, 0],
+        }
+    )
+    table = formulation_forecasts(long)
+    # The Jeffreys-prior row is not at the defaults: it stays out.
+    assert table["variant"].tolist() == ["base only", "expert", HINDSIGHT_SHORT]
+    assert table["forecast"].tolist() == [0.1, 0.3, 0.05]

@@ -42,6 +42,11 @@ FIGURE_CAPTIONS = {
     "scenarios_timing": "The chance of a return by each day since detention, against the "
     "article's and HRW's windows, and the same given the group was still held at its last "
     "report.",
+    "backtest_reliability": "How well the forecasts would have done: every formulation (and a "
+    "low constant chosen with hindsight), "
+    "forecasting in time each past case resolved by {as_of}, against what happened; each bin's "
+    "share of releases with its 80% Clopper-Pearson interval, and the cases per bin. The title "
+    "says how many cases and releases were scored.",
 }
 # What each chart shows, for readers who cannot see it (the figures' alt text).
 FIGURE_ALT = {
@@ -61,6 +66,9 @@ FIGURE_ALT = {
     "release moves as each input goes from the low to the high end of its 80% range.",
     "scenarios_timing": "Rising curves of the chance of a return by each day since detention, "
     "with vertical lines at the article's and HRW's expected windows.",
+    "backtest_reliability": "A reliability diagram: markers for each formulation's bins of "
+    "forecasts against the observed share of releases, with tall interval bars, a dashed "
+    "diagonal for perfect calibration, and below it bars counting the cases in each bin.",
 }
 # The what-if's precomputed grid: factor levels 0-1 and weights in log-odds per unit, on steps
 # of 0.1 (53,361 points, about 160 kB of inline JSON as whole percentages).

@@ -256,10 +256,11 @@ def report_figures(dataset: Dataset, view: CaseForecast) -> dict[str, Figure]:
     """The report's charts for the question of ``view``, by file stem (see FIGURE_CAPTIONS).
 
     The waterfall, tornado and timing are the question's (its as-of model); the plane is
-    today's record.
+    today's record; the reliability diagram scores the in-time forecasts known by the as-of date.
     """
-    from analysis import factors, scenarios, sensitivity, timeline
+    from analysis import factors, multiverse, scenarios, scoring, sensitivity, timeline
     from analysis.charts import model as model_charts
+    from analysis.charts import scoring as scoring_charts
     from analysis.charts import timeline as timeline_charts
     from analysis.forecast import case_timing
 
@@ -287,6 +288,9 @@ def report_figures(dataset: Dataset, view: CaseForecast) -> dict[str, Figure]:
             view.reference_cases,
         ),
         "scenarios_tornado": model_charts.plot_tornado(tornado, row["p_release"]),
+        "backtest_reliability": scoring_charts.plot_reliability(scoring.reliability_table(
+            scoring.formulation_forecasts(multiverse.in_time_forecasts(dataset, facts.as_of))
+        )),
         "scenarios_timing": model_charts.plot_timing(
             case_timing(view), view.delays, 1.0 - row["p_release"], facts.windows,
             held_until=facts.days_held,

@@ -10,7 +10,7 @@ log gap.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +27,14 @@ BOOTSTRAP_SEED = 20170315  # the day of the detention, so the seed was not chose
 # release. It is a yardstick a forecaster could not have had in advance.
 HINDSIGHT_P_RELEASE = 0.05
 HINDSIGHT_LABEL = "almost always return (P(release) 0.05, chosen with hindsight)"
+HINDSIGHT_SHORT = f"hindsight {HINDSIGHT_P_RELEASE:g}"  # the same yardstick, in a legend
 VERDICTS = ("variant better", "reference better", "cannot tell")
+# Tenths: a reader can check a bin by eye, and with a dozen cases finer bins would hold one each.
+RELIABILITY_EDGES = tuple(step / 10 for step in range(11))
+MURPHY_COLUMNS = (
+    "variant", "cases", "events", "brier", "reliability", "resolution", "uncertainty",
+    "within_bin", "log",
+)  # fmt: skip
 
 
 def _checked(forecasts: Sequence[float], outcomes: Sequence[float]) -> tuple[np.ndarray, ...]:
@@ -147,6 +154,116 @@ def reliability_diagram(
             }
         )
     return pd.DataFrame(rows)
+
+
+def variant_forecasts(
+    forecasts: pd.DataFrame,
+    labels: Mapping[str, str],
+    constants: Mapping[str, float] | None = None,
+    key: str = "spec_id",
+) -> pd.DataFrame:
+    """The long table ``murphy_table`` and ``reliability_table`` take: the rows of
+    ``forecasts`` whose ``key`` is in ``labels``, named by it (``variant``), in ``labels``'
+    order; then, for each of ``constants`` (label: P(release) in [0, 1]), that constant on the
+    cases of the first variant. Columns: variant, case_id, forecast, y."""
+    named = forecasts[forecasts[key].isin(labels)]
+    frames = [named[named[key] == k].assign(variant=label) for k, label in labels.items()]
+    first = frames[0]
+    frames += [
+        first.assign(variant=label, forecast=float(p)) for label, p in (constants or {}).items()
+    ]
+    columns = ["variant", "case_id", "forecast", "y"]
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def formulation_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
+    """``variant_forecasts`` of the in-time forecasts (``multiverse.in_time_forecasts``): each
+    formulation with every other choice at its default, named by it ("base only", "expert",
+    ...), then the hindsight constant (HINDSIGHT_SHORT) on the same cases."""
+    from analysis import multiverse  # the scoring rules themselves need no multiverse
+
+    labels = {
+        multiverse.spec_id({**multiverse.DEFAULTS, "formulation": name}): name.replace("_", " ")
+        for name in multiverse.CHOICES["formulation"]
+    }
+    return variant_forecasts(forecasts, labels, {HINDSIGHT_SHORT: HINDSIGHT_P_RELEASE})
+
+
+def _by_variant(forecasts: pd.DataFrame, by: str) -> list[tuple[str, pd.DataFrame]]:
+    missing = {by, "forecast", "y"} - set(forecasts.columns)
+    if missing:
+        raise ValueError(f"forecasts need columns {sorted(missing)}")
+    return [(str(name), rows) for name, rows in forecasts.groupby(by, sort=False)]
+
+
+def murphy_table(
+    forecasts: pd.DataFrame, edges: Sequence[float] = RELIABILITY_EDGES, by: str = "variant"
+) -> pd.DataFrame:
+    """Murphy's decomposition and the log score of each variant, one row each (MURPHY_COLUMNS).
+
+    ``forecasts`` is long: a ``by`` column naming the variant, ``forecast`` (P(release) in
+    [0, 1]) and ``y`` (1 release, 0 return). brier = reliability - resolution + uncertainty +
+    within_bin holds exactly; within_bin is 0 (the three-term identity exact) when every bin
+    holds forecasts of one value, and otherwise is the spread of forecasts inside the bins.
+    ``log`` is the mean natural-log score (higher is better); brier and the parts are in [0, 1].
+    """
+    rows = []
+    for name, group in _by_variant(forecasts, by):
+        f, y = group["forecast"], group["y"]
+        parts = murphy_decomposition(f, y, edges)
+        rows.append(
+            {
+                "variant": name, "cases": parts.n, "events": int(np.sum(y)), "brier": parts.brier,
+                "reliability": parts.reliability, "resolution": parts.resolution,
+                "uncertainty": parts.uncertainty, "within_bin": parts.within_bin,
+                "log": log_score(f, y),
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows, columns=list(MURPHY_COLUMNS))
+
+
+def reliability_table(
+    forecasts: pd.DataFrame,
+    edges: Sequence[float] = RELIABILITY_EDGES,
+    by: str = "variant",
+    level: float = LEVEL,
+    method: str = "exact",
+) -> pd.DataFrame:
+    """``reliability_diagram`` of each variant stacked, with a ``variant`` column first.
+
+    ``forecasts`` as for ``murphy_table``. The default interval is Clopper-Pearson (``exact``):
+    with 0 events in n it still says how high the share could be, (0, 1 - (tail)^(1/n)).
+    """
+    frames = [
+        reliability_diagram(group["forecast"], group["y"], edges, level, method).assign(
+            variant=name
+        )
+        for name, group in _by_variant(forecasts, by)
+    ]
+    table = pd.concat(frames, ignore_index=True)
+    table = table[["variant", *(c for c in table.columns if c != "variant")]]
+    table.attrs["level"], table.attrs["method"] = level, method  # the chart's legend says them
+    return table
+
+
+def calibration_verdict(table: pd.DataFrame) -> str:
+    """One plain sentence: can the outcomes scored in ``murphy_table``'s ``table`` tell the
+    variants' calibration apart? Every variant must be scored on the same cases."""
+    cases, events = table["cases"].unique(), table["events"].unique()
+    if len(cases) != 1 or len(events) != 1:
+        raise ValueError("every variant must be scored on the same cases")
+    n, k = int(cases[0]), int(events[0])
+    if k in (0, n):
+        only = "returns" if k == 0 else "releases"
+        return (
+            f"With {n} cases and {k} releases (all {only}) there is no resolution to earn: "
+            "the bins cannot tell a calibrated variant from a hindsight one, and the Brier "
+            "scores rank only how close each variant stays to the one outcome seen."
+        )
+    return (
+        f"With {n} cases and {k} releases the bins hold few cases each: read reliability "
+        "and resolution with the intervals of the diagram, not as a ranking."
+    )
 
 
 @dataclass(frozen=True)

@@ -130,10 +130,29 @@ HRW_PERIOD_DAYS = 363  # 1 July 2016 to 29 June 2017
 HRW_STILL_HELD, HRW_DETAINED = 38, 51
 
 
+# The day HRW published the aggregate (count 2017_hrw_jun_still_held_38 of data/counts.csv): a
+# forecast dated before it cannot have used it.
+HRW_PUBLISHED = pd.Timestamp("2017-06-29")
+HRW_EVIDENCE = "HRW June 2017 aggregate"
+TODAYS_RECORD = "today's record"  # how the hindsight rows of held_update_under_laws begin
+
+
+def hrw_known(day: factors.DateLike) -> bool:
+    """Whether HRW's June 2017 aggregate had been published by ``day``."""
+    return bool(factors.to_day(day) >= HRW_PUBLISHED)
+
+
+def _hrw_durations() -> tuple[np.ndarray, np.ndarray]:
+    # 38 held half the year (right-censored), 13 returned on some day of it (interval-censored).
+    held = np.full(HRW_STILL_HELD, HRW_PERIOD_DAYS / 2)
+    return held, np.full(HRW_DETAINED - HRW_STILL_HELD, float(HRW_PERIOD_DAYS))
+
+
 def censored_return_durations(
     cases: pd.DataFrame, record_day: factors.DateLike, with_hrw: bool = True
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(returned, still_held, returned_by) day counts for ``survival.censored_durations``.
+    """(returned, still_held, returned_by) day counts for ``survival.censored_durations``,
+    from today's record (for a forecast's own date see ``censored_return_durations_as_of``).
 
     ``returned``: middle-estimate days to return of the class's dated returns. ``still_held``:
     cases of the class with a dated detention and no known outcome, right-censored at the days
@@ -152,28 +171,84 @@ def censored_return_durations(
     held = held[held >= 0]
     returned_by = np.array([], dtype=float)
     if with_hrw:
-        held = np.concatenate([held, np.full(HRW_STILL_HELD, HRW_PERIOD_DAYS / 2)])
-        returned_by = np.full(HRW_DETAINED - HRW_STILL_HELD, float(HRW_PERIOD_DAYS))
+        hrw_held, returned_by = _hrw_durations()
+        held = np.concatenate([held, hrw_held])
+    return returned, held, returned_by
+
+
+def censored_return_durations_as_of(
+    cases: pd.DataFrame, as_of: factors.DateLike, with_hrw: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(returned, still_held, returned_by) as the record stood on ``as_of``: what a forecast
+    dated that day could have used.
+
+    Only cases of the class detained (middle of the window) before ``as_of`` count. A return
+    counts as a return only if its whole outcome window had closed by ``as_of``
+    (``outcome_latest <= as_of``); any other case not resolved by then (unknown outcome, or an
+    outcome that came later, return or not) was still held that day and is right-censored at
+    as_of - detained days. Cases resolved by then other than by a return stay out, as in
+    ``censored_return_durations``. ``with_hrw`` adds HRW's aggregate, refused for a date before
+    its publication (HRW_PUBLISHED).
+    """
+    from analysis.delays import time_to_return
+
+    day = factors.to_day(as_of)
+    if with_hrw and not hrw_known(day):
+        raise ValueError(
+            f"HRW's aggregate was published on {HRW_PUBLISHED.date()}, after {day.date()}"
+        )
+    before = cases[cases["detained_mid"].notna() & (cases["detained_mid"] < day)]
+    resolved = (before["outcome"].astype(str) != "unknown") & (before["outcome_latest"] <= day)
+    delays = time_to_return(before[resolved])
+    returned = delays.loc[delays["usable"], "days"].to_numpy(dtype=float)
+    held = (day - before.loc[~resolved, "detained_mid"]).dt.days.to_numpy(dtype=float)
+    returned_by = np.array([], dtype=float)
+    if with_hrw:
+        hrw_held, returned_by = _hrw_durations()
+        held = np.concatenate([held, hrw_held])
     return returned, held, returned_by
 
 
 def held_update_under_laws(
-    p_return: float, cases: pd.DataFrame, record_day: factors.DateLike, days_held: Sequence[int]
+    p_return: float,
+    cases: pd.DataFrame,
+    as_of: factors.DateLike,
+    days_held: Sequence[int],
+    record_day: factors.DateLike | None = None,
 ) -> pd.DataFrame:
-    """The "still held on day h" update under the censored log-normal fit (with and without
-    HRW's aggregate) and the reference laws (medians of a week, two months, six months).
+    """The "still held on day h" update under censored log-normal fits and the reference laws
+    (medians of a week, two months, six months).
 
-    Columns of ``survival.held_update_table`` plus ``evidence``. Probabilities in [0, 1].
+    The fits use the record as it stood on ``as_of`` (``censored_return_durations_as_of``):
+    the cases alone and, only if it was published by then, with HRW's aggregate. With
+    ``record_day``, two more fits from today's record (``censored_return_durations``), their
+    ``evidence`` starting with TODAYS_RECORD: hindsight, for comparison only. Columns of
+    ``survival.held_update_table`` plus ``evidence`` and ``known_on`` (the record's date, ISO;
+    empty for the reference laws). Probabilities in [0, 1].
     """
     from analysis import survival
 
+    day = factors.to_day(as_of)
+    as_of_fit = censored_return_durations_as_of
+    readings = [(f"cases known on {day.date()}", as_of_fit, day, False)]
+    if hrw_known(day):
+        readings.append((f"cases known on {day.date()} + {HRW_EVIDENCE}", as_of_fit, day, True))
+    if record_day is not None:
+        today = factors.to_day(record_day)
+        for with_hrw in (False, True):
+            extra = f" + {HRW_EVIDENCE}" if with_hrw else ""
+            readings.append((f"{TODAYS_RECORD} ({today.date()}): cases{extra}",
+                             censored_return_durations, today, with_hrw))  # fmt: skip
     tables = []
-    for with_hrw in (False, True):
-        data = survival.censored_durations(*censored_return_durations(cases, record_day, with_hrw))
-        fitted = survival.fit_law(data, "lognormal")
-        laws = survival.reference_laws(fitted) if with_hrw else [fitted]
-        evidence = "cases + HRW June 2017 aggregate" if with_hrw else "cases only"
-        table = survival.held_update_table(p_return, days_held, laws)
-        table["evidence"] = np.where(table["law"] == fitted.name, evidence, "reference law")
-        tables.append(table)
+    for evidence, durations_on, known_on, with_hrw in readings:
+        durations = durations_on(cases, known_on, with_hrw)
+        fitted = survival.fit_law(survival.censored_durations(*durations), "lognormal")
+        table = survival.held_update_table(p_return, days_held, [fitted])
+        tables.append(table.assign(evidence=evidence, known_on=known_on.date().isoformat()))
+    references = survival.reference_laws(fitted)[1:]  # fixed laws: the fit does not enter them
+    tables.append(
+        survival.held_update_table(p_return, days_held, references).assign(
+            evidence="reference law", known_on=""
+        )
+    )
     return pd.concat(tables, ignore_index=True)
