@@ -429,7 +429,7 @@ def test_report_outputs_are_complete_deterministic_and_safe(edit_table, tmp_path
     assert names == sorted(
         [f"{stem}.{ext}" for stem in ("scenarios_waterfall", "scenarios_plane",
          "scenarios_tornado", "scenarios_timing", "factors", "case_timeline",
-         "context_timeline") for ext in ("png", "svg")]
+         "context_timeline", "backtest_reliability") for ext in ("png", "svg")]
         + ["scenario_table.csv"]
     )  # fmt: skip
     for a, b in zip(first, second, strict=True):
