@@ -5,7 +5,10 @@ arrivals, and the checks between tables (actors, case ids, one detention per cas
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from datetime import date
+
+import pandas as pd
 
 from analysis.schema import (
     ARRIVAL_YEARS,
@@ -116,13 +119,27 @@ def _check_events_row(
 
 def _check_episodes(table: _RawTable) -> None:
     """An episode id names the episode's first event: same factor, dated on or before this one."""
-    firsts = {row["event_id"]: row for row in table.rows if row["event_id"] and not row["episode"]}
-    members = {row["event_id"]: row["episode"] for row in table.rows if row["episode"]}
-    for row, line in zip(table.rows, table.lines, strict=True):
-        episode = row["episode"]
+    ids, episodes = table.columns["event_id"], table.columns["episode"]
+    named = set(episodes) - {""}
+    if not named:
+        return
+    # Only the events some episode names matter; a later duplicate id wins, as in a dict.
+    firsts = {
+        event_id: index
+        for index, (event_id, episode) in enumerate(zip(ids, episodes, strict=True))
+        if not episode and event_id in named
+    }
+    members = {
+        event_id: episode
+        for event_id, episode in zip(ids, episodes, strict=True)
+        if episode and event_id in named
+    }
+    factors, dates = table.columns["factor"], table.columns["date"]
+    for index, line in enumerate(table.lines):
+        episode = episodes[index]
         if not episode:
             continue
-        if episode == row["event_id"]:
+        if episode == ids[index]:
             table.problem(
                 line,
                 "episode",
@@ -141,20 +158,20 @@ def _check_episodes(table: _RawTable) -> None:
                 message = f"unknown event (got {_got(episode)}, expected an event_id of this table)"
             table.problem(line, "episode", message)
             continue
-        if first["factor"] != row["factor"]:
+        if factors[first] != factors[index]:
             table.problem(
                 line,
                 "episode",
-                f"first event of another factor (got {episode} with factor {first['factor']}, "
-                f"expected factor {row['factor']})",
+                f"first event of another factor (got {episode} with factor {factors[first]}, "
+                f"expected factor {factors[index]})",
             )
-        dated = ISO_DATE.fullmatch(first["date"]) and ISO_DATE.fullmatch(row["date"])
-        if dated and first["date"] > row["date"]:  # ISO dates order as text
+        dated = ISO_DATE.fullmatch(dates[first]) and ISO_DATE.fullmatch(dates[index])
+        if dated and dates[first] > dates[index]:  # ISO dates order as text
             table.problem(
                 line,
                 "episode",
-                f"first event dated after this one (got {episode} on {first['date']}, "
-                f"expected on or before {row['date']})",
+                f"first event dated after this one (got {episode} on {dates[first]}, "
+                f"expected on or before {dates[index]})",
             )
 
 
@@ -255,21 +272,28 @@ def _check_scenarios_row(table: _RawTable, line: int, row: dict[str, str]) -> No
 
 def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> None:
     schema = table.schema
-    first_line: dict[str, int] = {}
     cell_problems = _cell_problems(table)
-    for row, line in zip(table.rows, table.lines, strict=True):
+    ids = pd.Series(table.columns[schema.id_column], dtype=object)
+    first = ~ids.duplicated()
+    # The line each id is first on: a later row with a non-empty id is reported as a duplicate.
+    first_line = {ids[i]: table.lines[i] for i in ids.index[first]} if not first.all() else {}
+    indices: Iterable[int] = range(len(table.lines))
+    if schema is EVENTS:
+        suspect = _events_suspects(table, actor_ids, case_ids) | (~first & (ids != ""))
+        index_of = {line: index for index, line in enumerate(table.lines)}
+        indices = sorted({*suspect.index[suspect], *(index_of[line] for line in cell_problems)})
+    for index in indices:
+        row, line = table.row(index), table.lines[index]
         for name, message in cell_problems.get(line, ()):
             table.problem(line, name, message)
         row_id = row[schema.id_column]
-        if row_id in first_line:
+        if row_id and first_line.get(row_id, line) != line:
             table.problem(
                 line,
                 schema.id_column,
                 f"duplicate id (got {_got(row_id)}, expected unique; "
                 f"first on line {first_line[row_id]})",
             )
-        elif row_id:
-            first_line[row_id] = line
         for triple in DATE_TRIPLES.get(schema.name, ()):
             _check_date_triple(table, line, row, triple)
         if "source_urls" in schema.column_names:
@@ -286,7 +310,7 @@ def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> N
                 "case_id",
                 f"unknown case (got {_got(row_id)}, expected a case_id from cases.csv)",
             )
-    if not table.rows and not table.problems:
+    if not table.lines and not table.problems:
         table.problem(2, "-", "no data rows (expected at least one row after the header)")
     elif schema is EVENTS:
         _check_one_detention(table)
@@ -297,12 +321,65 @@ def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> N
         _check_arrivals(table)
 
 
+def _events_suspects(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> pd.Series:
+    """Rows of events.csv that the row rules could object to, column by column over the table.
+
+    A superset: every row that ``_check_date_triple``, ``_check_sources`` or
+    ``_check_events_row`` reports is True here, and those functions, run on the True rows only,
+    word the messages. A row is cleared only by a test that shows the rule cannot fire.
+    """
+    names = ("date", "date_end", "date_precision", "source_urls", "source_publishers",
+             "source_kinds", "actor_ids", "target_ids", "factor", "direction", "intensity",
+             "pressure_kind", "case_id", "scope")  # fmt: skip
+    cell = {name: pd.Series(table.columns[name], dtype=object) for name in names}
+    start, end, precision = cell["date"], cell["date_end"], cell["date_precision"]
+    # A one-day date with no window end passes every date-window rule (or is a bad date).
+    suspect = (precision != "day") | (end != "") | (start == "")
+    counts = {
+        name: _per_value(cell[name], lambda value: len(_split_list(value)))
+        for name in ("source_urls", "source_publishers", "source_kinds")
+    }
+    suspect |= counts["source_urls"] != counts["source_publishers"]
+    suspect |= counts["source_urls"] != counts["source_kinds"]
+    actors, targets = cell["actor_ids"], cell["target_ids"]
+    if actor_ids:
+        for name in ("actor_ids", "target_ids"):
+            unknown = {value for value in set(cell[name]) if set(_split_list(value)) - actor_ids}
+            suspect |= cell[name].isin(unknown)
+    pairs = {(acting, target) for acting, target in zip(actors, targets, strict=True) if target}
+    own = {pair for pair in pairs if (_split_list(pair[0])[:1] or ("",))[0] in _split_list(pair[1])}
+    if own:
+        suspect |= pd.Series(
+            [pair in own for pair in zip(actors, targets, strict=True)], dtype=bool
+        )
+    factor, direction, intensity = cell["factor"], cell["direction"], cell["intensity"]
+    kind, case_id, scope = cell["pressure_kind"], cell["case_id"], cell["scope"]
+    neither, other = factor == "neither", (factor != "") & (factor != "neither")
+    suspect |= neither & (~direction.isin(("", "none")) | ~intensity.isin(("", "0")))
+    suspect |= other & ((direction == "none") | (intensity == "0"))
+    suspect |= (factor == "pressure") & (kind == "")
+    suspect |= (factor != "") & (factor != "pressure") & (kind != "")
+    suspect |= (scope == "case") & (case_id == "")
+    suspect |= (scope == "context") & (case_id != "")
+    if case_ids:
+        suspect |= (case_id != "") & ~case_id.isin(case_ids)
+    return suspect
+
+
+def _per_value(cells: pd.Series, function: Callable[[str], object]) -> pd.Series:
+    """``function`` of every cell, computed once per distinct value."""
+    return cells.map({value: function(value) for value in set(cells)})
+
+
 def _check_one_detention(table: _RawTable) -> None:
     """A case's day 0: each case counts days from its one detention event."""
     lines_by_case: dict[str, list[int]] = {}
-    for row, line in zip(table.rows, table.lines, strict=True):
-        if row["scope"] == "case" and row["event_type"] == "detention":
-            lines_by_case.setdefault(row["case_id"], []).append(line)
+    columns = table.columns
+    for scope, event_type, case_id, line in zip(
+        columns["scope"], columns["event_type"], columns["case_id"], table.lines, strict=True
+    ):
+        if scope == "case" and event_type == "detention":
+            lines_by_case.setdefault(case_id, []).append(line)
     if not lines_by_case:
         table.problem(
             0, "event_type", "no case event of type detention (expected exactly one: day 0)"
