@@ -5,10 +5,8 @@ arrivals, and the checks between tables (actors, case ids, one detention per cas
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
-
-import pandas as pd
 
 from analysis.schema import (
     ARRIVAL_YEARS,
@@ -273,43 +271,16 @@ def _check_scenarios_row(table: _RawTable, line: int, row: dict[str, str]) -> No
 def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> None:
     schema = table.schema
     cell_problems = _cell_problems(table)
-    ids = pd.Series(table.columns[schema.id_column], dtype=object)
-    first = ~ids.duplicated()
-    # The line each id is first on: a later row with a non-empty id is reported as a duplicate.
-    first_line = {ids[i]: table.lines[i] for i in ids.index[first]} if not first.all() else {}
-    indices: Iterable[int] = range(len(table.lines))
+    ids = table.columns[schema.id_column]
+    # The line each id is first on (zip reversed: the earliest row is written last and wins).
+    first_line = dict(zip(reversed(ids), reversed(table.lines), strict=True))
+    repeated = len(first_line) != len(ids)
     if schema is EVENTS:
-        suspect = _events_suspects(table, actor_ids, case_ids) | (~first & (ids != ""))
-        index_of = {line: index for index, line in enumerate(table.lines)}
-        indices = sorted({*suspect.index[suspect], *(index_of[line] for line in cell_problems)})
-    for index in indices:
-        row, line = table.row(index), table.lines[index]
-        for name, message in cell_problems.get(line, ()):
-            table.problem(line, name, message)
-        row_id = row[schema.id_column]
-        if row_id and first_line.get(row_id, line) != line:
-            table.problem(
-                line,
-                schema.id_column,
-                f"duplicate id (got {_got(row_id)}, expected unique; "
-                f"first on line {first_line[row_id]})",
-            )
-        for triple in DATE_TRIPLES.get(schema.name, ()):
-            _check_date_triple(table, line, row, triple)
-        if "source_urls" in schema.column_names:
-            _check_sources(table, line, row)
-        if schema is EVENTS:
-            _check_events_row(table, line, row, actor_ids, case_ids)
-        elif schema is CASES:
-            _check_cases_row(table, line, row)
-        elif schema is SCENARIOS:
-            _check_scenarios_row(table, line, row)
-        elif schema is SECOND_CODING and case_ids and row_id and row_id not in case_ids:
-            table.problem(
-                line,
-                "case_id",
-                f"unknown case (got {_got(row_id)}, expected a case_id from cases.csv)",
-            )
+        _check_events_rows(
+            table, cell_problems, first_line if repeated else {}, actor_ids, case_ids
+        )
+    else:
+        _check_rows(table, cell_problems, first_line, case_ids)
     if not table.lines and not table.problems:
         table.problem(2, "-", "no data rows (expected at least one row after the header)")
     elif schema is EVENTS:
@@ -321,54 +292,108 @@ def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> N
         _check_arrivals(table)
 
 
-def _events_suspects(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> pd.Series:
-    """Rows of events.csv that the row rules could object to, column by column over the table.
+def _check_rows(
+    table: _RawTable,
+    cell_problems: dict[int, list[tuple[str, str]]],
+    first_line: dict[str, int],
+    case_ids: set[str],
+) -> None:
+    """Row by row: each row's cell problems, then the rules of its table that span cells."""
+    schema = table.schema
+    for index in range(len(table.lines)):
+        row, line = table.row(index), table.lines[index]
+        for name, message in cell_problems.get(line, ()):
+            table.problem(line, name, message)
+        row_id = row[schema.id_column]
+        if row_id and first_line[row_id] != line:
+            _duplicate_id(table, line, row_id, first_line[row_id])
+        for triple in DATE_TRIPLES.get(schema.name, ()):
+            _check_date_triple(table, line, row, triple)
+        if "source_urls" in schema.column_names:
+            _check_sources(table, line, row)
+        if schema is CASES:
+            _check_cases_row(table, line, row)
+        elif schema is SCENARIOS:
+            _check_scenarios_row(table, line, row)
+        elif schema is SECOND_CODING and case_ids and row_id and row_id not in case_ids:
+            table.problem(
+                line,
+                "case_id",
+                f"unknown case (got {_got(row_id)}, expected a case_id from cases.csv)",
+            )
 
-    A superset: every row that ``_check_date_triple``, ``_check_sources`` or
-    ``_check_events_row`` reports is True here, and those functions, run on the True rows only,
-    word the messages. A row is cleared only by a test that shows the rule cannot fire.
+
+def _duplicate_id(table: _RawTable, line: int, row_id: str, first: int) -> None:
+    table.problem(
+        line,
+        table.schema.id_column,
+        f"duplicate id (got {_got(row_id)}, expected unique; first on line {first})",
+    )
+
+
+# The columns each group of event row rules reads, and nothing else: the date window
+# (_check_date_triple), and the sources with the rest (_check_sources, _check_events_row).
+EVENT_WINDOW_COLUMNS = DATE_TRIPLES["events"][0]
+EVENT_ROW_COLUMNS = (
+    "source_urls", "source_publishers", "source_kinds", "actor_ids", "target_ids", "factor",
+    "direction", "intensity", "pressure_kind", "case_id", "scope",
+)  # fmt: skip
+
+
+def _check_events_rows(
+    table: _RawTable,
+    cell_problems: dict[int, list[tuple[str, str]]],
+    first_line: dict[str, int],
+    actor_ids: set[str],
+    case_ids: set[str],
+) -> None:
+    """The row rules of events.csv, in the order the other tables check theirs row by row.
+
+    The rules read only EVENT_WINDOW_COLUMNS or EVENT_ROW_COLUMNS, so each distinct
+    combination of those cells is checked once (copies of an event share all but id and date)
+    and its messages are given to every row that holds it. ``first_line`` is empty when no id
+    repeats.
     """
-    names = ("date", "date_end", "date_precision", "source_urls", "source_publishers",
-             "source_kinds", "actor_ids", "target_ids", "factor", "direction", "intensity",
-             "pressure_kind", "case_id", "scope")  # fmt: skip
-    cell = {name: pd.Series(table.columns[name], dtype=object) for name in names}
-    start, end, precision = cell["date"], cell["date_end"], cell["date_precision"]
-    # A one-day date with no window end passes every date-window rule (or is a bad date).
-    suspect = (precision != "day") | (end != "") | (start == "")
-    counts = {
-        name: _per_value(cell[name], lambda value: len(_split_list(value)))
-        for name in ("source_urls", "source_publishers", "source_kinds")
-    }
-    suspect |= counts["source_urls"] != counts["source_publishers"]
-    suspect |= counts["source_urls"] != counts["source_kinds"]
-    actors, targets = cell["actor_ids"], cell["target_ids"]
-    if actor_ids:
-        for name in ("actor_ids", "target_ids"):
-            unknown = {value for value in set(cell[name]) if set(_split_list(value)) - actor_ids}
-            suspect |= cell[name].isin(unknown)
-    pairs = {(acting, target) for acting, target in zip(actors, targets, strict=True) if target}
-    own = {pair for pair in pairs if (_split_list(pair[0])[:1] or ("",))[0] in _split_list(pair[1])}
-    if own:
-        suspect |= pd.Series(
-            [pair in own for pair in zip(actors, targets, strict=True)], dtype=bool
+    scratch = _RawTable(table.schema, table.file, {}, [], [])
+
+    def messages(
+        names: tuple[str, ...], check: Callable[[dict[str, str]], None]
+    ) -> list[tuple[tuple[str, str], ...]]:
+        keys = list(zip(*(table.columns[name] for name in names), strict=True))
+        found: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+        for key in set(keys):
+            check(dict(zip(names, key, strict=True)))
+            found[key] = tuple((problem.column, problem.message) for problem in scratch.problems)
+            scratch.problems.clear()
+        return [found[key] for key in keys]
+
+    window = messages(
+        EVENT_WINDOW_COLUMNS, lambda row: _check_date_triple(scratch, 0, row, EVENT_WINDOW_COLUMNS)
+    )
+
+    def check_row(row: dict[str, str]) -> None:
+        _check_sources(scratch, 0, row)
+        _check_events_row(scratch, 0, row, actor_ids, case_ids)
+
+    rest = messages(EVENT_ROW_COLUMNS, check_row)
+    ids, lines = table.columns["event_id"], table.lines
+    flagged = {index for index, found in enumerate(window) if found}
+    flagged.update(index for index, found in enumerate(rest) if found)
+    if first_line:
+        flagged.update(
+            i for i, event_id in enumerate(ids) if event_id and first_line[event_id] != lines[i]
         )
-    factor, direction, intensity = cell["factor"], cell["direction"], cell["intensity"]
-    kind, case_id, scope = cell["pressure_kind"], cell["case_id"], cell["scope"]
-    neither, other = factor == "neither", (factor != "") & (factor != "neither")
-    suspect |= neither & (~direction.isin(("", "none")) | ~intensity.isin(("", "0")))
-    suspect |= other & ((direction == "none") | (intensity == "0"))
-    suspect |= (factor == "pressure") & (kind == "")
-    suspect |= (factor != "") & (factor != "pressure") & (kind != "")
-    suspect |= (scope == "case") & (case_id == "")
-    suspect |= (scope == "context") & (case_id != "")
-    if case_ids:
-        suspect |= (case_id != "") & ~case_id.isin(case_ids)
-    return suspect
-
-
-def _per_value(cells: pd.Series, function: Callable[[str], object]) -> pd.Series:
-    """``function`` of every cell, computed once per distinct value."""
-    return cells.map({value: function(value) for value in set(cells)})
+    if cell_problems:
+        index_of = {line: index for index, line in enumerate(lines)}
+        flagged.update(index_of[line] for line in cell_problems)
+    for index in sorted(flagged):
+        line, event_id = lines[index], ids[index]
+        for name, message in cell_problems.get(line, ()):
+            table.problem(line, name, message)
+        if event_id and first_line.get(event_id, line) != line:
+            _duplicate_id(table, line, event_id, first_line[event_id])
+        for name, message in (*window[index], *rest[index]):
+            table.problem(line, name, message)
 
 
 def _check_one_detention(table: _RawTable) -> None:

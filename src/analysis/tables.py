@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import gc
 import io
 import os
 import re
@@ -199,25 +198,19 @@ def _read_rows_fast(text: str, header: list[str], header_end: int, table: _RawTa
     ``_read_rows``, which reports its problems line by line.
     """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    # Lists of strings hold no reference cycles; pausing the cycle collector while 100,000 of
-    # them are made saves its repeated scans of the growing heap (about a third of the read).
-    collecting = gc.isenabled()
-    gc.disable()
     try:
         next(reader)
         records = list(reader)
     except csv.Error:
         return False
-    finally:
-        if collecting:
-            gc.enable()
     if reader.line_num != header_end + len(records):  # a quoted line break somewhere
         return False
     width = len(header)
     kept: list[list[str]] = []
     lines: list[int] = []
     for line, cells in enumerate(records, start=header_end + 1):
-        if not "".join(cells).strip():
+        # A row whose first cell has text is not blank: the join is then needed only rarely.
+        if not (cells and cells[0].strip()) and not "".join(cells).strip():
             continue
         if len(cells) != width:
             return False
