@@ -183,23 +183,25 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
         if table.problems:
             return table
         has_control = _has_control(text)
-        if has_control or not _read_rows_fast(text, header, reader.line_num, table):
+        if has_control or not _read_rows_fast(reader, header, table):
+            # Start again after the header (the fast pass may have read on) and go line by line.
+            reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+            next(reader)
             _read_rows(reader, header, has_control, table)
     except csv.Error as error:
         table.problem(reader.line_num, "-", f"malformed CSV ({error})")
     return table
 
 
-def _read_rows_fast(text: str, header: list[str], header_end: int, table: _RawTable) -> bool:
+def _read_rows_fast(reader: Reader, header: list[str], table: _RawTable) -> bool:
     """The rows of a clean file in one pass of the csv module; False (nothing stored) otherwise.
 
     Clean: it parses, every row has one field per column, and no row spans two lines, so row
     ``k`` after the header is on line ``header_end + 1 + k``. Any other file is left to
     ``_read_rows``, which reports its problems line by line.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header_end = reader.line_num
     try:
-        next(reader)
         records = list(reader)
     except csv.Error:
         return False
