@@ -6,6 +6,9 @@ are checked against the goals of the record issue and against cases.csv.
 
 from __future__ import annotations
 
+import csv
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -172,3 +175,29 @@ def test_each_case_detention_window_matches_cases_csv() -> None:
             case["detained_date_end"],
             case["detained_precision"],
         ), event.event_id
+
+
+def test_copies_sharing_a_broken_event_are_each_reported_on_their_own_line(tmp_path) -> None:
+    """Issue 13: the event row rules run once per distinct combination of cells, so copies of
+    one event that are broken alike must still each get the message, at their own line."""
+    shutil.copytree(VALID_FIXTURE, tmp_path, dirs_exist_ok=True)
+    events = tmp_path / "events.csv"
+    with events.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    template = next(row for row in rows if row["event_id"] == "E002")  # month, pressure, general
+    copies = [dict(template, event_id=f"E{1000 + k}") for k in range(300)]  # lines 6 to 305
+    copies[10]["pressure_kind"] = copies[200]["pressure_kind"] = ""  # lines 16 and 206
+    copies[100]["event_id"] = "E1010"  # line 106 repeats line 16's id
+    copies[150]["date"] = "2017-04-02"  # line 156: a month's date not on day 01
+    with events.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows + copies)
+    pressure = "pressure_kind: empty (expected detainees or general, since factor is pressure)"
+    assert [str(problem) for problem in validate_data(tmp_path)] == [
+        f"events.csv:16: {pressure}",
+        "events.csv:106: event_id: duplicate id (got 'E1010', expected unique; first on line 16)",
+        "events.csv:156: date: not the first of the month (got 2017-04-02, expected precision "
+        "month to use day 01)",
+        f"events.csv:206: {pressure}",
+    ]

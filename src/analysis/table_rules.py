@@ -5,6 +5,7 @@ arrivals, and the checks between tables (actors, case ids, one detention per cas
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from analysis.schema import (
@@ -116,13 +117,27 @@ def _check_events_row(
 
 def _check_episodes(table: _RawTable) -> None:
     """An episode id names the episode's first event: same factor, dated on or before this one."""
-    firsts = {row["event_id"]: row for row in table.rows if row["event_id"] and not row["episode"]}
-    members = {row["event_id"]: row["episode"] for row in table.rows if row["episode"]}
-    for row, line in zip(table.rows, table.lines, strict=True):
-        episode = row["episode"]
+    ids, episodes = table.columns["event_id"], table.columns["episode"]
+    named = set(episodes) - {""}
+    if not named:
+        return
+    # Only the events some episode names matter; a later duplicate id wins, as in a dict.
+    firsts = {
+        event_id: index
+        for index, (event_id, episode) in enumerate(zip(ids, episodes, strict=True))
+        if not episode and event_id in named
+    }
+    members = {
+        event_id: episode
+        for event_id, episode in zip(ids, episodes, strict=True)
+        if episode and event_id in named
+    }
+    factors, dates = table.columns["factor"], table.columns["date"]
+    for index, line in enumerate(table.lines):
+        episode = episodes[index]
         if not episode:
             continue
-        if episode == row["event_id"]:
+        if episode == ids[index]:
             table.problem(
                 line,
                 "episode",
@@ -141,20 +156,20 @@ def _check_episodes(table: _RawTable) -> None:
                 message = f"unknown event (got {_got(episode)}, expected an event_id of this table)"
             table.problem(line, "episode", message)
             continue
-        if first["factor"] != row["factor"]:
+        if factors[first] != factors[index]:
             table.problem(
                 line,
                 "episode",
-                f"first event of another factor (got {episode} with factor {first['factor']}, "
-                f"expected factor {row['factor']})",
+                f"first event of another factor (got {episode} with factor {factors[first]}, "
+                f"expected factor {factors[index]})",
             )
-        dated = ISO_DATE.fullmatch(first["date"]) and ISO_DATE.fullmatch(row["date"])
-        if dated and first["date"] > row["date"]:  # ISO dates order as text
+        dated = ISO_DATE.fullmatch(dates[first]) and ISO_DATE.fullmatch(dates[index])
+        if dated and dates[first] > dates[index]:  # ISO dates order as text
             table.problem(
                 line,
                 "episode",
-                f"first event dated after this one (got {episode} on {first['date']}, "
-                f"expected on or before {row['date']})",
+                f"first event dated after this one (got {episode} on {dates[first]}, "
+                f"expected on or before {dates[index]})",
             )
 
 
@@ -255,38 +270,18 @@ def _check_scenarios_row(table: _RawTable, line: int, row: dict[str, str]) -> No
 
 def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> None:
     schema = table.schema
-    first_line: dict[str, int] = {}
     cell_problems = _cell_problems(table)
-    for row, line in zip(table.rows, table.lines, strict=True):
-        for name, message in cell_problems.get(line, ()):
-            table.problem(line, name, message)
-        row_id = row[schema.id_column]
-        if row_id in first_line:
-            table.problem(
-                line,
-                schema.id_column,
-                f"duplicate id (got {_got(row_id)}, expected unique; "
-                f"first on line {first_line[row_id]})",
-            )
-        elif row_id:
-            first_line[row_id] = line
-        for triple in DATE_TRIPLES.get(schema.name, ()):
-            _check_date_triple(table, line, row, triple)
-        if "source_urls" in schema.column_names:
-            _check_sources(table, line, row)
-        if schema is EVENTS:
-            _check_events_row(table, line, row, actor_ids, case_ids)
-        elif schema is CASES:
-            _check_cases_row(table, line, row)
-        elif schema is SCENARIOS:
-            _check_scenarios_row(table, line, row)
-        elif schema is SECOND_CODING and case_ids and row_id and row_id not in case_ids:
-            table.problem(
-                line,
-                "case_id",
-                f"unknown case (got {_got(row_id)}, expected a case_id from cases.csv)",
-            )
-    if not table.rows and not table.problems:
+    ids = table.columns[schema.id_column]
+    # The line each id is first on (zip reversed: the earliest row is written last and wins).
+    first_line = dict(zip(reversed(ids), reversed(table.lines), strict=True))
+    repeated = len(first_line) != len(ids)
+    if schema is EVENTS:
+        _check_events_rows(
+            table, cell_problems, first_line if repeated else {}, actor_ids, case_ids
+        )
+    else:
+        _check_rows(table, cell_problems, first_line, case_ids)
+    if not table.lines and not table.problems:
         table.problem(2, "-", "no data rows (expected at least one row after the header)")
     elif schema is EVENTS:
         _check_one_detention(table)
@@ -297,12 +292,119 @@ def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> N
         _check_arrivals(table)
 
 
+def _check_rows(
+    table: _RawTable,
+    cell_problems: dict[int, list[tuple[str, str]]],
+    first_line: dict[str, int],
+    case_ids: set[str],
+) -> None:
+    """Row by row: each row's cell problems, then the rules of its table that span cells."""
+    schema = table.schema
+    for index in range(len(table.lines)):
+        row, line = table.row(index), table.lines[index]
+        for name, message in cell_problems.get(line, ()):
+            table.problem(line, name, message)
+        row_id = row[schema.id_column]
+        if row_id and first_line[row_id] != line:
+            _duplicate_id(table, line, row_id, first_line[row_id])
+        for triple in DATE_TRIPLES.get(schema.name, ()):
+            _check_date_triple(table, line, row, triple)
+        if "source_urls" in schema.column_names:
+            _check_sources(table, line, row)
+        if schema is CASES:
+            _check_cases_row(table, line, row)
+        elif schema is SCENARIOS:
+            _check_scenarios_row(table, line, row)
+        elif schema is SECOND_CODING and case_ids and row_id and row_id not in case_ids:
+            table.problem(
+                line,
+                "case_id",
+                f"unknown case (got {_got(row_id)}, expected a case_id from cases.csv)",
+            )
+
+
+def _duplicate_id(table: _RawTable, line: int, row_id: str, first: int) -> None:
+    table.problem(
+        line,
+        table.schema.id_column,
+        f"duplicate id (got {_got(row_id)}, expected unique; first on line {first})",
+    )
+
+
+# The columns each group of event row rules reads, and nothing else: the date window
+# (_check_date_triple), and the sources with the rest (_check_sources, _check_events_row).
+EVENT_WINDOW_COLUMNS = DATE_TRIPLES["events"][0]
+EVENT_ROW_COLUMNS = (
+    "source_urls", "source_publishers", "source_kinds", "actor_ids", "target_ids", "factor",
+    "direction", "intensity", "pressure_kind", "case_id", "scope",
+)  # fmt: skip
+
+
+def _check_events_rows(
+    table: _RawTable,
+    cell_problems: dict[int, list[tuple[str, str]]],
+    first_line: dict[str, int],
+    actor_ids: set[str],
+    case_ids: set[str],
+) -> None:
+    """The row rules of events.csv, in the order the other tables check theirs row by row.
+
+    The rules read only EVENT_WINDOW_COLUMNS or EVENT_ROW_COLUMNS, so each distinct
+    combination of those cells is checked once (copies of an event share all but id and date)
+    and its messages are given to every row that holds it. ``first_line`` is empty when no id
+    repeats.
+    """
+    scratch = _RawTable(table.schema, table.file, {}, [], [])
+
+    def messages(
+        names: tuple[str, ...], check: Callable[[dict[str, str]], None]
+    ) -> list[tuple[tuple[str, str], ...]]:
+        keys = list(zip(*(table.columns[name] for name in names), strict=True))
+        found: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
+        for key in set(keys):
+            check(dict(zip(names, key, strict=True)))
+            found[key] = tuple((problem.column, problem.message) for problem in scratch.problems)
+            scratch.problems.clear()
+        return [found[key] for key in keys]
+
+    window = messages(
+        EVENT_WINDOW_COLUMNS, lambda row: _check_date_triple(scratch, 0, row, EVENT_WINDOW_COLUMNS)
+    )
+
+    def check_row(row: dict[str, str]) -> None:
+        _check_sources(scratch, 0, row)
+        _check_events_row(scratch, 0, row, actor_ids, case_ids)
+
+    rest = messages(EVENT_ROW_COLUMNS, check_row)
+    ids, lines = table.columns["event_id"], table.lines
+    flagged = {index for index, found in enumerate(window) if found}
+    flagged.update(index for index, found in enumerate(rest) if found)
+    if first_line:
+        flagged.update(
+            i for i, event_id in enumerate(ids) if event_id and first_line[event_id] != lines[i]
+        )
+    if cell_problems:
+        index_of = {line: index for index, line in enumerate(lines)}
+        flagged.update(index_of[line] for line in cell_problems)
+    for index in sorted(flagged):
+        line, event_id = lines[index], ids[index]
+        for name, message in cell_problems.get(line, ()):
+            table.problem(line, name, message)
+        if event_id and first_line.get(event_id, line) != line:
+            _duplicate_id(table, line, event_id, first_line[event_id])
+        for name, message in (*window[index], *rest[index]):
+            table.problem(line, name, message)
+
+
 def _check_one_detention(table: _RawTable) -> None:
     """A case's day 0: each case counts days from its one detention event."""
     lines_by_case: dict[str, list[int]] = {}
-    for row, line in zip(table.rows, table.lines, strict=True):
-        if row["scope"] == "case" and row["event_type"] == "detention":
-            lines_by_case.setdefault(row["case_id"], []).append(line)
+    columns = table.columns
+    for scope, event_type, case_id, line in zip(
+        columns["scope"], columns["event_type"], columns["case_id"], table.lines, strict=True
+    ):
+        if scope == "case" and event_type == "detention":
+            lines_by_case.setdefault(case_id, []).append(line)
     if not lines_by_case:
         table.problem(
             0, "event_type", "no case event of type detention (expected exactly one: day 0)"

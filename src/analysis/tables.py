@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import operator
 import os
 import re
 import stat
+from _csv import Reader
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -115,21 +115,46 @@ def _split_list(value: str) -> tuple[str, ...]:
 
 @dataclass
 class _RawTable:
-    """A table as read from disk: string cells with their line numbers, before typing."""
+    """A table as read from disk: string cells by column with their line numbers, before typing.
+
+    ``columns`` maps each header name to the stripped cells of the data rows, in file order;
+    ``lines[i]`` is the physical line of row ``i``.
+    """
 
     schema: TableSchema
     file: str
-    rows: list[dict[str, str]]
+    columns: dict[str, list[str]]
     lines: list[int]
     problems: list[Problem]
 
     def problem(self, line: int, column: str, message: str) -> None:
         self.problems.append(Problem(self.file, line, column, message))
 
+    def row(self, index: int) -> dict[str, str]:
+        """Row ``index`` (0-based, not a line number) as column name -> cell."""
+        return {name: cells[index] for name, cells in self.columns.items()}
+
+    @functools.cached_property
+    def rows(self) -> list[dict[str, str]]:
+        """Every row as a dict; built once, on first use (the small tables' rules use it)."""
+        return [self.row(index) for index in range(len(self.lines))]
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a CONTROL character, as ``CONTROL.search(text)`` would say.
+
+    The controls are ASCII, and UTF-8 writes ASCII only as itself, so deleting every other byte
+    in one C pass (bytes.translate) answers the same several times faster than the regex.
+    """
+    return bool(text.encode("utf-8").translate(None, _NOT_CONTROL_BYTES))
+
+
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not CONTROL.fullmatch(chr(b)))
+
 
 def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
     """Read a CSV as text; BOMs and Windows line endings are accepted."""
-    table = _RawTable(schema, path.name, [], [], [])
+    table = _RawTable(schema, path.name, {}, [], [])
     text = _read_text(path, table)
     if text is None:
         return table
@@ -157,8 +182,58 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
                 table.problem(1, shown, "unexpected column (not in data/codebook.csv)")
         if table.problems:
             return table
-        previous_end = reader.line_num
-        has_control = CONTROL.search(text) is not None  # one pass, then cell by cell if any
+        has_control = _has_control(text)
+        if has_control or not _read_rows_fast(reader, header, table):
+            # Start again after the header (the fast pass may have read on) and go line by line.
+            reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+            next(reader)
+            _read_rows(reader, header, has_control, table)
+    except csv.Error as error:
+        table.problem(reader.line_num, "-", f"malformed CSV ({error})")
+    return table
+
+
+def _read_rows_fast(reader: Reader, header: list[str], table: _RawTable) -> bool:
+    """The rows of a clean file in one pass of the csv module; False (nothing stored) otherwise.
+
+    Clean: it parses, every row has one field per column, and no row spans two lines, so row
+    ``k`` after the header is on line ``header_end + 1 + k``. Any other file is left to
+    ``_read_rows``, which reports its problems line by line.
+    """
+    header_end = reader.line_num
+    try:
+        records = list(reader)
+    except csv.Error:
+        return False
+    if reader.line_num != header_end + len(records):  # a quoted line break somewhere
+        return False
+    width = len(header)
+    kept: list[list[str]] = []
+    lines: list[int] = []
+    for line, cells in enumerate(records, start=header_end + 1):
+        # A row whose first cell has text is not blank: the join is then needed only rarely.
+        if not (cells and cells[0].strip()) and not "".join(cells).strip():
+            continue
+        if len(cells) != width:
+            return False
+        kept.append(cells)
+        lines.append(line)
+    table.lines = lines
+    table.columns = {name: [] for name in header}
+    for name, cells in zip(header, zip(*kept, strict=True), strict=False):
+        table.columns[name] = list(map(str.strip, cells))
+    return True
+
+
+def _read_rows(reader: Reader, header: list[str], has_control: bool, table: _RawTable) -> None:
+    """The rows after the header, line by line, recording every row's problems.
+
+    A csv.Error propagates to the caller; the rows read before it are kept (the loaders check
+    event case ids against whatever part of cases.csv could be read).
+    """
+    rows: list[dict[str, str]] = []
+    previous_end = reader.line_num
+    try:
         for cells in reader:
             line, previous_end = previous_end + 1, reader.line_num
             if not "".join(cells).strip():
@@ -180,11 +255,10 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
                         f"a control character (got {control.group()!r} at character "
                         f"{control.start() + 1}, expected printable text)",
                     )
-            table.rows.append(row)
+            rows.append(row)
             table.lines.append(line)
-    except csv.Error as error:
-        table.problem(reader.line_num, "-", f"malformed CSV ({error})")
-    return table
+    finally:
+        table.columns = {name: [row[name] for row in rows] for name in header}
 
 
 def _read_text(path: Path, table: _RawTable) -> str | None:
@@ -233,14 +307,16 @@ def _cell_problems(table: _RawTable) -> dict[int, list[tuple[str, str]]]:
     """Every cell's problems, by line: (column, message) pairs in column order.
 
     Each distinct value of a column is checked once: values repeat a lot (categories, dates,
-    id lists), so a long table is checked several times faster than cell by cell.
+    id lists), so a long table is checked several times faster than cell by cell. Ids, texts
+    and categories are first screened with one test each (``_may_be_bad``); only the values
+    that fail it go through ``_check_cell``, which words the message.
     """
     by_line: dict[int, list[tuple[str, str]]] = {}
-    scratch = _RawTable(table.schema, table.file, [], [], [])
+    scratch = _RawTable(table.schema, table.file, {}, [], [])
     for column in table.schema.columns:
-        values = list(map(operator.itemgetter(column.name), table.rows))
+        values = table.columns[column.name]
         bad: dict[str, tuple[str, ...]] = {}
-        for value in set(values):
+        for value in _may_be_bad(column, set(values)):
             _check_cell(scratch, 0, column, value)
             if scratch.problems:
                 bad[value] = tuple(problem.message for problem in scratch.problems)
@@ -250,6 +326,22 @@ def _cell_problems(table: _RawTable) -> dict[int, list[tuple[str, str]]]:
                 for message in bad.get(value, ()):
                     by_line.setdefault(line, []).append((column.name, message))
     return by_line
+
+
+def _may_be_bad(column: Column, values: set[str]) -> set[str] | list[str]:
+    """The values of ``column`` that ``_check_cell`` could object to: all but the ones a single
+    test clears (an id matching its pattern, a short enough text, an allowed category)."""
+    kind = column.kind
+    if kind == "id" and column.pattern:
+        pattern = _pattern(column.pattern)
+        return [value for value in values if not (value and pattern.fullmatch(value))]
+    if kind == "id" or (kind in ("text", "id_list", "text_list") and not column.max_length):
+        return [value for value in values if not value]  # only an empty cell can be wrong
+    if kind == "text":
+        return [value for value in values if not value or len(value) > column.max_length]
+    if kind in ("category", "boolean", "code"):
+        return values - set(column.allowed or BOOLEANS)
+    return values
 
 
 def _check_date_cell(table: _RawTable, line: int, column: Column, value: str) -> None:
