@@ -1,7 +1,9 @@
-"""Shared fixtures: a small valid data folder, loaded as it is or copied for a test to break."""
+"""Shared fixtures: a small valid data folder, loaded as it is or copied for a test to break;
+one headline computation per data content shared by the scenario command's tests."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from analysis.data import load_dataset
+from analysis.defaults import DEFAULT_CASE
+from analysis.headline import Headline
+from analysis.tables import Dataset
 
 VALID_FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 
@@ -37,3 +42,38 @@ def edit_table(data_copy: Path) -> Callable[[str, Callable[[str], str]], Path]:
         return data_copy
 
     return edit
+
+
+def dataset_digest(dataset: Dataset) -> str:
+    """A digest of every table's values, column names and dtypes: equal only for equal data."""
+    digest = hashlib.sha256()
+    for name, table in zip(dataset._fields, dataset, strict=True):
+        digest.update(f"{name}\n{table.dtypes.to_dict()}\n{table.to_csv()}".encode())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def _headlines() -> dict[tuple[str, str], Headline]:
+    return {}
+
+
+@pytest.fixture
+def headline_once(
+    _headlines: dict[tuple[str, str], Headline], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scenario command computes the project's headline on every call (seconds each) though
+    it depends only on the data and the question: tests of the command's other output share
+    one computation per data content and question. The headline's numbers are checked against
+    hand values in test_multiverse; its determinism by the test that runs the command twice
+    (which does not use this fixture)."""
+    from analysis import headline as module
+
+    compute = module.headline
+
+    def shared(dataset: Dataset, case: str = DEFAULT_CASE) -> Headline:
+        key = (dataset_digest(dataset), case)
+        if key not in _headlines:
+            _headlines[key] = compute(dataset, case)
+        return _headlines[key]
+
+    monkeypatch.setattr(module, "headline", shared)
