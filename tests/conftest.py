@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,28 +53,39 @@ def dataset_digest(dataset: Dataset) -> str:
     return digest.hexdigest()
 
 
-@pytest.fixture(scope="session")
-def _headlines() -> dict[tuple[str, str], Headline]:
-    return {}
+# One headline per data content and question, for the whole run (one per xdist worker).
+HEADLINES: dict[tuple[str, str], Headline] = {}
 
 
-@pytest.fixture
-def headline_once(
-    _headlines: dict[tuple[str, str], Headline], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The scenario command computes the project's headline on every call (seconds each) though
-    it depends only on the data and the question: tests of the command's other output share
-    one computation per data content and question. The headline's numbers are checked against
-    hand values in test_multiverse; its determinism by the test that runs the command twice
-    (which does not use this fixture)."""
+@contextmanager
+def headlines_shared() -> Iterator[None]:
+    """While open, the scenario command and the report take the headline from ``HEADLINES``,
+    computing it only for data or a question not seen before.
+
+    Both compute the project's headline on every call (seconds each) though it depends only on
+    the data and the question: tests of their other output share one computation. The
+    headline's numbers are checked against hand values in test_multiverse; its determinism by
+    the tests that run the command or the report twice, which never share it.
+    """
     from analysis import headline as module
+    from analysis import report
 
     compute = module.headline
 
     def shared(dataset: Dataset, case: str = DEFAULT_CASE) -> Headline:
         key = (dataset_digest(dataset), case)
-        if key not in _headlines:
-            _headlines[key] = compute(dataset, case)
-        return _headlines[key]
+        if key not in HEADLINES:
+            HEADLINES[key] = compute(dataset, case)
+        return HEADLINES[key]
 
-    monkeypatch.setattr(module, "headline", shared)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "headline", shared)  # the command imports it when it runs
+        patch.setattr(report, "headline", shared)  # the report imported it with itself
+        yield
+
+
+@pytest.fixture
+def headline_once() -> Iterator[None]:
+    """For one test: ``headlines_shared``."""
+    with headlines_shared():
+        yield
