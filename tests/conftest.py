@@ -1,14 +1,20 @@
-"""Shared fixtures: a small valid data folder, loaded as it is or copied for a test to break."""
+"""Shared fixtures: a small valid data folder, loaded as it is or copied for a test to break;
+one headline computation per data content shared by the scenario command's tests."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from analysis.data import load_dataset
+from analysis.defaults import DEFAULT_CASE
+from analysis.headline import Headline
+from analysis.tables import Dataset
 
 VALID_FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 
@@ -37,3 +43,49 @@ def edit_table(data_copy: Path) -> Callable[[str, Callable[[str], str]], Path]:
         return data_copy
 
     return edit
+
+
+def dataset_digest(dataset: Dataset) -> str:
+    """A digest of every table's values, column names and dtypes: equal only for equal data."""
+    digest = hashlib.sha256()
+    for name, table in zip(dataset._fields, dataset, strict=True):
+        digest.update(f"{name}\n{table.dtypes.to_dict()}\n{table.to_csv()}".encode())
+    return digest.hexdigest()
+
+
+# One headline per data content and question, for the whole run (one per xdist worker).
+HEADLINES: dict[tuple[str, str], Headline] = {}
+
+
+@contextmanager
+def headlines_shared() -> Iterator[None]:
+    """While open, the scenario command and the report take the headline from ``HEADLINES``,
+    computing it only for data or a question not seen before.
+
+    Both compute the project's headline on every call (seconds each) though it depends only on
+    the data and the question: tests of their other output share one computation. The
+    headline's numbers are checked against hand values in test_multiverse; its determinism by
+    the tests that run the command or the report twice, which never share it.
+    """
+    from analysis import headline as module
+    from analysis import report
+
+    compute = module.headline
+
+    def shared(dataset: Dataset, case: str = DEFAULT_CASE) -> Headline:
+        key = (dataset_digest(dataset), case)
+        if key not in HEADLINES:
+            HEADLINES[key] = compute(dataset, case)
+        return HEADLINES[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "headline", shared)  # the command imports it when it runs
+        patch.setattr(report, "headline", shared)  # the report imported it with itself
+        yield
+
+
+@pytest.fixture
+def headline_once() -> Iterator[None]:
+    """For one test: ``headlines_shared``."""
+    with headlines_shared():
+        yield

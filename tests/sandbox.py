@@ -4,7 +4,8 @@ Before any test or kernel starts it (1) makes every Python process the run start
 outbound connections (tests/offline_guard/sitecustomize.py, via PYTHONPATH), failing the run
 at its end if any process tried one, and (2) points matplotlib, IPython and Jupyter at
 temporary folders when the home folder cannot be written, so that `make test` works with a
-read-only HOME (a warning on a kernel's stderr would otherwise fail nbval).
+read-only HOME (a warning on a kernel's stderr would otherwise fail nbval). It also (3) spares
+each pytest process a grammar that nothing it runs uses (``_skip_iri_grammar``).
 """
 
 from __future__ import annotations
@@ -43,6 +44,18 @@ def writable(folder: Path) -> bool:
     return True
 
 
+def _skip_iri_grammar() -> None:
+    """Keep jsonschema from importing rfc3987-syntax in this process.
+
+    Loaded before nbval, so before ``import nbformat`` (nbval, nbclient, the report): jsonschema
+    imports that package only to check the "iri" and "iri-reference" formats, which no notebook
+    schema uses, and its import builds a grammar costing 1.4-3 s in every pytest process. A
+    None entry makes the import fail, which jsonschema takes as the package being absent. The
+    package stays installed (jupyter-events needs it) and untouched in every other process.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def _prepare_environment() -> None:
     home = Path(os.environ.get("HOME") or "/nonexistent")
     scratch = None
@@ -63,6 +76,7 @@ def _prepare_environment() -> None:
     sitecustomize.install()
 
 
+_skip_iri_grammar()
 _prepare_environment()
 
 
