@@ -310,3 +310,18 @@ def test_renumbered_widget_state_does_not_depend_on_the_old_ids() -> None:
     low_first = stable_widget_ids(_widget_notebook("1" * 32, "e" * 32))
     high_first = stable_widget_ids(_widget_notebook("e" * 32, "1" * 32))
     assert json.dumps(low_first) == json.dumps(high_first)  # key order too: HTML embeds it
+
+
+def test_one_cells_printing_is_one_stream_output_however_the_kernel_flushes(tmp_path) -> None:
+    from analysis.report import execute_notebook
+
+    # The explicit flush and the pause stand for a busy machine: without merging, the kernel
+    # sends "first" and "second" as two stream outputs, and the saved file depends on timing.
+    source = tmp_path / "01_streams.ipynb"
+    cell = 'import sys, time\nprint("first")\nsys.stdout.flush()\ntime.sleep(0.5)\nprint("second")'
+    nbformat.write(new_notebook(cells=[new_code_cell(cell)]), source)
+    executed = execute_notebook(source, tmp_path, paths.DATA_DIR)
+    outputs = executed.cells[0].outputs
+    assert [(o.output_type, o.name, o.text) for o in outputs] == [
+        ("stream", "stdout", "first\nsecond\n")
+    ]

@@ -134,6 +134,9 @@ def execute_notebook(
         kernel_name="python3",
         resources={"metadata": {"path": str(kernel_cwd)}},
         record_timing=False,  # timestamps would make every run's files differ
+        # A busy machine splits one cell's printing into several stream outputs at the kernel's
+        # flush interval: merged, the file no longer depends on the machine's load.
+        coalesce_streams=True,
     )
     kernel_env = {**os.environ, "ANALYSIS_DATA_DIR": str(data_dir)}
     if full_text:
