@@ -50,3 +50,26 @@ def test_waterfall_picture_is_drawn_in_the_house_style() -> None:
     assert not what_if.ax.spines["top"].get_visible()
     assert what_if.ax.title.get_fontfamily() == ["DejaVu Sans"]
     assert what_if.ax.title.get_fontweight() == "bold"
+
+
+def test_the_waterfall_keeps_its_labels_inside_at_the_sliders_ends() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+    figure, ax = what_if.figure, what_if.ax
+    FigureCanvasAgg(figure)  # a canvas that can measure the drawn text
+    # Both factors at full strength up, then down, then one up and one down: at the sliders'
+    # ends the labels used to run into the title or under the axis.
+    for pressure, tension, w_pressure, w_tension in [
+        (1.0, 1.0, 3.0, 3.0), (0.0, 1.0, -3.0, -3.0), (1.0, 0.0, -3.0, -3.0), (1.0, 1.0, 3.0, -3.0)
+    ]:  # fmt: skip
+        what_if.update(pressure, tension, w_pressure, w_tension)
+        renderer = figure.canvas.get_renderer()
+        frame = ax.get_window_extent(renderer)
+        title = ax.title.get_window_extent(renderer)
+        labels = [text for text in ax.texts if text.get_text().startswith(("+", "-", "P ="))]
+        assert len(labels) == 4  # two factor labels, the base's and the scenario's
+        for text in labels:
+            box = text.get_window_extent(renderer)
+            assert frame.y0 - 0.5 <= box.y0 and box.y1 <= frame.y1 + 0.5, text.get_text()
+            assert not box.overlaps(title), text.get_text()

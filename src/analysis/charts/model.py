@@ -96,8 +96,18 @@ def draw_waterfall(ax: Axes, steps: pd.DataFrame, title: str | None = None) -> N
     # The axis runs from P = 0.05 to 0.95 unless a step goes further; base and result bars
     # stand on the axis floor, the factor bars float from the previous step's end.
     limit = float(logit(0.95))
-    low = min(-limit, float(steps[["start", "end"]].min().min()) - 0.3)
-    high = max(limit, float(steps[["start", "end"]].max().max()) + 0.5)
+    lowest = float(steps[["start", "end"]].min().min())
+    highest = float(steps[["start", "end"]].max().max())
+    # Room for the labels, in shares of the axis: a two-line label above the highest step and
+    # a bar's own label inside the lowest one (fixed log-odds margins let them spill out at
+    # the sliders' ends).
+    span = max(2 * limit, highest - lowest)
+    factors = steps[steps["step"].isin(["pressure", "tension"])]
+    falls = factors[factors["shift"] < 0]
+    # A falling step's two-line label hangs under it: as much room as above when it is low.
+    hangs_low = bool((falls[["start", "end"]].min(axis=1) <= lowest + 0.24 * span).any())
+    low = min(-limit, lowest - (0.24 if hangs_low else 0.14) * span)
+    high = max(limit, highest + 0.24 * span)
     for i, row in enumerate(steps.itertuples(index=False)):
         floor = low if row.step in ("base", "result") else row.start
         top = row.end
