@@ -77,6 +77,9 @@ class WhatIf:
             ]
         )
         self.update(**{name: control.value for name, control in self.sliders.items()})
+        # The layout is solved once, for the first picture: the labels and axes keep their
+        # size as the sliders move, and solving it again on every move took half of each redraw.
+        self.figure.set_layout_engine("none")
 
     def move_sliders(self, **values: float) -> str:
         """Set sliders by name, as a reader would, so the readout and the sliders agree;
