@@ -117,3 +117,15 @@ def test_hrw_publication_date_is_the_counts_tables() -> None:
     row = counts.loc["2017_hrw_jun_still_held_38"]
     assert pd.Timestamp(row["published_date"]) == timing.HRW_PUBLISHED
     assert int(row["value_low"]) == timing.HRW_STILL_HELD
+
+
+def test_the_forecast_group_is_left_out_of_its_own_fit() -> None:
+    # Leaving out "open" must give the fit of the table without it, and differ from the fit
+    # with it (open adds a case held 14 days on 24 April).
+    left_out = timing.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45], leave_out="open")
+    without = AS_OF_CASES[AS_OF_CASES["case_id"] != "open"]
+    expected = timing.held_update_under_laws(0.8, without, "2017-04-24", [45])
+    pd.testing.assert_frame_equal(left_out, expected)
+    kept = timing.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45])
+    fits = kept["evidence"].str.startswith("cases known")
+    assert kept.loc[fits, "median_days"].iloc[0] != left_out.loc[fits, "median_days"].iloc[0]

@@ -215,9 +215,13 @@ def held_update_under_laws(
     as_of: factors.DateLike,
     days_held: Sequence[int],
     record_day: factors.DateLike | None = None,
+    leave_out: str | None = None,
 ) -> pd.DataFrame:
     """The "still held on day h" update under censored log-normal fits and the reference laws
     (medians of a week, two months, six months).
+
+    ``leave_out`` is the case_id of the group being forecast: its days held are the update's
+    condition, so the fits leave it out (in them too it would count its own time twice).
 
     The fits use the record as it stood on ``as_of`` (``censored_return_durations_as_of``):
     the cases alone and, only if it was published by then, with HRW's aggregate. With
@@ -229,6 +233,8 @@ def held_update_under_laws(
     from analysis import survival
 
     day = factors.to_day(as_of)
+    if leave_out is not None:
+        cases = cases[cases["case_id"].astype(str) != leave_out]
     as_of_fit = censored_return_durations_as_of
     readings = [(f"cases known on {day.date()}", as_of_fit, day, False)]
     if hrw_known(day):
