@@ -231,7 +231,7 @@ def test_calibration_verdict_says_when_the_bins_cannot_tell() -> None:
     assert sentence.startswith("With 2 cases and 0 releases (all returns)")
     assert "cannot tell a calibrated variant from a hindsight one" in sentence
     mixed = frame.assign(y=[1, 0, 1, 0])
-    assert "2 cases and 1 releases" in calibration_verdict(murphy_table(mixed))
+    assert "2 cases and 1 release the bins" in calibration_verdict(murphy_table(mixed))
     with pytest.raises(ValueError, match="same cases"):
         calibration_verdict(murphy_table(frame.iloc[:3]))
 
@@ -270,3 +270,22 @@ def test_formulation_forecasts_name_each_formulation_at_the_defaults() -> None:
     # The Jeffreys-prior row is not at the defaults: it stays out.
     assert table["variant"].tolist() == ["base only", "expert", HINDSIGHT_SHORT]
     assert table["forecast"].tolist() == [0.1, 0.3, 0.05]
+
+
+def test_formulation_gaps_compare_each_formulation_with_the_base_rate_by_hand() -> None:
+    from analysis import multiverse
+    from analysis.scoring import formulation_gaps
+
+    def spec(formulation: str) -> str:
+        return multiverse.spec_id({**multiverse.DEFAULTS, "formulation": formulation})
+
+    rows = [(spec("base_only"), "a", 0.2, 0.0), (spec("base_only"), "b", 0.2, 1.0),
+            (spec("expert"), "a", 0.5, 0.0), (spec("expert"), "b", 0.6, 1.0),
+            (spec("ridge"), "a", 0.1, 0.0)]  # fmt: skip
+    forecasts = pd.DataFrame(rows, columns=["spec_id", "case_id", "forecast", "y"])
+    gaps = formulation_gaps(forecasts)
+    # Expert against base: case a log(0.5) - log(0.8), case b log(0.6) - log(0.2).
+    expected = ((math.log(0.5) - math.log(0.8)) + (math.log(0.6) - math.log(0.2))) / 2
+    assert gaps["expert"].gap == pytest.approx(expected)
+    assert gaps["expert"].n == 2
+    assert set(gaps) == {"expert"}  # ridge has one case only; centred and pooled none

@@ -139,18 +139,8 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
         log_score=table["spec_id"].map(scores), weight=table["spec_id"].map(weights)
     )
     default = table.iloc[0]
-    gaps, verdicts = {}, []
-    base_id = multiverse.spec_id(multiverse.DEFAULTS)
-    reference = forecasts[forecasts["spec_id"] == base_id]
-    for formulation in multiverse.CHOICES["formulation"][1:]:
-        variant_id = multiverse.spec_id({**multiverse.DEFAULTS, "formulation": formulation})
-        variant = forecasts[forecasts["spec_id"] == variant_id]
-        if len(variant) >= 2:
-            gap = scoring.bootstrap_gap(
-                variant["forecast"], reference["forecast"], reference["y"], "log"
-            )
-            gaps[formulation] = gap
-            verdicts.append(scoring.rank_verdict(gap))
+    gaps = scoring.formulation_gaps(forecasts)
+    verdicts = [scoring.rank_verdict(gap) for gap in gaps.values()]
     n_scored = forecasts["case_id"].nunique()
     if not gaps:
         verdict = f"Only {n_scored} resolved case(s) could be scored: too few to rank the variants."

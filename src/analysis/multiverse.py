@@ -366,12 +366,15 @@ def multiverse(
     return table, all_draws
 
 
-def scoring_set(dataset: Dataset, as_of: factors.DateLike | None = None) -> pd.DataFrame:
+def scoring_set(
+    dataset: Dataset, as_of: factors.DateLike | None = None, outcome: str = "strict"
+) -> pd.DataFrame:
     """The common scoring set: detentions in China decided by China (first coding, contested
     cases as recorded) with one of the question's two outcomes, in order of forecast day; with
-    ``as_of`` only those resolved by then. Columns of cases plus y and forecast_day."""
+    ``as_of`` only those resolved by then. ``outcome`` (a key of RELEASES) says what counts as
+    a release; the headline scores on ``strict``. Columns of cases plus y and forecast_day."""
     cases = labelled(class_cases(coded_cases(dataset, "first", "mission_attempt", "in"),
-                                 "china_decided"), "strict")  # fmt: skip
+                                 "china_decided"), outcome)  # fmt: skip
     cases["forecast_day"] = forecast_day(cases)
     if as_of is not None:
         cases = cases[cases["outcome_latest"] <= factors.to_day(as_of)]
@@ -400,14 +403,17 @@ def central_forecast(
     return float(special.expit(log_odds))
 
 
-def in_time_forecasts(dataset: Dataset, as_of: factors.DateLike | None = None) -> pd.DataFrame:
+def in_time_forecasts(
+    dataset: Dataset, as_of: factors.DateLike | None = None, outcome: str = "strict"
+) -> pd.DataFrame:
     """Each scoring-set case forecast by every specification (pressure choice aside: past cases
-    have only the coded construct) from its class's cases known before the case's forecast day.
+    have only the coded construct) from its class's cases known before the case's forecast day;
+    ``outcome`` picks the scoring set's labels (``scoring_set``), not the specifications'.
 
     Long table: spec_id (with pressure = case_coded; the event construct shares its forecasts),
     case_id, forecast_day, y, forecast (central P(release) in [0, 1]).
     """
-    targets = scoring_set(dataset, as_of)
+    targets = scoring_set(dataset, as_of, outcome)
     target_days = targets["forecast_day"].to_numpy(dtype="datetime64[ns]")
     target_ids = targets["case_id"].astype(str).to_numpy()
     weights = _weights(dataset)

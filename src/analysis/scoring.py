@@ -189,6 +189,27 @@ def formulation_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
     return variant_forecasts(forecasts, labels, {HINDSIGHT_SHORT: HINDSIGHT_P_RELEASE})
 
 
+def formulation_gaps(forecasts: pd.DataFrame, score: str = "log") -> dict[str, ScoreGap]:
+    """Each formulation's paired bootstrap gap (``bootstrap_gap``) to the base rate alone, on
+    the in-time forecasts (``multiverse.in_time_forecasts``), every other choice at its
+    default; formulations with fewer than two scored cases are left out."""
+    from analysis import multiverse
+
+    def default_with(formulation: str) -> pd.DataFrame:
+        name = multiverse.spec_id({**multiverse.DEFAULTS, "formulation": formulation})
+        return forecasts[forecasts["spec_id"] == name]
+
+    reference = default_with(multiverse.DEFAULTS["formulation"])
+    gaps = {}
+    for formulation in multiverse.CHOICES["formulation"][1:]:
+        variant = default_with(formulation)
+        if len(variant) >= 2:
+            gaps[formulation] = bootstrap_gap(
+                variant["forecast"], reference["forecast"], reference["y"], score
+            )
+    return gaps
+
+
 def _by_variant(forecasts: pd.DataFrame, by: str) -> list[tuple[str, pd.DataFrame]]:
     missing = {by, "forecast", "y"} - set(forecasts.columns)
     if missing:
@@ -261,7 +282,8 @@ def calibration_verdict(table: pd.DataFrame) -> str:
             "scores rank only how close each variant stays to the one outcome seen."
         )
     return (
-        f"With {n} cases and {k} releases the bins hold few cases each: read reliability "
+        f"With {n} cases and {k} release{'' if k == 1 else 's'} the bins hold few cases each: "
+        "read reliability "
         "and resolution with the intervals of the diagram, not as a ranking."
     )
 
