@@ -64,8 +64,9 @@ def test_draws_centre_on_the_central_forecast() -> None:
     learned = Training(released=2, returned=6, mean_pressure=0.0, mean_tension=0.0, ridge=None)
     rng = np.random.default_rng(1)
     normals, uniforms = rng.standard_normal((20_000, 3)), rng.uniform(size=20_000)
+    base = multiverse.base_draws(learned, "uniform", uniforms)
     central, draws = multiverse.forecast_draws(
-        learned, "base_only", "uniform", 0.5, 0.5, WEIGHTS, normals, uniforms
+        learned, "base_only", "uniform", 0.5, 0.5, WEIGHTS, normals, base
     )
     # Beta(3, 7): mean 0.3; the draws' mean is the Beta mean, within Monte Carlo error.
     assert central == pytest.approx(0.3)

@@ -210,31 +210,14 @@ def _training_cached(pressure: bytes, tension: bytes, y: bytes) -> Training:
     )
 
 
-def forecast_draws(
-    learned: Training,
-    formulation: str,
-    prior: str,
-    pressure: float,
-    tension: float,
-    weights: tuple[float, float, float, float],
-    normals: np.ndarray,
-    uniforms: np.ndarray,
-) -> tuple[float, np.ndarray]:
-    """Central P(release) and its draws for one case under one formulation.
-
-    ``weights`` = (w_pressure mean, sd, w_tension mean, sd) of weights.csv; ``normals`` is
-    draws x 3 standard normals and ``uniforms`` draws uniforms in (0, 1), shared by every
-    specification (common random numbers, so specifications differ by their choices, not by
-    their luck). The base rate is the Beta posterior (prior + counts): its mean is the central
-    value and its quantiles at ``uniforms`` the draws. The ridge draws treat the coefficients
-    as independent normals (mean, standard error).
-    """
+def base_draws(learned: Training, prior: str, uniforms: np.ndarray) -> np.ndarray:
+    """The base rate's draws on the log-odds scale: the logit of the Beta posterior (prior +
+    counts) at ``uniforms`` (in (0, 1), shared by every specification)."""
     a0, b0 = PRIORS[prior]
-    base = special.logit(stats.beta.ppf(uniforms, a0 + learned.released, b0 + learned.returned))
-    return draws_on_base(learned, formulation, prior, pressure, tension, weights, normals, base)
+    return special.logit(stats.beta.ppf(uniforms, a0 + learned.released, b0 + learned.returned))
 
 
-def draws_on_base(
+def forecast_draws(
     learned: Training,
     formulation: str,
     prior: str,
@@ -244,9 +227,15 @@ def draws_on_base(
     normals: np.ndarray,
     base: np.ndarray,
 ) -> tuple[float, np.ndarray]:
-    """``forecast_draws`` given ``base``, the base rate's draws on the log-odds scale (the
-    logit of the Beta posterior's quantiles at the shared uniforms): specifications that
-    learn the same counts under the same prior share them, so they are computed once."""
+    """Central P(release) and its draws for one case under one formulation.
+
+    ``weights`` = (w_pressure mean, sd, w_tension mean, sd) of weights.csv; ``normals`` is
+    draws x 3 standard normals and ``base`` the matching ``base_draws``, both shared by every
+    specification (common random numbers, so specifications differ by their choices, not by
+    their luck; specifications that learn the same counts share one ``base``). The base rate's
+    central value is the Beta posterior's mean. The ridge draws treat the coefficients as
+    independent normals (mean, standard error).
+    """
     a0, b0 = PRIORS[prior]
     alpha, beta = a0 + learned.released, b0 + learned.returned
     central_log_odds = np.log(alpha / beta)
@@ -329,7 +318,7 @@ def multiverse(
     normals, uniforms = _random(draws, seed)
     coded_cache: dict[tuple[str, ...], pd.DataFrame] = {}
     learned_cache: dict[tuple[str, ...], Training] = {}
-    base_cache: dict[tuple[float, float], np.ndarray] = {}
+    base_cache: dict[tuple[str, int, int], np.ndarray] = {}
     rows, all_draws = [], {}
     for spec in specifications():
         key = (spec["coder"], spec["shenyang_six"], spec["kim_visit_2018"],
@@ -343,13 +332,12 @@ def multiverse(
                 cases = cases[cases["outcome_latest"] <= day]
             learned_cache[key] = training(labelled(cases, key[4]))
         learned = learned_cache[key]
-        a0, b0 = PRIORS[spec["prior"]]
-        counts = (a0 + learned.released, b0 + learned.returned)
+        counts = (spec["prior"], learned.released, learned.returned)
         if counts not in base_cache:
-            base_cache[counts] = special.logit(stats.beta.ppf(uniforms, *counts))
+            base_cache[counts] = base_draws(learned, spec["prior"], uniforms)
         pressure = focal.pressure_level(spec["pressure"], spec["coder"], spec["factor_rule"])
         tension = focal.tension[spec["coder"]]
-        central, values = draws_on_base(
+        central, values = forecast_draws(
             learned, spec["formulation"], spec["prior"], pressure, tension, weights, normals,
             base_cache[counts],
         )  # fmt: skip
