@@ -232,31 +232,25 @@ def forecast_draws(
     ``weights`` = (w_pressure mean, sd, w_tension mean, sd) of weights.csv; ``normals`` is
     draws x 3 standard normals and ``base`` the matching ``base_draws``, both shared by every
     specification (common random numbers, so specifications differ by their choices, not by
-    their luck; specifications that learn the same counts share one ``base``). The base rate's
-    central value is the Beta posterior's mean. The ridge draws treat the coefficients as
-    independent normals (mean, standard error).
+    their luck; specifications that learn the same counts share one ``base``). The central
+    value is ``central_forecast``'s. The ridge draws treat the coefficients as independent
+    normals (mean, standard error).
     """
-    a0, b0 = PRIORS[prior]
-    alpha, beta = a0 + learned.released, b0 + learned.returned
-    central_log_odds = np.log(alpha / beta)
+    central = central_forecast(learned, formulation, prior, pressure, tension, weights)
     wp, sp, wt, st = weights
     if formulation in ("expert", "expert_centred"):
         p_level, t_level = pressure, tension
         if formulation == "expert_centred":
             p_level, t_level = pressure - learned.mean_pressure, tension - learned.mean_tension
-        central = central_log_odds + wp * p_level + wt * t_level
         draws = base + (wp + sp * normals[:, 0]) * p_level + (wt + st * normals[:, 1]) * t_level
-        return float(special.expit(central)), special.expit(draws)
+        return central, special.expit(draws)
     if formulation in ("ridge", "pooled") and learned.ridge is not None:
         mean, error = learned.ridge
-        x = np.array([1.0, pressure, tension])
-        ridge_central = float(mean @ x)
-        ridge_draws = (mean + error * normals) @ x
+        ridge_draws = (mean + error * normals) @ np.array([1.0, pressure, tension])
         if formulation == "ridge":
-            return float(special.expit(ridge_central)), special.expit(ridge_draws)
-        central = (central_log_odds + ridge_central) / 2.0
-        return float(special.expit(central)), special.expit((base + ridge_draws) / 2.0)
-    return float(special.expit(central_log_odds)), special.expit(base)
+            return central, special.expit(ridge_draws)
+        return central, special.expit((base + ridge_draws) / 2.0)
+    return central, special.expit(base)
 
 
 def _weights(dataset: Dataset) -> tuple[float, float, float, float]:
