@@ -73,3 +73,26 @@ def test_the_waterfall_keeps_its_labels_inside_at_the_sliders_ends() -> None:
             box = text.get_window_extent(renderer)
             assert frame.y0 - 0.5 <= box.y0 and box.y1 <= frame.y1 + 0.5, text.get_text()
             assert not box.overlaps(title), text.get_text()
+
+
+def test_a_redraw_leaves_nothing_of_the_earlier_picture() -> None:
+    what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+    what_if.update(0.9, 0.1, 2.0, -1.0)
+    first = bytes(what_if.image.value)
+    drawn = (len(what_if.ax.containers), len(what_if.ax.patches), len(what_if.ax.texts))
+    for value in (0.0, 0.5, 1.0):
+        what_if.update(value, 1 - value, -2.0, 3.0)
+    what_if.update(0.9, 0.1, 2.0, -1.0)
+    assert (len(what_if.ax.containers), len(what_if.ax.patches), len(what_if.ax.texts)) == drawn
+    assert drawn == (4, 4, 5)  # a bar each for base, two factors, result; 4 labels, even odds
+    assert bytes(what_if.image.value) == first
+
+
+def test_the_picture_has_the_figures_own_size_whatever_the_callers_dpi() -> None:
+    import matplotlib
+
+    with matplotlib.rc_context({"savefig.dpi": 300}):
+        what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+        png = bytes(what_if.image.value)
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    assert (width, height) == (6.0 * 80, 3.4 * 80)  # inches times the figure's 80 dpi

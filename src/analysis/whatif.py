@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from analysis.charts import style
@@ -43,6 +44,7 @@ class WhatIf:
         with style.context():
             self.figure = Figure(figsize=(6.0, 3.4), layout="constrained", dpi=80)
             self.ax = self.figure.subplots()
+        FigureCanvasAgg(self.figure)  # render_waterfall_png prints through an Agg canvas
 
         def slider(value: float, low: float, high: float, step: float, text: str):
             return widgets.FloatSlider(
@@ -108,8 +110,11 @@ class WhatIf:
 
 
 def render_waterfall_png(figure: Figure, ax: Axes, steps: pd.DataFrame) -> bytes:
-    """Redraw the waterfall on ``ax`` and return the figure as PNG bytes (the slider's redraw)."""
+    """Redraw the waterfall on ``ax`` and return the figure as PNG bytes at the figure's own dpi
+    (the slider's redraw). ``figure`` must have an Agg canvas."""
     draw_waterfall(ax, steps, "What if: from the base rate to your scenario")
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
+    # The canvas prints with one draw; savefig draws twice once a layout engine has been set,
+    # and takes its dpi from the caller's rcParams.
+    figure.canvas.print_png(buffer, metadata={"Software": None})
     return buffer.getvalue()

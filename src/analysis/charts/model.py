@@ -90,8 +90,14 @@ def _probability_axis(ax: Axes, low: float, high: float) -> None:
 
 @styled
 def draw_waterfall(ax: Axes, steps: pd.DataFrame, title: str | None = None) -> None:
-    """Draw a waterfall_steps table on ``ax`` (cleared first, so a slider can redraw it)."""
-    ax.clear()
+    """Draw a waterfall_steps table on ``ax`` (its earlier drawing removed first, so a slider
+    can redraw it)."""
+    # Remove what was drawn rather than ax.clear(): clearing rebuilds the axes' ticks, which was
+    # a third of a slider's redraw.
+    for container in [*ax.containers]:
+        container.remove()  # its bars with it
+    for drawn in [*ax.patches, *ax.texts, *ax.lines]:
+        drawn.remove()
     x = np.arange(len(steps))
     # The axis runs from P = 0.05 to 0.95 unless a step goes further; base and result bars
     # stand on the axis floor, the factor bars float from the previous step's end.
