@@ -5,7 +5,7 @@ outbound connections (tests/offline_guard/sitecustomize.py, via PYTHONPATH), fai
 at its end if any process tried one, and (2) points matplotlib, IPython and Jupyter at
 temporary folders when the home folder cannot be written, so that `make test` works with a
 read-only HOME (a warning on a kernel's stderr would otherwise fail nbval). It also (3) spares
-each pytest process a grammar that nothing it runs uses (``_skip_iri_grammar``).
+each pytest process a grammar that nothing it runs uses (``analysis.cli.spare_iri_grammar``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+from analysis.cli import spare_iri_grammar
 
 GUARD_DIR = Path(__file__).resolve().parent / "offline_guard"
 LOG_VARIABLE = "ANALYSIS_OFFLINE_LOG"
@@ -44,18 +46,6 @@ def writable(folder: Path) -> bool:
     return True
 
 
-def _skip_iri_grammar() -> None:
-    """Keep jsonschema from importing rfc3987-syntax in this process.
-
-    Loaded before nbval, so before ``import nbformat`` (nbval, nbclient, the report): jsonschema
-    imports that package only to check the "iri" and "iri-reference" formats, which no notebook
-    schema uses, and its import builds a grammar costing 1.4-3 s in every pytest process. A
-    None entry makes the import fail, which jsonschema takes as the package being absent. The
-    package stays installed (jupyter-events needs it) and untouched in every other process.
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)
-
-
 def _prepare_environment() -> None:
     home = Path(os.environ.get("HOME") or "/nonexistent")
     scratch = None
@@ -76,7 +66,8 @@ def _prepare_environment() -> None:
     sitecustomize.install()
 
 
-_skip_iri_grammar()
+# Loaded before nbval, so before anything imports nbformat (nbval, nbclient, the report).
+spare_iri_grammar()
 _prepare_environment()
 
 

@@ -59,6 +59,29 @@ def test_module_entry_point_runs_as_a_process(edit_table) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_the_notebook_commands_spare_the_iri_grammar_and_still_validate_notebooks() -> None:
+    # In a process of its own: this one (the test run) spared the grammar when it started.
+    probe = (
+        "import sys\n"
+        "from analysis.cli import spare_iri_grammar\n"
+        "spare_iri_grammar()\n"
+        "import nbformat\n"
+        "notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('1')])\n"
+        "nbformat.validate(notebook)\n"
+        "notebook.cells[0]['outputs'] = 'not a list'\n"
+        "try:\n"
+        "    nbformat.validate(notebook)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('refused')\n"
+        "print(sys.modules['rfc3987_syntax'])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["refused", "None"]  # a bad notebook is still refused
+
+
 def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["--help"])
