@@ -13,7 +13,7 @@ import pytest
 
 from analysis.data import load_dataset
 from analysis.defaults import DEFAULT_CASE
-from analysis.headline import Headline
+from analysis.headline import HeadlineDetail
 from analysis.tables import Dataset
 
 VALID_FIXTURE = Path(__file__).parent / "fixtures" / "valid"
@@ -53,34 +53,34 @@ def dataset_digest(dataset: Dataset) -> str:
     return digest.hexdigest()
 
 
-# One headline per data content and question, for the whole run (one per xdist worker).
-HEADLINES: dict[tuple[str, str], Headline] = {}
+# One headline per data content, question and date, for the whole run (one per xdist worker).
+HEADLINES: dict[tuple[str, str, object], HeadlineDetail] = {}
 
 
 @contextmanager
 def headlines_shared() -> Iterator[None]:
-    """While open, the scenario command and the report take the headline from ``HEADLINES``,
-    computing it only for data or a question not seen before.
+    """While open, the scenario command and the report take the headline (with its detail)
+    from ``HEADLINES``, computing it only for data, a question or a date not seen before.
 
     Both compute the project's headline on every call (seconds each) though it depends only on
-    the data and the question: tests of their other output share one computation. The
-    headline's numbers are checked against hand values in test_multiverse; its determinism by
-    the tests that run the command or the report twice, which never share it.
+    the data, the question and the date: tests of their other output share one computation.
+    The headline's numbers are checked against hand values in test_multiverse; its determinism
+    by the tests that run the command or the report twice, which never share it.
     """
     from analysis import headline as module
     from analysis import report
 
-    compute = module.headline
+    compute = module.headline_detail
 
-    def shared(dataset: Dataset, case: str = DEFAULT_CASE) -> Headline:
-        key = (dataset_digest(dataset), case)
+    def shared(dataset: Dataset, case: str = DEFAULT_CASE, as_of: object = None) -> HeadlineDetail:
+        key = (dataset_digest(dataset), case, as_of)
         if key not in HEADLINES:
-            HEADLINES[key] = compute(dataset, case)
+            HEADLINES[key] = compute(dataset, case, as_of)
         return HEADLINES[key]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(module, "headline", shared)  # the command imports it when it runs
-        patch.setattr(report, "headline", shared)  # the report imported it with itself
+        patch.setattr(module, "headline_detail", shared)  # module.headline calls it by name
+        patch.setattr(report, "headline_detail", shared)  # the report imported it with itself
         yield
 
 

@@ -14,9 +14,7 @@ import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from analysis.charts.model import plot_scenario_intervals  # noqa: E402
-from analysis.data import load_dataset, validate_data  # noqa: E402
-from analysis.forecast import case_forecast  # noqa: E402
-from analysis.report import report_figures, write_figures  # noqa: E402
+from analysis.data import validate_data  # noqa: E402
 from analysis.text import literal  # noqa: E402
 
 HOSTILE = ["US$5 and US$10", "Price $^$", "$", "a $\\frac{1}{0}$ b", "no dollar at all"]
@@ -31,19 +29,6 @@ def test_literal_text_is_drawn_as_written_not_as_math(text: str) -> None:
 def test_without_escaping_paired_dollars_would_be_math() -> None:
     # The defect the helper exists for: matplotlib's own reading of the raw string.
     assert Text(text="US$5 and US$10")._preprocess_math("US$5 and US$10")[1] is True
-
-
-def test_timeline_draws_titles_with_dollars(edit_table, tmp_path) -> None:
-    folder = edit_table(
-        "events.csv",
-        lambda text: text.replace("Fixture detention", "Price $^$", 1).replace(
-            "Fixture appeal", "US$5 and US$10", 1
-        ),
-    )
-    dataset = load_dataset(folder)
-    figures = report_figures(dataset, case_forecast(dataset, "fixture_case"))
-    written = write_figures(figures, tmp_path / "figures")
-    assert written and all(path.stat().st_size > 0 for path in written)
 
 
 def test_scenario_labels_with_dollars_are_drawn() -> None:

@@ -119,7 +119,8 @@ def report_figures():
 
     dataset = load_dataset()
     with matplotlib.rc_context(FOREIGN_STYLE):
-        figures = report.report_figures(dataset, case_forecast(dataset))
+        drawn = report.report_figures(dataset, case_forecast(dataset))
+        figures = {stem: draw() for stem, draw in drawn.items()}
     yield figures
     for figure in figures.values():
         plt.close(figure)

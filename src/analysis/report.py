@@ -18,7 +18,7 @@ import re
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,7 +36,7 @@ from analysis.charts.style import FULL_TEXT_VARIABLE
 from analysis.data import Dataset, load_dataset
 from analysis.files import write_atomically, write_text_atomically
 from analysis.forecast import CaseForecast, case_forecast
-from analysis.headline import headline
+from analysis.headline import headline_detail
 from analysis.index_page import SCENARIO_TABLE, render_index, scenario_rows, whatif_grid
 from analysis.notebook_html import codebook_codes, notebook_title, render_html
 
@@ -220,12 +220,15 @@ def execute_notebooks(
     full_text: bool = False,
 ) -> list[tuple[Path, nbformat.NotebookNode, float]]:  # fmt: skip
     """``execute_notebook`` on each numbered notebook of ``notebooks_dir``, NOTEBOOK_WORKERS at a
-    time; returns (source, executed notebook, seconds) in file order.
+    time, the largest file first; returns (source, executed notebook, seconds) in file order.
 
     Raises the ReportError of the first failing notebook in file order; the others still finish
     first, so no kernel is left running.
     """
     sources = sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
+    # The largest files start first: a stored notebook's size (mostly its outputs) is a fair
+    # guess at its running time, and a long one started last would run alone at the end.
+    starting_order = sorted(sources, key=lambda source: -source.stat().st_size)
 
     def run(source: Path) -> tuple[Path, nbformat.NotebookNode, float]:
         started = time.perf_counter()
@@ -233,8 +236,8 @@ def execute_notebooks(
         return source, notebook, time.perf_counter() - started
 
     with ThreadPoolExecutor(max_workers=NOTEBOOK_WORKERS) as pool:
-        futures = [pool.submit(run, source) for source in sources]
-    return [future.result() for future in futures]
+        futures = {source: pool.submit(run, source) for source in starting_order}
+    return [futures[source].result() for source in sources]
 
 
 def save_figure(
@@ -255,11 +258,15 @@ def save_figure(
         ]
 
 
-def report_figures(dataset: Dataset, view: CaseForecast) -> dict[str, Figure]:
-    """The report's charts for the question of ``view``, by file stem (see FIGURE_CAPTIONS).
+def report_figures(
+    dataset: Dataset, view: CaseForecast, forecasts: pd.DataFrame | None = None
+) -> dict[str, Callable[[], Figure]]:
+    """The report's charts for the question of ``view``, by file stem (see FIGURE_CAPTIONS):
+    each is drawn when its function is called, so that the writer holds one figure at a time.
 
     The waterfall, tornado and timing are the question's (its as-of model); the plane is
-    today's record; the reliability diagram scores the in-time forecasts known by the as-of date.
+    today's record; the reliability diagram scores ``forecasts``, the in-time forecasts known
+    by the as-of date (``multiverse.in_time_forecasts``, computed here when not given).
     """
     from analysis import factors, multiverse, scenarios, scoring, sensitivity, timeline
     from analysis.charts import model as model_charts
@@ -268,37 +275,48 @@ def report_figures(dataset: Dataset, view: CaseForecast) -> dict[str, Figure]:
     from analysis.forecast import case_timing
 
     facts, model, row = view.facts, view.case_model, view.case_scenario
-    steps = scenarios.waterfall_steps(
-        model.base_rate, row["pressure"], row["tension"], model.w_pressure, model.w_tension
-    )
-    tornado = sensitivity.tornado(
-        model, row["pressure"], row["tension"], dataset.events, facts.as_of
-    )
+
+    def waterfall() -> Figure:
+        steps = scenarios.waterfall_steps(
+            model.base_rate, row["pressure"], row["tension"], model.w_pressure, model.w_tension
+        )
+        return model_charts.plot_waterfall(steps, f"{row['label']}: base rate to forecast")
+
+    def tornado() -> Figure:
+        table = sensitivity.tornado(
+            model, row["pressure"], row["tension"], dataset.events, facts.as_of
+        )
+        return model_charts.plot_tornado(table, row["p_release"])
+
+    def reliability() -> Figure:
+        scored = forecasts
+        if scored is None:
+            scored = multiverse.in_time_forecasts(dataset, facts.as_of)
+        return scoring_charts.plot_reliability(
+            scoring.reliability_table(scoring.formulation_forecasts(scored))
+        )
+
     return {
-        "case_timeline": timeline_charts.case_timeline(
+        "case_timeline": lambda: timeline_charts.case_timeline(
             timeline.case_chart(dataset.events, dataset.actors, facts)
         ),
-        "context_timeline": timeline_charts.context_timeline(
+        "context_timeline": lambda: timeline_charts.context_timeline(
             timeline.context_chart(dataset.events, facts)
         ),
-        "scenarios_waterfall": model_charts.plot_waterfall(
-            steps, f"{row['label']}: base rate to forecast"
-        ),
-        "scenarios_plane": model_charts.plot_plane(
+        "scenarios_waterfall": waterfall,
+        "scenarios_plane": lambda: model_charts.plot_plane(
             sensitivity.probability_plane(view.record_model),
             sensitivity.share_release_more_likely(view.record_model),
             view.levels,
             view.reference_cases,
         ),
-        "scenarios_tornado": model_charts.plot_tornado(tornado, row["p_release"]),
-        "backtest_reliability": scoring_charts.plot_reliability(scoring.reliability_table(
-            scoring.formulation_forecasts(multiverse.in_time_forecasts(dataset, facts.as_of))
-        )),
-        "scenarios_timing": model_charts.plot_timing(
+        "scenarios_tornado": tornado,
+        "backtest_reliability": reliability,
+        "scenarios_timing": lambda: model_charts.plot_timing(
             case_timing(view), view.delays, 1.0 - row["p_release"], facts.windows,
             held_until=facts.days_held,
         ),
-        "factors": model_charts.plot_factors(
+        "factors": lambda: model_charts.plot_factors(
             factors.factor_series(dataset.events, *factor_span(facts)),
             dataset.events,
             (facts.case["detained_date"], facts.case["detained_latest"]),
@@ -314,12 +332,21 @@ def factor_span(facts: CaseFacts) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(f"{year - 1}-01-01"), pd.Timestamp(f"{year + 1}-12-31")
 
 
-def write_figures(figures: dict[str, Figure], folder: Path) -> list[Path]:
-    """Save each figure as ``folder/stem.png`` and ``.svg``, closing it; returns the paths."""
+def write_figures(
+    figures: Mapping[str, Callable[[], Figure]],
+    folder: Path,
+    stop: Callable[[], bool] | None = None,
+) -> list[Path]:
+    """Draw each figure, save it as ``folder/stem.png`` and ``.svg`` and close it; returns the
+    paths. Before each figure ``stop()`` is asked: once true, the rest are not drawn (the
+    report stops drawing as soon as a notebook has failed)."""
     import matplotlib.pyplot as plt
 
     written: list[Path] = []
-    for stem, figure in figures.items():
+    for stem, draw in figures.items():
+        if stop is not None and stop():
+            break
+        figure = draw()
         try:
             written += save_figure(figure, folder / stem)
         finally:
@@ -379,11 +406,18 @@ def build_report(
             notebooks = background.submit(
                 _write_notebooks, notebooks_dir, staging / "notebooks", data_dir, case
             )
-            with _step(log, 2, "ran the model and drew the charts"):
-                figures = report_figures(dataset, view)
-                answer = headline(dataset, case)  # the project's answer, stated by every output
-            with _step(log, 3, "wrote the scenario table and the charts"):
-                written = write_figures(figures, staging / "figures")
+
+            def notebooks_failed() -> bool:
+                return notebooks.done() and notebooks.exception() is not None
+
+            with _step(log, 2, "ran the model"):
+                # The project's answer, stated by every output, and the in-time forecasts
+                # its rule scored, which the reliability diagram shows.
+                detail = headline_detail(dataset, case)
+                answer = detail.headline
+            with _step(log, 3, "drew and wrote the charts and the scenario table"):
+                figures = report_figures(dataset, view, detail.forecasts)
+                written = write_figures(figures, staging / "figures", stop=notebooks_failed)
                 write_text_atomically(
                     staging / SCENARIO_TABLE, scenarios.table_csv(view.scenario_table, answer)
                 )
