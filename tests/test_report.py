@@ -250,17 +250,29 @@ def test_widget_ids_become_sequential_and_consistent() -> None:
     assert view["model_id"] == f"{1:032x}"
 
 
-def test_refreshing_notebooks_is_byte_stable_and_drops_timings(
-    tour_only: Path, tmp_path: Path
-) -> None:
+def test_refreshing_notebooks_is_byte_stable_and_drops_timings(tmp_path: Path) -> None:
+    # A small notebook with the outputs that could differ between runs (printing, a rich
+    # display, a figure), and the timings a previous run left in its cells' metadata.
     folder = tmp_path / "notebooks"
-    shutil.copytree(tour_only, folder)
+    folder.mkdir()
+    cells = [
+        new_markdown_cell("# Refreshed"),
+        new_code_cell('print("printed")'),
+        new_code_cell("import pandas as pd\npd.DataFrame({'a': [1, 2]})"),
+        new_code_cell(
+            "%matplotlib inline\nimport matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.show()"
+        ),
+    ]
+    cells[1].metadata["execution"] = {"iopub.execute_input": "2017-04-24T00:00:00Z"}
+    nbformat.write(new_notebook(cells=cells), folder / "01_refreshed.ipynb")
     [path] = refresh_notebooks(folder, log=lambda _: None)
     first = path.read_bytes()
     refresh_notebooks(folder, log=lambda _: None)
     assert path.read_bytes() == first
     notebook = nbformat.reads(first.decode("utf-8"), as_version=4)
     assert all("execution" not in cell.metadata for cell in notebook.cells)
+    kinds = [output.output_type for cell in notebook.cells for output in cell.get("outputs", [])]
+    assert kinds == ["stream", "execute_result", "display_data"]
     assert [c.execution_count for c in notebook.cells if c.cell_type == "code"] == list(
         range(1, 1 + sum(c.cell_type == "code" for c in notebook.cells))
     )

@@ -418,6 +418,8 @@ def build_report(
             with _step(log, 3, "drew and wrote the charts and the scenario table"):
                 figures = report_figures(dataset, view, detail.forecasts)
                 written = write_figures(figures, staging / "figures", stop=notebooks_failed)
+                if notebooks_failed():
+                    notebooks.result()  # raises its ReportError before this step is reported
                 write_text_atomically(
                     staging / SCENARIO_TABLE, scenarios.table_csv(view.scenario_table, answer)
                 )
