@@ -95,4 +95,4 @@ def test_the_picture_has_the_figures_own_size_whatever_the_callers_dpi() -> None
         what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
         png = bytes(what_if.image.value)
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (6.0 * 80, 3.4 * 80)  # inches times the figure's 80 dpi
+    assert (width, height) == (6.0 * 100, 3.4 * 100)  # inches times the figure's 100 dpi

@@ -42,7 +42,7 @@ class WhatIf:
         # Outside pyplot (the callback must display nothing), but in the house style like
         # every chart: the Axes takes its spines from the style when it is created.
         with style.context():
-            self.figure = Figure(figsize=(6.0, 3.4), layout="constrained", dpi=80)
+            self.figure = Figure(figsize=(6.0, 3.4), layout="constrained", dpi=100)
             self.ax = self.figure.subplots()
         FigureCanvasAgg(self.figure)  # render_waterfall_png prints through an Agg canvas
 
