@@ -13,13 +13,19 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # The main run on both cores; one module (or notebook) per worker keeps module fixtures shared.
 # Not for the notebook-only runs: four notebooks on two workers measured slower than one process.
 XDIST := -n 2 --dist loadscope
-# nbval again under a far time zone, a bare locale and a random hash seed: stored outputs
-# must not depend on the machine. The seed is printed so a failing run can be repeated with
-# `make determinism HASH_SEED=N`. No PNGs are drawn there (nbval does not compare them).
+# nbval again in two other environments, at the ends of the clock (UTC+14 and UTC-12), in
+# two bare locales and under two random hash seeds: stored outputs must not depend on the
+# machine. The seeds are printed so a failing run can be repeated with
+# `make determinism HASH_SEED=N HASH_SEED_2=M`. No PNGs are drawn there (nbval does not
+# compare them).
 ifndef HASH_SEED
 HASH_SEED := $(shell $(PYTHON) -c 'import random; print(random.randint(1, 4294967295))')
 endif
-ODD_ENV = TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 PYTHONHASHSEED=$(HASH_SEED) IPYTHONDIR=$(NO_PNG)
+ifndef HASH_SEED_2
+HASH_SEED_2 := $(shell $(PYTHON) -c 'import random; print(random.randint(1, 4294967295))')
+endif
+ODD_ENV_1 = TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 PYTHONHASHSEED=$(HASH_SEED)
+ODD_ENV_2 = TZ=Etc/GMT+12 LC_ALL=POSIX PYTHONHASHSEED=$(HASH_SEED_2)
 NO_PNG := $(CURDIR)/tests/no_png_ipython
 
 .PHONY: venv-python help install report test lint determinism lab notebooks readme-images browser-check constraints clean
@@ -55,23 +61,24 @@ report: $(STAMP)  ## validate the data, build every chart, run the notebooks, wr
 # code is checked: a failure in any fails the target. A determinism run is one process and its
 # kernel, mostly one core; beside the main run they fill the time its workers wait.
 define with_determinism
-	@echo "determinism: PYTHONHASHSEED=$(HASH_SEED) TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 (two runs in the background; their output follows)"
+	@echo "determinism: run 1 $(ODD_ENV_1), run 2 $(ODD_ENV_2) (in the background; their output follows)"
 	@kept=$$(mktemp -d); \
-	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL) >$$kept/1 2>&1 & one=$$!; \
-	$(ODD_ENV) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL) >$$kept/2 2>&1 & two=$$!; \
+	$(ODD_ENV_1) IPYTHONDIR=$(NO_PNG) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL) >$$kept/1 2>&1 & one=$$!; \
+	$(ODD_ENV_2) IPYTHONDIR=$(NO_PNG) $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL) >$$kept/2 2>&1 & two=$$!; \
 	main=0; $(1) || main=$$?; \
 	wait $$one; first=$$?; wait $$two; second=$$?; \
-	for run in 1 2; do echo "determinism run $$run of 2 (PYTHONHASHSEED=$(HASH_SEED)):"; cat $$kept/$$run; done; \
+	echo "determinism run 1 of 2 ($(ODD_ENV_1)):"; cat $$kept/1; \
+	echo "determinism run 2 of 2 ($(ODD_ENV_2)):"; cat $$kept/2; \
 	rm -rf $$kept; \
 	if [ $$first -ne 0 ] || [ $$second -ne 0 ]; then \
-	  echo "determinism: failed (exit $$first, $$second); repeat with make determinism HASH_SEED=$(HASH_SEED)" >&2; fi; \
+	  echo "determinism: failed (exit $$first, $$second); repeat with make determinism HASH_SEED=$(HASH_SEED) HASH_SEED_2=$(HASH_SEED_2)" >&2; fi; \
 	[ $$main -eq 0 ] && [ $$first -eq 0 ] && [ $$second -eq 0 ]
 endef
 
-test: lint  ## lint, then unit tests with nbval over the notebooks and, at once, nbval twice more elsewhere
+test: lint  ## lint, then unit tests with nbval over the notebooks and, at once, nbval in two other environments
 	$(call with_determinism,$(BIN)/python -m pytest $(XDIST) tests notebooks $(NBVAL))
 
-determinism: $(STAMP)  ## nbval twice more, under another time zone, locale and hash seed
+determinism: $(STAMP)  ## nbval twice more, in two other time zones, locales and hash seeds
 	$(call with_determinism,true)
 
 lint: $(STAMP)  ## ruff check and format check
