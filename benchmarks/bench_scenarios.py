@@ -17,7 +17,7 @@ Run from the project folder:  .venv/bin/python benchmarks/bench_scenarios.py
   as one normal, Normal(m_p P + m_t T, sqrt((s_p P)^2 + (s_t T)^2)): exact for one scenario,
   but not used by the package, because it would give the command line other draws than the
   scenario table (whose tidy draws need both weights).
-* The floor: the same draws and formula in bare numpy (one Beta, two normals, the logistic),
+* The floor: the same draws and formula in bare numpy (one Beta, two normals, scipy's expit),
   with none of the package's bookkeeping. Goal: the package's vectorised run within 5% of it.
 * One what-if slider update: the model, the waterfall redrawn and encoded as the PNG the
   widget shows; median of 21 updates with changing values. Goal: under 150 ms.
@@ -34,6 +34,7 @@ import sys
 import time
 
 import numpy as np
+from scipy import special
 
 from analysis import factors, whatif
 from analysis import model as model_module
@@ -87,13 +88,14 @@ def loop_package(model: model_module.ScenarioModel, draws: int, seed: int) -> li
 
 
 def bare_floor(model: model_module.ScenarioModel, draws: int, seed: int) -> np.ndarray:
-    """The model's draws in bare numpy: a Beta base rate, two normal weights, the logistic."""
+    """The model's draws in bare numpy: a Beta base rate, two normal weights, the logistic
+    (scipy's expit, the fastest exact one here)."""
     rng = np.random.default_rng(seed)
     base = rng.beta(model.base_alpha, model.base_beta, size=draws)
     pressure = rng.normal(model.w_pressure, model.weight("w_pressure").sd, size=draws)
     tension = rng.normal(model.w_tension, model.weight("w_tension").sd, size=draws)
     log_odds = np.log(base) - np.log1p(-base) + pressure * PRESSURE + tension * TENSION
-    return 1.0 / (1.0 + np.exp(-log_odds))
+    return special.expit(log_odds)
 
 
 def one_normal(model: model_module.ScenarioModel, draws: int, seed: int) -> np.ndarray:
@@ -108,11 +110,7 @@ def one_normal(model: model_module.ScenarioModel, draws: int, seed: int) -> np.n
     )
     log_odds += work
     log_odds += model.w_pressure * PRESSURE + model.w_tension * TENSION
-    log_odds *= 0.5
-    np.tanh(log_odds, out=log_odds)
-    log_odds += 1.0
-    log_odds *= 0.5
-    return log_odds
+    return special.expit(log_odds, out=log_odds)
 
 
 def main() -> int:

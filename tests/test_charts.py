@@ -224,3 +224,34 @@ def test_timing_chart_says_what_given_still_held_means() -> None:
     explained = figure.axes[0].get_title()
     assert "still held on day 45" in explained and "futures" in explained
     plt.close(figure)
+
+
+def test_a_contour_label_goes_where_its_line_is_farthest_from_every_marker() -> None:
+    grid = np.linspace(0.0, 1.0, 26)  # steps of 0.04
+    figure, ax = plt.subplots()
+    lines = ax.contour(grid, grid, np.add.outer(grid, grid), levels=[1.0])  # x + y = 1
+    # Two markers on the line's upper half. By hand: the line's points 0.05 or more inside the
+    # square run from (0.08, 0.92) to (0.92, 0.08); the second end is the farthest from both
+    # (0.59 from the first marker; the other end is 0.31 from the second).
+    markers = np.array([[0.5, 0.5], [0.3, 0.7]])
+    [(x, y)] = charts.contour_label_positions(lines, markers)
+    assert (x, y) == pytest.approx((0.92, 0.08))
+    [(x, y)] = charts.contour_label_positions(lines, np.empty((0, 2)))
+    assert x + y == pytest.approx(1.0) and 0.05 <= x <= 0.95  # on the line, inside
+    plt.close(figure)
+
+
+def test_no_plane_label_covers_a_case_or_a_scenario(report_figures) -> None:
+    ax = report_figures["scenarios_plane"].axes[0]
+    markers = np.concatenate(
+        [
+            c.get_offsets()
+            for c in ax.collections
+            if isinstance(c, matplotlib.collections.PathCollection)
+        ]
+    )
+    labels = [text for text in ax.texts if text.get_text().startswith("0.")]
+    assert labels  # the contour labels
+    for text in labels:
+        gap = np.linalg.norm(markers - np.array(text.get_position()), axis=1).min()
+        assert gap > 0.05, f"label {text.get_text()} sits {gap:.3f} from a marker"

@@ -12,6 +12,8 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection
+from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -238,7 +240,6 @@ def plot_plane(
     bands = plane_levels(float(p.min()), float(p.max()))
     filled = ax.contourf(grid, grid, p, levels=bands, cmap="cividis")
     lines = ax.contour(grid, grid, p, levels=bands[1:-1], colors="white", linewidths=0.5)
-    ax.clabel(lines, fmt="%.2f", fontsize=7)
     legend = []
     if p.min() < 0.5 < p.max():
         ax.contour(grid, grid, p, levels=[0.5], colors="black", linewidths=2.2)
@@ -269,6 +270,12 @@ def plot_plane(
         legend += _case_points(ax, cases)
     if levels is not None:
         legend += _scenario_points(ax, levels)
+    # Labelled once the markers are down, so that no label covers a case or a scenario.
+    markers = [c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)]
+    ax.clabel(
+        lines, fmt="%.2f", fontsize=7,
+        manual=contour_label_positions(lines, np.concatenate([np.empty((0, 2)), *markers])),
+    )  # fmt: skip
     colourbar = figure.colorbar(filled, ax=ax, shrink=0.8)
     colourbar.set_label("chance of release (model's central estimate)")
     colourbar.set_ticks(bands)
@@ -286,6 +293,27 @@ def plot_plane(
 
 
 PLANE_MARGIN = 0.04  # in level units, each side of the 0-1 square
+LABEL_INSET = 0.05  # contour labels stay this far inside the square, in level units
+
+
+def contour_label_positions(contours: ContourSet, markers: np.ndarray) -> list[tuple[float, float]]:
+    """Where to label each level of ``contours``: the point of its line, at least LABEL_INSET
+    inside the unit square, farthest from every marker (an (n, 2) array of x, y in the plane's
+    level units); the line's middle point when there are no markers. Levels whose line stays
+    out of the inset square get no label."""
+    positions = []
+    for segments in contours.allsegs:
+        points = np.concatenate([np.empty((0, 2)), *segments])
+        inside = points[((points >= LABEL_INSET) & (points <= 1 - LABEL_INSET)).all(axis=1)]
+        if not len(inside):
+            continue
+        if len(markers):
+            gaps = np.linalg.norm(inside[:, None, :] - markers[None, :, :], axis=2).min(axis=1)
+            chosen = inside[int(np.argmax(gaps))]
+        else:
+            chosen = inside[len(inside) // 2]
+        positions.append((float(chosen[0]), float(chosen[1])))
+    return positions
 
 
 def plane_levels(low: float, high: float, bands: int = 8) -> np.ndarray:
