@@ -337,3 +337,80 @@ def test_one_cells_printing_is_one_stream_output_however_the_kernel_flushes(tmp_
     assert [(o.output_type, o.name, o.text) for o in outputs] == [
         ("stream", "stdout", "first\nsecond\n")
     ]
+
+
+def test_the_kernels_talk_over_unix_sockets_not_tcp_ports(tmp_path: Path) -> None:
+    from analysis.report import execute_notebook
+
+    source = tmp_path / "01_transport.ipynb"
+    cell = "from ipykernel.kernelapp import IPKernelApp\nprint(IPKernelApp.instance().transport)"
+    nbformat.write(new_notebook(cells=[new_code_cell(cell)]), source)
+    executed = execute_notebook(source, tmp_path, paths.DATA_DIR)
+    assert executed.cells[0].outputs[0].text == "ipc\n"
+
+
+# A kernel that counts its starts in a file and dies on the first (or on every) start, saying
+# why on stderr, then runs the real kernel.
+STARTING_KERNEL = """
+import pathlib, sys
+counter, connection, dies = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+starts = int(counter.read_text()) + 1 if counter.exists() else 1
+counter.write_text(str(starts))
+if dies == "always" or starts == 1:
+    sys.stderr.write(f"start {starts}: \\x1b[31mno luck\\n")
+    sys.exit(1)
+from ipykernel import kernelapp
+sys.argv = ["ipykernel", "-f", connection]
+kernelapp.launch_new_instance()
+"""
+
+
+def _starting_kernel(folder: Path, dies: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Install STARTING_KERNEL as the report's kernel; returns the file counting its starts."""
+    import sys
+
+    from analysis import report
+
+    script = folder / "starting_kernel.py"
+    script.write_text(STARTING_KERNEL, encoding="utf-8")
+    counter = folder / "starts"
+    spec = folder / "jupyter" / "kernels" / "starting"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, str(script), str(counter), "{connection_file}", dies]
+    (spec / "kernel.json").write_text(
+        json.dumps({"argv": argv, "display_name": "starting", "language": "python"}),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(folder / "jupyter"))
+    monkeypatch.setattr(report, "KERNEL_NAME", "starting")
+    return counter
+
+
+def test_a_kernel_that_dies_at_start_is_started_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.report import execute_notebook
+
+    counter = _starting_kernel(tmp_path, "first", monkeypatch)
+    source = tmp_path / "01_again.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("print(6 * 7)")]), source)
+    executed = execute_notebook(source, tmp_path, paths.DATA_DIR)
+    assert executed.cells[0].outputs[0].text == "42\n"
+    assert counter.read_text() == "2"  # died once, then ran
+
+
+def test_a_kernel_that_never_starts_is_one_line_naming_the_notebook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.report import KERNEL_START_ATTEMPTS, execute_notebook
+
+    counter = _starting_kernel(tmp_path, "always", monkeypatch)
+    source = tmp_path / "01_never.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("1")]), source)
+    with pytest.raises(ReportError) as refused:
+        execute_notebook(source, tmp_path, paths.DATA_DIR)
+    # Its last stderr line, the terminal escape made printable.
+    assert str(refused.value) == (
+        "01_never.ipynb: its kernel did not start (3 attempts): start 3: ?[31mno luck"
+    )
+    assert counter.read_text() == str(KERNEL_START_ATTEMPTS) == "3"

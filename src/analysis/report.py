@@ -16,19 +16,21 @@ import json
 import os
 import re
 import shutil
-import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import IO
 
 import matplotlib
 import nbformat
 import pandas as pd
+from jupyter_client import KernelManager
 from matplotlib.figure import Figure
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 from analysis import files, paths
 from analysis.case import DEFAULT_CASE, CaseFacts
@@ -42,6 +44,9 @@ from analysis.notebook_html import codebook_codes, notebook_title, render_html
 
 Log = Callable[[str], None]
 CELL_TIMEOUT_SECONDS = 600
+KERNEL_NAME = "python3"
+# A kernel that dies before it answers is started again, up to this many times in all.
+KERNEL_START_ATTEMPTS = 3
 # Notebooks run two at a time, each in its own kernel process: on two cores that cut the
 # notebooks step by about 40% in a trial; more kernels than cores only compete.
 NOTEBOOK_WORKERS = max(1, min(2, os.cpu_count() or 1))
@@ -128,30 +133,79 @@ def execute_notebook(
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
-    client = NotebookClient(
-        notebook,
-        timeout=CELL_TIMEOUT_SECONDS,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(kernel_cwd)}},
-        record_timing=False,  # timestamps would make every run's files differ
-        # A busy machine splits one cell's printing into several stream outputs at the kernel's
-        # flush interval: merged, the file no longer depends on the machine's load.
-        coalesce_streams=True,
-    )
     kernel_env = {**os.environ, "ANALYSIS_DATA_DIR": str(data_dir)}
     if full_text:
         kernel_env[FULL_TEXT_VARIABLE] = "1"
-    # The kernel's own stderr only carries start-up chatter; cell errors arrive as messages.
-    with client.setup_kernel(env=kernel_env, stderr=subprocess.DEVNULL):
-        for index, cell in enumerate(notebook.cells):
-            try:
-                client.execute_cell(cell, index)
-            except CellExecutionError as error:
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            _run_cells(notebook, source, kernel_cwd, kernel_env)
+            break
+        except KernelDidNotStart as error:
+            if attempt == KERNEL_START_ATTEMPTS:
                 raise ReportError(
-                    f"{source.name}: cell {index + 1} failed: {error.ename}: {error.evalue}"
+                    f"{source.name}: its kernel did not start ({attempt} attempts): {error}"
                 ) from None
-        client.set_widgets_metadata()  # so the HTML page can draw the widgets without a kernel
     return stable_widget_ids(notebook)
+
+
+class KernelDidNotStart(RuntimeError):
+    """A kernel died or fell silent before it answered; the message is its last stderr line."""
+
+
+def _run_cells(
+    notebook: nbformat.NotebookNode, source: Path, kernel_cwd: Path, kernel_env: dict[str, str]
+) -> None:
+    """Execute every cell of ``notebook`` in place in one fresh kernel.
+
+    The kernel talks over Unix sockets in a folder of its own, not TCP ports: a port chosen
+    free can be taken by another process before the kernel binds it, and the kernel then dies
+    at start (seen once in CI with two kernels starting at once). Raises KernelDidNotStart
+    when the kernel never answers, ReportError when a cell fails or the kernel dies in one.
+    """
+    with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as folder:
+        manager = KernelManager(
+            kernel_name=KERNEL_NAME, transport="ipc", ip=str(Path(folder) / "socket")
+        )
+        client = NotebookClient(
+            notebook,
+            km=manager,
+            timeout=CELL_TIMEOUT_SECONDS,
+            kernel_name=KERNEL_NAME,
+            resources={"metadata": {"path": str(kernel_cwd)}},
+            record_timing=False,  # timestamps would make every run's files differ
+            # A busy machine splits one cell's printing into several stream outputs at the
+            # kernel's flush interval: merged, the file no longer depends on the machine's load.
+            coalesce_streams=True,
+        )
+        # The kernel's stderr only carries start-up chatter (cell errors arrive as messages);
+        # kept, its last line explains a kernel that does not start.
+        with open(Path(folder) / "stderr", "w+b") as stderr, ExitStack() as kernel:
+            try:
+                kernel.enter_context(client.setup_kernel(env=kernel_env, stderr=stderr))
+            except (RuntimeError, TimeoutError) as error:
+                raise KernelDidNotStart(_last_line(stderr) or str(error)) from None
+            for index, cell in enumerate(notebook.cells):
+                try:
+                    client.execute_cell(cell, index)
+                except CellExecutionError as error:
+                    raise ReportError(
+                        f"{source.name}: cell {index + 1} failed: {error.ename}: {error.evalue}"
+                    ) from None
+                except (DeadKernelError, CellTimeoutError) as error:
+                    raise ReportError(
+                        f"{source.name}: cell {index + 1}: {type(error).__name__}: "
+                        f"{_last_line(stderr) or 'the kernel stopped answering'}"
+                    ) from None
+            client.set_widgets_metadata()  # so the HTML page draws the widgets without a kernel
+
+
+def _last_line(stream: IO[bytes], limit: int = 200) -> str:
+    """The last non-blank line written to ``stream``, at most ``limit`` characters, printable."""
+    stream.flush()
+    stream.seek(0)
+    lines = [line for line in stream.read().decode("utf-8", "replace").splitlines() if line.strip()]
+    last = lines[-1].strip() if lines else ""
+    return "".join(ch if ch.isprintable() else "?" for ch in last)[:limit]
 
 
 def stable_widget_ids(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
