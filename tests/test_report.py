@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -339,14 +340,30 @@ def test_one_cells_printing_is_one_stream_output_however_the_kernel_flushes(tmp_
     ]
 
 
-def test_the_kernels_talk_over_unix_sockets_not_tcp_ports(tmp_path: Path) -> None:
+def running_kernels() -> list[int]:
+    """The process ids of this process's children that are live ipykernel processes."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:  # the process ended while being read
+            continue
+        if int(parent) == os.getpid() and state != "Z" and b"ipykernel" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_the_kernels_talk_over_unix_sockets_and_are_shut_down_after(tmp_path: Path) -> None:
     from analysis.report import execute_notebook
 
     source = tmp_path / "01_transport.ipynb"
     cell = "from ipykernel.kernelapp import IPKernelApp\nprint(IPKernelApp.instance().transport)"
     nbformat.write(new_notebook(cells=[new_code_cell(cell)]), source)
+    before = running_kernels()
     executed = execute_notebook(source, tmp_path, paths.DATA_DIR)
     assert executed.cells[0].outputs[0].text == "ipc\n"
+    assert running_kernels() == before  # its kernel is gone, not left running
 
 
 # A kernel that counts its starts in a file and dies on the first (or on every) start, saying

@@ -27,10 +27,10 @@ from typing import IO
 import matplotlib
 import nbformat
 import pandas as pd
-from jupyter_client import KernelManager
 from matplotlib.figure import Figure
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from traitlets.config import Config
 
 from analysis import files, paths
 from analysis.case import DEFAULT_CASE, CaseFacts
@@ -163,12 +163,12 @@ def _run_cells(
     when the kernel never answers, ReportError when a cell fails or the kernel dies in one.
     """
     with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as folder:
-        manager = KernelManager(
-            kernel_name=KERNEL_NAME, transport="ipc", ip=str(Path(folder) / "socket")
-        )
+        # As configuration, not a kernel manager of ours: the client then owns the kernel
+        # and shuts it down when the cells are done.
+        sockets = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "k")}})
         client = NotebookClient(
             notebook,
-            km=manager,
+            config=sockets,
             timeout=CELL_TIMEOUT_SECONDS,
             kernel_name=KERNEL_NAME,
             resources={"metadata": {"path": str(kernel_cwd)}},
