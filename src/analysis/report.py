@@ -159,7 +159,8 @@ def _run_cells(
 
     The kernel talks over Unix sockets in a folder of its own, not TCP ports: a port chosen
     free can be taken by another process before the kernel binds it, and the kernel then dies
-    at start (seen once in CI with two kernels starting at once). Raises KernelDidNotStart
+    at start (a kernel died at start once in CI, cause unseen: its stderr was not kept; it is
+    now, for the message). Raises KernelDidNotStart
     when the kernel never answers, ReportError when a cell fails or the kernel dies in one.
     """
     with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as folder:
