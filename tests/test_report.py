@@ -340,6 +340,13 @@ def test_one_cells_printing_is_one_stream_output_however_the_kernel_flushes(tmp_
     ]
 
 
+def one_cell_notebook(folder: Path, name: str, code: str) -> Path:
+    """A notebook ``folder/name`` of one code cell, written; returns its path."""
+    source = folder / name
+    nbformat.write(new_notebook(cells=[new_code_cell(code)]), source)
+    return source
+
+
 def running_kernels() -> list[int]:
     """The process ids of this process's children that are live ipykernel processes."""
     found = []
@@ -357,9 +364,8 @@ def running_kernels() -> list[int]:
 def test_the_kernels_talk_over_unix_sockets_and_are_shut_down_after(tmp_path: Path) -> None:
     from analysis.report import execute_notebook
 
-    source = tmp_path / "01_transport.ipynb"
     cell = "from ipykernel.kernelapp import IPKernelApp\nprint(IPKernelApp.instance().transport)"
-    nbformat.write(new_notebook(cells=[new_code_cell(cell)]), source)
+    source = one_cell_notebook(tmp_path, "01_transport.ipynb", cell)
     before = running_kernels()
     executed = execute_notebook(source, tmp_path, paths.DATA_DIR)
     assert executed.cells[0].outputs[0].text == "ipc\n"
@@ -409,8 +415,7 @@ def test_a_kernel_that_dies_at_start_is_started_again(
     from analysis.report import execute_notebook
 
     counter = _starting_kernel(tmp_path, "first", monkeypatch)
-    source = tmp_path / "01_again.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("print(6 * 7)")]), source)
+    source = one_cell_notebook(tmp_path, "01_again.ipynb", "print(6 * 7)")
     executed = execute_notebook(source, tmp_path, paths.DATA_DIR)
     assert executed.cells[0].outputs[0].text == "42\n"
     assert counter.read_text() == "2"  # died once, then ran
@@ -422,8 +427,7 @@ def test_a_kernel_that_never_starts_is_one_line_naming_the_notebook(
     from analysis.report import KERNEL_START_ATTEMPTS, execute_notebook
 
     counter = _starting_kernel(tmp_path, "always", monkeypatch)
-    source = tmp_path / "01_never.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("1")]), source)
+    source = one_cell_notebook(tmp_path, "01_never.ipynb", "1")
     with pytest.raises(ReportError) as refused:
         execute_notebook(source, tmp_path, paths.DATA_DIR)
     # Its last stderr line, the terminal escape made printable.
