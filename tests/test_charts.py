@@ -238,6 +238,9 @@ def test_a_contour_label_goes_where_its_line_is_farthest_from_every_marker() -> 
     assert (x, y) == pytest.approx((0.92, 0.08))
     [(x, y)] = charts.contour_label_positions(lines, np.empty((0, 2)))
     assert x + y == pytest.approx(1.0) and 0.05 <= x <= 0.95  # on the line, inside
+    # x + y = 0.04 never comes 0.05 inside the square on both axes: no label at all.
+    corner = ax.contour(grid, grid, np.add.outer(grid, grid), levels=[0.04])
+    assert charts.contour_label_positions(corner, markers) == []
     plt.close(figure)
 
 

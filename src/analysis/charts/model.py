@@ -272,10 +272,9 @@ def plot_plane(
         legend += _scenario_points(ax, levels)
     # Labelled once the markers are down, so that no label covers a case or a scenario.
     markers = [c.get_offsets() for c in ax.collections if isinstance(c, PathCollection)]
-    ax.clabel(
-        lines, fmt="%.2f", fontsize=7,
-        manual=contour_label_positions(lines, np.concatenate([np.empty((0, 2)), *markers])),
-    )  # fmt: skip
+    spots = contour_label_positions(lines, np.concatenate([np.empty((0, 2)), *markers]))
+    if spots:  # an empty list would ask matplotlib to place the labels itself
+        ax.clabel(lines, fmt="%.2f", fontsize=7, manual=spots)
     colourbar = figure.colorbar(filled, ax=ax, shrink=0.8)
     colourbar.set_label("chance of release (model's central estimate)")
     colourbar.set_ticks(bands)
