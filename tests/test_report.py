@@ -325,26 +325,25 @@ def test_renumbered_widget_state_does_not_depend_on_the_old_ids() -> None:
     assert json.dumps(low_first) == json.dumps(high_first)  # key order too: HTML embeds it
 
 
-def test_one_cells_printing_is_one_stream_output_however_the_kernel_flushes(tmp_path) -> None:
-    from analysis.report import execute_notebook
-
-    # The explicit flush and the pause stand for a busy machine: without merging, the kernel
-    # sends "first" and "second" as two stream outputs, and the saved file depends on timing.
-    source = tmp_path / "01_streams.ipynb"
-    cell = 'import sys, time\nprint("first")\nsys.stdout.flush()\ntime.sleep(0.5)\nprint("second")'
-    nbformat.write(new_notebook(cells=[new_code_cell(cell)]), source)
-    executed = execute_notebook(source, tmp_path, paths.DATA_DIR)
-    outputs = executed.cells[0].outputs
-    assert [(o.output_type, o.name, o.text) for o in outputs] == [
-        ("stream", "stdout", "first\nsecond\n")
-    ]
-
-
 def one_cell_notebook(folder: Path, name: str, code: str) -> Path:
     """A notebook ``folder/name`` of one code cell, written; returns its path."""
     source = folder / name
     nbformat.write(new_notebook(cells=[new_code_cell(code)]), source)
     return source
+
+
+def test_one_cells_printing_is_one_stream_output_however_the_kernel_flushes(tmp_path) -> None:
+    from analysis.report import execute_notebook
+
+    # The explicit flush and the pause stand for a busy machine: without merging, the kernel
+    # sends "first" and "second" as two stream outputs, and the saved file depends on timing.
+    cell = 'import sys, time\nprint("first")\nsys.stdout.flush()\ntime.sleep(0.5)\nprint("second")'
+    source = one_cell_notebook(tmp_path, "01_streams.ipynb", cell)
+    executed = execute_notebook(source, tmp_path, paths.DATA_DIR)
+    outputs = executed.cells[0].outputs
+    assert [(o.output_type, o.name, o.text) for o in outputs] == [
+        ("stream", "stdout", "first\nsecond\n")
+    ]
 
 
 def running_kernels() -> list[int]:
