@@ -112,3 +112,19 @@ def test_several_weightings_at_once_match_numpy_and_brute_force() -> None:
             assert summaries[rule].quantiles[q] == brute_quantile(sample, q) == expected
         assert summaries[rule].mean == pytest.approx(sample.mean(), abs=1e-12)
     assert summaries["tilted"].quantiles[0.5] > summaries["even"].quantiles[0.5]
+
+
+def test_specifications_with_the_same_draws_count_with_each_of_their_weights() -> None:
+    # "a" and "c" hold the very same draws, "b" other ones, and the weights all differ: the
+    # mixture is the brute-force sample with each specification's draws repeated by its weight.
+    same = [1.0, 2.0, 3.0, 4.0]
+    draws = {"a": same, "b": [10.0, 20.0], "c": list(same)}
+    weights = {"a": 0.1, "b": 0.3, "c": 0.6}
+    # Per-draw weights 0.1/4 : 0.3/2 : 0.6/4 = 1 : 6 : 6.
+    sample = np.concatenate([np.repeat(same, 1), np.repeat([10.0, 20.0], 6), np.repeat(same, 6)])
+    probabilities = (0.1, 0.25, 0.5, 0.75, 0.9)
+    summary = mixture_summary(draws, weights, probabilities)
+    for q in probabilities:
+        assert summary.quantiles[q] == brute_quantile(sample, q)
+    assert summary.mean == pytest.approx(sample.mean(), abs=1e-12)
+    assert summary.draws == 10 and summary.weights == weights

@@ -6,6 +6,7 @@ probabilities); the fixture's tables are small enough to count.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -140,6 +141,27 @@ def test_classes_and_codings_on_the_fixture(fixture_data) -> None:
     assert list(default["case_id"]) == ["2012_fixture_check"]  # the 2017 case's decider: unknown
     missions = multiverse.class_cases(first, "plus_missions")
     assert list(missions["case_id"]) == ["2002_fixture_mission", "2012_fixture_check"]
+
+
+def test_the_arrays_the_forecasts_learn_from_are_the_labelled_class_tables() -> None:
+    # The multiverse filters numpy arrays; the tables the notebooks show come from pandas.
+    coded = multiverse.coded_cases(load_dataset(), "second", "detention", "out")
+    sets = multiverse.learnable_sets(coded[multiverse.LEARNING_COLUMNS])
+    assert sorted(sets) == sorted(
+        itertools.product(multiverse.CHOICES["reference_class"], multiverse.CHOICES["outcome"])
+    )
+    for (reference_class, outcome), arrays in sets.items():
+        table = multiverse.labelled(multiverse.class_cases(coded, reference_class), outcome)
+        assert arrays.case_id.tolist() == table["case_id"].astype(str).tolist()
+        assert arrays.y.tolist() == table["y"].tolist()
+        assert arrays.pressure.tolist() == table["pressure"].tolist()
+        assert arrays.tension.tolist() == table["tension"].tolist()
+    # Releases differ between the two outcome rules, and the classes differ in size.
+    assert (
+        sets[("china_decided", "strict")].y.sum()
+        < sets[("china_decided", "any_non_return")].y.sum()
+    )
+    assert len(sets[("without_covid", "strict")].y) < len(sets[("china_decided", "strict")].y)
 
 
 def test_log_scores_by_hand() -> None:

@@ -71,19 +71,23 @@ def mixture_summaries(
     arrays = {name: np.asarray(values, dtype=float) for name, values in draws.items()}
     if any(len(values) == 0 for values in arrays.values()):
         raise ValueError("every specification needs at least one draw")
-    values = np.concatenate(list(arrays.values()))
+    # Specifications with the very same draws (a choice that changes nothing for this case)
+    # make one component whose weight is theirs summed: the same mixture, far fewer draws to
+    # sort (the multiverse's 6,400 specifications have about 650 distinct sets).
+    components: dict[bytes, list[str]] = {}
+    for name, values in arrays.items():
+        components.setdefault(values.tobytes(), []).append(name)
+    members = list(components.values())
+    values = np.concatenate([arrays[names[0]] for names in members])
+    sizes = np.array([len(arrays[names[0]]) for names in members])
     order = np.argsort(values)  # ties hold equal values: their order cannot change a quantile
     ordered = values[order]
     wanted = np.asarray(probabilities, dtype=float)
     summaries = {}
     for rule, weights in weights_by_rule.items():
         _checked_weights(weights, list(arrays))
-        per_draw = np.concatenate(
-            [
-                np.full(len(values_s), weights[name] / len(values_s))
-                for name, values_s in arrays.items()
-            ]
-        )
+        shares = np.array([sum(weights[name] for name in names) for names in members])
+        per_draw = np.repeat(shares / sizes, sizes)
         cdf = np.cumsum(per_draw[order])
         cdf /= cdf[-1]
         at = np.minimum(np.searchsorted(cdf, wanted, side="left"), len(values) - 1)
@@ -91,7 +95,7 @@ def mixture_summaries(
             mean=float(np.sum(per_draw * values)),
             quantiles={float(p): float(q) for p, q in zip(probabilities, ordered[at], strict=True)},
             weights={name: float(weights[name]) for name in arrays},
-            draws=len(values),
+            draws=sum(len(values_s) for values_s in arrays.values()),
         )
     return summaries
 

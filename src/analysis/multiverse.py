@@ -128,30 +128,81 @@ def coded_cases(dataset: Dataset, coder: str, six: str, kim: str) -> pd.DataFram
     return with_year_and_period(cases)
 
 
+def class_mask(columns: Mapping[str, np.ndarray], reference_class: str) -> np.ndarray:
+    """Which cases belong to one reference class (see the module docstring): a boolean array.
+    ``columns`` holds the onset, decided_by and year of each case, as strings and integers."""
+    onset = np.asarray(columns["onset"]).astype(str)
+    decider = np.asarray(columns["decided_by"]).astype(str)
+    onset_out = np.isin(onset, NOT_DETENTION_ONSETS)
+    if reference_class == "plus_missions":
+        return (~onset_out | (onset == "foreign_mission_entry")) & (decider == "china")
+    if reference_class == "plus_third_country":
+        return ~onset_out & np.isin(decider, ["china", "third_country"])
+    keep = ~onset_out & (decider == "china")
+    if reference_class == "without_covid":
+        year = np.asarray(columns["year"])
+        keep &= ~((year >= COVID_YEARS[0]) & (year <= COVID_YEARS[1]))
+    return keep
+
+
+def outcome_labels(outcomes: np.ndarray, outcome: str) -> tuple[np.ndarray, np.ndarray]:
+    """(counted, y) for case outcomes under ``outcome``: which cases count one way or the
+    other, and for each case 1.0 for a release, 0.0 otherwise."""
+    outcomes = np.asarray(outcomes).astype(str)
+    releases = list(RELEASES[outcome])
+    counted = np.isin(outcomes, [*releases, RETURN])
+    return counted, np.isin(outcomes, releases).astype(float)
+
+
 def class_cases(cases: pd.DataFrame, reference_class: str) -> pd.DataFrame:
     """The cases of one reference class (see the module docstring)."""
-    onset_out = cases["onset"].isin(NOT_DETENTION_ONSETS)
-    decider = cases["decided_by"].astype(str)
-    if reference_class == "plus_missions":
-        keep = (~onset_out | (cases["onset"] == "foreign_mission_entry")) & (decider == "china")
-    elif reference_class == "plus_third_country":
-        keep = ~onset_out & decider.isin(["china", "third_country"])
-    else:
-        keep = ~onset_out & (decider == "china")
-        if reference_class == "without_covid":
-            keep &= ~cases["year"].between(*COVID_YEARS)
-    return cases[keep]
+    return cases[class_mask(cases, reference_class)]
 
 
 def labelled(cases: pd.DataFrame, outcome: str) -> pd.DataFrame:
     """The cases with an outcome that counts one way under ``outcome``; y = 1 for a release."""
-    outcomes = cases["outcome"].astype(str)
-    releases = list(RELEASES[outcome])
-    frame = cases[outcomes.isin([*releases, RETURN])].copy()
-    frame["y"] = outcomes[frame.index].isin(releases).astype(float)
+    counted, y = outcome_labels(cases["outcome"], outcome)
+    frame = cases[counted].copy()
+    frame["y"] = y[counted]
     frame["pressure"] = frame["pressure_level"].astype(float) / 2.0
     frame["tension"] = frame["tension_level"].astype(float) / 2.0
     return frame
+
+
+@dataclass(frozen=True)
+class Learnable:
+    """One coding's cases of one class with an outcome that counts, as arrays (one entry per
+    case): what the forecasts learn from, filtered by numpy rather than by pandas."""
+
+    case_id: np.ndarray  # str
+    outcome_latest: np.ndarray  # datetime64[ns]
+    pressure: np.ndarray  # level in [0, 1]
+    tension: np.ndarray  # level in [0, 1]
+    y: np.ndarray  # 1.0 release, 0.0 return
+
+    def known(self, keep: np.ndarray) -> Training:
+        """``training_from`` the cases where ``keep`` (a boolean array) holds."""
+        return training_from(self.pressure[keep], self.tension[keep], self.y[keep])
+
+
+def learnable_sets(coded: pd.DataFrame) -> dict[tuple[str, str], Learnable]:
+    """``labelled(class_cases(coded, reference_class), outcome)`` as arrays, for every
+    (reference_class, outcome) of CHOICES at once."""
+    columns = {name: coded[name].to_numpy() for name in ("onset", "decided_by", "year")}
+    pressure = coded["pressure_level"].to_numpy(dtype=float) / 2.0
+    tension = coded["tension_level"].to_numpy(dtype=float) / 2.0
+    latest = coded["outcome_latest"].to_numpy(dtype="datetime64[ns]")
+    ids = coded["case_id"].astype(str).to_numpy()
+    sets = {}
+    for reference_class in CHOICES["reference_class"]:
+        member = class_mask(columns, reference_class)
+        for outcome in CHOICES["outcome"]:
+            counted, y = outcome_labels(coded["outcome"].to_numpy(), outcome)
+            keep = member & counted
+            sets[(reference_class, outcome)] = Learnable(
+                ids[keep], latest[keep], pressure[keep], tension[keep], y[keep]
+            )
+    return sets
 
 
 @dataclass(frozen=True)
@@ -310,33 +361,42 @@ def multiverse(
     focal = focal_levels(dataset, case_id, level_day)
     weights = _weights(dataset)
     normals, uniforms = _random(draws, seed)
-    coded_cache: dict[tuple[str, ...], pd.DataFrame] = {}
+    sets: dict[tuple[str, str, str], dict[tuple[str, str], Learnable]] = {}
     learned_cache: dict[tuple[str, ...], Training] = {}
     base_cache: dict[tuple[str, int, int], np.ndarray] = {}
+    # Many specifications draw the very same forecast (a factor rule under the coded pressure,
+    # any level under the base rate alone): drawn once, the one read-only array is shared.
+    draws_cache: dict[tuple[object, ...], tuple[float, np.ndarray]] = {}
     rows, all_draws = [], {}
     for spec in specifications():
-        key = (spec["coder"], spec["shenyang_six"], spec["kim_visit_2018"],
-               spec["reference_class"], spec["outcome"])  # fmt: skip
+        coding = (spec["coder"], spec["shenyang_six"], spec["kim_visit_2018"])
+        key = (*coding, spec["reference_class"], spec["outcome"])
         if key not in learned_cache:
-            if key[:3] not in coded_cache:
-                coded_cache[key[:3]] = coded_cases(dataset, *key[:3])[LEARNING_COLUMNS]
-            cases = class_cases(coded_cache[key[:3]], key[3])
-            cases = cases[cases["case_id"] != case_id]
+            if coding not in sets:
+                sets[coding] = learnable_sets(coded_cases(dataset, *coding)[LEARNING_COLUMNS])
+            cases = sets[coding][key[3:]]
+            keep = cases.case_id != case_id
             if day is not None:
-                cases = cases[cases["outcome_latest"] <= day]
-            learned_cache[key] = training(labelled(cases, key[4]))
+                keep &= cases.outcome_latest <= day.to_datetime64()
+            learned_cache[key] = cases.known(keep)
         learned = learned_cache[key]
         counts = (spec["prior"], learned.released, learned.returned)
         if counts not in base_cache:
             base_cache[counts] = base_draws(learned, spec["prior"], uniforms)
         pressure = focal.pressure_level(spec["pressure"], spec["coder"], spec["factor_rule"])
         tension = focal.tension[spec["coder"]]
-        central, values = forecast_draws(
-            learned, spec["formulation"], spec["prior"], pressure, tension, weights, normals,
-            base_cache[counts],
-        )  # fmt: skip
-        all_draws[spec_id(spec)] = values
-        rows.append({"spec_id": spec_id(spec), **spec, "released": learned.released,
+        forecast_key = (key, spec["formulation"], spec["prior"], pressure, tension)
+        if forecast_key not in draws_cache:
+            central, values = forecast_draws(
+                learned, spec["formulation"], spec["prior"], pressure, tension, weights,
+                normals, base_cache[counts],
+            )  # fmt: skip
+            values.setflags(write=False)
+            draws_cache[forecast_key] = central, values
+        central, values = draws_cache[forecast_key]
+        name = spec_id(spec)
+        all_draws[name] = values
+        rows.append({"spec_id": name, **spec, "released": learned.released,
                      "returned": learned.returned, "pressure_level": pressure,
                      "tension_level": tension, "estimate": central})  # fmt: skip
     table = pd.DataFrame(rows)
@@ -407,31 +467,25 @@ def in_time_forecasts(
         levels = coded.set_index("case_id")
         own = [(float(levels.loc[case, "pressure_level"]) / 2.0,
                 float(levels.loc[case, "tension_level"]) / 2.0) for case in target_ids]  # fmt: skip
-        for reference_class, outcome in itertools.product(
-            CHOICES["reference_class"], CHOICES["outcome"]
-        ):
-            cases = labelled(class_cases(coded, reference_class), outcome)
-            # Plain arrays: one boolean mask per target instead of a pandas filter per target.
-            latest = cases["outcome_latest"].to_numpy(dtype="datetime64[ns]")
-            ids = cases["case_id"].astype(str).to_numpy()
-            columns = [cases[c].to_numpy(dtype=float) for c in ("pressure", "tension", "y")]
+        for (reference_class, outcome), cases in learnable_sets(coded).items():
+            chosen = {**DEFAULTS, "reference_class": reference_class, "shenyang_six": six,
+                      "kim_visit_2018": kim, "outcome": outcome, "coder": coder}  # fmt: skip
+            names = {
+                pair: spec_id({**chosen, "prior": pair[0], "formulation": pair[1]})
+                for pair in itertools.product(CHOICES["prior"], CHOICES["formulation"])
+            }
             for target, (day, case, y, made_on) in enumerate(
                 zip(target_days, target_ids, targets["y"], targets["forecast_day"], strict=True)
             ):
-                known = (latest < day) & (ids != case)
-                learned = training_from(*(column[known] for column in columns))
+                # One boolean mask per target instead of a pandas filter per target.
+                learned = cases.known((cases.outcome_latest < day) & (cases.case_id != case))
                 pressure, tension = own[target]
-                for prior, formulation in itertools.product(
-                    CHOICES["prior"], CHOICES["formulation"]
-                ):
-                    spec = {**DEFAULTS, "reference_class": reference_class, "shenyang_six": six,
-                            "kim_visit_2018": kim, "outcome": outcome, "prior": prior,
-                            "formulation": formulation, "coder": coder}  # fmt: skip
+                for (prior, formulation), name in names.items():
                     forecast = central_forecast(
                         learned, formulation, prior, pressure, tension, weights
                     )
                     rows.append(
-                        {"spec_id": spec_id(spec), "case_id": case, "forecast_day": made_on,
+                        {"spec_id": name, "case_id": case, "forecast_day": made_on,
                          "y": y, "forecast": forecast}
                     )  # fmt: skip
     return pd.DataFrame(rows)
