@@ -86,6 +86,27 @@ def test_wilson_closed_form_at_half() -> None:
     assert wilson_interval(10, 20) == pytest.approx((0.5 - half, 0.5 + half), abs=1e-12)
 
 
+def test_wilson_is_scipys_binomtest_interval_to_the_last_bit() -> None:
+    # The package computes it from scipy.special, sparing the import of scipy.stats; scipy's own
+    # binomtest is the oracle, over every k of n up to 60 and five levels (the edges included).
+    from scipy import stats
+
+    for n in range(1, 61):
+        for k in range(n + 1):
+            for level in (0.5, 0.8, 0.9, 0.95, 0.99):
+                ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
+                assert wilson_interval(k, n, level) == (ci.low, ci.high), (k, n, level)
+
+
+def test_beta_quantiles_are_scipys_beta_ppf_to_the_last_bit() -> None:
+    from scipy import stats
+
+    probabilities = [0.0, 0.001, 0.1, 0.5, 0.9, 0.999, 1.0]
+    for alpha, beta in ((1.0, 1.0), (0.5, 10.5), (3.0, 16.0), (40.0, 2.5)):
+        expected = stats.beta.ppf(probabilities, alpha, beta)
+        assert beta_quantiles(alpha, beta, probabilities).tolist() == expected.tolist()
+
+
 def test_exact_closed_forms_at_the_edges() -> None:
     # Clopper-Pearson: 0 of n gives (0, 1 - (t)^(1/n)), n of n gives ((t)^(1/n), 1), t = tail.
     assert exact_interval(0, 5) == pytest.approx((0.0, 1 - 0.1 ** (1 / 5)), abs=1e-12)

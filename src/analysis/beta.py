@@ -1,16 +1,16 @@
 """Interval maths for shares and Beta posteriors, from scipy; probabilities in [0, 1].
 
-A Beta posterior's equal-tailed interval (``scipy.stats.beta``), the regularised incomplete beta
-(``scipy.special.betainc``), the Wilson score interval for a raw share
-(``analysis.intervals.wilson_interval``, scipy's binomtest) and P(X > Y) for two Beta
-variables. The hand-written versions these replace gave the same values, which the tests keep
-as oracles (published tables and closed forms).
+A Beta posterior's equal-tailed interval (``scipy.special.betaincinv``, the function behind
+``scipy.stats.beta.ppf``), the regularised incomplete beta (``scipy.special.betainc``), the
+Wilson score interval for a raw share (``analysis.intervals.wilson_interval``, scipy's
+binomtest) and P(X > Y) for two Beta variables. The hand-written versions these replace gave
+the same values, which the tests keep as oracles (published tables and closed forms).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 from analysis import intervals
 
@@ -38,7 +38,7 @@ def beta_quantile(probability: float, a: float, b: float) -> float:
     """The x in [0, 1] with I_x(a, b) = probability."""
     if not 0.0 <= probability <= 1.0:
         raise ValueError(f"probability must be in [0, 1] (got {probability})")
-    return float(stats.beta.ppf(probability, a, b))
+    return float(special.betaincinv(a, b, probability))
 
 
 def beta_interval(a: float, b: float, confidence: float = CONFIDENCE) -> tuple[float, float]:

@@ -1,6 +1,11 @@
 """Intervals for a share of k in n: the Beta posterior under a named prior, Wilson and exact.
 
-All maths comes from scipy.stats (``beta`` quantiles, ``binomtest(...).proportion_ci``).
+The maths comes from scipy. Every model build needs Beta quantiles and a Wilson interval, and
+importing scipy.stats takes about a second in each process (each notebook kernel, each run of
+the command line), so those two come from ``scipy.special``: ``betaincinv`` is the function
+behind ``scipy.stats.beta.ppf``, and the Wilson interval is Newcombe's closed form, computed as
+``scipy.stats.binomtest(...).proportion_ci`` computes it (the tests hold the two equal). The
+exact interval is binomtest's.
 Probabilities and levels are in [0, 1]; an interval is (low, high) with low <= high. The
 default level is 80%: wide enough to be honest with a few dozen cases, narrow enough to say
 something.
@@ -8,11 +13,12 @@ something.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 LEVEL = 0.8
 # Named priors for a share, as Beta(a, b). Uniform: every share equally likely before the data.
@@ -54,7 +60,7 @@ def beta_quantiles(alpha: float, beta: float, probabilities: Sequence[float]) ->
     """Quantiles of Beta(alpha, beta) (alpha, beta > 0) at ``probabilities`` in [0, 1]."""
     if alpha <= 0 or beta <= 0:
         raise ValueError(f"Beta parameters must be positive (got {alpha}, {beta})")
-    return stats.beta.ppf(np.asarray(probabilities, dtype=float), alpha, beta)
+    return special.betaincinv(alpha, beta, np.asarray(probabilities, dtype=float))
 
 
 def beta_posterior(k: int, n: int, prior: str = "uniform", level: float = LEVEL) -> BetaPosterior:
@@ -84,8 +90,25 @@ def binomial_interval(
         raise ValueError(f"method must be one of {BINOMIAL_METHODS} (got {method!r})")
     if n == 0:
         return 0.0, 1.0
-    interval = stats.binomtest(k, n).proportion_ci(confidence_level=level, method=method)
+    if method == "wilson":
+        return _wilson(k, n, level)
+    from scipy import stats  # here: only the exact interval needs it (see the module docstring)
+
+    interval = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="exact")
     return float(interval.low), float(interval.high)
+
+
+def _wilson(k: int, n: int, level: float) -> tuple[float, float]:
+    """Newcombe's (1998) Wilson score interval, without continuity correction, in scipy's order
+    of operations; n > 0."""
+    share = k / n
+    z = float(special.ndtri(0.5 + 0.5 * level))
+    denominator = 2 * (n + z**2)
+    centre = (2 * n * share + z**2) / denominator
+    half_width = z / denominator * math.sqrt(4 * n * share * (1 - share) + z**2)
+    low = 0.0 if k == 0 else centre - half_width
+    high = 1.0 if k == n else centre + half_width
+    return float(low), float(high)
 
 
 def wilson_interval(k: int, n: int, level: float = LEVEL) -> tuple[float, float]:

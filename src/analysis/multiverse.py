@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from analysis import factors
 from analysis.backtest import forecast_day
@@ -265,7 +265,7 @@ def base_draws(learned: Training, prior: str, uniforms: np.ndarray) -> np.ndarra
     """The base rate's draws on the log-odds scale: the logit of the Beta posterior (prior +
     counts) at ``uniforms`` (in (0, 1), shared by every specification)."""
     a0, b0 = PRIORS[prior]
-    return special.logit(stats.beta.ppf(uniforms, a0 + learned.released, b0 + learned.returned))
+    return special.logit(special.betaincinv(a0 + learned.released, b0 + learned.returned, uniforms))
 
 
 def forecast_draws(
