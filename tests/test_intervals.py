@@ -88,12 +88,13 @@ def test_wilson_closed_form_at_half() -> None:
 
 def test_wilson_is_scipys_binomtest_interval_to_the_last_bit() -> None:
     # The package computes it from scipy.special, sparing the import of scipy.stats; scipy's own
-    # binomtest is the oracle, over every k of n up to 60 and five levels (the edges included).
+    # binomtest is the oracle, over every k of small and larger n and three levels (the edges
+    # included).
     from scipy import stats
 
-    for n in range(1, 61):
+    for n in (1, 2, 3, 5, 8, 17, 40, 101):
         for k in range(n + 1):
-            for level in (0.5, 0.8, 0.9, 0.95, 0.99):
+            for level in (0.5, 0.8, 0.99):
                 ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="wilson")
                 assert wilson_interval(k, n, level) == (ci.low, ci.high), (k, n, level)
 
