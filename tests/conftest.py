@@ -65,7 +65,7 @@ def headlines_shared() -> Iterator[None]:
     Both compute the project's headline on every call (seconds each) though it depends only on
     the data, the question and the date: tests of their other output share one computation.
     The headline's numbers are checked against hand values in test_multiverse; its determinism
-    by the tests that run the command or the report twice, which never share it.
+    by the test that runs the command twice, which never shares it.
     """
     from analysis import headline as module
     from analysis import report
