@@ -313,6 +313,20 @@ def test_html_of_a_notebook_with_widgets_is_byte_stable() -> None:
     assert first == second
 
 
+def test_a_page_does_not_depend_on_the_pages_rendered_before_it() -> None:
+    # One exporter per thread renders page after page; a new thread's first page is the oracle.
+    from concurrent.futures import ThreadPoolExecutor
+
+    tour = nbformat.read(paths.NOTEBOOKS_DIR / "01_events_and_actors.ipynb", as_version=4)
+    scenarios = nbformat.read(paths.NOTEBOOKS_DIR / "04_scenarios.ipynb", as_version=4)
+    render_html(scenarios)
+    after_another = render_html(tour)
+    with ThreadPoolExecutor(max_workers=1) as fresh_thread:
+        first_of_its_thread = fresh_thread.submit(render_html, tour).result()
+    assert after_another == first_of_its_thread
+    assert "The sliders of this what-if" not in after_another  # nothing of notebook 04's page
+
+
 def _widget_notebook(first: str, second: str) -> nbformat.NotebookNode:
     state = {first: {"ref": f"IPY_MODEL_{second}"}, second: {"value": 1}}
     return nbformat.from_dict(
