@@ -170,42 +170,6 @@ def labelled(cases: pd.DataFrame, outcome: str) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class Learnable:
-    """One coding's cases of one class with an outcome that counts, as arrays (one entry per
-    case): what the forecasts learn from, filtered by numpy rather than by pandas."""
-
-    case_id: np.ndarray  # str
-    outcome_latest: np.ndarray  # datetime64[ns]
-    pressure: np.ndarray  # level in [0, 1]
-    tension: np.ndarray  # level in [0, 1]
-    y: np.ndarray  # 1.0 release, 0.0 return
-
-    def known(self, keep: np.ndarray) -> Training:
-        """``training_from`` the cases where ``keep`` (a boolean array) holds."""
-        return training_from(self.pressure[keep], self.tension[keep], self.y[keep])
-
-
-def learnable_sets(coded: pd.DataFrame) -> dict[tuple[str, str], Learnable]:
-    """``labelled(class_cases(coded, reference_class), outcome)`` as arrays, for every
-    (reference_class, outcome) of CHOICES at once."""
-    columns = {name: coded[name].to_numpy() for name in ("onset", "decided_by", "year")}
-    pressure = coded["pressure_level"].to_numpy(dtype=float) / 2.0
-    tension = coded["tension_level"].to_numpy(dtype=float) / 2.0
-    latest = coded["outcome_latest"].to_numpy(dtype="datetime64[ns]")
-    ids = coded["case_id"].astype(str).to_numpy()
-    sets = {}
-    for reference_class in CHOICES["reference_class"]:
-        member = class_mask(columns, reference_class)
-        for outcome in CHOICES["outcome"]:
-            counted, y = outcome_labels(coded["outcome"].to_numpy(), outcome)
-            keep = member & counted
-            sets[(reference_class, outcome)] = Learnable(
-                ids[keep], latest[keep], pressure[keep], tension[keep], y[keep]
-            )
-    return sets
-
-
-@dataclass(frozen=True)
 class Training:
     """What a forecast learns from: counts, mean levels, and the ridge fit if one exists."""
 
@@ -216,19 +180,10 @@ class Training:
     ridge: tuple[np.ndarray, np.ndarray] | None  # (coefficients, standard errors) or None
 
 
-def training(train: pd.DataFrame) -> Training:
-    """Summarise labelled training cases; the ridge fit needs both outcomes among them (with
-    one outcome only the intercept has no finite optimum, and ``ridge`` falls back to the base
-    rate)."""
-    return training_from(
-        train["pressure"].to_numpy(dtype=float),
-        train["tension"].to_numpy(dtype=float),
-        train["y"].to_numpy(dtype=float),
-    )
-
-
 def training_from(pressure: np.ndarray, tension: np.ndarray, y: np.ndarray) -> Training:
-    """``training`` on arrays: levels in [0, 1] and outcomes 0/1, one entry per case.
+    """Summarise labelled training cases: levels in [0, 1] and outcomes 0/1, one entry per
+    case. The ridge fit needs both outcomes among them (with one outcome only the intercept
+    has no finite optimum, and ``ridge`` falls back to the base rate).
 
     Many specifications learn from the very same cases (a coding that changes nothing in a
     class, a class that adds no case before a forecast day), so the summary, and above all its
@@ -259,6 +214,43 @@ def _training_cached(pressure: bytes, tension: bytes, y: bytes) -> Training:
         mean_tension=float(t.mean()) if len(t) else 0.0,
         ridge=ridge,
     )
+
+
+@dataclass(frozen=True)
+class Learnable:
+    """One coding's cases of one class with an outcome that counts, as arrays (one entry per
+    case): what the forecasts learn from, filtered by numpy rather than by pandas."""
+
+    case_id: np.ndarray  # str
+    outcome_latest: np.ndarray  # datetime64[ns]
+    pressure: np.ndarray  # level in [0, 1]
+    tension: np.ndarray  # level in [0, 1]
+    y: np.ndarray  # 1.0 release, 0.0 return
+
+    def known(self, keep: np.ndarray) -> Training:
+        """``training_from`` the cases where ``keep`` (a boolean array) holds."""
+        return training_from(self.pressure[keep], self.tension[keep], self.y[keep])
+
+
+def learnable_sets(coded: pd.DataFrame) -> dict[tuple[str, str], Learnable]:
+    """``labelled(class_cases(coded, reference_class), outcome)`` as arrays, for every
+    (reference_class, outcome) of CHOICES at once."""
+    columns = {name: coded[name].to_numpy() for name in ("onset", "decided_by", "year")}
+    pressure = coded["pressure_level"].to_numpy(dtype=float) / 2.0
+    tension = coded["tension_level"].to_numpy(dtype=float) / 2.0
+    latest = coded["outcome_latest"].to_numpy(dtype="datetime64[ns]")
+    ids = coded["case_id"].astype(str).to_numpy()
+    labels = {outcome: outcome_labels(coded["outcome"].to_numpy(), outcome)
+              for outcome in CHOICES["outcome"]}  # fmt: skip
+    sets = {}
+    for reference_class in CHOICES["reference_class"]:
+        member = class_mask(columns, reference_class)
+        for outcome, (counted, y) in labels.items():
+            keep = member & counted
+            sets[(reference_class, outcome)] = Learnable(
+                ids[keep], latest[keep], pressure[keep], tension[keep], y[keep]
+            )
+    return sets
 
 
 def base_draws(learned: Training, prior: str, uniforms: np.ndarray) -> np.ndarray:
