@@ -16,7 +16,7 @@ XDIST := -n 2 --dist loadscope
 # nbval in two environments at the ends of the clock (UTC+14 and UTC-12), in two bare locales
 # and under two random hash seeds: stored outputs must not depend on the machine. `make test`
 # runs its main run (every test, nbval included) in the first and nbval alone in the second,
-# beside it: a third pass in the machine's own setting would check nothing the two do not.
+# beside it: a third pass in the machine's own setting would add little to the two.
 # The seeds are printed so a failing run can be repeated with
 # `make determinism HASH_SEED=N HASH_SEED_2=M`. No PNGs are drawn in the nbval-only runs
 # (nbval does not compare them; the main run draws them, so a figure that fails still fails).
