@@ -6,6 +6,7 @@ the command line), so those two come from ``scipy.special``: ``betaincinv`` is t
 behind ``scipy.stats.beta.ppf``, and the Wilson interval is Newcombe's closed form, computed as
 ``scipy.stats.binomtest(...).proportion_ci`` computes it (the tests hold the two equal). The
 exact interval is binomtest's.
+
 Probabilities and levels are in [0, 1]; an interval is (low, high) with low <= high. The
 default level is 80%: wide enough to be honest with a few dozen cases, narrow enough to say
 something.
