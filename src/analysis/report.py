@@ -34,7 +34,7 @@ from traitlets.config import Config
 
 from analysis import files, paths
 from analysis.case import DEFAULT_CASE, CaseFacts
-from analysis.charts.style import FULL_TEXT_VARIABLE
+from analysis.charts.style import FULL_TEXT_VARIABLE, STABLE_METADATA
 from analysis.data import Dataset, load_dataset
 from analysis.files import write_atomically, write_text_atomically
 from analysis.forecast import CaseForecast, case_forecast
@@ -51,8 +51,6 @@ KERNEL_START_ATTEMPTS = 3
 # notebooks step by about 40% in a trial; more kernels than cores only compete.
 NOTEBOOK_WORKERS = max(1, min(2, os.cpu_count() or 1))
 STEPS = 5
-# No creation date, no software version: the same figure gives the same bytes.
-STABLE_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
 WIDGET_ID = re.compile(r"[0-9a-f]{32}")
 MODEL_ID_FIELD = re.compile(r'"model_id": "([0-9a-f]{32})"')
 

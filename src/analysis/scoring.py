@@ -283,8 +283,7 @@ def calibration_verdict(table: pd.DataFrame) -> str:
         )
     return (
         f"With {n} cases and {k} release{'' if k == 1 else 's'} the bins hold few cases each: "
-        "read reliability "
-        "and resolution with the intervals of the diagram, not as a ranking."
+        "read reliability and resolution with the intervals of the diagram, not as a ranking."
     )
 
 

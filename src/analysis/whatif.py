@@ -116,5 +116,5 @@ def render_waterfall_png(figure: Figure, ax: Axes, steps: pd.DataFrame) -> bytes
     buffer = io.BytesIO()
     # The canvas prints with one draw; savefig draws twice once a layout engine has been set,
     # and takes its dpi from the caller's rcParams.
-    figure.canvas.print_png(buffer, metadata={"Software": None})
+    figure.canvas.print_png(buffer, metadata=style.STABLE_METADATA["png"])
     return buffer.getvalue()
