@@ -98,7 +98,7 @@ BROKEN = {
     ),
     "missing year": (
         "arrivals.csv", "2010,", "2009,",
-        "arrivals.csv:0: year: no row for 2010 (expected one row for every year 2001 to 2024; "
+        "arrivals.csv:0: year: no row for 2010 (expected one row for every year 2001 to 2025; "
         "leave arrivals empty if it cannot be sourced)",
     ),
     "duplicate year": (
@@ -106,8 +106,8 @@ BROKEN = {
         "arrivals.csv:11: year: duplicate id (got '2009', expected unique; first on line 10)",
     ),
     "year outside the series": (
-        "arrivals.csv", "2024,", "2025,",
-        "arrivals.csv:25: year: out of range (got 2025, expected 2001 to 2024)",
+        "arrivals.csv", "2025,", "2026,",
+        "arrivals.csv:26: year: out of range (got 2026, expected 2001 to 2025)",
     ),
     "empty figure without a reason": (
         "arrivals.csv", ",,,,,,,Fixture: no figure for this year alone.", ",,,,,,,",

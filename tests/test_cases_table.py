@@ -28,7 +28,7 @@ BROKEN = {
     "decider outside the vocabulary": (
         "china,2,", "beijing,2,",
         "cases.csv:3: decided_by: not an allowed value (got 'beijing', expected one of china, "
-        "third_country, unknown)",
+        "laos, vietnam, thailand, russia, mongolia, other_country, unknown)",
     ),
     "no decider": (
         ",china,0,", ",,0,",
@@ -124,7 +124,7 @@ def test_real_corrections_of_issue_9_hold() -> None:
     # Reuters' source had the ten still in Shenyang on the morning of 6 November 2017.
     assert cases["2017_nov_shenyang_ten"]["outcome_date"] >= "2017-11-06"
     assert cases["2018_mar_kim_visit_arrests"]["outcome"] == "freed_in_china"
-    assert cases["2013_laos_nine_via_china"]["decided_by"] == "third_country"
+    assert cases["2013_laos_nine_via_china"]["decided_by"] == "laos"
     assert cases["2006_shenyang_six"]["onset"] == "foreign_mission_entry"
     assert cases["2023_kim_cheolok"]["part_of"] == "2023_oct_mass_repatriation"
     assert cases["2017_jul_yunnan_family_suicide"]["part_of"] == "2017_jul_aug_41"

@@ -3,7 +3,8 @@
 A specification picks one value on each axis of ``CHOICES`` (the first value is the default):
 
 * ``reference_class``: detentions in China decided by China (``history.detentions_in_china``);
-  the same plus foreign-mission entries; plus cases a third country decided; or without the
+  the same plus foreign-mission entries; plus cases a named third country decided (Laos,
+  Vietnam, Thailand, Mongolia or another); or without the
   cases detained 2020-2024 (the COVID-era backlog).
 * ``shenyang_six``: the 2006 six as recorded (a consulate bid, so outside the detentions) or as
   detained in transit (Adrian Hong's reading, which brings the case into the class).
@@ -137,7 +138,7 @@ def class_mask(columns: Mapping[str, np.ndarray], reference_class: str) -> np.nd
     if reference_class == "plus_missions":
         return (~onset_out | (onset == "foreign_mission_entry")) & (decider == "china")
     if reference_class == "plus_third_country":
-        return ~onset_out & np.isin(decider, ["china", "third_country"])
+        return ~onset_out & (decider != "unknown")  # China or any named other state
     keep = ~onset_out & (decider == "china")
     if reference_class == "without_covid":
         year = np.asarray(columns["year"])

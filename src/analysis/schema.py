@@ -39,9 +39,12 @@ OUTCOMES = (
     "returned", "reached_south_or_third_country", "freed_in_china", "left_legally",
     "died_in_custody", "mixed", "unknown",
 )  # fmt: skip
-# Whose decision a case's outcome was: a third country decides when it sends people on through
-# China under its own arrangement (China only lets them transit).
-DECIDERS = ("china", "third_country", "unknown")
+# Whose decision a case's outcome was: the state that held the people when it was decided. A third
+# country is named (those on record so far; other_country for the rest), also when it sends people
+# on through China under its own arrangement (China only lets them transit).
+DECIDERS = (
+    "china", "laos", "vietnam", "thailand", "russia", "mongolia", "other_country", "unknown",
+)  # fmt: skip
 BOOLEANS = ("true", "false")
 # The kind of each source URL, parallel to source_urls: how much a row can rest on it.
 # newspaper includes broadcasters' news sites; blog_or_aggregator includes wikis and forums.
@@ -284,7 +287,7 @@ MEASURES = ("detained", "returned", "still_held", "released", "reached_south_or_
 VALUE_QUALIFIERS = ("exact", "at_least", "more_than", "about", "range")
 PUBLISHED_PRECISIONS = ("day", "month", "year")
 # The Ministry of Unification's yearly series the record covers: every year needs a row.
-ARRIVAL_YEARS = range(2001, 2025)
+ARRIVAL_YEARS = range(2001, 2026)
 
 
 def _graded_sources(required: bool = True) -> tuple[Column, Column, Column]:
