@@ -123,3 +123,18 @@ def test_second_coder_cases_swap_only_the_coded_columns() -> None:
     assert list(swapped["outcome"]) == list(cases["outcome"])
     assert swapped["pressure_level"].dtype == cases["pressure_level"].dtype
     assert list(cases["pressure_level"]) == [0, 1, 2, 2]
+
+
+def test_a_case_without_a_second_coding_keeps_the_first_and_is_left_out_of_alpha() -> None:
+    # A new case the blind coder has not seen yet (2005_e): the second coder's table has no row.
+    cases = pd.concat([FIRST, _coded([("2005_e", "raid", 2, 2, "2")])], ignore_index=True)
+    cases["onset"] = pd.Categorical(cases["onset"], categories=list(agreement.ONSETS))
+    swapped = agreement.second_coder_cases(cases, SECOND)
+    assert list(swapped["pressure_level"]) == [0, 2, 2, 1, 2]
+    assert list(swapped["tension_level"]) == [0, 1, 1, 1, 2]
+    assert list(swapped["onset"].astype(str))[-1] == "raid"
+    assert list(swapped["tension_decision_level"])[-1] == "2"
+    # Agreement counts only the cases both coded: the same as without the new case.
+    pressure = agreement.variable_agreement(cases, SECOND, "pressure_level")
+    assert pressure.cases_coded == 4
+    assert pressure.alpha == pytest.approx(9 / 16)

@@ -145,11 +145,16 @@ def describe_agreement(table: pd.DataFrame) -> str:
 def second_coder_cases(cases: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``cases`` with the second coder's onset, pressure and tension levels in place
     of the first coder's, so that any count or model can run on either coding. Outcomes, dates
-    and every other column stay the first table's (the second coder never saw outcomes)."""
+    and every other column stay the first table's (the second coder never saw outcomes). A case
+    the second coder has not coded (no row) keeps the first coder's values, as the multiverse does.
+    """
     frame = cases.copy()
     others = second.set_index("case_id").reindex(frame["case_id"])
+    coded = others.index.isin(second["case_id"]).astype(bool)
     for column in CODED_COLUMNS:
-        values = others[column].to_numpy()
+        values = np.where(
+            coded, others[column].to_numpy(dtype=object), frame[column].to_numpy(dtype=object)
+        )
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             values = pd.Categorical(values, categories=frame[column].cat.categories)
         elif frame[column].dtype.kind in "iu":
