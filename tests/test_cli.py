@@ -22,7 +22,7 @@ def test_valid_folder_prints_one_summary_line(capsys: pytest.CaptureFixture[str]
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     assert (
-        "4 events, 3 actors, 3 cases, 2 scenarios, 2 weights, 3 counts, 24 arrivals, "
+        "4 events, 3 actors, 3 cases, 2 scenarios, 2 weights, 3 counts, 25 arrivals, "
         "3 second_coding, 1 questions"
     ) in out
 

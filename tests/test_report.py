@@ -126,7 +126,7 @@ def test_index_page_puts_its_bottom_line_first_and_links_every_source(built) -> 
     index = (output / "index.html").read_text(encoding="utf-8")
     assert index.index('id="bottom-line"') < index.index("<h2>Scenarios")
     assert "with a uniform prior, 0." in index
-    assert "the table of past cases runs to" in index and "run to 20 June 2018" in index
+    assert "the table of past cases runs to" in index and "run to 11 October 2025" in index
     case_table = index.split("<h2>The case, event by event</h2>", 1)[1].split("</table>")[0]
     rows = case_table.split("<tr>")[2:]
     assert rows and all('rel="noopener noreferrer"' in row for row in rows)
