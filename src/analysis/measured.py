@@ -349,3 +349,10 @@ def headline_sensitivity(dataset: Dataset, series: tuple[str, ...] = tuple(SERIE
                      "spec_low": h.spec_low, "spec_high": h.spec_high,
                      "fallback_cases": construct.fallback_cases})  # fmt: skip
     return pd.DataFrame(rows)
+
+
+def series_over(
+    dataset: Dataset, start: str = "2001-01-01", end: str = "2025-12-31"
+) -> pd.DataFrame:
+    """``measures_on`` the first day of each month from ``start`` to ``end``: the chart's series."""
+    return measures_on(dataset, list(pd.date_range(start, end, freq="MS")))
