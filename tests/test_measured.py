@@ -175,3 +175,18 @@ def test_validate_reports_the_measured_tables_by_line(
 ) -> None:
     problems = [str(problem) for problem in validate_data(edit_table(filename, change))]
     assert any(problem.startswith(message) for problem in problems), problems
+
+
+def test_the_chart_marks_every_dated_case_once(fixture_data) -> None:
+    import matplotlib.pyplot as plt
+
+    from analysis.charts.measured import plot_measured_series
+
+    cases = measured.case_measures(fixture_data)
+    figure = plot_measured_series(measured.series_over(fixture_data, "2015-01-01"), cases)
+    try:
+        strip = figure.axes[-1]
+        marked = sum(len(c.get_offsets()) for c in strip.collections)
+        assert marked == len(cases) > 0
+    finally:
+        plt.close(figure)
