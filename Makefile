@@ -94,7 +94,8 @@ notebooks: $(STAMP)  ## re-execute the committed notebooks in place (after a cod
 	$(BIN)/python -m analysis notebooks
 
 readme-images: report  ## copy the README's pictures from a fresh report
-	cp reports/figures/case_timeline.png reports/figures/scenarios_plane.png docs/images/
+	cp reports/figures/case_timeline.png reports/figures/scenarios_plane.png \
+		reports/figures/measured_series.png docs/images/
 
 browser-check: $(STAMP)  ## open reports/index.html in headless Chromium, offline, and move the what-if
 	test -f reports/index.html || $(MAKE) --no-print-directory report

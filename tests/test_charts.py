@@ -134,7 +134,7 @@ def _texts(figure) -> list:
     "stem",
     [
         "case_timeline", "context_timeline", "scenarios_waterfall", "scenarios_plane",
-        "scenarios_tornado", "scenarios_timing", "factors",
+        "scenarios_tornado", "scenarios_timing", "factors", "measured_series",
     ],
 )  # fmt: skip
 def test_every_report_figure_is_drawn_in_the_house_style(report_figures, stem: str) -> None:

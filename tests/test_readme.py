@@ -32,8 +32,12 @@ def readme_images() -> list[str]:
     return re.findall(r"!\[[^\]]+\]\((docs/images/[^)]+)\)", README.read_text(encoding="utf-8"))
 
 
-def test_readme_shows_the_timeline_and_the_plane() -> None:
-    assert readme_images() == ["docs/images/case_timeline.png", "docs/images/scenarios_plane.png"]
+def test_readme_shows_the_timeline_the_plane_and_the_measured_series() -> None:
+    assert readme_images() == [
+        "docs/images/case_timeline.png",
+        "docs/images/scenarios_plane.png",
+        "docs/images/measured_series.png",
+    ]
 
 
 @pytest.mark.parametrize("image", readme_images())

@@ -443,7 +443,8 @@ def test_report_outputs_are_complete_readable_and_safe_with_hostile_text(
     assert names == sorted(
         [f"{stem}.{ext}" for stem in ("scenarios_waterfall", "scenarios_plane",
          "scenarios_tornado", "scenarios_timing", "factors", "case_timeline",
-         "context_timeline", "backtest_reliability") for ext in ("png", "svg")]
+         "context_timeline", "backtest_reliability", "measured_series")
+         for ext in ("png", "svg")]
         + ["scenario_table.csv"]
     )  # fmt: skip
     assert all(path.stat().st_size > 0 for path in written)

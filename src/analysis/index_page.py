@@ -47,6 +47,9 @@ FIGURE_CAPTIONS = {
     "forecasting in time each past case resolved by {as_of}, against what happened; each bin's "
     "share of releases with its 80% Clopper-Pearson interval, and the cases per bin. The title "
     "says how many cases and releases were scored.",
+    "measured_series": "Data, no model: the measured China-DPRK series nobody here coded (UN "
+    "General Assembly vote agreement, trade, high-level contacts, Security Council votes), each "
+    "as of its day, and the cases by outcome and route.",
 }
 # What each chart shows, for readers who cannot see it (the figures' alt text).
 FIGURE_ALT = {
@@ -69,6 +72,9 @@ FIGURE_ALT = {
     "backtest_reliability": "A reliability diagram: markers for each formulation's bins of "
     "forecasts against the observed share of releases, with tall interval bars, a dashed "
     "diagonal for perfect calibration, and below it bars counting the cases in each bin.",
+    "measured_series": "Four stacked lines over 2001 to 2025 (UN vote agreement, ending in "
+    "2020; trade; contacts; sanctions votes) above a strip of the cases, one row per route: "
+    "the releases sit on the mission-entry row, almost all before 2010.",
 }
 # The what-if's precomputed grid: factor levels 0-1 and weights in log-odds per unit, on steps
 # of 0.1 (53,361 points, about 160 kB of inline JSON as whole percentages).

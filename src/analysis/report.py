@@ -321,7 +321,8 @@ def report_figures(
     today's record; the reliability diagram scores ``forecasts``, the in-time forecasts known
     by the as-of date (``multiverse.in_time_forecasts``, computed here when not given).
     """
-    from analysis import factors, multiverse, scenarios, scoring, sensitivity, timeline
+    from analysis import factors, measured, multiverse, scenarios, scoring, sensitivity, timeline
+    from analysis.charts import measured as measured_charts
     from analysis.charts import model as model_charts
     from analysis.charts import scoring as scoring_charts
     from analysis.charts import timeline as timeline_charts
@@ -375,6 +376,9 @@ def report_figures(
             (facts.case["detained_date"], facts.case["detained_latest"]),
             facts.as_of,
             str(facts.question["as_of_label"]),
+        ),
+        "measured_series": lambda: measured_charts.plot_measured_series(
+            measured.series_over(dataset), measured.case_measures(dataset)
         ),
     }  # fmt: skip
 

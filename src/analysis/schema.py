@@ -357,3 +357,81 @@ SECOND_CODING = TableSchema(
 )
 
 TABLES = (*TABLES, COUNTS, ARRIVALS, SECOND_CODING, QUESTIONS)
+
+# Measured series nobody in the project coded (data/unga_votes.csv, trade.csv, contacts.csv,
+# unsc_votes.csv): the thesis is tested on them as well as on the coded tension and pressure.
+UNGA_ISSUES = ("me", "nu", "di", "hr", "co", "ec")
+VOTES = ("yes", "no", "abstain")
+# The annual trade series the record covers: every year needs a row, an unsourced one empty.
+TRADE_YEARS = range(2004, 2026)
+CONTACT_LEVELS = ("leader", "foreign_minister")
+UNSC_OUTCOMES = ("adopted", "vetoed", "not_adopted")
+
+# The Voeten-Strezhnev-Bailey roll calls, as copied from /work/shared/data (see data/README.md).
+UNGA_VOTES = TableSchema(
+    name="unga_votes",
+    id_column="rcid",
+    columns=(
+        Column("rcid", "integer", minimum=1),
+        Column("session", "integer", minimum=1, maximum=200),
+        Column("date", "date"),
+        Column("unres", "text", required=False),
+        Column("importantvote", "code", required=False, allowed=("0", "1")),
+        Column("issues", "category_list", required=False, allowed=UNGA_ISSUES),
+        Column("short", "text", required=False),
+        Column("china_vote", "category", required=False, allowed=VOTES),
+        Column("dprk_vote", "category", required=False, allowed=VOTES),
+        Column("rok_vote", "category", required=False, allowed=VOTES),
+    ),
+)
+
+TRADE = TableSchema(
+    name="trade",
+    id_column="year",
+    columns=(
+        Column("year", "integer", minimum=TRADE_YEARS[0], maximum=TRADE_YEARS[-1]),
+        Column("total_usd_million", "number", required=False, minimum=0.0, maximum=100000.0),
+        Column("reported_by", "text", required=False),
+        Column("published_date", "date", required=False),
+        Column("published_precision", "category", required=False, allowed=PUBLISHED_PRECISIONS),
+        *_graded_sources(required=False),
+        Column("note", "text", required=False),
+    ),
+)
+
+CONTACTS = TableSchema(
+    name="contacts",
+    id_column="contact_id",
+    columns=(
+        Column(
+            "contact_id", "id", pattern=r"C[0-9]{3}", expected="C followed by three digits (C001)"
+        ),
+        Column("date", "date"),
+        Column("date_precision", "category", allowed=PUBLISHED_PRECISIONS),
+        Column("level", "category", allowed=CONTACT_LEVELS),
+        Column("location", "text"),
+        Column("description", "text"),
+        *_graded_sources(),
+    ),
+)
+
+UNSC_VOTES = TableSchema(
+    name="unsc_votes",
+    id_column="resolution",
+    columns=(
+        Column(
+            "resolution",
+            "id",
+            pattern=r"[0-9]{4}|draft_[0-9]{4}_[0-9]{2}",
+            expected="a resolution number (1718) or draft_YYYY_MM for a draft not adopted",
+        ),
+        Column("date", "date"),
+        Column("outcome", "category", allowed=UNSC_OUTCOMES),
+        Column("china_vote", "category", allowed=VOTES),
+        Column("description", "text"),
+        *_graded_sources(),
+    ),
+)
+
+MEASURED_TABLES = (UNGA_VOTES, TRADE, CONTACTS, UNSC_VOTES)
+TABLES = (*TABLES, *MEASURED_TABLES)

@@ -12,10 +12,14 @@ from analysis.schema import (
     ARRIVAL_YEARS,
     ARRIVALS,
     CASES,
+    CONTACTS,
     COUNTS,
     EVENTS,
     SCENARIOS,
     SECOND_CODING,
+    TRADE,
+    TRADE_YEARS,
+    UNSC_VOTES,
 )
 from analysis.tables import (
     DATE_TRIPLES,
@@ -290,6 +294,13 @@ def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> N
         _check_counts(table)
     elif schema is ARRIVALS:
         _check_arrivals(table)
+    elif schema is TRADE:
+        _check_trade(table)
+    elif schema is CONTACTS:
+        for row, line in zip(table.rows, table.lines, strict=True):
+            _check_precise_day(table, line, row["date"], "date", row["date_precision"])
+    elif schema is UNSC_VOTES:
+        _check_unsc_votes(table)
 
 
 def _check_rows(
@@ -543,4 +554,88 @@ def _check_arrivals(table: _RawTable) -> None:
                 "women",
                 f"men and women do not add up to arrivals (got {men} + {women} = "
                 f"{men + women}, expected {arrivals})",
+            )
+
+
+def _check_precise_day(table: _RawTable, line: int, value: str, name: str, precision: str) -> None:
+    """A month-precise date uses day 01, a year-precise one 1 January (as in counts.csv)."""
+    day = _day(value)
+    if day and precision == "month" and day.day != 1:
+        table.problem(
+            line,
+            name,
+            f"not the first of the month (got {day}, expected precision month to use day 01)",
+        )
+    if day and precision == "year" and (day.month, day.day) != (1, 1):
+        table.problem(
+            line, name, f"not 1 January (got {day}, expected precision year to use MM-DD 01-01)"
+        )
+
+
+def _check_trade(table: _RawTable) -> None:
+    """One row a year; a figure cites a source and says who compiled it; a gap says why."""
+    years = {_whole(row["year"]) for row in table.rows}
+    for year in TRADE_YEARS:
+        if year not in years:
+            table.problem(
+                0,
+                "year",
+                f"no row for {year} (expected one row for every year {TRADE_YEARS[0]} to "
+                f"{TRADE_YEARS[-1]}; leave total_usd_million empty if it cannot be sourced)",
+            )
+    for row, line in zip(table.rows, table.lines, strict=True):
+        if row["total_usd_million"]:
+            for name in ("source_urls", "reported_by"):
+                if not row[name]:
+                    table.problem(
+                        line, name, "empty (expected a value, since total_usd_million is given)"
+                    )
+        else:
+            if not row["note"]:
+                table.problem(
+                    line,
+                    "note",
+                    "empty (expected why the year cannot be sourced, since total_usd_million "
+                    "is empty)",
+                )
+            for name in ("reported_by", "published_date", "source_urls"):
+                if row[name]:
+                    table.problem(
+                        line,
+                        name,
+                        f"a value without a figure (got {_got(row[name])}, expected empty, "
+                        "since total_usd_million is empty)",
+                    )
+        published, precision = row["published_date"], row["published_precision"]
+        if published and not precision:
+            table.problem(
+                line,
+                "published_precision",
+                "empty (expected day, month or year, since published_date is given)",
+            )
+        if precision and not published:
+            table.problem(
+                line,
+                "published_precision",
+                f"a precision without a date (got {_got(precision)}, expected empty)",
+            )
+        _check_precise_day(table, line, published, "published_date", precision)
+
+
+def _check_unsc_votes(table: _RawTable) -> None:
+    """China's no is a veto; an adopted text had no veto from China."""
+    for row, line in zip(table.rows, table.lines, strict=True):
+        vote, outcome = row["china_vote"], row["outcome"]
+        if vote == "no" and outcome and outcome != "vetoed":
+            table.problem(
+                line,
+                "outcome",
+                f"not a veto although China voted no (got {_got(outcome)}, expected vetoed)",
+            )
+        if outcome == "vetoed" and vote and vote != "no":
+            table.problem(
+                line,
+                "china_vote",
+                f"a veto without China's no (got {_got(vote)}, expected no; use not_adopted "
+                "for another member's veto)",
             )

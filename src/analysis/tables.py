@@ -91,6 +91,10 @@ class Dataset(NamedTuple):
     arrivals: pd.DataFrame
     second_coding: pd.DataFrame
     questions: pd.DataFrame
+    unga_votes: pd.DataFrame
+    trade: pd.DataFrame
+    contacts: pd.DataFrame
+    unsc_votes: pd.DataFrame
 
 
 def _got(value: str) -> str:
