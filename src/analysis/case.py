@@ -25,6 +25,7 @@ import pandas as pd
 
 from analysis.data import Dataset
 from analysis.defaults import DEFAULT_CASE
+from analysis.text import excerpt
 
 # The two claims a question tests, by the prefix of their columns in questions.csv.
 WINDOW_KEYS = ("article", "hrw")
@@ -43,7 +44,7 @@ def question_row(questions: pd.DataFrame, case: str = DEFAULT_CASE) -> pd.Series
             return rows.iloc[0]
     known = ", ".join(questions["question_id"].astype(str))
     raise UnknownCaseError(
-        f"no question for case {case!r} in questions.csv (expected one of {known})"
+        f"no question for case {excerpt(case)} in questions.csv (expected one of {known})"
     )
 
 
