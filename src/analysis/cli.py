@@ -56,7 +56,8 @@ def _validate(args: argparse.Namespace) -> int:
     try:
         dataset = load_dataset(args.data_dir)
     except DataValidationError as error:
-        return _report_problems(error, f"{args.data_dir} was only read, nothing was written")
+        folder = printable(str(args.data_dir))
+        return _report_problems(error, f"{folder} was only read, nothing was written")
     print(summary_line(dataset, args.data_dir))
     return EXIT_OK
 
@@ -204,7 +205,8 @@ def _scenario(args: argparse.Namespace) -> int:
     except DataValidationError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) in {args.data_dir}.", file=sys.stderr)
+        folder = printable(str(args.data_dir))
+        print(f"{len(error.problems)} problem(s) in {folder}.", file=sys.stderr)
         return EXIT_BAD_INPUT
     as_of = args.as_of
     if args.case:

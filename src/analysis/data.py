@@ -34,6 +34,7 @@ from analysis.tables import (
     _read_csv,
     _split_list,
 )
+from analysis.text import printable
 
 __all__ = [
     "DataValidationError",
@@ -177,4 +178,4 @@ def summary_line(dataset: Dataset, data_dir: Path | str | None = None) -> str:
     counts = ", ".join(
         f"{len(frame)} {name}" for name, frame in zip(Dataset._fields, dataset, strict=True)
     )
-    return f"OK: {folder}: {counts}; every row cites a source"
+    return f"OK: {printable(str(folder))}: {counts}; every row cites a source"
