@@ -156,8 +156,8 @@ def case_facts(dataset: Dataset, case: str = DEFAULT_CASE) -> CaseFacts:
     """The facts of the question ``case`` (a question_id or case_id of questions.csv).
 
     Raises UnknownCaseError (a ValueError) when there is no such question, or when it names a
-    case or scenario the other tables lack (checked here, not on load, so that any cases table
-    can be loaded).
+    case or scenario the other tables lack (validate refuses such a question; this guards a
+    Dataset built some other way).
     """
     question = question_row(dataset.questions, case)
     rows = dataset.cases[dataset.cases["case_id"].astype(str) == str(question["case_id"])]
