@@ -30,7 +30,7 @@ ODD_ENV_1 = TZ=Pacific/Kiritimati LC_ALL=C.UTF-8 PYTHONHASHSEED=$(HASH_SEED)
 ODD_ENV_2 = TZ=Etc/GMT+12 LC_ALL=POSIX PYTHONHASHSEED=$(HASH_SEED_2)
 NO_PNG := $(CURDIR)/tests/no_png_ipython
 
-.PHONY: venv-python help install report test lint determinism lab notebooks readme-images browser-check constraints clean
+.PHONY: venv-python help install report test tests-and-nbval lint determinism lab notebooks readme-images browser-check constraints clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -77,7 +77,26 @@ define in_both_environments
 	[ $$first -eq 0 ] && [ $$other -eq 0 ]
 endef
 
+# The tests run in a network namespace of their own with only the loopback up, where the
+# machine allows it (root, or unprivileged user namespaces, and `ip`): nothing a test starts,
+# Python or not (a raw socket, ctypes, a `python -I` child, bash's /dev/tcp), can reach another
+# host. Elsewhere they run with the Python guard alone (tests/offline_guard) and say so.
+NETNS := $(shell if [ "$$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then echo "unshare -n"; \
+  elif unshare -rn true 2>/dev/null; then echo "unshare -rn"; fi)
+ifeq ($(NETNS),)
+OFFLINE = echo "test: no network namespace here (needs root or user namespaces); only Python processes are kept offline"; $(1)
+else ifeq ($(shell command -v ip),)
+OFFLINE = echo "test: no ip command to bring a namespace's loopback up; only Python processes are kept offline"; $(1)
+else
+OFFLINE = echo "test: in a network namespace with only the loopback ($(NETNS)): no test can reach another host"; \
+  $(NETNS) sh -c 'ip link set lo up && exec "$$@"' sh $(1)
+endif
+
 test: lint  ## lint, then unit tests and nbval in one odd environment, nbval at once in another
+	@$(call OFFLINE,$(MAKE) --no-print-directory tests-and-nbval HASH_SEED=$(HASH_SEED) HASH_SEED_2=$(HASH_SEED_2))
+
+# What `make test` runs after lint, inside the network namespace when there is one.
+tests-and-nbval: $(STAMP)
 	$(call in_both_environments,$(BIN)/python -m pytest $(XDIST) tests notebooks $(NBVAL))
 
 determinism: $(STAMP)  ## nbval alone in the two odd time zones, locales and hash seeds

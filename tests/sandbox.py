@@ -71,6 +71,32 @@ spare_iri_grammar()
 _prepare_environment()
 
 
+def loopback_problem() -> str | None:
+    """Why a connection to 127.0.0.1 fails (the loopback is down, as in a fresh network
+    namespace), or None when it works. Kernels talk to pytest over the loopback: without it
+    each kernel start waits out its timeout (278 s in a trial of nbval) before it fails."""
+    import socket
+
+    try:
+        with socket.create_server(("127.0.0.1", 0)) as server:
+            socket.create_connection(server.getsockname(), timeout=2).close()
+    except OSError as error:
+        return error.strerror or type(error).__name__
+    return None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller checked
+        return
+    problem = loopback_problem()
+    if problem:
+        pytest.exit(
+            f"the loopback interface does not work ({problem}): kernels and the tests' servers "
+            "need 127.0.0.1; bring it up (ip link set lo up) and run again",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
 def attempts() -> list[str]:
     """Outbound attempts recorded so far by any process of this run."""
     return Path(os.environ[LOG_VARIABLE]).read_text(encoding="utf-8").splitlines()

@@ -41,7 +41,8 @@ def case_csv_line(row: dict[str, str]) -> str:
 def write_case_rows(folder: Path, rows: list[dict[str, str]]) -> Path:
     """Replace folder/cases.csv by ``rows``, and keep the tables that name cases valid: the second
     coding gets one row per case (the first coder's levels, so coder choices change nothing), and
-    the case events move to the first row's case."""
+    the case events and the question move to the first row's case (validate checks that a
+    question's case is in cases.csv)."""
     text = "".join([",".join(header("cases.csv")) + "\n", *map(case_csv_line, rows)])
     (folder / "cases.csv").write_text(text, encoding="utf-8")
     buffer = io.StringIO()
@@ -61,8 +62,9 @@ def write_case_rows(folder: Path, rows: list[dict[str, str]]) -> Path:
             }
         )
     (folder / "second_coding.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    events = (folder / "events.csv").read_text(encoding="utf-8")
-    (folder / "events.csv").write_text(
-        events.replace(FOCAL_FIXTURE, rows[0]["case_id"]), encoding="utf-8"
-    )
+    for table in ("events.csv", "questions.csv"):
+        text = (folder / table).read_text(encoding="utf-8")
+        (folder / table).write_text(
+            text.replace(FOCAL_FIXTURE, rows[0]["case_id"]), encoding="utf-8"
+        )
     return folder

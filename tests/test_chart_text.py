@@ -15,23 +15,14 @@ from matplotlib.text import Text  # noqa: E402
 
 from analysis.charts.model import plot_scenario_intervals  # noqa: E402
 from analysis.data import validate_data  # noqa: E402
-from analysis.text import literal  # noqa: E402
-
-HOSTILE = ["US$5 and US$10", "Price $^$", "$", "a $\\frac{1}{0}$ b", "no dollar at all"]
 
 
-@pytest.mark.parametrize("text", HOSTILE)
-def test_literal_text_is_drawn_as_written_not_as_math(text: str) -> None:
-    drawn, is_math = Text(text=literal(text))._preprocess_math(literal(text))
-    assert (drawn, is_math) == (text, False)
-
-
-def test_without_escaping_paired_dollars_would_be_math() -> None:
-    # The defect the helper exists for: matplotlib's own reading of the raw string.
+def test_without_the_house_style_paired_dollars_would_be_math() -> None:
+    # The defect the style's text.parse_math setting exists for: matplotlib's default reading.
     assert Text(text="US$5 and US$10")._preprocess_math("US$5 and US$10")[1] is True
 
 
-def test_scenario_labels_with_dollars_are_drawn() -> None:
+def test_scenario_labels_with_dollars_are_drawn_as_written() -> None:
     table = pd.DataFrame(
         {
             "label": ["Price $^$", "US$5 and US$10"],
@@ -43,9 +34,9 @@ def test_scenario_labels_with_dollars_are_drawn() -> None:
     )
     figure = plot_scenario_intervals(table)
     figure.savefig(io.BytesIO(), format="svg")
-    labels = [tick.get_text() for tick in figure.axes[0].get_yticklabels()]
+    drawn = [tick._preprocess_math(tick.get_text()) for tick in figure.axes[0].get_yticklabels()]
     plt.close(figure)
-    assert sorted(Text(text=t)._preprocess_math(t)[0] for t in labels) == sorted(table["label"])
+    assert sorted(drawn) == sorted((label, False) for label in table["label"])
 
 
 @pytest.mark.parametrize(

@@ -260,11 +260,15 @@ def test_line_numbers_count_physical_lines_of_multiline_cells(edit_table) -> Non
     )
 
 
-def test_unicode_line_separator_inside_a_cell_stays_one_row(edit_table) -> None:
+def test_unicode_line_separator_inside_a_cell_stays_one_row_and_is_refused(edit_table) -> None:
+    # Refused (other readers split a row on it), on the line of the row it sits in: one row.
     folder = edit_table(
         "events.csv", lambda text: text.replace("Fixture summit", "Fixture\u2028summit")
     )
-    assert validate_data(folder) == []
+    assert [str(problem) for problem in validate_data(folder)] == [
+        "events.csv:4: title: a control or invisible character (got '\\u2028' at character 8, "
+        "expected printable text)"
+    ]
 
 
 def test_bom_and_windows_line_endings_are_valid(data_copy: Path) -> None:

@@ -155,4 +155,4 @@ def test_report_refuses_to_start_while_another_run_holds_the_lock(tmp_path: Path
     with exclusive_lock(folder), pytest.raises(FolderBusyError, match="another run is writing"):
         build_report(folder, log=lambda _: None)
     assert not os.path.lexists(folder)
-    assert not files.versions_dir(folder).exists()
+    assert not any(files.versions_dir(folder).iterdir())  # only the lock's folder, no version

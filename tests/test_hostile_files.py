@@ -128,6 +128,6 @@ def test_a_huge_decimal_is_shown_cut_short(edit_table) -> None:
 def test_a_nul_byte_in_a_cell_is_refused(edit_table) -> None:
     folder = edit_table("actors.csv", lambda text: text.replace("Fixture NGO", "Fixture\x00NGO"))
     assert problems_as_text(folder) == [
-        "actors.csv:3: name: a control character (got '\\x00' at character 8, expected "
-        "printable text)"
+        "actors.csv:3: name: a control or invisible character (got '\\x00' at character 8, "
+        "expected printable text)"
     ]

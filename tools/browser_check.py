@@ -28,7 +28,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+try:
+    from playwright.sync_api import Page, sync_playwright
+except ModuleNotFoundError as missing:  # the `browser` extra is not part of `make install`
+    sys.exit(
+        f"browser check: {missing.name} is not installed; run `make browser-check`, which "
+        "installs it, or: .venv/bin/python -m pip install -c constraints.txt -e '.[browser]'"
+    )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"

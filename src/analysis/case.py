@@ -25,6 +25,7 @@ import pandas as pd
 
 from analysis.data import Dataset
 from analysis.defaults import DEFAULT_CASE
+from analysis.text import excerpt
 
 # The two claims a question tests, by the prefix of their columns in questions.csv.
 WINDOW_KEYS = ("article", "hrw")
@@ -43,7 +44,7 @@ def question_row(questions: pd.DataFrame, case: str = DEFAULT_CASE) -> pd.Series
             return rows.iloc[0]
     known = ", ".join(questions["question_id"].astype(str))
     raise UnknownCaseError(
-        f"no question for case {case!r} in questions.csv (expected one of {known})"
+        f"no question for case {excerpt(case)} in questions.csv (expected one of {known})"
     )
 
 
@@ -155,8 +156,8 @@ def case_facts(dataset: Dataset, case: str = DEFAULT_CASE) -> CaseFacts:
     """The facts of the question ``case`` (a question_id or case_id of questions.csv).
 
     Raises UnknownCaseError (a ValueError) when there is no such question, or when it names a
-    case or scenario the other tables lack (checked here, not on load, so that any cases table
-    can be loaded).
+    case or scenario the other tables lack (validate refuses such a question; this guards a
+    Dataset built some other way).
     """
     question = question_row(dataset.questions, case)
     rows = dataset.cases[dataset.cases["case_id"].astype(str) == str(question["case_id"])]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from analysis import paths
 from analysis.defaults import DEFAULT_CASE, DEFAULT_DRAWS, SEED
+from analysis.text import excerpt, printable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+# The shell's convention for a process ended by a signal: 128 + its number.
+EXIT_INTERRUPTED = 130  # SIGINT, Ctrl-C
+EXIT_BROKEN_PIPE = 141  # SIGPIPE: the reader of stdout (head, less) left early
 
 
 def _report_problems(error: DataValidationError, consequence: str) -> int:
@@ -46,12 +51,13 @@ def _validate(args: argparse.Namespace) -> int:
     from analysis.data import DataValidationError, load_dataset, summary_line
 
     if not args.data_dir.is_dir():
-        print(f"validate: no such folder: {args.data_dir}", file=sys.stderr)
+        print(f"validate: no such folder: {printable(str(args.data_dir))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         dataset = load_dataset(args.data_dir)
     except DataValidationError as error:
-        return _report_problems(error, f"{args.data_dir} was only read, nothing was written")
+        folder = printable(str(args.data_dir))
+        return _report_problems(error, f"{folder} was only read, nothing was written")
     print(summary_line(dataset, args.data_dir))
     return EXIT_OK
 
@@ -73,22 +79,51 @@ def _report(args: argparse.Namespace) -> int:
     spare_iri_grammar()
     from analysis.case import UnknownCaseError
     from analysis.data import DataValidationError
-    from analysis.report import ReportError, UnsafeOutputError, build_report
+    from analysis.report import (
+        NothingToScoreError,
+        ReportError,
+        UnsafeOutputError,
+        build_report,
+    )
 
+    kept = _what_is_kept(args.output)
     try:
-        build_report(output_dir=args.output, case=args.case)
+        build_report(output_dir=args.output, case=args.case, log=_progress)
     except DataValidationError as error:
-        return _report_problems(error, "the previous report is untouched")
-    except UnknownCaseError as error:
-        print(f"report: {error}; the previous report is untouched.", file=sys.stderr)
+        return _report_problems(error, kept)
+    except (UnknownCaseError, NothingToScoreError) as error:
+        print(f"report: {error}; {kept}.", file=sys.stderr)
         return EXIT_BAD_INPUT
     except UnsafeOutputError as error:
-        print(f"report: {error}", file=sys.stderr)
+        print(f"report: {printable(str(error))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (ReportError, OSError) as error:
-        print(f"report failed: {error}; the previous report is untouched.", file=sys.stderr)
+        print(f"report failed: {printable(str(error))}; {kept}.", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def _what_is_kept(output: Path) -> str:
+    """What a failed report leaves, in words: the previous report when there is one."""
+    if (output / "index.html").is_file():
+        return "the previous report is untouched"
+    return f"no report was written to {printable(str(output))}"
+
+
+def _progress(line: str) -> None:
+    """Print a progress line; once the reader of stdout has gone (``report | head -2``), drop
+    the rest: the build goes on, since losing its progress lines is no reason to stop it."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that no later write or the final flush raises again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 # --- scenario -------------------------------------------------------------------------------
@@ -104,11 +139,11 @@ def _level(name: str) -> Callable[[str], float]:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"not a number (got {text!r}, expected a {name} level from 0 to 1)"
+                f"not a number (got {excerpt(text)}, expected a {name} level from 0 to 1)"
             ) from None
         if not (math.isfinite(value) and 0.0 <= value <= 1.0):
             raise argparse.ArgumentTypeError(
-                f"out of range (got {text}, expected a {name} level from 0 to 1)"
+                f"out of range (got {printable(text, 60)}, expected a {name} level from 0 to 1)"
             )
         return value
 
@@ -123,7 +158,7 @@ def _as_of(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"not a valid date (got {text!r}, expected YYYY-MM-DD)"
+            f"not a valid date (got {excerpt(text)}, expected YYYY-MM-DD)"
         ) from None
 
 
@@ -134,7 +169,7 @@ def _whole(name: str, low: int, high: int) -> Callable[[str], int]:
         if not re.fullmatch(r"\d+", text.strip()) or not low <= int(text) <= high:
             expected = f"a whole number from {low:,} to {high:,}"
             raise argparse.ArgumentTypeError(
-                f"not a valid {name} (got {text!r}, expected {expected})"
+                f"not a valid {name} (got {excerpt(text)}, expected {expected})"
             )
         return int(text)
 
@@ -145,7 +180,7 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> None:
     """Report this parser's argument errors as one line on stderr and exit 2, no usage block."""
 
     def error(message: str) -> NoReturn:
-        parser.exit(EXIT_BAD_INPUT, f"{parser.prog}: error: {message} (see --help)\n")
+        parser.exit(EXIT_BAD_INPUT, f"{parser.prog}: error: {printable(message)} (see --help)\n")
 
     parser.error = error  # type: ignore[method-assign]
 
@@ -170,7 +205,8 @@ def _scenario(args: argparse.Namespace) -> int:
     except DataValidationError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) in {args.data_dir}.", file=sys.stderr)
+        folder = printable(str(args.data_dir))
+        print(f"{len(error.problems)} problem(s) in {folder}.", file=sys.stderr)
         return EXIT_BAD_INPUT
     as_of = args.as_of
     if args.case:
@@ -271,6 +307,12 @@ def _print_forecast(
         f"({result.draws:,} Monte Carlo draws, seed {result.seed})"
     )
     releases = "release" if model.released == 1 else "releases"
+    if not model.cases_counted:
+        print(
+            f"base rate {model.base_rate:.2f}, the prior alone: no detention in China with a "
+            f"one-way outcome to learn from ({model.view})"
+        )
+        return
     print(
         f"base rate {model.base_rate:.2f}, from {model.released} {releases} in "
         f"{model.cases_counted} detentions in China with a one-way outcome ({model.view})"
@@ -340,7 +382,7 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
 def _ledger(args: argparse.Namespace) -> int:
     from analysis.case import UnknownCaseError
     from analysis.data import DataValidationError, load_dataset
-    from analysis.headline import headline
+    from analysis.headline import NOTHING_SCORED, headline
     from analysis.ledger import build_ledger, score_ledger, signpost_table
 
     try:
@@ -363,11 +405,16 @@ def _ledger(args: argparse.Namespace) -> int:
     print(shown.drop(columns=["resolution_criteria", "rationale"]).to_string(index=False))
     print()
     for name in dict.fromkeys(key.rsplit("|", 1)[0] for key in scores):
+        if not scores[name + "|n"]:
+            print(f"{name}: no resolved forecast yet, so nothing to score")
+            continue
         print(
             f"{name}: {int(scores[name + '|n'])} resolved forecasts, Brier "
             f"{scores[name + '|brier']:.3f} (lower is better), log score "
             f"{scores[name + '|log']:.3f} (higher is better)"
         )
+    if stated.backtest_verdict == NOTHING_SCORED:
+        print(f"Headline: {NOTHING_SCORED}")
     print()
     print("What would change the forecast:")
     for row in signpost_table(stated).itertuples(index=False):
@@ -381,7 +428,7 @@ def _notebooks(_args: argparse.Namespace) -> int:
     from analysis.report import ReportError, refresh_notebooks
 
     try:
-        refresh_notebooks()
+        refresh_notebooks(log=_progress)
     except ReportError as error:
         print(f"notebooks: {error}; that notebook was left as it was.", file=sys.stderr)
         return EXIT_FAILED
@@ -504,6 +551,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = build_parser().parse_args(argv)
-    return args.handler(args)
+    """Run the command line; returns the exit code. An interruption, a reader of stdout that
+    left early and a package missing from the install each end in one line on stderr."""
+    try:
+        args = build_parser().parse_args(argv)
+        code = args.handler(args)
+        sys.stdout.flush()  # here, where a closed pipe can still be caught, not at exit
+        return code
+    except KeyboardInterrupt:
+        print("python -m analysis: interrupted (Ctrl-C)", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        print("python -m analysis: stopped, the output was closed early", file=sys.stderr)
+        return EXIT_BROKEN_PIPE
+    except ModuleNotFoundError as error:
+        print(
+            f"python -m analysis: the package {error.name} is not installed; "
+            "run `make install` (it installs the notebook tools too)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED

@@ -14,8 +14,17 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.schema import ACTORS, CASES, EVENTS, TABLES, WINDOW_PRECISIONS
-from analysis.table_rules import _check_table
+from analysis.schema import (
+    ACTORS,
+    CASES,
+    CODEBOOK,
+    EVENTS,
+    QUESTIONS,
+    SCENARIOS,
+    TABLES,
+    WINDOW_PRECISIONS,
+)
+from analysis.table_rules import _check_question_references, _check_table
 from analysis.tables import (
     DATE_TRIPLES,
     Dataset,
@@ -25,6 +34,7 @@ from analysis.tables import (
     _read_csv,
     _split_list,
 )
+from analysis.text import printable
 
 __all__ = [
     "DataValidationError",
@@ -32,6 +42,7 @@ __all__ = [
     "Problem",
     "lane_order",
     "load_cases",
+    "load_codebook",
     "load_dataset",
     "summary_line",
     "validate_data",
@@ -118,7 +129,29 @@ def _read_and_check_all(data_dir: Path) -> tuple[dict[str, _RawTable], list[Prob
     for table in tables.values():
         if not table.problems:
             _check_table(table, actor_ids, case_ids)
-    return tables, [problem for table in tables.values() for problem in table.problems]
+    questions, scenarios = tables[QUESTIONS.name], tables[SCENARIOS.name]
+    if not questions.problems:
+        scenario_ids = set(scenarios.columns.get("scenario_id", ())) - {""}
+        _check_question_references(questions, case_ids, scenario_ids)
+    codebook = _read_codebook(data_dir)
+    problems = [problem for table in tables.values() for problem in table.problems]
+    return tables, problems + codebook.problems
+
+
+def _read_codebook(data_dir: Path) -> _RawTable:
+    codebook = _read_csv(data_dir / CODEBOOK.filename, CODEBOOK)
+    if not codebook.problems:
+        _check_table(codebook, set(), set())
+    return codebook
+
+
+def load_codebook(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The data dictionary (``codebook.csv``), read and checked like every table: one row per
+    column of each table; raises DataValidationError listing its problems."""
+    codebook = _read_codebook(Path(data_dir) if data_dir is not None else paths.DATA_DIR)
+    if codebook.problems:
+        raise DataValidationError(codebook.problems)
+    return _to_frame(codebook)
 
 
 def load_dataset(data_dir: Path | str | None = None) -> Dataset:
@@ -145,4 +178,4 @@ def summary_line(dataset: Dataset, data_dir: Path | str | None = None) -> str:
     counts = ", ".join(
         f"{len(frame)} {name}" for name, frame in zip(Dataset._fields, dataset, strict=True)
     )
-    return f"OK: {folder}: {counts}; every row cites a source"
+    return f"OK: {printable(str(folder))}: {counts}; every row cites a source"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import os
 import shutil
@@ -46,7 +47,8 @@ def write_text_atomically(path: Path, text: str) -> Path:
 # sibling (.reports.versions/). A new version is written beside the live one, then the link is
 # swapped with one os.replace, which is atomic: whatever moment the process dies, reports/ names
 # either the old complete version or the new one. Runs on one folder are serialised by an
-# exclusive lock on the folder's parent, so no two runs share a version or prune each other's.
+# exclusive lock on the folder's versions folder, so no two runs share a version or prune each
+# other's.
 
 
 class FolderBusyError(OSError):
@@ -65,20 +67,21 @@ def _retired(folder: Path) -> Path:
 
 @contextmanager
 def exclusive_lock(folder: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder``'s parent, or raise FolderBusyError at once.
+    """Hold an exclusive lock on ``folder``, or raise FolderBusyError at once.
 
-    The lock is an advisory ``flock`` on the parent directory itself: the kernel drops it when
-    the process dies, so a killed run never leaves a stale lock behind.
+    The lock is an advisory ``flock`` on the folder's own hidden versions folder, so two runs
+    into different folders of one parent never block each other; the kernel drops it when the
+    process dies, so a killed run never leaves a stale lock behind.
     """
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(folder.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    versions = versions_dir(folder)
+    versions.mkdir(parents=True, exist_ok=True)
+    handle = os.open(versions, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise FolderBusyError(
-                f"another run is writing {folder} (its parent folder is locked); "
-                "wait for it to finish, then run again"
+                f"another run is writing {folder}; wait for it to finish, then run again"
             ) from None
         yield
     finally:
@@ -103,7 +106,10 @@ def recover(folder: Path) -> None:
         retired.rename(folder)
     shutil.rmtree(retired, ignore_errors=True)
     for link in folder.parent.glob(f".{folder.name}.link-*"):  # made, never swapped in
-        link.unlink(missing_ok=True)
+        if link.is_dir() and not link.is_symlink():  # an old real folder swapped out by exchange()
+            shutil.rmtree(link, ignore_errors=True)
+        else:
+            link.unlink(missing_ok=True)
     versions = versions_dir(folder)
     if versions.is_dir():
         live = live_version(folder)
@@ -131,14 +137,45 @@ def publish(version: Path, folder: Path) -> None:
     link.unlink(missing_ok=True)
     # Relative, so the project folder can be moved or mounted elsewhere.
     os.symlink(os.path.relpath(version, folder.parent), link)
-    if os.path.lexists(folder) and previous is None:
-        # A real folder from before links were used: the only two-step swap, undone by recover().
+    if os.path.lexists(folder) and previous is None and exchange(link, folder):
+        # A real folder from before links were used, swapped with the link in one step: the
+        # link's name now holds the old folder (recover() removes it if this run dies here).
+        link.rename(_retired(folder))
+    elif os.path.lexists(folder) and previous is None:
+        # The same where the system cannot swap a folder and a link: the only two-step move,
+        # undone by recover().
         folder.rename(_retired(folder))
-    os.replace(link, folder)
+        os.replace(link, folder)
+    else:
+        os.replace(link, folder)
     _sync_folder(folder.parent)
     shutil.rmtree(_retired(folder), ignore_errors=True)
     if previous is not None and previous != version.resolve():
         shutil.rmtree(previous, ignore_errors=True)
+
+
+# renameat2's flag (linux/fs.h) and the "current folder" descriptor (fcntl.h).
+RENAME_EXCHANGE = 2
+AT_FDCWD = -100
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap what two paths name in one atomic step (Linux ``renameat2`` with RENAME_EXCHANGE);
+    False, with nothing changed, where the system or the file system cannot."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):  # not Linux, or a C library older than glibc 2.28
+        return False
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
+    renameat2.restype = ctypes.c_int
+    done = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    return done == 0
 
 
 def _sync_folder(folder: Path) -> None:

@@ -56,6 +56,13 @@ RULE = (
     "10th-90th percentiles. Only cases resolved by the forecast date are scored."
 )
 REFERENCE_CLASS = "detentions in China decided by China (no overlapping rows)"
+# The named fallback of RULE when no past case was resolved by the forecast date: nothing can be
+# scored, so every specification scores 0 and weighs the same.
+NOTHING_SCORED = (
+    "No past case with one of the question's two outcomes was resolved by the forecast date, so "
+    "none could be scored: every specification weighs the same, and with no case to learn from "
+    "each gives its prior."
+)
 # The formulation the verdict compares with the base rate: the article's argument.
 VERDICT_VARIANT = "expert"
 
@@ -142,7 +149,9 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
     gaps = scoring.formulation_gaps(forecasts)
     verdicts = [scoring.rank_verdict(gap) for gap in gaps.values()]
     n_scored = forecasts["case_id"].nunique()
-    if not gaps:
+    if n_scored == 0:
+        verdict = NOTHING_SCORED
+    elif not gaps:
         verdict = f"Only {n_scored} resolved case(s) could be scored: too few to rank the variants."
     elif all(v == "cannot tell" for v in verdicts):
         verdict = (

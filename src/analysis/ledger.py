@@ -107,9 +107,12 @@ def build_ledger(dataset: Dataset, case: str = DEFAULT_CASE) -> pd.DataFrame:
 def score_ledger(ledger: pd.DataFrame) -> dict[str, float]:
     """Brier (mean squared error, 0-1, lower better) and log score (mean natural log of the
     probability given to what happened, <= 0, higher better) of the resolved forecasts, per
-    specification and overall: {"<specification>|brier": ..., ...}; n counts them."""
+    specification and overall: {"<specification>|brier": ..., ...}; n counts them. With no
+    resolved forecast there is only {"all|n": 0}: no score, rather than a NaN in the JSON."""
     resolved = ledger[ledger["resolution"].notna()]
     scores: dict[str, float] = {}
+    if resolved.empty:
+        return {"all|n": 0.0}
     for name, group in [("all", resolved), *resolved.groupby("specification")]:
         p = group["probability"].to_numpy(dtype=float)
         y = group["resolution"].to_numpy(dtype=float)

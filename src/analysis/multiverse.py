@@ -481,7 +481,12 @@ def in_time_forecasts(
                         {"spec_id": name, "case_id": case, "forecast_day": made_on,
                          "y": y, "forecast": forecast}
                     )  # fmt: skip
-    return pd.DataFrame(rows)
+    # The columns even with no row (no case resolved by the forecast date): nothing is then
+    # scored, and the headline says so (headline.NOTHING_SCORED).
+    return pd.DataFrame(rows, columns=IN_TIME_COLUMNS)
+
+
+IN_TIME_COLUMNS = ("spec_id", "case_id", "forecast_day", "y", "forecast")
 
 
 def spec_scores(forecasts: pd.DataFrame) -> pd.Series:

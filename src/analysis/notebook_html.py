@@ -7,7 +7,6 @@ Returns text only; ``analysis.report`` writes the pages.
 from __future__ import annotations
 
 import copy
-import csv
 import re
 import threading
 from pathlib import Path
@@ -15,6 +14,8 @@ from pathlib import Path
 import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
+
+from analysis.data import load_codebook
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 NOTEBOOK_CSS = """
@@ -58,10 +59,9 @@ def drop_range_index(table: str) -> str:
 def codebook_codes(data_dir: Path) -> frozenset[str]:
     """The codes a reader should see in words: the codebook's column names and allowed
     values that join words with underscores (``foreign_mission_entry``)."""
-    with (data_dir / "codebook.csv").open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    words = {row["column"] for row in rows}
-    words |= {value for row in rows for value in row["allowed_values"].split(";")}
+    codebook = load_codebook(data_dir)  # checked like every table: no link, no bad bytes
+    words = set(codebook["column"])
+    words |= {value for values in codebook["allowed_values"] for value in values.split(";")}
     return frozenset(word for word in words if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", word))
 
 

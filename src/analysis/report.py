@@ -59,6 +59,26 @@ class ReportError(RuntimeError):
     """A report step failed; the message names the step (and notebook and cell)."""
 
 
+class NothingToScoreError(ReportError):
+    """No past case of the scoring set was resolved by the question's date: notebook 04's
+    backtest has nothing to score, so the report refuses before it starts."""
+
+
+def refuse_without_scored_cases(dataset: Dataset, view: CaseForecast) -> None:
+    """Raise NothingToScoreError, in one line, when no past case could be scored by the
+    question's date (the scenario and ledger commands fall back to equal weights and say so;
+    the report's notebook would fail minutes later in its backtest)."""
+    from analysis import multiverse
+
+    if multiverse.scoring_set(dataset, view.facts.as_of).empty:
+        raise NothingToScoreError(
+            f"no past detention in China decided by China with one of the question's two "
+            f"outcomes was resolved by {view.facts.as_of:%Y-%m-%d}, so the forecast cannot be "
+            "scored and the report has no backtest to show (expected a later question date "
+            "or more resolved cases in cases.csv)"
+        )
+
+
 class UnsafeOutputError(ReportError):
     """The output folder holds something the report did not write; nothing was touched."""
 
@@ -453,6 +473,7 @@ def build_report(
     with _step(log, 1, "validated the data"):
         dataset = load_dataset(data_dir)
         view = case_forecast(dataset, case)
+        refuse_without_scored_cases(dataset, view)
 
     def build(staging: Path) -> None:
         # The kernels are processes of their own: they run while this one draws the charts.

@@ -435,3 +435,21 @@ UNSC_VOTES = TableSchema(
 
 MEASURED_TABLES = (UNGA_VOTES, TRADE, CONTACTS, UNSC_VOTES)
 TABLES = (*TABLES, *MEASURED_TABLES)
+# The data dictionary itself (data/codebook.csv): read and checked like every table, since the
+# report reads it too. Not one of TABLES: it documents them, and no model reads it.
+CODEBOOK_TYPES = (
+    "boolean", "category", "category list", "code", "date", "id", "id list", "integer",
+    "number", "text", "text list", "url list",
+)  # fmt: skip
+CODEBOOK = TableSchema(
+    name="codebook",
+    id_column="column",
+    columns=(
+        Column("table", "category", allowed=tuple(schema.name for schema in TABLES)),
+        _slug_id("column"),
+        Column("type", "category", allowed=CODEBOOK_TYPES),
+        Column("required", "category", allowed=("yes", "no")),
+        Column("allowed_values", "text", required=False),
+        Column("meaning", "text"),
+    ),
+)

@@ -127,8 +127,13 @@ def lognormal_law(median_days: float, sigma: float, name: str) -> DurationLaw:
 
 
 def reference_laws(fitted: DurationLaw, sigma: float = REFERENCE_SIGMA) -> list[DurationLaw]:
-    """The fit, then log-normal laws with the REFERENCE_MEDIANS and the stated ``sigma``."""
-    return [fitted] + [
+    """The fit, then ``fixed_laws``."""
+    return [fitted, *fixed_laws(sigma)]
+
+
+def fixed_laws(sigma: float = REFERENCE_SIGMA) -> list[DurationLaw]:
+    """Log-normal laws with the REFERENCE_MEDIANS and the stated ``sigma``: no data enter them."""
+    return [
         lognormal_law(median, sigma, f"median {label} ({median:g} days), sigma {sigma:g}")
         for label, median in REFERENCE_MEDIANS.items()
     ]

@@ -12,11 +12,13 @@ from analysis.schema import (
     ARRIVAL_YEARS,
     ARRIVALS,
     CASES,
+    CODEBOOK,
     CONTACTS,
     COUNTS,
     EVENTS,
     SCENARIOS,
     SECOND_CODING,
+    TABLES,
     TRADE,
     TRADE_YEARS,
     UNSC_VOTES,
@@ -275,6 +277,9 @@ def _check_scenarios_row(table: _RawTable, line: int, row: dict[str, str]) -> No
 def _check_table(table: _RawTable, actor_ids: set[str], case_ids: set[str]) -> None:
     schema = table.schema
     cell_problems = _cell_problems(table)
+    if schema is CODEBOOK:
+        _check_codebook(table, cell_problems)
+        return
     ids = table.columns[schema.id_column]
     # The line each id is first on (zip reversed: the earliest row is written last and wins).
     first_line = dict(zip(reversed(ids), reversed(table.lines), strict=True))
@@ -639,3 +644,74 @@ def _check_unsc_votes(table: _RawTable) -> None:
                 f"a veto without China's no (got {_got(vote)}, expected no; use not_adopted "
                 "for another member's veto)",
             )
+
+
+def _check_codebook(table: _RawTable, cell_problems: dict[int, list[tuple[str, str]]]) -> None:
+    """The codebook documents each column of each table once, with the validator's type and
+    requirement: a renamed, missing or mistyped row is reported, never left to drift."""
+    if not table.lines:
+        table.problem(2, "-", "no data rows (expected one row per column of each table)")
+        return
+    schemas = {schema.name: schema for schema in TABLES}
+    documented: dict[tuple[str, str], int] = {}
+    for index, line in enumerate(table.lines):
+        row = table.row(index)
+        for name, message in cell_problems.get(line, ()):
+            table.problem(line, name, message)
+        schema = schemas.get(row["table"])
+        if schema is None or line in cell_problems:
+            continue
+        key = (schema.name, row["column"])
+        if key in documented:
+            table.problem(
+                line,
+                "column",
+                f"documented twice (got {_got(row['column'])} of {schema.filename}, expected "
+                f"once; first on line {documented[key]})",
+            )
+            continue
+        documented[key] = line
+        if row["column"] not in schema.column_names:
+            table.problem(
+                line,
+                "column",
+                f"not a column of {schema.filename} (got {_got(row['column'])}, expected one "
+                "the validator checks)",
+            )
+            continue
+        column = schema.column(row["column"])
+        kind = column.kind.replace("_", " ")
+        if row["type"] != kind:
+            table.problem(line, "type", f"not the validator's type (got {_got(row['type'])}, "
+                          f"expected {kind})")  # fmt: skip
+        required = "yes" if column.required else "no"
+        if row["required"] != required:
+            table.problem(line, "required", f"not what the validator requires (got "
+                          f"{_got(row['required'])}, expected {required})")  # fmt: skip
+    if table.problems:
+        return
+    for schema in TABLES:
+        for name in schema.column_names:
+            if (schema.name, name) not in documented:
+                table.problem(
+                    1, "column", f"{schema.filename}'s column {name} is not documented "
+                    "(expected a row for it)"
+                )  # fmt: skip
+
+
+def _check_question_references(
+    questions: _RawTable, case_ids: set[str], scenario_ids: set[str]
+) -> None:
+    """Each question's case is in cases.csv and its scenario, when given, in scenarios.csv (an
+    empty set of ids: that table could not be read, and is reported on its own)."""
+    for index, line in enumerate(questions.lines):
+        row = questions.row(index)
+        for name, known, table, expected in (
+            ("case_id", case_ids, "cases.csv", "a case_id from cases.csv"),
+            ("scenario_id", scenario_ids, "scenarios.csv",
+             "a scenario_id from scenarios.csv, or empty"),
+        ):  # fmt: skip
+            if known and row[name] and row[name] not in known:
+                questions.problem(
+                    line, name, f"not in {table} (got {_got(row[name])}, expected {expected})"
+                )

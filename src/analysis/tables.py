@@ -28,6 +28,8 @@ from analysis.schema import (
     Column,
     TableSchema,
 )
+from analysis.text import EXCERPT
+from analysis.text import excerpt as _got
 
 LIST_SEPARATOR = ";"
 URL_PATTERN = re.compile(r"https?://\S+")
@@ -38,10 +40,16 @@ DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
 # Whole numbers are stored as int64: 18 digits always fit, and int() of thousands of digits
 # raises instead of answering.
 MAX_DIGITS = 18
-# C0 controls (but tab, LF and CR) and DEL: XML and SVG cannot carry them, browsers hide them.
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Any piece of an input quoted in a message is cut to this many characters and escaped.
-EXCERPT = 60
+# Characters a cell may not hold. C0 controls (but tab, LF and CR), DEL and C1 controls: XML and
+# SVG cannot carry them, browsers hide them. Bidi controls (U+061C, U+200E-F, U+202A-E,
+# U+2066-9): U+202E shows the text after it reversed on a page. Invisible ones: the zero-width
+# space, word joiners and a byte-order mark inside the text. Line and paragraph separators
+# (U+2028-9): other readers split a row on them. Zero-width (non-)joiners stay allowed: some
+# scripts and emoji need them.
+CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 PLAIN_NAME = re.compile(r"[A-Za-z0-9_]{1,60}")
 # matplotlib's date axes fail on years such as 0001 and 9999 (and windows that end past them);
 # the record spans decades, so a century either side is room enough (see data/codebook.csv).
@@ -97,11 +105,6 @@ class Dataset(NamedTuple):
     unsc_votes: pd.DataFrame
 
 
-def _got(value: str) -> str:
-    """A short, escaped excerpt of an input for a message: never the whole of a long value."""
-    return repr(value) if len(value) <= EXCERPT else repr(value[: EXCERPT - 3] + "...")
-
-
 def _fits(value: str) -> bool:
     """A whole number short enough for int() and int64 (longer ones are reported as such)."""
     return bool(WHOLE_NUMBER.fullmatch(value)) and len(value.lstrip("-")) <= MAX_DIGITS
@@ -147,13 +150,18 @@ class _RawTable:
 def _has_control(text: str) -> bool:
     """Whether ``text`` holds a CONTROL character, as ``CONTROL.search(text)`` would say.
 
-    The controls are ASCII, and UTF-8 writes ASCII only as itself, so deleting every other byte
-    in one C pass (bytes.translate) answers the same several times faster than the regex.
+    UTF-8 writes ASCII only as itself, so the ASCII controls are found by deleting every other
+    byte in one C pass (bytes.translate), several times faster than the regex; the regex is
+    needed only for a text that is not all ASCII.
     """
-    return bool(text.encode("utf-8").translate(None, _NOT_CONTROL_BYTES))
+    if text.encode("utf-8").translate(None, _NOT_ASCII_CONTROL_BYTES):
+        return True
+    return not text.isascii() and CONTROL.search(text) is not None
 
 
-_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not CONTROL.fullmatch(chr(b)))
+_NOT_ASCII_CONTROL_BYTES = bytes(
+    b for b in range(256) if not (b < 0x80 and CONTROL.fullmatch(chr(b)))
+)
 
 
 def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
@@ -256,8 +264,8 @@ def _read_rows(reader: Reader, header: list[str], has_control: bool, table: _Raw
                     table.problem(
                         line,
                         name,
-                        f"a control character (got {control.group()!r} at character "
-                        f"{control.start() + 1}, expected printable text)",
+                        f"a control or invisible character (got {control.group()!r} at "
+                        f"character {control.start() + 1}, expected printable text)",
                     )
             rows.append(row)
             table.lines.append(line)

@@ -247,11 +247,14 @@ def held_update_under_laws(
                              censored_return_durations, today, with_hrw))  # fmt: skip
     tables = []
     for evidence, durations_on, known_on, with_hrw in readings:
-        durations = durations_on(cases, known_on, with_hrw)
-        fitted = survival.fit_law(survival.censored_durations(*durations), "lognormal")
+        returned, still_held, returned_by = durations_on(cases, known_on, with_hrw)
+        if not (len(returned) or len(returned_by)):
+            continue  # no return on record by then: nothing to fit, the fixed laws alone
+        data = survival.censored_durations(returned, still_held, returned_by)
+        fitted = survival.fit_law(data, "lognormal")
         table = survival.held_update_table(p_return, days_held, [fitted])
         tables.append(table.assign(evidence=evidence, known_on=known_on.date().isoformat()))
-    references = survival.reference_laws(fitted)[1:]  # fixed laws: the fit does not enter them
+    references = survival.fixed_laws()  # the fit does not enter them
     tables.append(
         survival.held_update_table(p_return, days_held, references).assign(
             evidence="reference law", known_on=""

@@ -20,7 +20,6 @@ from analysis.charts import styled
 from analysis.charts.style import CASE_COLUMN_LABELS, OKABE_ITO, OUTCOME_COLORS, OUTCOME_MARKERS
 from analysis.history import PERIODS
 from analysis.outcomes import OUTCOME_ORDER, RELEASE, RETURN
-from analysis.text import literal
 
 
 def _marker_area(people: pd.Series | np.ndarray) -> np.ndarray:
@@ -205,7 +204,7 @@ def plot_time_to_return(
     ticks = [0, 1, 7, 14, 30, 61, 120, 240]
     axes.set_xticks(ticks, [str(tick) for tick in ticks])
     axes.set_xlim(-0.5, 300)
-    axes.set_yticks(y, [literal(title) for title in usable["title"]], fontsize=8)
+    axes.set_yticks(y, list(usable["title"]), fontsize=8)
     axes.set_ylim(-0.7, len(usable) - 0.3)
     axes.set_xlabel("days from detention (marker: middle estimate; bar: date window)")
     kinds = " or release" if RELEASE in outcomes else ""

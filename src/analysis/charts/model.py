@@ -39,7 +39,6 @@ from analysis.charts.style import (
 from analysis.factors import HALF_LIFE_DAYS
 from analysis.model import logit
 from analysis.outcomes import NON_RETURNS, RELEASE, RETURN
-from analysis.text import literal
 
 # The tornado's inputs in words, with the unit of their settings.
 TORNADO_INPUTS = {
@@ -74,7 +73,7 @@ def plot_scenario_intervals(table: pd.DataFrame) -> Figure:
         label="Monte Carlo median",
     )  # fmt: skip
     ax.axvline(0.5, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
-    ax.set_yticks(y, [literal(label) for label in rows["label"]])
+    ax.set_yticks(y, list(rows["label"]))
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.set_xlabel("P(release)  (left of the dashed line, return is more likely)")

@@ -7,9 +7,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.charts import figure as new_figure
+from analysis.charts import styled
 from analysis.charts.style import OKABE_ITO
 
 
+@styled
 def plot_specification_curve(table: pd.DataFrame, headline: float | None = None) -> Figure:
     """Every specification's central P(release) with its 80% interval, sorted; a line at the
     headline. ``table`` is ``multiverse.multiverse``'s table (estimate, low, high, weight)."""
@@ -36,6 +38,7 @@ def plot_specification_curve(table: pd.DataFrame, headline: float | None = None)
     return figure
 
 
+@styled
 def plot_choice_tornado(ranges: pd.DataFrame) -> Figure:
     """Each analysis choice's range of the central P(release), the other choices at their
     defaults; ``ranges`` is ``multiverse.choice_ranges``. A dot per value, labelled."""

@@ -14,7 +14,6 @@ from matplotlib.figure import Figure
 from analysis.charts import figure as new_figure
 from analysis.charts import styled
 from analysis.charts.style import OKABE_ITO
-from analysis.text import literal
 
 MEASURE_STYLE = {
     "detained": (OKABE_ITO["black"], "o"),
@@ -53,12 +52,12 @@ def plot_published_counts(counts: pd.DataFrame) -> Figure:
         size = rows["is_part"].map({True: 30.0, False: 60.0})
         axes.scatter(
             rows.loc[~floor, "as_of_date"], rows.loc[~floor, "low"], s=size[~floor],
-            color=color, marker=marker, label=literal(measure.replace("_", " ")), zorder=3,
+            color=color, marker=marker, label=measure.replace("_", " "), zorder=3,
         )  # fmt: skip
         axes.scatter(
             rows.loc[floor, "as_of_date"], rows.loc[floor, "low"], s=size[floor],
             facecolors="none", edgecolors=color, marker=marker, zorder=3,
-            label=literal(f"{measure.replace('_', ' ')} (at least)"),
+            label=f"{measure.replace('_', ' ')} (at least)",
         )  # fmt: skip
         for row in rows[rows["high"] > rows["low"]].itertuples():
             axes.vlines(row.as_of_date, row.low, row.high, color=color, linewidth=2)
@@ -108,7 +107,6 @@ def plot_kind_mix(mix: pd.DataFrame) -> Figure:
     of each kind, summing to 1."""
     table = mix.pivot(index="table", columns="kind", values="citation_share")
     table = table.reindex(index=list(dict.fromkeys(mix["table"]))[::-1])
-    table.index = [literal(name) for name in table.index]
     figure = new_figure((8.5, 2.8), layout="constrained")
     axes = figure.axes[0]
     left = pd.Series(0.0, index=table.index)
@@ -117,7 +115,7 @@ def plot_kind_mix(mix: pd.DataFrame) -> Figure:
             continue
         axes.barh(
             table.index, table[kind], left=left, color=color, hatch=hatch, edgecolor="white",
-            label=literal(kind.replace("_", " ")),
+            label=kind.replace("_", " "),
         )  # fmt: skip
         left = left + table[kind]
     axes.set_xlim(0, 1)

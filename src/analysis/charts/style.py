@@ -96,6 +96,11 @@ UNKNOWN_HATCH = "////"  # the time after the last status report: outcome not on 
 WINDOW_HATCH = "\\\\\\"  # the expected-return bands
 
 RC_PARAMS = {
+    # Every string on a chart is drawn as written: data text such as "US$5 and US$10" or
+    # "Price $^$" would otherwise be read as mathtext (garbled, or a parse error that stops the
+    # report). Text objects read this when they are created, so it holds inside ``context()``
+    # and, after ``apply()``, in the notebooks. No chart uses mathtext.
+    "text.parse_math": False,
     # A fixed salt keeps SVG element ids the same from run to run.
     "svg.hashsalt": "shenyang-scenarios",
     "svg.fonttype": "path",

@@ -35,7 +35,6 @@ from analysis.charts.labels import (
     span_boxes,
 )
 from analysis.schema import FACTORS
-from analysis.text import literal
 from analysis.timeline import CaseChart, ContextChart, caption, label_text, month_span
 
 CASE_FIGSIZE_WIDTH = 10.0  # inches; the height grows with the number of lanes
@@ -283,7 +282,7 @@ def _label_events(
     with ``lane_half``, each label stays within that many data units of its event's lane."""
     position = dict(zip(shown["event_id"], y, strict=True))
     anchors_xy = [
-        (date_numbers(row["date_mid"]), position[row["event_id"]], literal(label_text(row, **text)))
+        (date_numbers(row["date_mid"]), position[row["event_id"]], label_text(row, **text))
         for _, row in keys.iterrows()
     ]
     markers = marker_boxes(ax, date_numbers(shown["date_mid"]), y, MARKER_SIZE)
