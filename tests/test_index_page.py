@@ -51,9 +51,7 @@ def test_bottom_line_is_plain_words_with_the_technical_matter_one_click_down() -
     assert "How sure: not very. The chance could be anywhere from 11% to 47%" in flat
     assert "only 17 comparable past cases are on record." in flat
     assert "The group&#x27;s fate is not on record." in text
-    assert "A public campaign: towards release (in the article's model, +6 percentage" in (
-        flat
-    )
+    assert "A public campaign: towards release (in the article's model, +6 percentage" in (flat)
     assert "A leaders&#x27; summit: towards return <span" in text
     assert '<a href="#method">' in text
     # The jargon is not on the first screen: it is in the method section.

@@ -29,10 +29,7 @@ CODES_IN_SOURCE = pytest.mark.xfail(
 
 @pytest.mark.parametrize(
     "notebook",
-    [
-        pytest.param(n, marks=CODES_IN_SOURCE) if n.name.startswith("04_") else n
-        for n in NOTEBOOKS
-    ],
+    [pytest.param(n, marks=CODES_IN_SOURCE) if n.name.startswith("04_") else n for n in NOTEBOOKS],
     ids=[n.name for n in NOTEBOOKS],
 )
 def test_stored_outputs_show_no_raw_codes(notebook) -> None:
