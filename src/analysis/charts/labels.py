@@ -22,7 +22,7 @@ def date_numbers(days: pd.Series | pd.Timestamp) -> np.ndarray | float:
     return mdates.date2num(days)
 
 
-def _overlap(box: Bbox, others: Sequence[Bbox]) -> float:
+def overlap_area(box: Bbox, others: Sequence[Bbox]) -> float:
     """Total area of ``box`` covered by ``others`` (display units squared)."""
     total = 0.0
     for other in others:
@@ -94,7 +94,7 @@ def place_labels(
                     [(x, lane - lane_half), (x, lane + lane_half)]
                 )
                 outside += max(0, lane_low - box.y0 - 5) + max(0, box.y1 - 5 - lane_high)
-            cost = _overlap(box, placed) * 4 + _overlap(box, obstacles) + outside * 1e4
+            cost = overlap_area(box, placed) * 4 + overlap_area(box, obstacles) + outside * 1e4
             if best is None or cost < best[0]:
                 best = (cost, candidate, box)
             if cost == 0:

@@ -31,6 +31,7 @@ from analysis.charts.labels import (
     LABEL_BOX,
     date_numbers,
     marker_boxes,
+    overlap_area,
     place_labels,
     span_boxes,
 )
@@ -259,19 +260,63 @@ def _shade_detention(ax: Axes, detained: pd.Timestamp, last_status: pd.Timestamp
     )  # fmt: skip
 
 
-def _number_markers(ax: Axes, shown: pd.DataFrame, y: np.ndarray, numbers: pd.Series) -> list[Bbox]:
-    """Each numbered event's number just above its marker (gid ``marker-number``); returns
-    the numbers' boxes, for the labels to keep clear of."""
-    renderer = ax.figure.canvas.get_renderer()
+def _window_line_boxes(ax: Axes) -> list[Bbox]:
+    """Display-space boxes around the expected-return windows' end lines (``axvline``s)."""
+    frame = ax.get_window_extent()
     boxes = []
+    for line in ax.get_lines():
+        if str(line.get_gid()).startswith("expected-return-end"):
+            px = ax.transData.transform((float(line.get_xdata()[0]), 0))[0]
+            boxes.append(Bbox([[px - 1.5, frame.y0], [px + 1.5, frame.y1]]))
+    return boxes
+
+
+# Where a marker's number may go, in points from the marker: above, below, right, left, the
+# diagonals, then the same a step farther out.
+NUMBER_OFFSETS = tuple(
+    ((dx * (MARKER_SIZE / 2 + extra), dy * (MARKER_SIZE / 2 + extra)), ha, va)
+    for extra in (0.5, 4.0)
+    for dx, dy, ha, va in (
+        (0, 1, "center", "bottom"), (0, -1, "center", "top"), (1, 0, "left", "center"),
+        (-1, 0, "right", "center"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
+        (1, -1, "left", "top"), (-1, -1, "right", "top"),
+    )
+)  # fmt: skip
+
+
+def _number_markers(ax: Axes, shown: pd.DataFrame, y: np.ndarray, numbers: pd.Series) -> list[Bbox]:
+    """Each numbered event's number beside its marker (gid ``marker-number``): above it, or
+    below, right or left where that is clear of every marker, whisker, vertical line and
+    number already placed; returns the numbers' boxes, for the labels to keep clear of."""
+    renderer = ax.figure.canvas.get_renderer()
+    obstacles = [
+        *marker_boxes(ax, date_numbers(shown["date_mid"]), y, MARKER_SIZE),
+        *span_boxes(ax, shown, y),
+        *_window_line_boxes(ax),
+    ]
+    boxes: list[Bbox] = []
     for x, height, number in zip(date_numbers(shown["date_mid"]), y, numbers, strict=True):
-        if number:
-            text = ax.annotate(
-                str(number), (x, height), xytext=(0, MARKER_SIZE / 2 + 0.5),
-                textcoords="offset points", ha="center", va="bottom", fontsize=6.5,
-                color="0.1", zorder=5, gid="marker-number",
-            )  # fmt: skip
-            boxes.append(Text.get_window_extent(text, renderer).padded(1))
+        if not number:
+            continue
+        text = ax.annotate(
+            str(number), (x, height), xytext=NUMBER_OFFSETS[0][0], textcoords="offset points",
+            ha="center", va="bottom", fontsize=6.5, color="0.1", zorder=5, gid="marker-number",
+        )  # fmt: skip
+        best = None
+        for offset, ha, va in NUMBER_OFFSETS:
+            text.xyann = offset
+            text.set(ha=ha, va=va)
+            text.update_positions(renderer)  # else the extent is the previous offset's
+            box = Text.get_window_extent(text, renderer).padded(1)
+            cost = overlap_area(box, [*obstacles, *boxes])
+            if best is None or cost < best[0]:
+                best = (cost, offset, ha, va, box)
+            if cost == 0:
+                break
+        _, offset, ha, va, box = best
+        text.xyann = offset
+        text.set(ha=ha, va=va)
+        boxes.append(box)
     return boxes
 
 
@@ -542,7 +587,8 @@ def context_timeline(chart: ContextChart) -> Figure:
     """The context chart of ``timeline.context_chart``: one panel per factor, events at their
     intensity (0-3, negative when the event lowers the factor), the case period shaded, a few
     major events labelled."""
-    first, last = chart.shown["date_mid"].min().year, chart.shown["date_mid"].max().year
+    # The title's years are the axis's: the span drawn, not the events' own dates.
+    first, last = chart.start.year, chart.end.year
     years = str(first) if first == last else f"{first}-{last}"
     fig_h = CONTEXT_FIGSIZE[1]
     figure = new_figure(CONTEXT_FIGSIZE, axes=False)
@@ -562,7 +608,9 @@ def context_timeline(chart: ContextChart) -> Figure:
             f"The case in its period: pressure on Beijing and Beijing-Pyongyang tension, {years}",
             "Height: the event's intensity, 1 minor to 3 major (a nuclear test, a UN sanctions "
             "resolution, a leaders' summit); + raises the factor, - lowers it.\n"
-            "\u00d7n: n events of one height within a few days, merged into one marker.",
+            "\u00d7n: n events of one height within a few days, merged into one marker."
+            + (f" Not drawn: the {chart.outside} events of the record outside {years}."
+               if chart.outside else ""),
             extra, chart.shown, chart.facts.record_as_of, chart.left_out,
         )  # fmt: skip
     return figure
