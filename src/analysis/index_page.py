@@ -56,8 +56,8 @@ FIGURE_ALT = {
     "case_timeline": "Timeline of the case from March to May 2017: one row per actor group "
     "with the case's events as markers, the detention period shaded, two bars for the "
     "expected-return windows and the unknown outcome after the last status report hatched.",
-    "context_timeline": "Three stacked panels from 2006 to 2018, one per factor, with events "
-    "drawn at their strength; most events crowd into 2016-2018, around the case.",
+    "context_timeline": "Three stacked panels over 2016 to 2018, one per factor, with events "
+    "drawn at their strength, many of them around the detention in spring 2017.",
     "factors": "Two lines over 2016 to 2018: the pressure and tension levels rise in spring "
     "2017, around the detention, and fade by late 2018.",
     "scenarios_waterfall": "Waterfall bars: the base rate of release, the push of pressure and "
