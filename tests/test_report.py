@@ -164,6 +164,24 @@ def test_progress_is_one_line_per_step_with_its_time(built) -> None:
     assert elapsed == sorted(elapsed)
 
 
+def test_report_pages_show_no_nan_dtype_or_raw_codes(built) -> None:
+    from tests.raw_codes import forbidden_codes, raw_codes, shown_outputs
+
+    output, _ = built
+    codes = forbidden_codes()
+    index = (output / "index.html").read_text(encoding="utf-8")
+    assert raw_codes(index, codes) == []
+    executed = sorted((output / "notebooks").glob("*.ipynb"))  # what the pages render
+    assert executed
+    found = {
+        f"{notebook.name} cell {number}": raw_codes(text, codes)
+        for notebook in executed
+        for number, text in shown_outputs(notebook)
+        if raw_codes(text, codes)
+    }
+    assert found == {}
+
+
 def test_every_page_carries_the_provenance_banner_and_footer(built) -> None:
     output, _ = built
     pages = [output / "index.html", *sorted((output / "notebooks").glob("*.html"))]

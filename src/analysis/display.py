@@ -46,7 +46,7 @@ def _column_text(column: pd.Series) -> list[str]:
 
 
 def _cell_text(value: Any) -> str:
-    if _is_missing(value):
+    if _is_missing(value) or (isinstance(value, str) and not value.strip()):
         return MISSING
     if isinstance(value, bool | np.bool_):
         return "yes" if value else "no"
