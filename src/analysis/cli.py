@@ -402,7 +402,7 @@ def ledger_wide(table: pd.DataFrame) -> str:
         probability=table["probability"].round(3),
         resolution=[_resolution_words(r, "") for r in table["resolution"]],
     )
-    return shown.fillna("").to_string(index=False)
+    return shown.astype(object).fillna("").to_string(index=False)  # object: "" fills any column
 
 
 def _ledger(args: argparse.Namespace) -> int:
