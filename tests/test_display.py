@@ -1,12 +1,11 @@
-"""Tables as a reader sees them (``analysis.display``), by hand."""
+"""Tables as a reader sees them (``charts.style.readable``), by hand."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from analysis import display
-from analysis.charts import style
+from analysis.charts import style as display
 
 
 def test_counts_are_whole_missing_is_a_dash_codes_are_words() -> None:
@@ -51,8 +50,8 @@ def test_a_named_index_is_kept_as_a_column_and_the_html_has_no_index() -> None:
 
 
 def test_one_label_map_for_tables_and_charts() -> None:
-    assert style.label("half_life_30") == "half-life 30 days"
-    assert style.label("plus_third_country") == "plus third countries"
-    assert style.label("some_new_code") == "some new code"
-    assert style.label("detention") == "detention"  # single words are left alone
-    assert style.label("2003_yantai_boat_people") == "2003_yantai_boat_people"  # an id
+    assert display.label("half_life_30") == "half-life 30 days"
+    assert display.label("plus_third_country") == "plus third countries"
+    assert display.label("some_new_code") == "some new code"
+    assert display.label("detention") == "detention"  # single words are left alone
+    assert display.label("2003_yantai_boat_people") == "2003_yantai_boat_people"  # an id

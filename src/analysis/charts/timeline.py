@@ -21,7 +21,6 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from analysis.charts import figure as new_figure
@@ -31,8 +30,8 @@ from analysis.charts.labels import (
     LABEL_BOX,
     date_numbers,
     marker_boxes,
-    overlap_area,
     place_labels,
+    place_numbers,
     span_boxes,
 )
 from analysis.schema import FACTORS
@@ -271,53 +270,14 @@ def _window_line_boxes(ax: Axes) -> list[Bbox]:
     return boxes
 
 
-# Where a marker's number may go, in points from the marker: above, below, right, left, the
-# diagonals, then the same a step farther out.
-NUMBER_OFFSETS = tuple(
-    ((dx * (MARKER_SIZE / 2 + extra), dy * (MARKER_SIZE / 2 + extra)), ha, va)
-    for extra in (0.5, 4.0)
-    for dx, dy, ha, va in (
-        (0, 1, "center", "bottom"), (0, -1, "center", "top"), (1, 0, "left", "center"),
-        (-1, 0, "right", "center"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
-        (1, -1, "left", "top"), (-1, -1, "right", "top"),
-    )
-)  # fmt: skip
-
-
 def _number_markers(ax: Axes, shown: pd.DataFrame, y: np.ndarray, numbers: pd.Series) -> list[Bbox]:
-    """Each numbered event's number beside its marker (gid ``marker-number``): above it, or
-    below, right or left where that is clear of every marker, whisker, vertical line and
-    number already placed; returns the numbers' boxes, for the labels to keep clear of."""
-    renderer = ax.figure.canvas.get_renderer()
+    """Each numbered event's number beside its marker (``labels.place_numbers``), clear of
+    every marker, whisker and expected-return line; returns the numbers' boxes."""
+    x = date_numbers(shown["date_mid"])
     obstacles = [
-        *marker_boxes(ax, date_numbers(shown["date_mid"]), y, MARKER_SIZE),
-        *span_boxes(ax, shown, y),
-        *_window_line_boxes(ax),
-    ]
-    boxes: list[Bbox] = []
-    for x, height, number in zip(date_numbers(shown["date_mid"]), y, numbers, strict=True):
-        if not number:
-            continue
-        text = ax.annotate(
-            str(number), (x, height), xytext=NUMBER_OFFSETS[0][0], textcoords="offset points",
-            ha="center", va="bottom", fontsize=6.5, color="0.1", zorder=5, gid="marker-number",
-        )  # fmt: skip
-        best = None
-        for offset, ha, va in NUMBER_OFFSETS:
-            text.xyann = offset
-            text.set(ha=ha, va=va)
-            text.update_positions(renderer)  # else the extent is the previous offset's
-            box = Text.get_window_extent(text, renderer).padded(1)
-            cost = overlap_area(box, [*obstacles, *boxes])
-            if best is None or cost < best[0]:
-                best = (cost, offset, ha, va, box)
-            if cost == 0:
-                break
-        _, offset, ha, va, box = best
-        text.xyann = offset
-        text.set(ha=ha, va=va)
-        boxes.append(box)
-    return boxes
+        *marker_boxes(ax, x, y, MARKER_SIZE), *span_boxes(ax, shown, y), *_window_line_boxes(ax),
+    ]  # fmt: skip
+    return place_numbers(ax, x, y, numbers.to_numpy(), MARKER_SIZE, obstacles)
 
 
 def _label_events(
