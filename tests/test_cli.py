@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import forecast, model
-from analysis.cli import build_parser, main
+from analysis.cli import build_parser, ledger_text, ledger_wide, main
 from analysis.data import load_dataset
 from tests.conftest import VALID_FIXTURE, headlines_shared
 from tests.model_helpers import by_hand
@@ -46,6 +47,31 @@ def test_missing_folder_exits_2_without_traceback(
     assert main(["validate", str(tmp_path / "nowhere")]) == 2
     err = capsys.readouterr().err
     assert err == f"validate: no such folder: {tmp_path / 'nowhere'}\n"
+
+
+def test_a_file_given_as_the_data_folder_is_called_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = tmp_path / "README.md"
+    notes.write_text("not a folder", encoding="utf-8")
+    assert main(["validate", str(notes)]) == 2
+    assert capsys.readouterr().err == (
+        f"validate: {notes} is a file, not a folder (expected the folder holding the tables)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "command", ["validate", "scenario --case x --data-dir", "ledger --data-dir"]
+)
+def test_a_missing_folder_fails_before_the_heavy_imports(command: str, tmp_path: Path) -> None:
+    argv = [*command.split(), str(tmp_path / "nowhere")]
+    probe = (
+        "import sys; from analysis.cli import main; code = main(sys.argv[1:]); "
+        "print(code, 'pandas' in sys.modules, 'matplotlib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True)
+    assert done.stdout.split() == ["2", "False", "False"]
+    assert "no such folder" in done.stderr
 
 
 def test_module_entry_point_runs_as_a_process(edit_table) -> None:
@@ -211,6 +237,43 @@ def test_cli_plain_output_names_both_probabilities(capsys) -> None:
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "P(release) = " in out and "P(return) = " in out and "80% interval" in out
+    # The levels were asked for: their what-if comes first, the headline after it.
+    assert out.startswith("What-if (the expert-weight model") and "\nHeadline: " in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+# Two questions, the second's rows apart; values differ so a swapped column is seen.
+LEDGER = pd.DataFrame({
+    "question": ["Will the case_a group go?", "Will the group of case_bb go?",
+                 "Will the case_a group go?"],
+    "made_on": ["2001-02-03", "2004-05-06", "2007-08-09"],
+    "probability": [0.126, 0.874, float("nan")],
+    "specification": ["spec one " * 12, "spec two", "spec three"],
+    "resolution": [1.0, 0.0, float("nan")],
+    "resolved_on": ["2002-01-01", "2005-01-01", ""],
+})  # fmt: skip
+
+
+def test_ledger_compact_view_groups_questions_words_and_wraps_to_the_width() -> None:
+    text = ledger_text(LEDGER, {"case_a": "Alpha case", "case_bb": "Beta"}, width=60)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 60
+    assert lines[0] == "Will the \u201cAlpha case\u201d group go?"
+    assert lines[1] == "  made 2001-02-03: P(release) 0.13; release, 2002-01-01;"
+    assert lines[2].startswith("    spec one")  # the long specification wrapped, not cut
+    assert text.count("spec one") == 12
+    third = lines.index("  made 2007-08-09: P(release) \u2013; not resolved; spec three")
+    assert third < lines.index("Will the group of \u201cBeta\u201d go?")  # grouped by question
+    assert "  made 2004-05-06: P(release) 0.87; return, 2005-01-01; spec\n    two" in text
+    assert "NaN" not in text and "nan" not in text
+
+
+def test_ledger_wide_view_has_no_nan_and_resolutions_in_words() -> None:
+    header, *rows = ledger_wide(LEDGER).splitlines()
+    assert "NaN" not in "".join(rows)
+    assert [row.split()[-2:] for row in rows] == [
+        ["release", "2002-01-01"], ["return", "2005-01-01"], ["not", "resolved"],
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

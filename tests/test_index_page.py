@@ -36,28 +36,71 @@ HEADLINE = Headline(
 )
 
 
-def test_bottom_line_states_each_field_in_its_place() -> None:
-    text = index_page.render_bottom_line(HEADLINE)
-    assert "Will the test group be released?" in text
+def test_bottom_line_is_plain_words_with_the_technical_matter_one_click_down() -> None:
+    text = index_page.render_bottom_line(HEADLINE, "test group")
     flat = " ".join(text.split())
-    assert "As of 2 March 2019: a 0.23 chance of release" in flat
-    assert "0.77 of a return" in flat  # 1 - 0.23, by hand
+    # 0.23: 1 / 0.23 = 4.35, so "about 1 in 4"; 23%; below 0.33, "unlikely" (by hand).
+    assert (
+        '<p class="headline-number" id="quotable">As of 2 March 2019, the chance that China lets '
+        "the test group reach South Korea or a third country rather than return them to North "
+        "Korea is about 1 in 4 (23%): unlikely. The estimate rests on the 17 earlier past "
+        "detentions in the test country whose outcome was known by then; 2 of them ended in "
+        "release.</p>"
+    ) in flat
+    # 0.47 - 0.11 = 0.36 is wider than 0.25: "not very".
+    assert "How sure: not very. The chance could be anywhere from 11% to 47%" in flat
+    assert "only 17 comparable past cases are on record." in flat
+    assert "The group&#x27;s fate is not on record." in text
+    assert "A public campaign: towards release (in the article's model, +6 percentage" in (flat)
+    assert "A leaders&#x27; summit: towards return <span" in text
+    assert '<a href="#method">' in text
+    # The jargon is not on the first screen: it is in the method section.
+    for jargon in ("specifications", "uniform prior", "Backtest", "pooled by equal weights"):
+        assert jargon not in text
+    assert "Will the test group be released?" not in text  # the question is stated once, below
+
+
+def test_method_states_the_technical_fields_each_in_its_place() -> None:
+    flat = " ".join(index_page.render_method(HEADLINE).split())
+    assert "As of 2 March 2019: a 0.23 chance of release</strong>, and so 0.77 of a return" in flat
     assert "80% interval 0.11 to 0.47" in flat
     assert "The 1,280 specifications' central estimates run from 0.19 to 0.31" in flat
     assert "How the number is chosen: pooled by equal weights" in flat
     # 2 of 17 with a uniform prior: (2 + 1) / (17 + 2) = 0.157..., by hand.
     assert "past detentions in the test country: 2 of 17 releases; with a uniform prior, 0.16" in (
-        text.replace("\n", " ")
+        flat
     )
-    assert "Backtest: it beat the base rate in 9 of 12 held-out cases." in text
-    assert "The group&#x27;s fate is not on record." in text
-    assert "A public campaign: towards release, by about +0.06" in text
-    assert "A leaders&#x27; summit: towards return <span" in text
+    assert "Backtest: it beat the base rate in 9 of 12 held-out cases." in flat
+
+
+@pytest.mark.parametrize(
+    ("p", "words", "word"),
+    [(0.13, "about 1 in 8", "unlikely"), (0.05, "about 1 in 20", "very unlikely"),
+     (0.5, "about 5 in 10", "about as likely as not"), (0.72, "about 7 in 10", "likely"),
+     (0.004, "less than 1 in 100", "very unlikely"), (0.995, "more than 99 in 100", "very likely")],
+)  # fmt: skip
+def test_chances_read_as_odds_and_words(p: float, words: str, word: str) -> None:
+    assert index_page.chance_in_words(p) == words
+    assert index_page.likelihood_word(p) == word
+
+
+def test_how_sure_follows_the_width_of_the_interval() -> None:
+    def sure(low: float, high: float) -> str:
+        line = index_page.how_sure(Headline(**{**HEADLINE.__dict__, "low": low, "high": high}))
+        return line.split(".")[0]
+
+    assert sure(0.10, 0.40) == "How sure: not very"  # 0.30 wide
+    assert sure(0.10, 0.30) == "How sure: fairly"  # 0.20
+    assert sure(0.10, 0.15) == "How sure: quite"  # 0.05
 
 
 def test_bottom_line_escapes_its_text() -> None:
-    hostile = Headline(**{**HEADLINE.__dict__, "question": "<script>x</script>"})
-    assert "<script>x" not in index_page.render_bottom_line(hostile)
+    hostile = Headline(**{**HEADLINE.__dict__, "outcome_status": "<script>x</script>"})
+    assert "<script>x" not in index_page.render_bottom_line(hostile, "<b>group</b>")
+    assert "<b>group" not in index_page.render_bottom_line(hostile, "<b>group</b>")
+    assert "<script>x" not in index_page.render_method(
+        Headline(**{**HEADLINE.__dict__, "rule": "<script>x</script>"})
+    )
 
 
 @pytest.mark.parametrize(

@@ -277,13 +277,22 @@ def test_the_multiverse_charts_draw_every_specification_and_axis(fixture_data) -
     import matplotlib.pyplot as plt
 
     from analysis.charts import multiverse as charts
+    from analysis.charts import style
 
     table, _ = multiverse.multiverse(fixture_data, "2017_fixture_unknown", "2017-04-24")
     curve = charts.plot_specification_curve(table.assign(weight=1 / len(table)), 0.3)
     assert len(curve.axes[0].lines[0].get_xdata()) == len(table)
     tornado = charts.plot_choice_tornado(multiverse.choice_ranges(table))
     labels = [t.get_text() for t in tornado.axes[0].get_yticklabels()]
-    assert sorted(labels) == sorted(a.replace("_", " ") for a in multiverse.CHOICES)
+    assert sorted(labels) == sorted(style.CHOICE_LABELS[a] for a in multiverse.CHOICES)
+    # The values in words, no two labels on top of one another.
+    tornado.canvas.draw()
+    renderer = tornado.canvas.get_renderer()
+    values = [t for t in tornado.axes[0].texts if t.get_gid() == "choice-value"]
+    assert "half-life 30 days" in {t.get_text() for t in values}
+    assert not [t for t in values if "_" in t.get_text()]
+    boxes = [t.get_window_extent(renderer) for t in values]
+    assert [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a.overlaps(b)] == []
     plt.close("all")
 
 

@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -124,8 +125,11 @@ def test_no_page_under_the_report_references_an_external_script_style_or_font(bu
 def test_index_page_puts_its_bottom_line_first_and_links_every_source(built) -> None:
     output, _ = built
     index = (output / "index.html").read_text(encoding="utf-8")
-    assert index.index('id="bottom-line"') < index.index("<h2>Scenarios")
-    assert "with a uniform prior, 0." in index
+    assert index.index('id="bottom-line"') < index.index('id="method"')
+    assert index.index('id="method"') < index.index("<h3>Scenarios")
+    method = index.split('id="method"', 1)[1]
+    assert "with a uniform prior, 0." in method
+    assert 'src="figures/backtest_reliability.svg"' in method  # the diagram is one click down
     assert "the table of past cases runs to" in index and "run to 11 October 2025" in index
     case_table = index.split("<h2>The case, event by event</h2>", 1)[1].split("</table>")[0]
     rows = case_table.split("<tr>")[2:]
@@ -154,8 +158,48 @@ def test_exported_table_cannot_start_a_spreadsheet_formula(built) -> None:
 
 def test_progress_is_one_line_per_step_with_its_time(built) -> None:
     _, lines = built
-    steps = [line for line in lines if line.startswith("[") and line.endswith(" s)")]
+    steps = [line for line in lines if line.startswith("[") and line.endswith(" s elapsed)")]
     assert [line[:5] for line in steps] == ["[1/5]", "[2/5]", "[3/5]", "[4/5]", "[5/5]"]
+    elapsed = [float(re.search(r"; ([0-9.]+) s elapsed\)$", line).group(1)) for line in steps]
+    assert elapsed == sorted(elapsed)
+
+
+def test_report_pages_show_no_nan_dtype_or_raw_codes(built) -> None:
+    from tests.raw_codes import forbidden_codes, raw_codes, shown_outputs
+
+    output, _ = built
+    codes = forbidden_codes()
+    index = (output / "index.html").read_text(encoding="utf-8")
+    assert raw_codes(index, codes) == []
+    executed = sorted((output / "notebooks").glob("*.ipynb"))  # what the pages render
+    assert executed
+    found = {
+        f"{notebook.name} cell {number}": raw_codes(text, codes)
+        for notebook in executed
+        for number, text in shown_outputs(notebook)
+        if raw_codes(text, codes)
+    }
+    assert found == {}
+
+
+def test_every_page_carries_the_provenance_banner_and_footer(built) -> None:
+    output, _ = built
+    pages = [output / "index.html", *sorted((output / "notebooks").glob("*.html"))]
+    assert len(pages) == 2  # the index and the tour's one notebook
+    commit = subprocess.run(
+        ["git", "-C", str(paths.PROJECT_ROOT), "rev-parse", "HEAD"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        banner = text.split('id="provenance-banner"', 1)[1].split("</header>")[0]
+        assert "Question:" in banner and "Forecast as of:</strong> 24 April 2017" in banner
+        assert "Data as of:" in banner, page.name
+        footer = text.split('id="provenance-footer"', 1)[1].split("</footer>")[0]
+        assert f"<code>{commit[:12]}</code>" in footer, page.name
+        assert re.search(r"data folder SHA-256 <code>[0-9a-f]{64}</code>", footer), page.name
+        assert re.search(r"Python 3\.\d+\.\d+, numpy \d", footer), page.name
+        assert re.search(r"build date \d{4}-\d{2}-\d{2}", footer), page.name
 
 
 def test_second_run_replaces_the_earlier_report_with_the_same_bytes(

@@ -1,10 +1,12 @@
 """Check the report the way a journalist meets it: reports/index.html in a real browser, offline.
 
 Opens reports/index.html from disk in headless Chromium driven by Playwright with every
-non-file request aborted (the page must need no network), finds the bottom line, moves the
-static what-if's pressure slider with the keyboard, checks that the shown probability changes
-to the precomputed grid's value at the sliders' new settings, and saves a screenshot under
-reports/browser-check/. Any request the page tries to make to the network fails the check.
+non-file request aborted (the page must need no network), finds the bottom line and its
+quotable sentence (a chance in numbers, as of a date), moves the static what-if's pressure
+slider with the keyboard, checks that the shown probability changes to the precomputed grid's
+value at the sliders' new settings, and saves two screenshots of a laptop's screen under
+reports/browser-check/: the page's first screen and the method section's. Any request the
+page tries to make to the network fails the check.
 
 With ``--lab`` it checks notebook 04's live what-if instead: JupyterLab on 127.0.0.1 with a
 random token, serving a throwaway copy of the notebooks (JupyterLab autosaves, and the
@@ -136,6 +138,9 @@ def run_check(page: Page, url: str, screenshot: Path) -> tuple[str, str]:
 
 # The static what-if on the index page (see analysis.index_page.render_whatif).
 BOTTOM_LINE = "#bottom-line"
+QUOTABLE = "#quotable"
+METHOD = "#method"
+SCREEN = {"width": 1280, "height": 800}  # a laptop's first screen
 STATIC_PROBABILITY = "#whatif-probability"
 STATIC_SLIDERS = ("#whatif-pressure", "#whatif-tension", "#whatif-w_pressure", "#whatif-w_tension")
 GRID_VALUE = """() => {
@@ -160,15 +165,34 @@ def offline_only(blocked: list[str]):
     return handle
 
 
-def check_index(page: Page, index: Path, screenshot: Path) -> tuple[str, str, str]:
-    """Open the index page, find the bottom line, move the pressure slider to its far end (or
-    the tension slider when that changes nothing); returns the probability shown before, after,
-    and the grid's value at the new settings."""
+def check_quotable(page: Page) -> str:
+    """The bottom line's quotable sentence, checked to be on the first screen and to state a
+    chance in numbers, as of a date; returns it."""
+    page.locator(BOTTOM_LINE).wait_for(state="visible", timeout=10_000)
+    quotable = page.locator(QUOTABLE)
+    sentence = " ".join(quotable.inner_text().split())
+    if not sentence.startswith("As of ") or "chance" not in sentence or "%" not in sentence:
+        raise RuntimeError(f"the bottom line has no quotable sentence (got {sentence!r})")
+    box = quotable.bounding_box()
+    if box is None or box["y"] + box["height"] > SCREEN["height"]:
+        raise RuntimeError("the quotable sentence is not on the first screen")
+    return sentence
+
+
+def check_index(
+    page: Page, index: Path, screenshot: Path, method_screenshot: Path
+) -> tuple[str, str, str, str]:
+    """Open the index page, find the quotable sentence, screenshot the first screen and the
+    method section, move the pressure slider to its far end (or the tension slider when that
+    changes nothing); returns the sentence, the probability shown before, after, and the
+    grid's value at the new settings."""
     page.goto(index.as_uri())
-    bottom_line = page.locator(BOTTOM_LINE)
-    bottom_line.wait_for(state="visible", timeout=10_000)
-    if "chance of release" not in bottom_line.inner_text():
-        raise RuntimeError("the bottom line does not state a chance of release")
+    sentence = check_quotable(page)
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshot))
+    page.locator(METHOD).evaluate("element => element.scrollIntoView()")
+    method_screenshot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(method_screenshot))
     shown = page.locator(STATIC_PROBABILITY)
     before = shown.inner_text().strip()
     after = expected = before
@@ -181,13 +205,10 @@ def check_index(page: Page, index: Path, screenshot: Path) -> tuple[str, str, st
         after, expected = shown.inner_text().strip(), page.evaluate(GRID_VALUE)
         if after != before:
             break
-    screenshot.parent.mkdir(parents=True, exist_ok=True)
-    page.evaluate("window.scrollTo(0, 0)")  # the bottom line and the what-if, in one view
-    page.screenshot(path=str(screenshot))
-    return before, after, expected
+    return sentence, before, after, expected
 
 
-def main_static(index: Path, screenshot: Path) -> int:
+def main_static(index: Path, screenshot: Path, method_screenshot: Path) -> int:
     if not index.is_file():
         print(f"browser check failed: {index} not found (run `make report` first)", file=sys.stderr)
         return 1
@@ -195,14 +216,17 @@ def main_static(index: Path, screenshot: Path) -> int:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            context = browser.new_context(viewport={"width": 1200, "height": 2000})
+            context = browser.new_context(viewport=SCREEN)
             context.route("**/*", offline_only(blocked))
-            before, after, expected = check_index(context.new_page(), index, screenshot)
+            sentence, before, after, expected = check_index(
+                context.new_page(), index, screenshot, method_screenshot
+            )
         except Exception as error:  # report any failure as one line
             print(f"browser check failed: {error}", file=sys.stderr)
             return 1
         finally:
             browser.close()
+    print(f"browser check: the quotable sentence: {sentence}")
     print(f"browser check: P(release) shown {before!r} -> after moving a slider {after!r} "
           f"(grid: {expected!r})")  # fmt: skip
     if blocked:
@@ -212,7 +236,7 @@ def main_static(index: Path, screenshot: Path) -> int:
         print("browser check failed: the shown probability did not change to the grid's value",
               file=sys.stderr)  # fmt: skip
         return 1
-    print(f"browser check passed, offline; screenshot: {screenshot}")
+    print(f"browser check passed, offline; screenshots: {screenshot}, {method_screenshot}")
     return 0
 
 
@@ -231,13 +255,22 @@ def main(argv: list[str] | None = None) -> int:
         help="where to save the screenshot (default: reports/browser-check/index.png, or "
         "whatif.png with --lab)",
     )  # fmt: skip
+    parser.add_argument(
+        "--method-screenshot", type=Path,
+        help="where to save the method section's screenshot (default: "
+        "reports/browser-check/method.png)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"browser check: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)
         return 1
     folder = PROJECT_ROOT / "reports" / "browser-check"
     if not args.lab:
-        return main_static(args.index.resolve(), args.screenshot or folder / "index.png")
+        return main_static(
+            args.index.resolve(),
+            args.screenshot or folder / "index.png",
+            args.method_screenshot or folder / "method.png",
+        )
     args.screenshot = args.screenshot or folder / "whatif.png"
     port, token = free_port(), secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="browser-check-") as folder:

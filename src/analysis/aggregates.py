@@ -259,7 +259,9 @@ def base_rate_grid(
 
 def describe_rate(rate: CaseRate) -> str:
     """A CaseRate in one sentence, with what it leaves out."""
-    others = ", ".join(f"{n} {outcome}" for outcome, n in sorted(rate.not_counted.items()))
+    from analysis.charts.style import label  # the one map of codes in words
+
+    others = ", ".join(f"{n} {label(outcome)}" for outcome, n in sorted(rate.not_counted.items()))
     return (
         f"{rate.released} released and {rate.returned} returned of {rate.n_known} detentions "
         f"decided by China (not counted: {others or 'none'}; {rate.overlaps} overlapping and "

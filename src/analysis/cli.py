@@ -46,13 +46,25 @@ def _report_problems(error: DataValidationError, consequence: str) -> int:
     return EXIT_BAD_INPUT
 
 
+def data_dir_problem(data_dir: Path) -> str | None:
+    """Why ``data_dir`` cannot be a data folder (it is missing, or a file), or None. Asked
+    before any heavy import, so a mistyped path fails at once."""
+    if data_dir.is_dir():
+        return None
+    if data_dir.exists():
+        shown = printable(str(data_dir))
+        return f"{shown} is a file, not a folder (expected the folder holding the tables)"
+    return f"no such folder: {printable(str(data_dir))}"
+
+
 def _validate(args: argparse.Namespace) -> int:
+    problem = data_dir_problem(args.data_dir)
+    if problem:
+        print(f"validate: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     # Imported in each command, not at the top: --help must not load pandas.
     from analysis.data import DataValidationError, load_dataset, summary_line
 
-    if not args.data_dir.is_dir():
-        print(f"validate: no such folder: {printable(str(args.data_dir))}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     try:
         dataset = load_dataset(args.data_dir)
     except DataValidationError as error:
@@ -186,6 +198,10 @@ def _one_line_errors(parser: argparse.ArgumentParser) -> None:
 
 
 def _scenario(args: argparse.Namespace) -> int:
+    problem = data_dir_problem(args.data_dir)
+    if problem:
+        print(f"python -m analysis scenario: error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     # Imported here: validate and report do not need the model.
     from analysis import factors
     from analysis.case import UnknownCaseError
@@ -237,7 +253,11 @@ def _scenario(args: argparse.Namespace) -> int:
         stated = headline(dataset, args.case or DEFAULT_CASE)
     except UnknownCaseError:  # a data folder whose questions lack the default: its first one
         stated = headline(dataset, str(dataset.questions["question_id"].iloc[0]))
-    _print_forecast(result, model, as_of.isoformat() if as_of else None, args.json, stated)
+    # What was asked comes first: levels or a date by hand ask for the what-if.
+    what_if_asked = args.pressure is not None or args.tension is not None or args.as_of is not None
+    _print_forecast(
+        result, model, as_of.isoformat() if as_of else None, args.json, stated, what_if_asked
+    )
     return EXIT_OK
 
 
@@ -269,11 +289,12 @@ def _missing(value: object) -> bool:
 
 
 def _print_forecast(
-    result: Forecast, model: ScenarioModel, as_of: str | None, as_json: bool, stated: Headline
-) -> None:
-    """The scenario command's output: one JSON object, or lines for a reader. Both lead with the
-    project's headline (``analysis.headline``); the levels asked for are the what-if of the
-    expert-weight model, the article's argument."""
+    result: Forecast, model: ScenarioModel, as_of: str | None, as_json: bool, stated: Headline,
+    what_if_first: bool = False,
+) -> None:  # fmt: skip
+    """The scenario command's output: one JSON object, or lines for a reader: the project's
+    headline (``analysis.headline``) and the what-if of the expert-weight model (the article's
+    argument) at the levels asked for; the what-if first when ``what_if_first``."""
     from analysis.headline import as_dict, sentence
 
     if as_json:
@@ -295,28 +316,25 @@ def _print_forecast(
             )
         )
         return
-    print(f"Headline: {sentence(stated)}")
     when = f" as of {as_of}" if as_of else ""
-    print(
+    releases = "release" if model.released == 1 else "releases"
+    what_if = [
         "What-if (the expert-weight model, the article's argument): "
         f"P(release) = {result.p_release:.2f}, P(return) = {result.p_return:.2f} "
-        f"at pressure {result.pressure:.2f}, tension {result.tension:.2f}{when}"
-    )
-    print(
+        f"at pressure {result.pressure:.2f}, tension {result.tension:.2f}{when}",
         f"80% interval of P(release): {result.interval_low:.2f} to {result.interval_high:.2f} "
-        f"({result.draws:,} Monte Carlo draws, seed {result.seed})"
-    )
-    releases = "release" if model.released == 1 else "releases"
-    if not model.cases_counted:
-        print(
-            f"base rate {model.base_rate:.2f}, the prior alone: no detention in China with a "
-            f"one-way outcome to learn from ({model.view})"
-        )
-        return
-    print(
-        f"base rate {model.base_rate:.2f}, from {model.released} {releases} in "
-        f"{model.cases_counted} detentions in China with a one-way outcome ({model.view})"
-    )
+        f"({result.draws:,} Monte Carlo draws, seed {result.seed})",
+        (
+            f"base rate {model.base_rate:.2f}, from {model.released} {releases} in "
+            f"{model.cases_counted} detentions in China with a one-way outcome ({model.view})"
+            if model.cases_counted
+            else f"base rate {model.base_rate:.2f}, the prior alone: no detention in China with "
+            f"a one-way outcome to learn from ({model.view})"
+        ),
+    ]
+    head = [f"Headline: {sentence(stated)}"]
+    for line in what_if + head if what_if_first else head + what_if:
+        print(_wrapped(line))
 
 
 def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
@@ -379,7 +397,61 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
     scenario.set_defaults(handler=_scenario)
 
 
+LEDGER_WIDTH = 100  # characters: the compact view fits a terminal of this width
+
+
+def _wrapped(text: str, indent: str = "", width: int = LEDGER_WIDTH) -> str:
+    """``text`` wrapped to ``width`` columns, continuation lines under its first word."""
+    import textwrap
+
+    return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_on_hyphens=False)  # fmt: skip
+
+
+def _resolution_words(resolution: object, resolved_on: object) -> str:
+    """1 "release", 0 "return", anything else "not resolved"; with the day it resolved."""
+    words = {1: "release", 0: "return"}.get(resolution if resolution == resolution else None)
+    if words is None:
+        return "not resolved"
+    return f"{words}, {resolved_on}" if resolved_on else words
+
+
+def ledger_text(table: pd.DataFrame, names: dict[str, str], width: int = LEDGER_WIDTH) -> str:
+    """The ledger for a terminal ``width`` columns wide: each question once, as a sentence
+    (a case id in it replaced by the case's title from ``names``), then one line per forecast
+    (made on, P(release), how it resolved, the specification), wrapped, never cut."""
+    ids = re.compile(r"\b(" + "|".join(map(re.escape, sorted(names, key=len)[::-1])) + r")\b")
+    blocks = []
+    # Each question once, in the order of its first forecast, with all of its forecasts.
+    for question, rows in table.groupby("question", sort=False):
+        if names:
+            question = ids.sub(lambda match: f"\u201c{names[match.group(1)]}\u201d", question)
+        lines = [_wrapped(str(question), width=width)]
+        for row in rows.itertuples(index=False):
+            p = f"{float(row.probability):.2f}" if row.probability == row.probability else "\u2013"
+            lines.append(_wrapped(
+                f"made {row.made_on}: P(release) {p}; "
+                f"{_resolution_words(row.resolution, row.resolved_on)}; {row.specification}",
+                indent="  ", width=width,
+            ))  # fmt: skip
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def ledger_wide(table: pd.DataFrame) -> str:
+    """The whole ledger as one wide table: no NaN, resolutions in words, no index."""
+    shown = table.assign(
+        probability=table["probability"].round(3),
+        resolution=[_resolution_words(r, "") for r in table["resolution"]],
+    )
+    return shown.astype(object).fillna("").to_string(index=False)  # object: "" fills any column
+
+
 def _ledger(args: argparse.Namespace) -> int:
+    problem = data_dir_problem(args.data_dir)
+    if problem:
+        print(f"python -m analysis ledger: error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     from analysis.case import UnknownCaseError
     from analysis.data import DataValidationError, load_dataset
     from analysis.headline import NOTHING_SCORED, headline
@@ -401,25 +473,31 @@ def _ledger(args: argparse.Namespace) -> int:
         print(json.dumps({"forecasts": json.loads(ledger.to_json(orient="records")),
                           "scores": scores}))  # fmt: skip
         return EXIT_OK
-    shown = ledger.assign(probability=ledger["probability"].round(3))
-    print(shown.drop(columns=["resolution_criteria", "rationale"]).to_string(index=False))
+    if args.csv:
+        sys.stdout.write(ledger.to_csv(index=False, lineterminator="\n"))
+        return EXIT_OK
+    if args.wide:
+        print(ledger_wide(ledger.drop(columns=["resolution_criteria", "rationale"])))
+    else:
+        names = dict(zip(dataset.cases["case_id"], dataset.cases["title"], strict=True))
+        print(ledger_text(ledger, names))
     print()
     for name in dict.fromkeys(key.rsplit("|", 1)[0] for key in scores):
         if not scores[name + "|n"]:
             print(f"{name}: no resolved forecast yet, so nothing to score")
             continue
-        print(
+        print(_wrapped(
             f"{name}: {int(scores[name + '|n'])} resolved forecasts, Brier "
             f"{scores[name + '|brier']:.3f} (lower is better), log score "
             f"{scores[name + '|log']:.3f} (higher is better)"
-        )
+        ))  # fmt: skip
     if stated.backtest_verdict == NOTHING_SCORED:
         print(f"Headline: {NOTHING_SCORED}")
     print()
     print("What would change the forecast:")
     for row in signpost_table(stated).itertuples(index=False):
         shift = "" if row.shift is None or row.shift != row.shift else f", {row.shift:+.2f}"
-        print(f"- {row.news}: {row.direction}{shift} ({row.basis})")
+        print(_wrapped(f"- {row.news}: {row.direction}{shift} ({row.basis})"))
     return EXIT_OK
 
 
@@ -500,7 +578,16 @@ def _add_ledger_parser(commands: argparse._SubParsersAction) -> None:
         metavar="ID",
         help=f"the question, a case_id of data/questions.csv (default: {DEFAULT_CASE})",
     )
-    ledger.add_argument("--json", action="store_true", help="print one JSON object instead")
+    shown = ledger.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="print one JSON object instead")
+    shown.add_argument(
+        "--wide", action="store_true",
+        help="the whole table, one forecast a line, however wide (default: a compact view "
+        f"that fits {LEDGER_WIDTH} columns)",
+    )  # fmt: skip
+    shown.add_argument(
+        "--csv", action="store_true", help="every column of every forecast as CSV, to pipe"
+    )
     ledger.add_argument(
         "--data-dir", type=Path, default=paths.DATA_DIR, metavar="DATA_DIR",
         help="folder holding the tables (default: the project's data/)",

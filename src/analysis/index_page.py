@@ -15,10 +15,13 @@ from urllib.parse import urlsplit
 import numpy as np
 import pandas as pd
 
+from analysis import provenance
 from analysis.case import CaseFacts
+from analysis.charts.style import OUTCOME_LABELS
 from analysis.data import Dataset
 from analysis.forecast import CaseForecast
 from analysis.headline import Headline, Signpost
+from analysis.outcomes import RELEASE
 from analysis.record import source_coverage
 
 SCENARIO_TABLE = "scenario_table.csv"
@@ -56,8 +59,8 @@ FIGURE_ALT = {
     "case_timeline": "Timeline of the case from March to May 2017: one row per actor group "
     "with the case's events as markers, the detention period shaded, two bars for the "
     "expected-return windows and the unknown outcome after the last status report hatched.",
-    "context_timeline": "Three stacked panels from 2006 to 2018, one per factor, with events "
-    "drawn at their strength; most events crowd into 2016-2018, around the case.",
+    "context_timeline": "Three stacked panels over 2016 to 2018, one per factor, with events "
+    "drawn at their strength, many of them around the detention in spring 2017.",
     "factors": "Two lines over 2016 to 2018: the pressure and tension levels rise in spring "
     "2017, around the detention, and fade by late 2018.",
     "scenarios_waterfall": "Waterfall bars: the base rate of release, the push of pressure and "
@@ -133,8 +136,65 @@ def source_links(urls: tuple[str, ...], publishers: tuple[str, ...]) -> str:
     return "; ".join(links)
 
 
+def chance_in_words(p: float) -> str:
+    """A probability (0-1) as odds a reader can picture: "about 1 in 8", "about 7 in 10"."""
+    if p < 0.01:
+        return "less than 1 in 100"
+    if p > 0.99:
+        return "more than 99 in 100"
+    if p < 0.5:
+        return f"about 1 in {round(1 / p)}"
+    return f"about {round(10 * p)} in 10"
+
+
+# Plain words for a probability (0-1), from the upper bound of its band: the IPCC's calibrated
+# language, simplified.
+LIKELIHOOD_WORDS = ((0.1, "very unlikely"), (0.33, "unlikely"), (0.66, "about as likely as not"),
+                    (0.9, "likely"), (1.01, "very likely"))  # fmt: skip
+
+
+def likelihood_word(p: float) -> str:
+    """The plain word for ``p``: "unlikely" for 0.13, "likely" for 0.8 (LIKELIHOOD_WORDS)."""
+    return next(word for bound, word in LIKELIHOOD_WORDS if p < bound)
+
+
+def _plain_class(reference_class: str) -> str:
+    """The reference class without its technical aside in brackets."""
+    return reference_class.split(" (", 1)[0]
+
+
+def quotable_sentence(headline: Headline, label: str) -> str:
+    """The one sentence a reporter can quote: the chance in words and numbers, as of when, on
+    what evidence. Plain text (the caller escapes it)."""
+    release = OUTCOME_LABELS[RELEASE].replace("reached", "reach")
+    k, n = headline.base_releases, headline.base_cases
+    releases = "none" if k == 0 else f"{k}"
+    return (
+        f"As of {_day_in_words(headline.as_of)}, the chance that China lets the {label} "
+        f"{release} rather than return them to North Korea is {chance_in_words(headline.p_release)}"
+        f" ({headline.p_release:.0%}): {likelihood_word(headline.p_release)}. The estimate "
+        f"rests on the {n} earlier {_plain_class(headline.reference_class)} whose outcome was "
+        f"known by then; {releases} of them ended in release."
+    )
+
+
+def how_sure(headline: Headline) -> str:
+    """The "how sure" line, from the width of the 80% interval. Plain text."""
+    width = headline.high - headline.low
+    sure = "not very" if width > 0.25 else "fairly" if width > 0.1 else "quite"
+    cases = "case is" if headline.base_cases == 1 else "cases are"
+    return (
+        f"How sure: {sure}. The chance could be anywhere from {headline.low:.0%} to "
+        f"{headline.high:.0%} (an 80% range): only {headline.base_cases} comparable past "
+        f"{cases} on record."
+    )
+
+
 def _signpost_html(signpost: Signpost) -> str:
-    shift = f", by about {signpost.shift:+.2f}" if signpost.shift is not None else ""
+    shift = ""
+    if signpost.shift is not None and signpost.shift == signpost.shift:
+        points = round(100 * signpost.shift)
+        shift = f" (in the article's model, {points:+d} percentage points)"
     return (
         f"<li>{html.escape(signpost.news)}: {html.escape(signpost.direction)}{shift} "
         f'<span class="basis">({html.escape(signpost.basis)})</span></li>'
@@ -150,31 +210,37 @@ def _day_in_words(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def render_bottom_line(headline: Headline) -> str:
-    """The index page's boxed bottom line, in words: the forecast and its interval, what it
-    rests on, the backtest's verdict, what is on record about the fate, what would change it,
-    and the rule behind the number. Every text is escaped; every probability has two decimals."""
+def render_bottom_line(headline: Headline, label: str) -> str:
+    """The index page's boxed bottom line, in plain words: the quotable sentence, how sure,
+    what is on record about the fate and what would change it; the technical detail is one
+    click down (``render_method``). Every text is escaped."""
+    signposts = "".join(_signpost_html(each) for each in headline.signposts)
+    change = f"<p>What would change it:</p><ul>{signposts}</ul>" if signposts else ""
+    return f"""<section class="bottom-line" id="bottom-line" aria-labelledby="bottom-line-title">
+<h2 id="bottom-line-title">Bottom line</h2>
+<p class="headline-number" id="quotable">{html.escape(quotable_sentence(headline, label))}</p>
+<p>{html.escape(how_sure(headline))}</p>
+<p>{html.escape(headline.outcome_status)}</p>
+{change}<p class="basis"><a href="#method">How the number is made: the method</a></p>
+</section>"""
+
+
+def render_method(headline: Headline) -> str:
+    """The method section's opening: the forecast with two decimals and its interval, the
+    specifications' spread, the base rate, the backtest's verdict and the rule. Escaped."""
     spread = ""
     if headline.n_specifications > 1:
         spread = (
             f" The {headline.n_specifications:,} specifications' central estimates run from "
             f"{headline.spec_low:.2f} to {headline.spec_high:.2f}."
         )
-    signposts = "".join(_signpost_html(each) for each in headline.signposts)
-    change = f"<p>What would change it:</p><ul>{signposts}</ul>" if signposts else ""
     base = base_rate_text(headline.base_releases, headline.base_cases)
-    return f"""<section class="bottom-line" id="bottom-line" aria-labelledby="bottom-line-title">
-<h2 id="bottom-line-title">Bottom line</h2>
-<p>{html.escape(headline.question)}</p>
-<p class="headline-number"><strong>As of {html.escape(_day_in_words(headline.as_of))}: a
-{headline.p_release:.2f} chance of release</strong> ({headline.p_release:.0%}), and so
-{1 - headline.p_release:.2f} of a return; 80% interval {headline.low:.2f} to
-{headline.high:.2f}.{spread}</p>
+    return f"""<p><strong>As of {html.escape(_day_in_words(headline.as_of))}: a
+{headline.p_release:.2f} chance of release</strong>, and so {1 - headline.p_release:.2f} of a
+return; 80% interval {headline.low:.2f} to {headline.high:.2f}.{spread}</p>
 <p>It rests on {html.escape(headline.reference_class)}: {html.escape(base)}.</p>
 <p>Backtest: {html.escape(headline.backtest_verdict)}</p>
-<p>{html.escape(headline.outcome_status)}</p>
-{change}<p class="basis">How the number is chosen: {html.escape(headline.rule)}</p>
-</section>"""
+<p>How the number is chosen: {html.escape(headline.rule)}</p>"""
 
 
 def whatif_grid(view: CaseForecast) -> dict[str, object]:
@@ -260,14 +326,23 @@ P(return) = <span id="whatif-return"></span></p>
 </section>"""
 
 
-def data_as_of(dataset: Dataset) -> str:
-    """What "data as of" truthfully means: the events' last date and the cases' last date."""
+def data_dates(dataset: Dataset) -> str:
+    """How recent the data are, in words: the events' last date and the past cases' last date."""
     events_end = dataset.events["date_latest"].max()
     case_dates = pd.concat([dataset.cases["detained_latest"], dataset.cases["outcome_latest"]])
     cases_end = case_dates.max()
     return (
-        f"Data as of: the events of the case and its context run to {events_end.day} "
-        f"{events_end:%B %Y}; the table of past cases runs to {cases_end.day} {cases_end:%B %Y}."
+        f"the events of the case and its context run to {events_end.day} {events_end:%B %Y}; "
+        f"the table of past cases runs to {cases_end.day} {cases_end:%B %Y}."
+    )
+
+
+def page_banner(dataset: Dataset, facts: CaseFacts) -> str:
+    """Every page's provenance banner: the question, the forecast date and the data's dates."""
+    return provenance.banner_html(
+        str(facts.question["question"]),
+        f"{facts.as_of.day} {facts.as_of:%B %Y}",
+        data_dates(dataset),
     )
 
 
@@ -325,8 +400,14 @@ def _figure_html(path: Path, facts: CaseFacts, marker_key: pd.DataFrame) -> str:
     )
 
 
-INDEX_CSS = """
-body { font-family: sans-serif; max-width: 70rem; margin: 2rem auto; padding: 0 1rem;
+# The figures a reader can use, on the front page; the technical ones in the method section.
+FRONT_FIGURES = ("case_timeline", "scenarios_timing", "factors", "context_timeline")
+METHOD_FIGURES = ("backtest_reliability", "scenarios_waterfall", "scenarios_plane",
+                  "scenarios_tornado")  # fmt: skip
+
+INDEX_CSS = (
+    """
+body { font-family: sans-serif; max-width: 70rem; margin: 0 auto 2rem; padding: 0 1rem;
        line-height: 1.45; color: #222; }
 table { border-collapse: collapse; margin: 1rem 0; font-size: 0.9rem; }
 th, td { border: 1px solid #ccc; padding: 0.3rem 0.5rem; text-align: left;
@@ -338,13 +419,16 @@ figcaption { color: #555; font-size: 0.9rem; }
 .bottom-line { border: 2px solid #0072B2; border-radius: 4px; padding: 0.5rem 1.2rem;
                background: #f4f9fd; margin: 1.5rem 0; }
 .bottom-line h2 { margin-top: 0.5rem; }
-.headline-number { font-size: 1.15rem; }
+.headline-number { font-size: 1.25rem; }
 .basis { color: #555; font-size: 0.9rem; }
+.method { border-top: 2px solid #0072B2; margin-top: 2.5rem; }
 .whatif { border: 1px solid #ccc; border-radius: 4px; padding: 0.5rem 1.2rem; }
 .sliders { display: grid; grid-template-columns: max-content 16rem; gap: 0.4rem 1rem;
            align-items: center; }
 .whatif-readout { font-size: 1.15rem; }
 """
+    + provenance.PROVENANCE_CSS
+)
 
 
 def render_index(
@@ -356,12 +440,16 @@ def render_index(
     headline: Headline,
     whatif: dict[str, object],
     marker_key: pd.DataFrame,
+    footer: str,
 ) -> str:
-    """The report's front page, its bottom line first. Every text from the data is escaped."""
+    """The report's front page: the provenance banner, the bottom line in plain words, the
+    question once, the charts a reader can use, the events, and the method one click down;
+    ``footer`` (``provenance.footer_html``) closes it. Every text from the data is escaped."""
     shown = {p.stem: p for p in figures if p.suffix == ".svg" and p.parent.name == "figures"}
-    figure_html = "".join(
-        _figure_html(shown[stem], facts, marker_key) for stem in FIGURE_CAPTIONS if stem in shown
-    )
+
+    def figures_html(stems: tuple[str, ...]) -> str:
+        return "".join(_figure_html(shown[s], facts, marker_key) for s in stems if s in shown)
+
     title = html.escape(str(facts.question["title"]))
     page_links = "".join(
         f'<li><a href="notebooks/{html.escape(page)}">{html.escape(name)}</a></li>'
@@ -376,15 +464,30 @@ def render_index(
 <style>{INDEX_CSS}</style>
 </head>
 <body>
+{page_banner(dataset, facts)}
 <h1>{title}</h1>
-{render_bottom_line(headline)}
+{render_bottom_line(headline, facts.label)}
+<h2>The question</h2>
 <p>{html.escape(str(facts.question["summary"]))}</p>
-<p>The question: {html.escape(str(facts.question["question"]))} Forecast as of
-{facts.as_of.day} {facts.as_of:%B %Y}.
-Resolution: {html.escape(str(facts.question["resolution"]))}</p>
-<p>{html.escape(data_as_of(dataset))}</p>
+<p>Resolution: {html.escape(str(facts.question["resolution"]))}</p>
 
-<h2>Scenarios: the chance that China releases rather than returns the group</h2>
+<h2>Key charts</h2>
+{figures_html(FRONT_FIGURES)}
+
+<h2>The case, event by event</h2>
+{_table_html(_event_table(facts.events), raw_html=("sources",))}
+
+<h2>Notebooks</h2>
+<ol>{page_links}</ol>
+<p>The notebooks' sliders need a running Jupyter kernel (<code>make lab</code>); on these pages
+use the <a href="#whatif">what-if in the method section</a>, which works offline.</p>
+
+<section class="method" id="method" aria-labelledby="method-title">
+<h2 id="method-title">Method: how the number is made</h2>
+{render_method(headline)}
+{figures_html(METHOD_FIGURES[:1])}
+
+<h3>Scenarios: the chance that China releases rather than returns the group</h3>
 {_table_html(scenario_table)}
 <p>P(release) is the model at the central value of every input; the interval runs from the 10th
 to the 90th percentile of the Monte Carlo draws. The base rate counts the releases among past
@@ -393,22 +496,14 @@ detentions with a one-way outcome known by the scenario's date; with a uniform p
 <a href="{SCENARIO_TABLE}">{SCENARIO_TABLE}</a>.</p>
 
 {render_whatif(whatif)}
-
-<h2>Key charts</h2>
-{figure_html}
-
-<h2>The case, event by event</h2>
-{_table_html(_event_table(facts.events), raw_html=("sources",))}
-
-<h2>Notebooks</h2>
-<ol>{page_links}</ol>
-<p>The notebooks' sliders need a running Jupyter kernel (<code>make lab</code>); on these pages
-use the <a href="#whatif">what-if above</a>, which works offline.</p>
+{figures_html(METHOD_FIGURES[1:])}
+</section>
 
 <h2>Where the data come from</h2>
 {_table_html(source_coverage(dataset))}
 <p>Every row of the sourced tables cites at least one public page; the columns are documented
 in <code>data/codebook.csv</code>. Rows were written in the project's own words.</p>
+{footer}
 </body>
 </html>
 """

@@ -16,14 +16,18 @@ from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 
 from analysis.data import load_codebook
+from analysis.provenance import PROVENANCE_CSS
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-NOTEBOOK_CSS = """
+NOTEBOOK_CSS = (
+    """
 body .jp-Cell .jp-RenderedHTMLCommon td, body .jp-Cell .jp-RenderedHTMLCommon th,
 body .jp-Cell .jp-RenderedHTMLCommon tr {
   text-align: left; vertical-align: top; white-space: normal; max-width: 36rem; }
 .kernel-note { border: 1px solid #ccc; background: #f7f7f7; padding: 0.5rem 0.8rem; }
 """
+    + PROVENANCE_CSS
+)
 # The notebook pages' template: JupyterLab's, minus everything it loads from the internet
 # (require.js, MathJax, mermaid, the widget manager), so a page works offline, whole. Widget
 # outputs need a running kernel: the page says so and points to the index page's what-if.
@@ -106,9 +110,16 @@ def _exporter() -> HTMLExporter:
     return _EXPORTERS.html
 
 
-def render_html(notebook: nbformat.NotebookNode, codes: frozenset[str] = frozenset()) -> str:
+BODY_TAG = re.compile(r"<body[^>]*>")
+
+
+def render_html(
+    notebook: nbformat.NotebookNode, codes: frozenset[str] = frozenset(), banner: str = "",
+    footer: str = "",
+) -> str:  # fmt: skip
     """A notebook with its outputs as a standalone HTML page that needs no network, the same
-    bytes on every run; tables show ``codes`` (``codebook_codes``) as words.
+    bytes on every run; tables show ``codes`` (``codebook_codes``) as words; ``banner`` opens
+    the body and ``footer`` closes it (the provenance, ``analysis.provenance``).
 
     The exporter gives each output a fresh uuid4 as its element id; those become sequential
     ids, renamed consistently wherever they appear.
@@ -119,7 +130,12 @@ def render_html(notebook: nbformat.NotebookNode, codes: frozenset[str] = frozens
     def stable(match: re.Match[str]) -> str:
         return renames.setdefault(match.group(0), f"output-{len(renames) + 1:04d}")
 
-    return UUID.sub(stable, body)
+    body = UUID.sub(stable, body)
+    if banner:
+        body = BODY_TAG.sub(lambda match: match.group(0) + banner, body, count=1)
+    if footer:
+        body = body.replace("</body>", footer + "</body>", 1)
+    return body
 
 
 def notebook_title(notebook: nbformat.NotebookNode, fallback: str) -> str:

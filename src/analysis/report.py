@@ -32,14 +32,20 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from traitlets.config import Config
 
-from analysis import files, paths
+from analysis import files, paths, provenance
 from analysis.case import DEFAULT_CASE, CaseFacts
 from analysis.charts.style import FULL_TEXT_VARIABLE, STABLE_METADATA
 from analysis.data import Dataset, load_dataset
 from analysis.files import write_atomically, write_text_atomically
 from analysis.forecast import CaseForecast, case_forecast
 from analysis.headline import headline_detail
-from analysis.index_page import SCENARIO_TABLE, render_index, scenario_rows, whatif_grid
+from analysis.index_page import (
+    SCENARIO_TABLE,
+    page_banner,
+    render_index,
+    scenario_rows,
+    whatif_grid,
+)
 from analysis.notebook_html import codebook_codes, notebook_title, render_html
 
 Log = Callable[[str], None]
@@ -112,11 +118,17 @@ def check_output_dir(output_dir: Path, data_dir: Path, notebooks_dir: Path) -> N
 
 
 @contextmanager
-def _step(log: Log, number: int, label: str) -> Iterator[None]:
-    """One progress line per step, with the seconds it took."""
+def _step(log: Log, number: int, label: str, run_started: float) -> Iterator[None]:
+    """One progress line per step, with the seconds it took and the seconds since the run
+    started (``run_started``, a ``time.perf_counter()`` value)."""
     started = time.perf_counter()
     yield
-    log(f"[{number}/{STEPS}] {label} ({time.perf_counter() - started:.1f} s)")
+    log(_step_line(number, label, started, run_started))
+
+
+def _step_line(number: int, label: str, started: float, run_started: float) -> str:
+    now = time.perf_counter()
+    return f"[{number}/{STEPS}] {label} ({now - started:.1f} s; {now - run_started:.1f} s elapsed)"
 
 
 def inject_parameters(notebook: nbformat.NotebookNode, case: str) -> nbformat.NotebookNode:
@@ -262,10 +274,11 @@ def refresh_notebooks(notebooks_dir: Path = paths.NOTEBOOKS_DIR, log: Log = prin
 
 # ``body .jp-Cell`` makes these rules outrank JupyterLab's own right-aligned table rules.
 def _write_notebooks(
-    notebooks_dir: Path, target: Path, data_dir: Path, case: str
+    notebooks_dir: Path, target: Path, data_dir: Path, case: str, banner: str, footer: str
 ) -> tuple[dict[str, str], list[str]]:
     """Execute and render each numbered notebook about ``case``; returns {page file: title}
-    and a progress line per notebook (for the caller to print: this runs in the background)."""
+    and a progress line per notebook (for the caller to print: this runs in the background).
+    Each page carries ``banner`` and ``footer`` (the provenance, as on the index page)."""
     target.mkdir(parents=True)
     codes = codebook_codes(data_dir)
     pages, timings = {}, []
@@ -273,7 +286,7 @@ def _write_notebooks(
     for source, notebook, seconds in executed:
         nbformat.write(notebook, target / source.name)
         page = source.with_suffix(".html").name
-        write_text_atomically(target / page, render_html(notebook, codes))
+        write_text_atomically(target / page, render_html(notebook, codes, banner, footer))
         pages[page] = notebook_title(notebook, source.stem)
         timings.append(f"      {source.name} ({seconds:.1f} s)")
     return pages, timings
@@ -470,30 +483,34 @@ def build_report(
     # Not resolve(): the output folder is a link to its live version, which must not be followed.
     output_dir = output_dir.parent.resolve() / output_dir.name
     check_output_dir(output_dir, data_dir, notebooks_dir)
-    with _step(log, 1, "validated the data"):
+    run_started = time.perf_counter()
+    with _step(log, 1, "validated the data", run_started):
         dataset = load_dataset(data_dir)
         view = case_forecast(dataset, case)
         refuse_without_scored_cases(dataset, view)
+    banner = page_banner(dataset, view.facts)
+    footer = provenance.footer_html(provenance.collect(data_dir))
 
     def build(staging: Path) -> None:
         # The kernels are processes of their own: they run while this one draws the charts.
-        log(f"[4/{STEPS}] executing the notebooks in fresh kernels, while steps 2 and 3 run ...")
+        log("      step 4 starts now: the notebooks run in fresh kernels while steps 2 and 3 run")
         started = time.perf_counter()
         load_kernel_modules()
         with ThreadPoolExecutor(max_workers=1) as background:
             notebooks = background.submit(
-                _write_notebooks, notebooks_dir, staging / "notebooks", data_dir, case
-            )
+                _write_notebooks, notebooks_dir, staging / "notebooks", data_dir, case,
+                banner, footer,
+            )  # fmt: skip
 
             def notebooks_failed() -> bool:
                 return notebooks.done() and notebooks.exception() is not None
 
-            with _step(log, 2, "ran the model"):
+            with _step(log, 2, "ran the model", run_started):
                 # The project's answer, stated by every output, and the in-time forecasts
                 # its rule scored, which the reliability diagram shows.
                 detail = headline_detail(dataset, case)
                 answer = detail.headline
-            with _step(log, 3, "drew and wrote the charts and the scenario table"):
+            with _step(log, 3, "drew and wrote the charts and the scenario table", run_started):
                 figures = report_figures(dataset, view, detail.forecasts)
                 written = write_figures(figures, staging / "figures", stop=notebooks_failed)
                 if notebooks_failed():
@@ -503,12 +520,11 @@ def build_report(
                 )
                 table = scenario_rows(view.scenario_table)
             pages, timings = notebooks.result()
+        log(_step_line(4, "executed and rendered the notebooks", started, run_started))
         for line in timings:
             log(line)
-        log(f"[4/{STEPS}] executed and rendered the notebooks "
-            f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
         write_text_atomically(staging / MARKER, MARKER_TEXT)
-        with _step(log, 5, "wrote index.html"):
+        with _step(log, 5, "wrote index.html", run_started):
             from analysis import timeline
 
             key = timeline.marker_key(
@@ -516,7 +532,7 @@ def build_report(
             )
             page = render_index(
                 dataset, view.facts, table, sorted(written), pages,
-                answer, whatif_grid(view), key,
+                answer, whatif_grid(view), key, footer,
             )  # fmt: skip
             write_text_atomically(staging / "index.html", page)
 

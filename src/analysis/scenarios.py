@@ -218,8 +218,13 @@ def waterfall_steps(
     ends = [base, base + shift_p, base + shift_p + shift_t]
     rows = [
         ("base", "base rate", base, 0.0, base),
-        ("pressure", f"pressure {pressure:.2f}\nx weight {w_pressure:+.2f}", shift_p, *ends[0:2]),
-        ("tension", f"tension {tension:.2f}\nx weight {w_tension:+.2f}", shift_t, *ends[1:3]),
+        (
+            "pressure",
+            f"pressure {pressure:.2f}\n\u00d7 weight {w_pressure:+.2f}",
+            shift_p,
+            *ends[0:2],
+        ),
+        ("tension", f"tension {tension:.2f}\n\u00d7 weight {w_tension:+.2f}", shift_t, *ends[1:3]),
         ("result", "scenario", ends[2], 0.0, ends[2]),
     ]
     frame = pd.DataFrame(rows, columns=["step", "label", "shift", "start", "end"])

@@ -218,6 +218,7 @@ class ContextChart:
     start: pd.Timestamp
     end: pd.Timestamp
     left_out: int = 0
+    outside: int = 0  # events of the record before or after the span
 
 
 def context_chart(
@@ -226,15 +227,27 @@ def context_chart(
     start: pd.Timestamp | str | None = None,
     end: pd.Timestamp | str | None = None,
 ) -> ContextChart:
-    """The context chart's data between ``start`` and ``end`` (default: ``context_window``)."""
-    start, end = _span(context_window(events), start, end)
+    """The context chart's data between ``start`` and ``end`` (default: ``case_period``, so the
+    chart shows the case's own years, not the worked cases' stories years before)."""
+    start, end = _span(case_period(events, facts), start, end)
     span = in_window(events, start, end).sort_values(["date_mid", "event_id"])
     keys = context_key_events(events, start, end, facts.detained)
     shown = bounded(span, keys)
     signed = shown["intensity"] * shown["direction"].astype(str).map(
         {"up": 1, "down": -1, "none": 0}
     )
-    return ContextChart(shown, signed, keys, facts, start, end, len(span) - len(shown))
+    outside = len(events) - len(span)
+    return ContextChart(shown, signed, keys, facts, start, end, len(span) - len(shown), outside)
+
+
+def case_period(events: pd.DataFrame, facts: CaseFacts) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The case's period: the calendar year before the detention to the one after (the factor
+    chart's span), within the record's own span (``context_window``)."""
+    first, last = context_window(events)
+    year = facts.detained.year
+    start = max(first, pd.Timestamp(f"{year - 1}-01-01"))
+    end = min(last, pd.Timestamp(f"{year + 1}-12-31"))
+    return (start, end) if start < end else (first, last)
 
 
 def marker_key(chart: CaseChart) -> pd.DataFrame:

@@ -22,7 +22,7 @@ def date_numbers(days: pd.Series | pd.Timestamp) -> np.ndarray | float:
     return mdates.date2num(days)
 
 
-def _overlap(box: Bbox, others: Sequence[Bbox]) -> float:
+def overlap_area(box: Bbox, others: Sequence[Bbox]) -> float:
     """Total area of ``box`` covered by ``others`` (display units squared)."""
     total = 0.0
     for other in others:
@@ -94,7 +94,7 @@ def place_labels(
                     [(x, lane - lane_half), (x, lane + lane_half)]
                 )
                 outside += max(0, lane_low - box.y0 - 5) + max(0, box.y1 - 5 - lane_high)
-            cost = _overlap(box, placed) * 4 + _overlap(box, obstacles) + outside * 1e4
+            cost = overlap_area(box, placed) * 4 + overlap_area(box, obstacles) + outside * 1e4
             if best is None or cost < best[0]:
                 best = (cost, candidate, box)
             if cost == 0:
@@ -125,4 +125,53 @@ def span_boxes(ax: Axes, shown: pd.DataFrame, y: np.ndarray) -> list[Bbox]:
     ):
         (x0, y0), (x1, _) = ax.transData.transform([(a, b), (c, b)])
         boxes.append(Bbox([[x0, y0 - 4], [x1, y0 + 4]]))
+    return boxes
+
+
+def _number_offsets(marker_size: float) -> tuple[tuple[tuple[float, float], str, str], ...]:
+    """Where a marker's number may go, in points from the marker: above, below, right, left,
+    the diagonals, then the same a step farther out."""
+    return tuple(
+        ((dx * (marker_size / 2 + extra), dy * (marker_size / 2 + extra)), ha, va)
+        for extra in (0.5, 4.0)
+        for dx, dy, ha, va in (
+            (0, 1, "center", "bottom"), (0, -1, "center", "top"), (1, 0, "left", "center"),
+            (-1, 0, "right", "center"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
+            (1, -1, "left", "top"), (-1, -1, "right", "top"),
+        )
+    )  # fmt: skip
+
+
+def place_numbers(
+    ax: Axes, x: np.ndarray, y: np.ndarray, numbers: np.ndarray, marker_size: float,
+    obstacles: Sequence[Bbox],
+) -> list[Bbox]:  # fmt: skip
+    """Each non-zero number of ``numbers`` beside its marker at (x, y) (gid ``marker-number``):
+    the first of ``_number_offsets`` clear of ``obstacles`` and the numbers already placed,
+    or the least covered one; returns the numbers' boxes."""
+    renderer = ax.figure.canvas.get_renderer()
+    offsets = _number_offsets(marker_size)
+    boxes: list[Bbox] = []
+    for px, py, number in zip(x, y, numbers, strict=True):
+        if not number:
+            continue
+        text = ax.annotate(
+            str(number), (px, py), xytext=offsets[0][0], textcoords="offset points",
+            ha="center", va="bottom", fontsize=6.5, color="0.1", zorder=5, gid="marker-number",
+        )  # fmt: skip
+        best = None
+        for offset, ha, va in offsets:
+            text.xyann = offset
+            text.set(ha=ha, va=va)
+            text.update_positions(renderer)  # else the extent is the previous offset's
+            box = Text.get_window_extent(text, renderer).padded(1)
+            cost = overlap_area(box, [*obstacles, *boxes])
+            if best is None or cost < best[0]:
+                best = (cost, offset, ha, va, box)
+            if cost == 0:
+                break
+        _, offset, ha, va, box = best
+        text.xyann = offset
+        text.set(ha=ha, va=va)
+        boxes.append(box)
     return boxes

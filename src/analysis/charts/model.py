@@ -54,6 +54,34 @@ UNIT_SHORT = {
     "days": "days",
 }
 PROBABILITY_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
+# For a short axis, where fewer than three of PROBABILITY_TICKS would show.
+FINE_PROBABILITY_TICKS = (
+    0.01,
+    0.02,
+    0.03,
+    0.05,
+    0.07,
+    0.1,
+    0.12,
+    0.15,
+    0.2,
+    0.25,
+    0.3,
+    0.4,
+    0.5,
+    0.6,
+    0.7,
+    0.75,
+    0.8,
+    0.85,
+    0.88,
+    0.9,
+    0.93,
+    0.95,
+    0.97,
+    0.98,
+    0.99,
+)
 
 
 @styled
@@ -84,9 +112,18 @@ def plot_scenario_intervals(table: pd.DataFrame) -> Figure:
 
 def _probability_axis(ax: Axes, low: float, high: float) -> None:
     """A log-odds axis labelled in probabilities (the model adds on the log-odds scale)."""
-    ticks = [p for p in PROBABILITY_TICKS if low - 1e-9 <= float(logit(p)) <= high + 1e-9]
+
+    def within(choices: tuple[float, ...]) -> list[float]:
+        return [p for p in choices if low - 1e-9 <= float(logit(p)) <= high + 1e-9]
+
+    ticks = within(PROBABILITY_TICKS)
+    if len(ticks) < 3:
+        ticks = within(FINE_PROBABILITY_TICKS)
     ax.set_yticks([float(logit(p)) for p in ticks], [f"{p:g}" for p in ticks])
     ax.set_ylim(low, high)
+
+
+WATERFALL_MIN_SPAN = 1.5  # log-odds: the waterfall's smallest vertical span
 
 
 @styled
@@ -100,21 +137,18 @@ def draw_waterfall(ax: Axes, steps: pd.DataFrame, title: str | None = None) -> N
     for drawn in [*ax.patches, *ax.texts, *ax.lines]:
         drawn.remove()
     x = np.arange(len(steps))
-    # The axis runs from P = 0.05 to 0.95 unless a step goes further; base and result bars
-    # stand on the axis floor, the factor bars float from the previous step's end.
-    limit = float(logit(0.95))
-    lowest = float(steps[["start", "end"]].min().min())
-    highest = float(steps[["start", "end"]].max().max())
-    # Room for the labels, in shares of the axis: a two-line label above the highest step and
-    # a bar's own label inside the lowest one (fixed log-odds margins let them spill out at
-    # the sliders' ends).
-    span = max(2 * limit, highest - lowest)
+    # The axis spans the steps, at least WATERFALL_MIN_SPAN log-odds (small shifts are not
+    # blown up), with room for the labels: no empty half. Base and result bars stand on the
+    # axis floor, the factor bars float from the previous step's end.
+    # The levels reached are the steps' ends (base and result "start" at 0 by convention).
+    lowest, highest = float(steps["end"].min()), float(steps["end"].max())
+    span = max(WATERFALL_MIN_SPAN, highest - lowest)
     factors = steps[steps["step"].isin(["pressure", "tension"])]
     falls = factors[factors["shift"] < 0]
     # A falling step's two-line label hangs under it: as much room as above when it is low.
     hangs_low = bool((falls[["start", "end"]].min(axis=1) <= lowest + 0.24 * span).any())
-    low = min(-limit, lowest - (0.24 if hangs_low else 0.14) * span)
-    high = max(limit, highest + 0.24 * span)
+    low = lowest - (0.3 if hangs_low else 0.14) * span
+    high = highest + 0.3 * span
     for i, row in enumerate(steps.itertuples(index=False)):
         floor = low if row.step in ("base", "result") else row.start
         top = row.end
@@ -124,7 +158,7 @@ def draw_waterfall(ax: Axes, steps: pd.DataFrame, title: str | None = None) -> N
             alpha=0.9 if row.step != "result" else 0.85, linewidth=0.5,
         )  # fmt: skip
         if row.step in ("pressure", "tension"):
-            text = f"{row.shift:+.2f} log-odds\n-> P = {row.probability:.2f}"
+            text = f"{row.shift:+.2f} log-odds\n\u2192 P = {row.probability:.2f}"
             above = row.shift >= 0
             ax.annotate(
                 text, xy=(i, max(row.start, row.end) if above else min(row.start, row.end)),
@@ -141,12 +175,13 @@ def draw_waterfall(ax: Axes, steps: pd.DataFrame, title: str | None = None) -> N
             )  # fmt: skip
         if i < len(steps) - 1:
             ax.plot([i + 0.3, i + 0.7], [row.end, row.end], color="#555555", linewidth=0.8)
-    ax.axhline(0.0, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
-    ax.text(-0.48, 0.0, "even odds", ha="left", va="bottom", fontsize=7, color="#333333")
+    if low < 0.0 < high:  # even odds, where the axis reaches it
+        ax.axhline(0.0, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
+        ax.text(-0.48, 0.0, "even odds", ha="left", va="bottom", fontsize=7, color="#333333")
     _probability_axis(ax, low, high)
     ax.set_xticks(x, steps["label"].tolist(), fontsize=8)
     ax.set_xlim(-0.5, len(steps) - 0.5)
-    ax.set_ylabel("P(release)  (log-odds scale)")
+    ax.set_ylabel("P(release) (log-odds scale)")
     if title:
         ax.set_title(title, fontsize=10)
 
@@ -503,13 +538,13 @@ def plot_factors(
         ax.axvspan(
             window[0], window[1] + pd.Timedelta(days=1), color=OKABE_ITO["grey"], alpha=0.35,
             hatch=DETENTION_HATCH, linewidth=0,
-            label=f"detention ({window[0]:%d %b}-{window[1]:%d %b %Y})",
+            label=f"detention ({window[0].day} {window[0]:%b}-{window[1].day} {window[1]:%b %Y})",
         )  # fmt: skip
     if mark is not None:
         ax.axvline(mark, color=OKABE_ITO["black"], linewidth=1, linestyle=":")
         # Right of the line, on a white box: the detention band lies before the forecast date.
         ax.annotate(
-            f"{mark:%d %b %Y}: {mark_label}", xy=(mark, 1.0), xytext=(4, -2),
+            f"{mark.day} {mark:%b %Y}: {mark_label}", xy=(mark, 1.0), xytext=(4, -2),
             textcoords="offset points", va="top", ha="left", fontsize=8,
             bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
         )  # fmt: skip

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from analysis.charts import figure as new_figure
 from analysis.charts import styled
-from analysis.charts.style import OKABE_ITO
+from analysis.charts.style import CHOICE_LABELS, OKABE_ITO, label
 
 
 @styled
@@ -43,17 +43,22 @@ def plot_choice_tornado(ranges: pd.DataFrame) -> Figure:
     """Each analysis choice's range of the central P(release), the other choices at their
     defaults; ``ranges`` is ``multiverse.choice_ranges``. A dot per value, labelled."""
     axes_order = list(dict.fromkeys(ranges["axis"]))[::-1]  # widest at the top
-    figure = new_figure((8.0, 1.2 + 0.5 * len(axes_order)), layout="constrained")
+    figure = new_figure((8.0, 1.2 + 0.8 * len(axes_order)), layout="constrained")
     ax = figure.axes[0]
     for i, axis in enumerate(axes_order):
         rows = ranges[ranges["axis"] == axis]
         ax.hlines(i, rows["estimate"].min(), rows["estimate"].max(), color=OKABE_ITO["grey"],
                   linewidth=6, alpha=0.5)  # fmt: skip
-        for j, row in enumerate(rows.itertuples(index=False)):
+        # Values in estimate order, their labels alternately above and below and a step
+        # farther out each pair, so close values do not print on top of one another.
+        for j, row in enumerate(rows.sort_values("estimate").itertuples(index=False)):
             ax.plot(row.estimate, i, marker="o", color=OKABE_ITO["blue"], markersize=4)
-            ax.annotate(row.value, xy=(row.estimate, i), xytext=(0, 6 if j % 2 == 0 else -10),
-                        textcoords="offset points", ha="center", fontsize=6)  # fmt: skip
-    ax.set_yticks(np.arange(len(axes_order)), [a.replace("_", " ") for a in axes_order])
+            step = 5 + 7 * (j // 2)
+            ax.annotate(label(row.value), xy=(row.estimate, i), textcoords="offset points",
+                        xytext=(0, step if j % 2 == 0 else -step), ha="center",
+                        va="bottom" if j % 2 == 0 else "top", fontsize=6,
+                        gid="choice-value")  # fmt: skip
+    ax.set_yticks(np.arange(len(axes_order)), [CHOICE_LABELS.get(a, label(a)) for a in axes_order])
     ax.set_ylim(-0.7, len(axes_order) - 0.3)
     ax.set_xlim(0, 1)
     ax.set_xlabel("central P(release); every other choice at its default")

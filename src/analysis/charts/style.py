@@ -1,4 +1,5 @@
-"""The one home of the charts' look: palette, hatches, markers, label maps, rcParams.
+"""The one home of the charts' look and of how tables read: palette, hatches, markers, the
+label map of codes in words, rcParams, readable tables.
 
 Colours are the Okabe-Ito palette, safe for the common colour-vision deficiencies; every
 colour encoding is doubled by a marker shape or a hatch so the charts also read in grey print.
@@ -7,9 +8,13 @@ Every chart module takes its colours, hatches, markers and labels from here.
 
 from __future__ import annotations
 
+import math
 import os
+import re
+from typing import Any
 
 import matplotlib as mpl
+import numpy as np
 import pandas as pd
 
 OKABE_ITO = {
@@ -57,6 +62,63 @@ CASE_COLUMN_LABELS = {
     "tension_level": "tension",
     "period": "period",
 }
+# The multiverse's analysis choices (``multiverse.CHOICES``) and their values in words.
+CHOICE_LABELS = {
+    "reference_class": "reference class",
+    "shenyang_six": "2006 Shenyang six",
+    "kim_visit_2018": "2018 Kim-visit arrests",
+    "outcome": "outcome definition",
+    "prior": "prior",
+    "formulation": "formulation",
+    "pressure": "pressure construct",
+    "factor_rule": "factor rule",
+    "coder": "coder",
+}
+CHOICE_VALUE_LABELS = {
+    "china_decided": "decided by China",
+    "plus_missions": "plus foreign missions",
+    "plus_third_country": "plus third countries",
+    "without_covid": "without the COVID years",
+    "mission_attempt": "a mission attempt",
+    "detention": "a detention",
+    "in": "in",
+    "out": "out",
+    "strict": "strict",
+    "any_non_return": "any non-return as release",
+    "uniform": "uniform",
+    "jeffreys": "Jeffreys",
+    "base_only": "base rate only",
+    "expert": "expert weights",
+    "expert_centred": "expert weights, centred",
+    "ridge": "ridge fit",
+    "pooled": "pooled fit",
+    "case_coded": "as coded per case",
+    "event_detainees": "events over the detainees",
+    "codebook": "codebook rule",
+    "half_life_30": "half-life 30 days",
+    "half_life_120": "half-life 120 days",
+    "half_scale_3": "half-scale 3",
+    "half_scale_12": "half-scale 12",
+    "first": "first coder",
+    "second": "second coder",
+}
+# Every code a reader may meet, in words: one map for tables and charts alike. Only the
+# ``snake_case`` codes: a single word ("unknown", "detention") means other things in other columns.
+CODE_LABELS = {
+    code: words
+    for code, words in {**CHOICE_VALUE_LABELS, **CHOICE_LABELS, **OUTCOME_LABELS}.items()
+    if "_" in code
+}
+SNAKE_CODE = re.compile(r"[a-z]+(?:_[a-z0-9]+)+")
+
+
+def label(code: object) -> str:
+    """A code in words (CODE_LABELS); any other ``snake_case`` code with spaces for its
+    underscores; anything else as text."""
+    text = str(code)
+    return CODE_LABELS.get(text, text.replace("_", " ") if SNAKE_CODE.fullmatch(text) else text)
+
+
 OUTCOME_COLORS = {
     "returned": OKABE_ITO["vermillion"],
     "reached_south_or_third_country": OKABE_ITO["blue"],
@@ -142,9 +204,103 @@ FULL_TEXT_VARIABLE = "ANALYSIS_FULL_TEXT"
 
 
 def apply() -> None:
-    """Set the project's matplotlib and pandas display style (notebooks call it first)."""
+    """Set the project's matplotlib and pandas display style (notebooks call it first); in
+    IPython, tables and series are shown readable (``readable``)."""
     mpl.rcParams.update(RC_PARAMS)
     for option, value in PANDAS_OPTIONS.items():
         pd.set_option(option, value)
     if os.environ.get(FULL_TEXT_VARIABLE):
         pd.set_option("display.max_colwidth", None)
+    register_readable_tables()
+
+
+# --- tables as a reader sees them: counts as whole numbers, missing values as an en dash,
+# codes in words (``label``), no meaningless 0..n index, no dtype line. ``readable`` turns any
+# DataFrame or Series into a table of text; ``apply`` makes IPython show every table that way.
+
+MISSING = "\u2013"  # an en dash
+DECIMALS = 3  # at most, as the notebooks' display precision
+
+
+def _is_missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array in a cell
+        return False
+
+
+def _decimals(values: np.ndarray) -> int:
+    """The fewest decimals (0 to DECIMALS) that show every value of ``values`` as it is."""
+    for decimals in range(DECIMALS + 1):
+        if np.allclose(values, np.round(values, decimals), rtol=0, atol=1e-9):
+            return decimals
+    return DECIMALS
+
+
+def _column_text(column: pd.Series) -> list[str]:
+    """One column's cells as text; numbers with the fewest decimals that show them all, so
+    counts read ``41``, not ``41.0``."""
+    present = column[~column.map(_is_missing)]
+    numbers = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    if numbers and len(present):
+        decimals = _decimals(present.to_numpy(dtype=float))
+        return [MISSING if _is_missing(v) else f"{float(v):.{decimals}f}" for v in column]
+    return [_cell_text(v) for v in column]
+
+
+def _cell_text(value: Any) -> str:
+    if _is_missing(value) or (isinstance(value, str) and not value.strip()):
+        return MISSING
+    if isinstance(value, bool | np.bool_):
+        return "yes" if value else "no"
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}" if value == value.normalize() else str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return f"{value:.{_decimals(np.array([value]))}f}"
+    return label(value)
+
+
+def _header(name: object) -> str:
+    if isinstance(name, tuple):
+        return " ".join(_header(part) for part in name if str(part))
+    return label(name)
+
+
+def readable(table: pd.DataFrame | pd.Series) -> pd.DataFrame:
+    """``table`` as text for a reader, on a fresh 0..n index that is not to be shown: a Series
+    becomes a table (its index a column); a named or non-integer index becomes the first
+    column(s); an unnamed integer index (row numbers) is dropped."""
+    frame = table.to_frame() if isinstance(table, pd.Series) else table.copy()
+    index = frame.index
+    keep = any(name is not None for name in index.names) or not pd.api.types.is_integer_dtype(index)
+    frame = frame.reset_index() if keep else frame.reset_index(drop=True)
+    frame.columns = [_header(name) for name in frame.columns]
+    return pd.DataFrame(
+        {number: _column_text(frame.iloc[:, number]) for number in range(frame.shape[1])}
+    ).set_axis(list(frame.columns), axis=1)
+
+
+def to_text(table: pd.DataFrame | pd.Series) -> str:
+    """``readable(table)`` as plain text, without the index."""
+    return readable(table).to_string(index=False)
+
+
+def to_html(table: pd.DataFrame | pd.Series) -> str:
+    """``readable(table)`` as an HTML table (escaped), without the index."""
+    return readable(table).to_html(index=False)
+
+
+def register_readable_tables() -> None:
+    """Show every DataFrame and Series in this IPython session through ``readable``; outside
+    IPython, nothing."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    for kind in (pd.DataFrame, pd.Series):
+        formatters["text/html"].for_type(kind, to_html)
+        formatters["text/plain"].for_type(kind, lambda table, p, _cycle: p.text(to_text(table)))

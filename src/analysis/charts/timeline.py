@@ -21,7 +21,6 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from analysis.charts import figure as new_figure
@@ -32,6 +31,7 @@ from analysis.charts.labels import (
     date_numbers,
     marker_boxes,
     place_labels,
+    place_numbers,
     span_boxes,
 )
 from analysis.schema import FACTORS
@@ -258,20 +258,25 @@ def _shade_detention(ax: Axes, detained: pd.Timestamp, last_status: pd.Timestamp
     )  # fmt: skip
 
 
-def _number_markers(ax: Axes, shown: pd.DataFrame, y: np.ndarray, numbers: pd.Series) -> list[Bbox]:
-    """Each numbered event's number just above its marker (gid ``marker-number``); returns
-    the numbers' boxes, for the labels to keep clear of."""
-    renderer = ax.figure.canvas.get_renderer()
+def _window_line_boxes(ax: Axes) -> list[Bbox]:
+    """Display-space boxes around the expected-return windows' end lines (``axvline``s)."""
+    frame = ax.get_window_extent()
     boxes = []
-    for x, height, number in zip(date_numbers(shown["date_mid"]), y, numbers, strict=True):
-        if number:
-            text = ax.annotate(
-                str(number), (x, height), xytext=(0, MARKER_SIZE / 2 + 0.5),
-                textcoords="offset points", ha="center", va="bottom", fontsize=6.5,
-                color="0.1", zorder=5, gid="marker-number",
-            )  # fmt: skip
-            boxes.append(Text.get_window_extent(text, renderer).padded(1))
+    for line in ax.get_lines():
+        if str(line.get_gid()).startswith("expected-return-end"):
+            px = ax.transData.transform((float(line.get_xdata()[0]), 0))[0]
+            boxes.append(Bbox([[px - 1.5, frame.y0], [px + 1.5, frame.y1]]))
     return boxes
+
+
+def _number_markers(ax: Axes, shown: pd.DataFrame, y: np.ndarray, numbers: pd.Series) -> list[Bbox]:
+    """Each numbered event's number beside its marker (``labels.place_numbers``), clear of
+    every marker, whisker and expected-return line; returns the numbers' boxes."""
+    x = date_numbers(shown["date_mid"])
+    obstacles = [
+        *marker_boxes(ax, x, y, MARKER_SIZE), *span_boxes(ax, shown, y), *_window_line_boxes(ax),
+    ]  # fmt: skip
+    return place_numbers(ax, x, y, numbers.to_numpy(), MARKER_SIZE, obstacles)
 
 
 def _label_events(
@@ -541,7 +546,8 @@ def context_timeline(chart: ContextChart) -> Figure:
     """The context chart of ``timeline.context_chart``: one panel per factor, events at their
     intensity (0-3, negative when the event lowers the factor), the case period shaded, a few
     major events labelled."""
-    first, last = chart.shown["date_mid"].min().year, chart.shown["date_mid"].max().year
+    # The title's years are the axis's: the span drawn, not the events' own dates.
+    first, last = chart.start.year, chart.end.year
     years = str(first) if first == last else f"{first}-{last}"
     fig_h = CONTEXT_FIGSIZE[1]
     figure = new_figure(CONTEXT_FIGSIZE, axes=False)
@@ -561,7 +567,9 @@ def context_timeline(chart: ContextChart) -> Figure:
             f"The case in its period: pressure on Beijing and Beijing-Pyongyang tension, {years}",
             "Height: the event's intensity, 1 minor to 3 major (a nuclear test, a UN sanctions "
             "resolution, a leaders' summit); + raises the factor, - lowers it.\n"
-            "\u00d7n: n events of one height within a few days, merged into one marker.",
+            "\u00d7n: n events of one height within a few days, merged into one marker."
+            + (f" Not drawn: the {chart.outside} events of the record outside {years}."
+               if chart.outside else ""),
             extra, chart.shown, chart.facts.record_as_of, chart.left_out,
         )  # fmt: skip
     return figure
