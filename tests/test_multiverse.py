@@ -212,7 +212,8 @@ def test_the_headline_is_the_rule_chosen_mixture(fixture_data) -> None:
     stated = detail.headline
     assert stated.low <= stated.p_release <= stated.high
     assert stated.spec_low <= stated.spec_high
-    assert stated.n_specifications == len(detail.table) == 6400
+    assert stated.n_grid == len(detail.table) == 6400
+    assert stated.n_specifications == int(detail.table["in_headline"].sum())
     assert detail.table["weight"].sum() == pytest.approx(1.0)
     assert (stated.base_cases, stated.base_releases) == (1, 0)
     assert "not on record" in stated.outcome_status
@@ -315,3 +316,41 @@ def test_a_later_coding_changes_no_earlier_forecast(tmp_path) -> None:
         pd.testing.assert_frame_equal(before, after)
     # Once the case is resolved (2019), its coding does count: the test can see a leak.
     assert not tables["0"][2].equals(tables["2"][2])
+
+
+def test_the_headline_pools_the_questions_set_with_equal_weights_on_one_outcome(
+    fixture_data,
+) -> None:
+    detail = headline.headline_detail(fixture_data, "fixture_case")
+    stated, table = detail.headline, detail.table
+    pooled = table[table["in_headline"]]
+    # Only the strict outcome and the class rule's classes; nothing outside has weight.
+    assert set(pooled["outcome"]) == {"strict"}
+    assert set(pooled["reference_class"]) <= {"china_decided", "without_covid"}
+    assert (table.loc[~table["in_headline"], "weight"] == 0).all()
+    # The fixture scores one return only: equal weights, effective number = the set's size.
+    assert detail.forecasts["y"].unique().tolist() == [0.0]
+    assert stated.weighting == "equal" and "Equal weights" in stated.weighting_reason
+    assert np.allclose(pooled["weight"], 1 / len(pooled))
+    assert stated.effective_specifications == pytest.approx(len(pooled))
+    # Every axis the score cannot see is fixed at its default and shown as a sensitivity.
+    for axis in detail.score_blind:
+        if axis not in ("outcome", "reference_class"):
+            assert set(pooled[axis]) == {multiverse.DEFAULTS[axis]}
+            assert axis in set(detail.sensitivities["axis"])
+    assert {"outcome", "reference_class"} <= set(detail.sensitivities["axis"])
+    # The build-up starts at the default specification and ends at the headline.
+    steps = detail.build_up
+    assert steps["p_release"].iloc[-1] == pytest.approx(stated.p_release)
+    assert steps["p_release"].iloc[0] == pytest.approx(table.iloc[0]["draw_mean"])
+    assert steps["shift"].sum() == pytest.approx(stated.p_release)
+
+
+def test_a_release_in_the_scoring_set_lets_the_score_weigh(edit_table) -> None:
+    after = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY))
+    detail = headline.headline_detail(after, "fixture_case")
+    assert sorted(detail.forecasts.drop_duplicates("case_id")["y"]) == [0.0, 1.0]
+    assert detail.headline.weighting == "stacking"
+    assert set(detail.rules["rule"]) == {"equal", "stacking", "pseudo_bma_plus", "pseudo_bma"}
+    assert detail.rules.set_index("rule").loc["stacking", "used"]
+    assert detail.table["weight"].sum() == pytest.approx(1.0)
