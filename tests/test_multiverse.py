@@ -225,7 +225,8 @@ def test_the_scenario_table_leads_with_the_headline(fixture_data) -> None:
     view = case_forecast(fixture_data, "fixture_case")
     table = scenarios.with_headline(view.scenario_table, stated)
     first = table.iloc[0]
-    assert first["scenario_id"] == "headline"
+    assert first["scenario_id"] == "headline" and first["model"] == "headline"
+    assert set(table["model"].iloc[1:]) == {"what-if (the article's argument)"}
     assert first["p_release"] == stated.p_release
     assert (first["interval_low"], first["interval_high"]) == (stated.low, stated.high)
     assert "not on record" in first["description"]

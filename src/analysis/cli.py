@@ -246,31 +246,29 @@ def _print_forecast(
     """The scenario command's output: one JSON object, or lines for a reader. Both lead with the
     project's headline (``analysis.headline``); the levels asked for are the what-if of the
     expert-weight model, the article's argument."""
-    from analysis.headline import as_dict, sentence
+    from analysis.headline import WHAT_IF, as_dict, sentence
 
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "p_release": round(result.p_release, 4),
-                    "p_return": round(result.p_return, 4),
-                    "interval_low": round(result.interval_low, 4),
-                    "interval_high": round(result.interval_high, 4),
-                    "pressure": round(result.pressure, 4),
-                    "tension": round(result.tension, 4),
-                    "as_of": as_of,
-                    "draws": result.draws,
-                    "seed": result.seed,
-                    "base_rate": round(model.base_rate, 4),
-                    "headline": as_dict(stated),
-                }
-            )
-        )
+        what_if = {
+            "model": WHAT_IF,
+            "p_release": round(result.p_release, 4),
+            "p_return": round(result.p_return, 4),
+            "interval_low": round(result.interval_low, 4),
+            "interval_high": round(result.interval_high, 4),
+            "pressure": round(result.pressure, 4),
+            "tension": round(result.tension, 4),
+            "as_of": as_of,
+            "draws": result.draws,
+            "seed": result.seed,
+            "base_rate": round(model.base_rate, 4),
+        }
+        # The headline is the answer: its fields at the top, the what-if under its own key.
+        print(json.dumps({"model": "headline", **as_dict(stated), "what_if": what_if}))
         return
     print(f"Headline: {sentence(stated)}")
     when = f" as of {as_of}" if as_of else ""
     print(
-        "What-if (the expert-weight model, the article's argument): "
+        f"{WHAT_IF.capitalize()}, the expert-weight model: "
         f"P(release) = {result.p_release:.2f}, P(return) = {result.p_return:.2f} "
         f"at pressure {result.pressure:.2f}, tension {result.tension:.2f}{when}"
     )
@@ -322,8 +320,8 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     scenario.add_argument(
         "--json", action="store_true",
-        help="print one JSON object: p_release, p_return, interval_low, interval_high, "
-        "pressure, tension, as_of, draws, seed, base_rate",
+        help="print one JSON object: the headline's fields at the top level (model "
+        "'headline'), the what-if at the levels asked for under what_if",
     )  # fmt: skip
     scenario.add_argument(
         "--draws", type=_whole("number of draws", 1, MAX_DRAWS), default=DEFAULT_DRAWS,

@@ -52,6 +52,9 @@ class Headline:
     n_grid: int = 0  # specifications in the whole grid
 
 
+# How every output names the other model: the expert weights, the article's argument.
+WHAT_IF = "what-if (the article's argument)"
+
 # --- the rule-chosen headline -----------------------------------------------------------------
 
 # The question's resolution counts only a group reaching the South or a third country as a
