@@ -255,15 +255,14 @@ def test_the_ledger_holds_the_question_at_three_dates(fixture_data) -> None:
 
 def test_censored_durations_count_the_open_cases_and_hrw(fixture_data) -> None:
     cases = fixture_data.cases
-    returned, held, returned_by = timing.censored_return_durations(cases, "2017-04-24", False)
+    returned, held, returned_by = timing.censored_return_durations(cases, "2017-04-24")
     # The fixture's road check: detained 1-29 Feb 2012 (middle 15 Feb), returned 1-10 Mar
-    # (middle 5 Mar): 19 days. The unknown 2017 case (middle 15 March) is held 40 days by
-    # 24 April.
+    # (middle 5 Mar): 19 days. The unknown 2017 case (detained 11-20 March, middle 15 March)
+    # was last reported held on 20 March: 5 days, not the 40 to 24 April.
     assert returned.tolist() == [19.0]
-    assert held.tolist() == [40.0]
+    assert held.tolist() == [5.0]
     assert returned_by.size == 0
-    _, held_hrw, by_hrw = timing.censored_return_durations(cases, "2017-04-24", True)
-    assert (held_hrw.size, by_hrw.size) == (1 + 38, 13)
+    assert timing.censored_return_durations(cases, "2017-04-24", "drop")[1].size == 0
 
 
 def test_the_still_held_update_under_a_known_law() -> None:
