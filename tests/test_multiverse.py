@@ -354,3 +354,27 @@ def test_a_release_in_the_scoring_set_lets_the_score_weigh(edit_table) -> None:
     assert set(detail.rules["rule"]) == {"equal", "stacking", "pseudo_bma_plus", "pseudo_bma"}
     assert detail.rules.set_index("rule").loc["stacking", "used"]
     assert detail.table["weight"].sum() == pytest.approx(1.0)
+
+
+def test_the_reporting_model_meets_its_two_limits() -> None:
+    # Equal reporting rates: unreported cases say nothing, the posterior is Beta(1 + 2, 1 + 5)
+    # (mean 3/9). Releases always reported: every unknown is a return, Beta(3, 6 + 4), mean 3/13.
+    mar, _, _ = headline.reporting_posterior(2, 5, 4, 0.6, 0.6)
+    assert mar == pytest.approx(3 / 9, abs=1e-6)
+    as_returns, low, high = headline.reporting_posterior(2, 5, 4, 1.0, 0.3)
+    assert as_returns == pytest.approx(3 / 13, abs=1e-6)
+    from scipy import stats
+
+    assert (low, high) == pytest.approx(stats.beta(3, 10).ppf([0.1, 0.9]), abs=1e-3)
+
+
+def test_the_silence_update_by_hand() -> None:
+    # Odds 1 : 1 times (1 - 0.9) / (1 - 0.3) = 1 / 7: P = 1/8.
+    assert headline.silence_update(0.5, 0.9, 0.3) == pytest.approx(1 / 8)
+
+
+def test_missing_outcome_readings_on_the_fixture(fixture_data) -> None:
+    table = headline.missing_outcome_table(fixture_data, "fixture_case").set_index("treatment")
+    # Known by 24 April 2017: the road check (returned); no other case of the class is open.
+    assert table[["released", "returned", "unknown"]].iloc[0].tolist() == [0, 1, 0]
+    assert table.loc["missing_at_random", "p_release"] == pytest.approx(1 / 3)

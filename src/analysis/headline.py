@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from analysis.defaults import DEFAULT_CASE
 
@@ -430,3 +431,96 @@ def as_dict(h: Headline) -> dict[str, Any]:
     data = asdict(h)
     data["signposts"] = [asdict(s) for s in h.signposts]
     return data
+
+
+# --- missing outcomes -------------------------------------------------------------------------
+
+# The reporting model's rates: stated assumptions, not measurements. A release that reaches the
+# South is usually announced (the group arrives, an NGO or Seoul says so); a return usually
+# vanishes into North Korea unreported.
+P_REPORTED_IF_RELEASED = 0.9
+P_REPORTED_IF_RETURNED = 0.3
+MISSING_TREATMENTS = {
+    "missing_at_random": "unknown outcomes left out (missing at random): the headline's reading",
+    "as_returns": "unknown outcomes counted as returns",
+    "reporting_model": f"reporting model: P(reported | release) {P_REPORTED_IF_RELEASED:g}, "
+    f"P(reported | return) {P_REPORTED_IF_RETURNED:g} (stated, not measured)",
+}
+
+
+def reporting_posterior(
+    released: int,
+    returned: int,
+    unknown: int,
+    reported_if_released: float = P_REPORTED_IF_RELEASED,
+    reported_if_returned: float = P_REPORTED_IF_RETURNED,
+    points: int = 20001,
+) -> tuple[float, float, float]:
+    """(mean, 10th, 90th percentile) of the release share pi under a uniform prior when
+    outcomes are reported at different rates: a reported release has likelihood pi * r1, a
+    reported return (1 - pi) * r0, an unreported case pi (1 - r1) + (1 - pi) (1 - r0). On a
+    grid of ``points`` values of pi in [0, 1]."""
+    pi = np.linspace(0.0, 1.0, points)
+    with np.errstate(divide="ignore"):  # log(0) at the ends: xlogy keeps 0 * log(0) = 0
+        log_post = (
+            special.xlogy(released, pi * reported_if_released)
+            + special.xlogy(returned, (1 - pi) * reported_if_returned)
+            + special.xlogy(
+                unknown, pi * (1 - reported_if_released) + (1 - pi) * (1 - reported_if_returned)
+            )
+        )
+    weights = np.exp(log_post - log_post.max())
+    weights /= weights.sum()
+    cdf = np.cumsum(weights)
+    low, high = (float(pi[np.searchsorted(cdf, q)]) for q in (0.1, 0.9))
+    return float(np.sum(pi * weights)), low, high
+
+
+def silence_update(
+    p_release: float,
+    reported_if_released: float = P_REPORTED_IF_RELEASED,
+    reported_if_returned: float = P_REPORTED_IF_RETURNED,
+) -> float:
+    """P(release | no report of the outcome), by Bayes under the reporting model: the silence
+    multiplies the odds of release by (1 - r1) / (1 - r0)."""
+    released = p_release * (1 - reported_if_released)
+    return released / (released + (1 - p_release) * (1 - reported_if_returned))
+
+
+def missing_outcome_table(
+    dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None
+) -> pd.DataFrame:
+    """The headline's base rate (detentions in China decided by China, first coding) under each
+    MISSING_TREATMENTS reading, as of the question's date: treatment, words, released,
+    returned, unknown (cases of the class detained before the date with no outcome known by
+    it, the question's own group left out), p_release, low, high (80%, uniform prior)."""
+    from scipy import stats
+
+    from analysis import multiverse
+    from analysis.case import case_facts
+
+    facts = case_facts(dataset, case)
+    day = facts.as_of if as_of is None else pd.Timestamp(as_of)
+    coded = multiverse.coded_cases(dataset, "first", "mission_attempt", "in")
+    members = multiverse.class_cases(coded, "china_decided")
+    members = members[members["case_id"] != facts.case_id]
+    outcome = members["outcome"].astype(str)
+    known = (members["outcome_latest"] <= day).to_numpy()
+    released = int(((outcome == multiverse.STRICT[0]).to_numpy() & known).sum())
+    returned = int(((outcome == "returned").to_numpy() & known).sum())
+    # Detained before the date with no outcome known by it (unknown today, or known later).
+    detained = (members["detained_mid"] < day).to_numpy()
+    unknown = int((detained & ~known & outcome.isin(["unknown", *multiverse.STRICT, "returned"])
+                   .to_numpy()).sum())  # fmt: skip
+    rows = []
+    for treatment, words in MISSING_TREATMENTS.items():
+        if treatment == "reporting_model":
+            mean, low, high = reporting_posterior(released, returned, unknown)
+        else:
+            extra = unknown if treatment == "as_returns" else 0
+            law = stats.beta(1 + released, 1 + returned + extra)
+            mean, low, high = float(law.mean()), float(law.ppf(0.1)), float(law.ppf(0.9))
+        rows.append({"treatment": treatment, "words": words, "released": released,
+                     "returned": returned, "unknown": unknown, "p_release": mean,
+                     "low": low, "high": high})  # fmt: skip
+    return pd.DataFrame(rows)
