@@ -287,3 +287,50 @@ def update_sentence(updates: pd.DataFrame, p_return: float, days_held: int) -> s
         "laws: the laws, not the record, decide its size, so the headline does not take it in "
         "and shows it beside the number instead."
     )
+
+
+def timing_laws(
+    cases: pd.DataFrame, as_of: factors.DateLike, leave_out: str | None = None
+) -> list[object]:
+    """The timing multiverse as laws (``survival.DurationLaw``): the log-normal fit to the
+    record as it stood on ``as_of`` (unknown outcomes censored at their last report; HRW's
+    cohort only once published), then the three reference laws."""
+    from analysis import survival
+
+    if leave_out is not None:
+        cases = cases[cases["case_id"].astype(str) != leave_out]
+    data = survival.censored_durations(*censored_return_durations_as_of(cases, as_of))
+    if hrw_known(as_of):
+        fitted = survival.fit_lognormal_with_cohort(data, hrw_cohort(), "fit")
+    else:
+        fitted = survival.fit_law(data, "lognormal")
+    day = factors.to_day(as_of).date()
+    named = survival.DurationLaw(f"log-normal fit to the cases known on {day}", fitted.family,
+                                 fitted.distribution, fitted.parameters)  # fmt: skip
+    return survival.reference_laws(named)
+
+
+def return_curves(
+    p_return: float,
+    laws: Sequence[object],
+    held_days: Sequence[int] = (),
+    horizon: int = TIMING_HORIZON_DAYS,
+) -> pd.DataFrame:
+    """P(returned by day d), d = 0..horizon, for each law: p_return * F(d); and for each of
+    ``held_days`` h the same given still held on day h, p (F(d) - F(h)) / (1 - p F(h)) for
+    d >= h. Long table: law, day, condition ("" or "still held on day h"), p_returned_by."""
+    days = np.arange(horizon + 1, dtype=float)
+    frames = []
+    for law in laws:
+        cdf = 1.0 - law.survival(np.maximum(days, 1e-9))
+        cdf[days == 0] = 0.0
+        frames.append(pd.DataFrame({"law": law.name, "day": days.astype(int), "condition": "",
+                                    "p_returned_by": p_return * cdf}))  # fmt: skip
+        for held in held_days:
+            at_h = float(cdf[min(int(held), horizon)])
+            given = p_return * (cdf - at_h) / (1.0 - p_return * at_h)
+            keep = days >= held
+            frames.append(pd.DataFrame({"law": law.name, "day": days[keep].astype(int),
+                                        "condition": f"still held on day {held}",
+                                        "p_returned_by": given[keep]}))  # fmt: skip
+    return pd.concat(frames, ignore_index=True)

@@ -3,11 +3,14 @@ headline's build-up from the base rate and how the published forecast has change
 
 from __future__ import annotations
 
+import textwrap
+
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
 from analysis.charts import figure as new_figure
+from analysis.charts import styled
 from analysis.charts.style import OKABE_ITO
 
 SPEC_CURVE_TITLE = "Specification curve: the case under every defensible choice"
@@ -63,6 +66,7 @@ def plot_choice_tornado(ranges: pd.DataFrame) -> Figure:
     return figure
 
 
+@styled
 def plot_build_up(
     steps: pd.DataFrame, title: str = "Headline: how it is built from the base rate"
 ) -> Figure:
@@ -90,26 +94,30 @@ def plot_build_up(
     return figure
 
 
+@styled
 def plot_forecast_history(
     ledger: pd.DataFrame, title: str = "How the published forecast has changed"
 ) -> Figure:
-    """Each published forecast of one question (``ledger.frozen_ledger`` rows: made_on,
-    probability, low, high, rule) as a point with its 80% interval, in order of publication."""
+    """Each published forecast of one question (rows of ``ledger.read_frozen``: forecast_id,
+    made_on, probability, interval_low, interval_high, rule) as a point with its 80% interval,
+    in order of publication, each labelled with its rule's first clause."""
     rows = ledger.reset_index(drop=True)
-    figure = new_figure((7.4, 3.2), layout="constrained")
+    figure = new_figure((7.6, 3.8), layout="constrained")
     ax = figure.axes[0]
     x = np.arange(len(rows))
     p = rows["probability"].astype(float).to_numpy()
-    low, high = rows["low"].astype(float).to_numpy(), rows["high"].astype(float).to_numpy()
-    ax.vlines(x, low, high, color=OKABE_ITO["sky_blue"], linewidth=5, alpha=0.7,
+    low = rows["interval_low"].astype(float).to_numpy()
+    high = rows["interval_high"].astype(float).to_numpy()
+    ax.vlines(x, low, high, color=OKABE_ITO["sky_blue"], linewidth=6, alpha=0.7,
               label="80% interval")  # fmt: skip
     ax.plot(x, p, marker="o", color=OKABE_ITO["blue"], label="published P(release)")
-    for xi, pi in zip(x, p, strict=True):
-        ax.annotate(f"{pi:.2f}", xy=(xi, pi), xytext=(6, 0), textcoords="offset points",
-                    va="center", fontsize=7)  # fmt: skip
-    ax.set_xticks(x, [f"{day}\n{rule}" for day, rule in zip(rows["made_on"], rows["rule"],
-                                                             strict=True)], fontsize=6)  # fmt: skip
-    ax.set_xlim(-0.5, len(rows) - 0.5)
+    for xi, pi, rule in zip(x, p, rows["rule"], strict=True):
+        short = str(rule).split(",")[0].split(":")[0]
+        ax.annotate(f"{pi:.2f}  {textwrap.fill(short, 24)}", xy=(xi, pi), xytext=(7, 0),
+                    textcoords="offset points", va="center", fontsize=6)  # fmt: skip
+    ticks = [f"{fid}\n{day}" for fid, day in zip(rows["forecast_id"], rows["made_on"], strict=True)]
+    ax.set_xticks(x, ticks, fontsize=7)
+    ax.set_xlim(-0.5, len(rows) - 0.2)
     ax.set_ylim(0, 1)
     ax.set_ylabel("P(release)")
     ax.set_title(title, loc="left")
