@@ -114,7 +114,7 @@ class HeadlineDetail:
     score_blind: tuple[str, ...] = ()
 
 
-def signposts(table: Any) -> tuple[Signpost, ...]:
+def signposts(table: Any, label: str = "group") -> tuple[Signpost, ...]:
     """The news that would move the forecast. Where the news maps onto a factor, ``shift`` is
     the change of the expert-weight what-if (the article's argument; every other choice at its
     default) when that factor goes to its end of the scale: the headline's own rule gives
@@ -146,7 +146,7 @@ def signposts(table: Any) -> tuple[Signpost, ...]:
         Signpost("a Kim-Xi meeting or another warm phase between Beijing and Pyongyang",
                  "towards return", moved(float(expert["pressure_level"]), 0.0),
                  "a warm phase is tension level 0 under the codebook's rule"),
-        Signpost("a new public campaign for the eight", "towards release",
+        Signpost(f"a new public campaign for the {label}", "towards release",
                  moved(1.0, float(expert["tension_level"])),
                  "a campaign over the detainees is pressure level 2"),
     )  # fmt: skip
@@ -380,7 +380,7 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
         reference_class=REFERENCE_CLASS,
         backtest_verdict=verdict,
         outcome_status=_outcome_status(str(facts.case["outcome"]), facts.label),
-        signposts=signposts(table),
+        signposts=signposts(table, facts.label),
         weighting=used,
         weighting_reason=reason,
         effective_specifications=effective_number(weights),
