@@ -84,7 +84,14 @@ def _report(args: argparse.Namespace) -> int:
     from analysis.report import ReportError, UnsafeOutputError, build_report
 
     try:
-        build_report(output_dir=args.output, case=args.case)
+        # Another question is another report: by default in reports/<question_id>/, the
+        # main report left in place.
+        output = args.output
+        if output is None:
+            output = (
+                paths.REPORTS_DIR if args.case == DEFAULT_CASE else paths.REPORTS_DIR / args.case
+            )
+        build_report(output_dir=output, case=args.case)
     except DataValidationError as error:
         return _report_problems(error, "the previous report is untouched")
     except UnknownCaseError as error:
@@ -482,9 +489,10 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
     report.add_argument(
         "--output",
         type=Path,
-        default=paths.REPORTS_DIR,
+        default=None,
         metavar="OUTPUT",
-        help="folder to write the report into (default: the project's reports/)",
+        help="folder to write the report into (default: the project's reports/, or "
+        "reports/<ID>/ for another question's --case ID, leaving the main report in place)",
     )
     report.add_argument(
         "--case",

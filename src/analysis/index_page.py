@@ -384,6 +384,16 @@ figcaption { color: #555; font-size: 0.9rem; }
 """
 
 
+def _question_links_html(links: dict[str, str]) -> str:
+    if not links:
+        return ""
+    items = "".join(
+        f'<li><a href="{html.escape(folder)}/index.html">{html.escape(name)}</a></li>'
+        for folder, name in links.items()
+    )
+    return f"<h2>Other questions' reports</h2><ul>{items}</ul>"
+
+
 def render_index(
     dataset: Dataset,
     facts: CaseFacts,
@@ -393,8 +403,11 @@ def render_index(
     headline: Headline,
     whatif: dict[str, object],
     marker_key: pd.DataFrame,
+    question_links: dict[str, str] | None = None,
 ) -> str:
-    """The report's front page, its bottom line first. Every text from the data is escaped."""
+    """The report's front page, its bottom line first. Every text from the data is escaped.
+    ``question_links`` maps a folder (relative to the page) to the name of another
+    question's report, or ".." to the main report; each becomes a link."""
     shown = {p.stem: p for p in figures if p.suffix == ".svg" and p.parent.name == "figures"}
     figure_html = "".join(
         _figure_html(shown[stem], facts, marker_key) for stem in FIGURE_CAPTIONS if stem in shown
@@ -441,6 +454,7 @@ argument)" are the expert-weight model's.</p>
 <h2>The case, event by event</h2>
 {_table_html(_event_table(facts.events), raw_html=("sources",))}
 
+{_question_links_html(question_links or {})}
 <h2>Notebooks</h2>
 <ol>{page_links}</ol>
 <p>The notebooks' sliders need a running Jupyter kernel (<code>make lab</code>); on these pages

@@ -472,6 +472,21 @@ def _publish(output_dir: Path, build: Callable[[Path], None]) -> None:
             raise
 
 
+def carry_question_reports(output_dir: Path, staging: Path, questions: list[str]) -> dict:
+    """Copy each of ``questions``' reports found in the live ``output_dir`` (its link and its
+    hidden versions folder, as ``report --case ID`` publishes them) into ``staging``, so a new
+    main report keeps them; returns {question_id: its index page's folder} for the links."""
+    carried = {}
+    for question in questions:
+        link, versions = output_dir / question, output_dir / f".{question}.versions"
+        if not (os.path.islink(link) and versions.is_dir() and (link / "index.html").is_file()):
+            continue
+        shutil.copytree(versions, staging / versions.name, symlinks=True)
+        os.symlink(os.readlink(link), staging / question)
+        carried[question] = question
+    return carried
+
+
 def build_report(
     output_dir: Path = paths.REPORTS_DIR,
     data_dir: Path | None = None,
@@ -498,7 +513,14 @@ def build_report(
         dataset = load_dataset(data_dir)
         view = case_forecast(dataset, case)
 
+    question = str(view.facts.question["question_id"])
+    others = [str(q) for q in dataset.questions["question_id"] if str(q) != question]
+
     def build(staging: Path) -> None:
+        # Other questions' reports inside this folder (``report --case ID``) live on.
+        links = carry_question_reports(output_dir, staging, others)
+        if (output_dir.parent / MARKER).exists():  # a question's report inside the main one
+            links = {"..": "the main report"}
         # The kernels are processes of their own: they run while this one draws the charts.
         log(f"[4/{STEPS}] executing the notebooks in fresh kernels, while steps 2 and 3 run ...")
         started = time.perf_counter()
@@ -539,7 +561,7 @@ def build_report(
             )
             page = render_index(
                 dataset, view.facts, table, sorted(written), pages,
-                answer, whatif_grid(view), key,
+                answer, whatif_grid(view), key, question_links=links,
             )  # fmt: skip
             write_text_atomically(staging / "index.html", page)
 
