@@ -280,12 +280,13 @@ def _print_forecast(
         f"at pressure {result.pressure:.2f}, tension {result.tension:.2f}{when}"
     )
     print(
-        f"80% interval of P(release): {result.interval_low:.2f} to {result.interval_high:.2f} "
+        f"What-if's 80% interval of P(release): {result.interval_low:.2f} to "
+        f"{result.interval_high:.2f} "
         f"({result.draws:,} Monte Carlo draws, seed {result.seed})"
     )
     releases = "release" if model.released == 1 else "releases"
     print(
-        f"base rate {model.base_rate:.2f}, from {model.released} {releases} in "
+        f"What-if's base rate {model.base_rate:.2f}, from {model.released} {releases} in "
         f"{model.cases_counted} detentions in China with a one-way outcome ({model.view})"
     )
 
