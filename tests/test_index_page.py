@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from analysis import index_page, notebook_html
+from analysis import index_page, notebook_html, scenarios
 from analysis.headline import Headline, Signpost
 
 # Every field differs from every other, so a field shown in another's place is seen.
@@ -204,7 +204,7 @@ def test_two_questions_pages_never_name_each_others_case() -> None:
     for question in names:
         facts = case_facts(data, question)
         view = case_forecast(data, question, draws=500)
-        rows = index_page.scenario_rows(index_page.question_scenarios(view.scenario_table, facts))
+        rows = index_page.scenario_rows(scenarios.question_rows(view.scenario_table, facts))
         pages[question] = index_page.render_bottom_line(headline(data, question)) + (
             index_page._table_html(rows)
         )

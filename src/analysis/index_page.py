@@ -314,17 +314,6 @@ def _event_table(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def question_scenarios(table: pd.DataFrame, facts: CaseFacts) -> pd.DataFrame:
-    """The scenario rows that belong to the question of ``facts``: the undated scenarios
-    (the article's generic ones), the question's own scenario, and dated scenarios from its
-    case's detention to its forecast date; another case's dated rows never appear."""
-    day = pd.to_datetime(table["as_of"])
-    start = facts.case["detained_date"]
-    own = (table["scenario_id"].astype(str) == facts.scenario_id).to_numpy()
-    within = (day.notna() & (day >= start) & (day <= facts.as_of)).to_numpy()
-    return table[day.isna().to_numpy() | own | within].reset_index(drop=True)
-
-
 def scenario_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The scenario table for a reader: labels, not ids; two decimals; the base rate in words."""
     return pd.DataFrame(

@@ -41,7 +41,6 @@ from analysis.forecast import CaseForecast, case_forecast
 from analysis.headline import WHAT_IF, HeadlineDetail, headline_detail
 from analysis.index_page import (
     SCENARIO_TABLE,
-    question_scenarios,
     render_index,
     scenario_rows,
     whatif_grid,
@@ -544,7 +543,7 @@ def build_report(
                 if notebooks_failed():
                     notebooks.result()  # raises its ReportError before this step is reported
                 # The question's own rows only: another case's dated scenarios stay out.
-                own = question_scenarios(view.scenario_table, view.facts)
+                own = scenarios.question_rows(view.scenario_table, view.facts)
                 write_text_atomically(staging / SCENARIO_TABLE, scenarios.table_csv(own, answer))
                 table = scenario_rows(own)
             pages, timings = notebooks.result()

@@ -15,6 +15,7 @@ import csv
 import io
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -274,3 +275,14 @@ def table_csv(table: pd.DataFrame, stated: Headline | None = None) -> str:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     return buffer.getvalue()
+
+
+def question_rows(table: pd.DataFrame, facts: Any) -> pd.DataFrame:
+    """The scenario rows that belong to the question of ``facts``: the undated scenarios
+    (the article's generic ones), the question's own scenario, and dated scenarios from its
+    case's detention to its forecast date; another case's dated rows never appear."""
+    day = pd.to_datetime(table["as_of"])
+    start = facts.case["detained_date"]
+    own = (table["scenario_id"].astype(str) == facts.scenario_id).to_numpy()
+    within = (day.notna() & (day >= start) & (day <= facts.as_of)).to_numpy()
+    return table[day.isna().to_numpy() | own | within].reset_index(drop=True)
