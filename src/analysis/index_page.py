@@ -20,12 +20,13 @@ from analysis.case import CaseFacts
 from analysis.charts.style import OUTCOME_LABELS
 from analysis.data import Dataset
 from analysis.forecast import CaseForecast
-from analysis.headline import Headline, Signpost
+from analysis.headline import WHAT_IF, Headline, Signpost
 from analysis.outcomes import RELEASE
 from analysis.record import source_coverage
 
 SCENARIO_TABLE = "scenario_table.csv"
 # The report's figures in the order the index shows them; captions take the question's facts.
+WHAT_IF_CAPTION = "What-if (the article's argument), not the headline: "
 FIGURE_CAPTIONS = {
     "case_timeline": "The case day by day: events in the lane of their first actor, the time "
     "the group is known to have been held, and the expected-return windows ({article} per the "
@@ -33,18 +34,16 @@ FIGURE_CAPTIONS = {
     "context_timeline": "The case in its period: events that raised or lowered pressure on "
     "Beijing and Beijing-Pyongyang tension, by strength; close events of one strength are "
     "merged into one marker with a count.",
-    "factors": "The two factor levels the model reads, computed from the events, with the "
-    "detention and the forecast date.",
-    "scenarios_waterfall": "From the base rate to the forecast for the case as of {as_of}: "
-    "how much each factor moves the chance of release.",
-    "scenarios_plane": "The model's chance of release for every mix of pressure and tension "
-    "(colour scale fitted to the range the map spans), with the past cases and the named "
-    "scenarios; a thick line would mark even odds, drawn only where the model reaches them.",
-    "scenarios_tornado": "Sensitivity: how far each input, moved across its 80% range, moves the "
-    "forecast; each bar's ends are labelled in the input's own unit.",
-    "scenarios_timing": "The chance of a return by each day since detention, against the "
-    "article's and HRW's windows, and the same given the group was still held at its last "
-    "report.",
+    "headline_specifications": "Headline: the central chance of release under each of the "
+    "question's specifications, sorted, with its 80% interval; the dashed line is the "
+    "headline.",
+    "headline_build_up": "Headline: how the number is built from the base rate, one analysis "
+    "choice opened at a time (each step is the mean over the specifications opened so far).",
+    "scenarios_timing": "Headline: the chance of a return by each day since detention, from "
+    "the headline's chance of an eventual return, under each law of the timing multiverse "
+    "(the fit to the cases known on {as_of} and laws with medians of a week, two months and "
+    "six months); dashed and dotted, the same given the group was still held on the forecast "
+    "date and at the last report on record.",
     "backtest_reliability": "How well the forecasts would have done: every formulation (and a "
     "low constant chosen with hindsight), "
     "forecasting in time each past case resolved by {as_of}, against what happened; each bin's "
@@ -53,6 +52,17 @@ FIGURE_CAPTIONS = {
     "measured_series": "Data, no model: the measured China-DPRK series nobody here coded (UN "
     "General Assembly vote agreement, trade, high-level contacts, Security Council votes), each "
     "as of its day, and the cases by outcome and route.",
+    "factors": "The two factor levels the what-if reads, computed from the events, with the "
+    "detention and the forecast date.",
+    "scenarios_waterfall": WHAT_IF_CAPTION + "from the base rate to the expert-weight "
+    "forecast for the case as of {as_of}: how much each factor moves the chance of release.",
+    "scenarios_plane": WHAT_IF_CAPTION + "the expert-weight model's chance of release for "
+    "every mix of pressure and tension (colour scale fitted to the range the map spans), with "
+    "the past cases and the named scenarios; a thick line would mark even odds, drawn only "
+    "where the model reaches them.",
+    "scenarios_tornado": WHAT_IF_CAPTION + "how far each input of the expert-weight model, "
+    "moved across its 80% range, moves its forecast; each bar's ends are labelled in the "
+    "input's own unit.",
 }
 # What each chart shows, for readers who cannot see it (the figures' alt text).
 FIGURE_ALT = {
@@ -61,17 +71,22 @@ FIGURE_ALT = {
     "expected-return windows and the unknown outcome after the last status report hatched.",
     "context_timeline": "Three stacked panels over 2016 to 2018, one per factor, with events "
     "drawn at their strength, many of them around the detention in spring 2017.",
+    "headline_specifications": "A rising curve of central estimates, one per specification, "
+    "inside a shaded band of their intervals, with a dashed line at the headline.",
+    "headline_build_up": "Horizontal waterfall bars: the base rate, then each analysis "
+    "choice's step up or down, ending at the headline.",
     "factors": "Two lines over 2016 to 2018: the pressure and tension levels rise in spring "
     "2017, around the detention, and fade by late 2018.",
-    "scenarios_waterfall": "Waterfall bars: the base rate of release, the push of pressure and "
-    "of tension, and the resulting forecast.",
-    "scenarios_plane": "A square map of the chance of release, low pressure and tension at the "
-    "bottom left, higher towards the top right, with the past cases and the named scenarios "
-    "as markers.",
-    "scenarios_tornado": "Horizontal bars, widest on top, showing how far the chance of "
-    "release moves as each input goes from the low to the high end of its 80% range.",
+    "scenarios_waterfall": "What-if waterfall bars: the base rate of release, the push of "
+    "pressure and of tension, and the resulting what-if forecast.",
+    "scenarios_plane": "What-if: a square map of the chance of release, low pressure and "
+    "tension at the bottom left, higher towards the top right, with the past cases and the "
+    "named scenarios as markers.",
+    "scenarios_tornado": "What-if: horizontal bars, widest on top, showing how far the chance "
+    "of release moves as each input goes from the low to the high end of its 80% range.",
     "scenarios_timing": "Rising curves of the chance of a return by each day since detention, "
-    "with vertical lines at the article's and HRW's expected windows.",
+    "one per timing law, levelling off at the headline's chance of an eventual return, with "
+    "vertical lines at the article's and HRW's expected windows.",
     "backtest_reliability": "A reliability diagram: markers for each formulation's bins of "
     "forecasts against the observed share of releases, with tall interval bars, a dashed "
     "diagonal for perfect calibration, and below it bars counting the cases in each bin.",
@@ -231,16 +246,27 @@ def render_method(headline: Headline) -> str:
     spread = ""
     if headline.n_specifications > 1:
         spread = (
-            f" The {headline.n_specifications:,} specifications' central estimates run from "
-            f"{headline.spec_low:.2f} to {headline.spec_high:.2f}."
+            f" It pools the question's {headline.n_specifications:,} specifications "
+            f"(effective number {headline.effective_specifications:.0f}); the weighted 1-99% "
+            f"range of their central estimates is {headline.spec_low:.2f} to "
+            f"{headline.spec_high:.2f}."
+        )
+    grid = ""
+    if headline.n_grid > headline.n_specifications:
+        grid = (
+            f'<p class="basis">The whole grid of {headline.n_grid:,} specifications, other '
+            "outcome definitions and reference classes included, spans "
+            f"{headline.grid_low:.2f} to {headline.grid_high:.2f}: the grid's min-max, not the "
+            "answer's range.</p>"
         )
     base = base_rate_text(headline.base_releases, headline.base_cases)
     return f"""<p><strong>As of {html.escape(_day_in_words(headline.as_of))}: a
 {headline.p_release:.2f} chance of release</strong>, and so {1 - headline.p_release:.2f} of a
 return; 80% interval {headline.low:.2f} to {headline.high:.2f}.{spread}</p>
 <p>It rests on {html.escape(headline.reference_class)}: {html.escape(base)}.</p>
-<p>Backtest: {html.escape(headline.backtest_verdict)}</p>
-<p>How the number is chosen: {html.escape(headline.rule)}</p>"""
+<p>{html.escape(headline.weighting_reason)}</p>
+<p>Backtest: {html.escape(headline.backtest_verdict)}</p>{grid}
+<p class="basis">How the number is chosen: {html.escape(headline.rule)}</p>"""
 
 
 def whatif_grid(view: CaseForecast) -> dict[str, object]:
@@ -312,7 +338,7 @@ def render_whatif(grid: dict[str, object]) -> str:
         )
     data = json.dumps(grid, separators=(",", ":")).replace("</", "<\\/")
     return f"""<section class="whatif" id="whatif">
-<h2>What if: move the inputs</h2>
+<h2>What-if (the article's argument): move the inputs</h2>
 <p>The article's argument as a model: the expert-weight model's central chance of release
 (base rate {grid["base_rate"]:.2f}), precomputed for every combination of these settings on
 steps of 0.10, starting at the grid point nearest the case's scenario. It is one specification,
@@ -368,6 +394,7 @@ def scenario_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The scenario table for a reader: labels, not ids; two decimals; the base rate in words."""
     return pd.DataFrame(
         {
+            "model": [WHAT_IF] * len(table),
             "scenario": table["label"].astype(str).to_numpy(),
             "description": table["description"].astype(str).to_numpy(),
             "base rate": [
@@ -402,8 +429,8 @@ def _figure_html(path: Path, facts: CaseFacts, marker_key: pd.DataFrame) -> str:
 
 # The figures a reader can use, on the front page; the technical ones in the method section.
 FRONT_FIGURES = ("case_timeline", "scenarios_timing", "factors", "context_timeline")
-METHOD_FIGURES = ("backtest_reliability", "scenarios_waterfall", "scenarios_plane",
-                  "scenarios_tornado")  # fmt: skip
+METHOD_FIGURES = ("headline_build_up", "headline_specifications", "backtest_reliability",
+                  "scenarios_waterfall", "scenarios_plane", "scenarios_tornado")  # fmt: skip
 
 INDEX_CSS = (
     """
@@ -431,6 +458,16 @@ figcaption { color: #555; font-size: 0.9rem; }
 )
 
 
+def _question_links_html(links: dict[str, str]) -> str:
+    if not links:
+        return ""
+    items = "".join(
+        f'<li><a href="{html.escape(folder)}/index.html">{html.escape(name)}</a></li>'
+        for folder, name in links.items()
+    )
+    return f"<h2>Other questions' reports</h2><ul>{items}</ul>"
+
+
 def render_index(
     dataset: Dataset,
     facts: CaseFacts,
@@ -441,10 +478,13 @@ def render_index(
     whatif: dict[str, object],
     marker_key: pd.DataFrame,
     footer: str,
+    question_links: dict[str, str] | None = None,
 ) -> str:
     """The report's front page: the provenance banner, the bottom line in plain words, the
     question once, the charts a reader can use, the events, and the method one click down;
-    ``footer`` (``provenance.footer_html``) closes it. Every text from the data is escaped."""
+    ``footer`` (``provenance.footer_html``) closes it; ``question_links`` maps a folder
+    (relative to the page) to the name of another question's report, or ".." to the main
+    report, each a link. Every text from the data is escaped."""
     shown = {p.stem: p for p in figures if p.suffix == ".svg" and p.parent.name == "figures"}
 
     def figures_html(stems: tuple[str, ...]) -> str:
@@ -472,11 +512,14 @@ def render_index(
 <p>Resolution: {html.escape(str(facts.question["resolution"]))}</p>
 
 <h2>Key charts</h2>
+<p>Each caption says which model a chart comes from: "Headline" charts are the bottom line's,
+"What-if (the article's argument)" charts are the expert-weight model's; the rest are data.</p>
 {figures_html(FRONT_FIGURES)}
 
 <h2>The case, event by event</h2>
 {_table_html(_event_table(facts.events), raw_html=("sources",))}
 
+{_question_links_html(question_links or {})}
 <h2>Notebooks</h2>
 <ol>{page_links}</ol>
 <p>The notebooks' sliders need a running Jupyter kernel (<code>make lab</code>); on these pages
@@ -485,18 +528,20 @@ use the <a href="#whatif">what-if in the method section</a>, which works offline
 <section class="method" id="method" aria-labelledby="method-title">
 <h2 id="method-title">Method: how the number is made</h2>
 {render_method(headline)}
-{figures_html(METHOD_FIGURES[:1])}
+{figures_html(METHOD_FIGURES[:3])}
 
-<h3>Scenarios: the chance that China releases rather than returns the group</h3>
+<h3>Scenarios, what-if (the article's argument): the chance of release under the expert
+weights</h3>
 {_table_html(scenario_table)}
-<p>P(release) is the model at the central value of every input; the interval runs from the 10th
+<p>Every row of this table is the what-if (the article's argument), not the headline: the
+expert-weight model at the central value of every input; the interval runs from the 10th
 to the 90th percentile of the Monte Carlo draws. The base rate counts the releases among past
 detentions with a one-way outcome known by the scenario's date; with a uniform prior it is
 (releases + 1) / (cases + 2). The full table, with the median of the draws, is in
 <a href="{SCENARIO_TABLE}">{SCENARIO_TABLE}</a>.</p>
 
 {render_whatif(whatif)}
-{figures_html(METHOD_FIGURES[1:])}
+{figures_html(METHOD_FIGURES[3:])}
 </section>
 
 <h2>Where the data come from</h2>

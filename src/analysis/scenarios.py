@@ -15,12 +15,13 @@ import csv
 import io
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
 from analysis import factors
 from analysis.data import Dataset
-from analysis.headline import Headline
+from analysis.headline import WHAT_IF, Headline
 from analysis.model import (
     DEFAULT_DRAWS,
     SEED,
@@ -243,12 +244,13 @@ def with_headline(table: pd.DataFrame, stated: Headline) -> pd.DataFrame:
     """The scenario table with the project's headline as its first row (scenario_id
     ``headline``): the mixture's mean and 80% interval, the counts, and in ``description`` the
     headline sentence (the specification range, the backtest verdict, the outcome's status).
-    The other rows are the expert-weight what-if, the article's argument."""
+    The other rows are the expert-weight what-if, the article's argument; a first column
+    ``model`` says which each row is ("headline" or ``headline.WHAT_IF``)."""
     from analysis.headline import sentence
 
     row = {
         "scenario_id": "headline",
-        "label": f"Headline: rule-chosen mixture over {stated.n_specifications} specifications",
+        "label": f"Headline: {stated.weighting} weights, {stated.n_specifications} specifications",
         "description": sentence(stated),
         "as_of": pd.Timestamp(stated.as_of),
         "releases_counted": stated.base_releases,
@@ -259,6 +261,8 @@ def with_headline(table: pd.DataFrame, stated: Headline) -> pd.DataFrame:
         "interval_high": stated.high,
     }
     frame = pd.concat([pd.DataFrame([row]), table], ignore_index=True)[table.columns]
+    # Every row names its model: the headline, or the what-if (the article's argument).
+    frame.insert(0, "model", ["headline"] + [WHAT_IF] * len(table))
     # Counts stay whole numbers although the headline row has none of its own.
     return frame.astype({"draws": "Int64", "seed": "Int64"})
 
@@ -276,3 +280,14 @@ def table_csv(table: pd.DataFrame, stated: Headline | None = None) -> str:
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     return buffer.getvalue()
+
+
+def question_rows(table: pd.DataFrame, facts: Any) -> pd.DataFrame:
+    """The scenario rows that belong to the question of ``facts``: the undated scenarios
+    (the article's generic ones), the question's own scenario, and dated scenarios from its
+    case's detention to its forecast date; another case's dated rows never appear."""
+    day = pd.to_datetime(table["as_of"])
+    start = facts.case["detained_date"]
+    own = (table["scenario_id"].astype(str) == facts.scenario_id).to_numpy()
+    within = (day.notna() & (day >= start) & (day <= facts.as_of)).to_numpy()
+    return table[day.isna().to_numpy() | own | within].reset_index(drop=True)

@@ -15,6 +15,7 @@ from analysis.schema import (
     CODEBOOK,
     CONTACTS,
     COUNTS,
+    DOCUMENTED_TABLES,
     EVENTS,
     SCENARIOS,
     SECOND_CODING,
@@ -652,7 +653,7 @@ def _check_codebook(table: _RawTable, cell_problems: dict[int, list[tuple[str, s
     if not table.lines:
         table.problem(2, "-", "no data rows (expected one row per column of each table)")
         return
-    schemas = {schema.name: schema for schema in TABLES}
+    schemas = {schema.name: schema for schema in DOCUMENTED_TABLES}
     documented: dict[tuple[str, str], int] = {}
     for index, line in enumerate(table.lines):
         row = table.row(index)
