@@ -260,7 +260,7 @@ def test_cli_plain_output_names_both_probabilities(capsys) -> None:
     out = capsys.readouterr().out
     assert "P(release) = " in out and "P(return) = " in out and "80% interval" in out
     # The levels were asked for: their what-if comes first, the headline after it.
-    assert out.startswith("What-if (the expert-weight model") and "\nHeadline: " in out
+    assert out.startswith("What-if (the article's argument), the expert-weight model") and "\nHeadline: " in out
     assert max(len(line) for line in out.splitlines()) <= 100
 
 

@@ -248,7 +248,7 @@ def test_two_questions_pages_never_name_each_others_case() -> None:
         facts = case_facts(data, question)
         view = case_forecast(data, question, draws=500)
         rows = index_page.scenario_rows(scenarios.question_rows(view.scenario_table, facts))
-        pages[question] = index_page.render_bottom_line(headline(data, question)) + (
+        pages[question] = index_page.render_bottom_line(headline(data, question), facts.label) + (
             index_page._table_html(rows)
         )
     assert "Shenyang eight" in pages["2017_shenyang_eight"]

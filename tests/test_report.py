@@ -505,7 +505,9 @@ def test_another_question_goes_to_its_own_folder_and_survives_the_main_report(
     from analysis import cli, files, report
 
     seen = []
-    monkeypatch.setattr(report, "build_report", lambda output_dir, case: seen.append(output_dir))
+    monkeypatch.setattr(
+        report, "build_report", lambda output_dir, case, log: seen.append(output_dir)
+    )
     assert cli.main(["report", "--case", "2012_shenyang_31"]) == 0
     assert cli.main(["report"]) == 0
     assert seen == [paths.REPORTS_DIR / "2012_shenyang_31", paths.REPORTS_DIR]

@@ -107,15 +107,16 @@ def _report(args: argparse.Namespace) -> int:
         build_report,
     )
 
-    kept = _what_is_kept(args.output)
+    # Another question is another report: by default in reports/<question_id>/, the main
+    # report left in place.
+    # A --case that is no question id (too long, or not a slug) names no folder: the build
+    # refuses it in one line before anything is written.
+    output = args.output
+    if output is None:
+        own_folder = args.case != DEFAULT_CASE and re.fullmatch(r"[a-z0-9_]{1,80}", args.case)
+        output = paths.REPORTS_DIR / args.case if own_folder else paths.REPORTS_DIR
+    kept = _what_is_kept(output)
     try:
-        # Another question is another report: by default in reports/<question_id>/, the
-        # main report left in place.
-        output = args.output
-        if output is None:
-            output = (
-                paths.REPORTS_DIR if args.case == DEFAULT_CASE else paths.REPORTS_DIR / args.case
-            )
         build_report(output_dir=output, case=args.case, log=_progress)
     except DataValidationError as error:
         return _report_problems(error, kept)
@@ -311,7 +312,7 @@ def _print_forecast(
     """The scenario command's output: one JSON object, or lines for a reader: the project's
     headline (``analysis.headline``) and the what-if of the expert-weight model (the article's
     argument) at the levels asked for; the what-if first when ``what_if_first``."""
-    from analysis.headline import WHAT_IF, as_dict, sentence
+    from analysis.headline import NOTHING_SCORED, WHAT_IF, as_dict, sentence
 
     if as_json:
         what_if = {
@@ -347,6 +348,8 @@ def _print_forecast(
         ),
     ]
     head = [f"Headline: {sentence(stated)}"]
+    if stated.backtest_verdict == NOTHING_SCORED:
+        head.append(f"Headline: {NOTHING_SCORED}")
     for line in what_if + head if what_if_first else head + what_if:
         print(_wrapped(line))
 
