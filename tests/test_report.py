@@ -25,7 +25,6 @@ from analysis.report import (
     refresh_notebooks,
     stable_widget_ids,
 )
-from tests.conftest import headlines_shared
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = "=HYPERLINK(0) "
@@ -88,8 +87,7 @@ def built(
 ):
     output = tmp_path_factory.mktemp("site") / "reports"
     lines: list[str] = []
-    with headlines_shared():  # computed here, shared with the failing-cell test's build
-        build_report(output, real_data_with_script, tour_only, log=lines.append)
+    build_report(output, real_data_with_script, tour_only, log=lines.append)
     return output, lines
 
 
@@ -167,9 +165,9 @@ def test_second_run_replaces_the_earlier_report_with_the_same_bytes(
     # Tamper with the earlier report: a stray file and an edited page must both be gone.
     (output / "stray.txt").write_text("left over", encoding="utf-8")
     (output / "index.html").write_text("stale", encoding="utf-8")
-    # All afresh but the headline, whose numbers the CLI's seed test checks run to run.
-    with headlines_shared():
-        build_report(output, real_data_with_script, tour_only, log=lambda _: None)
+    # All afresh but the headline (from the store), whose numbers the CLI's seed test checks
+    # run to run.
+    build_report(output, real_data_with_script, tour_only, log=lambda _: None)
     assert tree_digest(output) == before
 
 
@@ -198,7 +196,7 @@ def test_bad_data_leaves_the_previous_report_whole(
 
 
 def test_failing_cell_names_notebook_and_cell_and_keeps_the_report(
-    built, real_data_with_script: Path, tmp_path: Path, headline_once: None
+    built, real_data_with_script: Path, tmp_path: Path
 ) -> None:
     output, _ = built
     before = tree_digest(output)

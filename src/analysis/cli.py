@@ -388,6 +388,38 @@ def _notebooks(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cache_clear(_args: argparse.Namespace) -> int:
+    from analysis import cache
+
+    folders = cache.cache_folders()
+    removed = cache.clear(folders)
+    print(f"cache: removed {removed} entr{'y' if removed == 1 else 'ies'} from "
+          f"{', '.join(str(folder) for folder in folders)}")  # fmt: skip
+    return EXIT_OK
+
+
+def _add_cache_parser(commands: argparse._SubParsersAction) -> None:
+    cache = commands.add_parser(
+        "cache",
+        help="manage the store of computed results (the headline and its multiverse)",
+        description=(
+            "The headline and its multiverse are kept in a store keyed by the tables and the "
+            "package's code, so each is computed once: ANALYSIS_CACHE_DIR when set, else "
+            ".cache/analysis/ in the project, else the user's cache folder. An entry is never "
+            "used for other tables or code; ANALYSIS_CACHE=off computes everything afresh."
+        ),
+    )
+    actions = cache.add_subparsers(dest="action", required=True, metavar="ACTION")
+    clear = actions.add_parser(
+        "clear",
+        help="remove every stored result",
+        description="Remove every stored result; the next command computes them again.",
+    )
+    clear.set_defaults(handler=_cache_clear)
+    _one_line_errors(cache)
+    _one_line_errors(clear)
+
+
 def _version() -> str:
     """The installed package's version, or the source tree's when it is not installed."""
     from importlib import metadata
@@ -498,6 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_parser(commands)
     _add_notebooks_parser(commands)
     _add_ledger_parser(commands)
+    _add_cache_parser(commands)
     for each in (parser, *commands.choices.values()):
         _one_line_errors(each)
     return parser

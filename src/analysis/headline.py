@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.cache import memoized
 from analysis.defaults import DEFAULT_CASE
 
 
@@ -117,6 +118,7 @@ def _outcome_status(outcome: str, label: str) -> str:
     return f"On record, the {label}'s outcome was {outcome.replace('_', ' ')}."
 
 
+@memoized  # seconds to compute, milliseconds to load: every caller shares one result
 def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -> HeadlineDetail:
     """The headline of question ``case`` (a question_id or case_id of questions.csv) by RULE,
     with the pieces notebook 04 shows; ``as_of`` (a date) overrides the question's own date.

@@ -1,0 +1,227 @@
+"""The store of computed results: an entry serves only the same tables and code, a broken or
+foreign entry is recomputed, two writers leave a whole entry, an unwritable place still works."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from analysis import cache, paths
+from analysis.cli import main
+from analysis.data import load_dataset
+from tests.conftest import VALID_FIXTURE
+
+# /proc refuses new folders even to root: a place nothing can write.
+UNWRITABLE = Path("/proc/analysis-no-cache")
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of this test's own, named by ANALYSIS_CACHE_DIR."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.DIR_VARIABLE, str(folder))
+    monkeypatch.delenv(cache.SWITCH_VARIABLE, raising=False)
+    return folder
+
+
+CALLS: list[tuple[str, str]] = []
+
+
+@cache.memoized
+def released_cases(dataset, outcome: str = "reached_south_or_third_country") -> list[str]:
+    """A pure function of the tables that records each time it really runs."""
+    CALLS.append(("released_cases", outcome))
+    return sorted(dataset.cases.loc[dataset.cases["outcome"] == outcome, "case_id"].astype(str))
+
+
+@pytest.fixture
+def calls() -> list[tuple[str, str]]:
+    CALLS.clear()
+    return CALLS
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"*{cache.SUFFIX}"))
+
+
+def test_the_same_tables_are_computed_once_and_a_changed_table_misses(
+    store: Path, calls: list, edit_table
+) -> None:
+    data = load_dataset(VALID_FIXTURE)
+    first = released_cases(data)
+    assert released_cases(load_dataset(VALID_FIXTURE)) == first  # another load, same content
+    assert len(calls) == 1 and len(entries(store)) == 1
+    # One outcome changed in cases.csv: a different key, so computed again, and right.
+    cases = (VALID_FIXTURE / "cases.csv").read_text(encoding="utf-8")
+    assert cases.count(",returned,") == 1
+    released = ",reached_south_or_third_country,"
+    changed = load_dataset(edit_table("cases.csv", lambda t: t.replace(",returned,", released)))
+    assert len(released_cases(changed)) == len(first) + 1
+    assert len(calls) == 2 and len(entries(store)) == 2
+    # Another argument is another key too.
+    released_cases(data, "returned")
+    assert calls[-1] == ("released_cases", "returned") and len(calls) == 3
+
+
+def test_off_computes_every_time_and_keeps_nothing(
+    store: Path, calls: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.SWITCH_VARIABLE, "off")
+    data = load_dataset(VALID_FIXTURE)
+    released_cases(data)
+    released_cases(data)
+    assert len(calls) == 2 and not store.exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["cut short", "one payload byte changed", "another key's entry", "empty", "old format"],
+)
+def test_a_corrupt_or_foreign_entry_is_refused_and_recomputed(
+    damage: str, store: Path, calls: list
+) -> None:
+    data = load_dataset(VALID_FIXTURE)
+    right = released_cases(data)
+    other = released_cases(data, "returned")
+    assert right != other
+    mine, theirs = (
+        store / f"{cache.entry_key(f'{__name__}.released_cases', data, (('outcome', o),))}"
+        f"{cache.SUFFIX}"
+        for o in ("reached_south_or_third_country", "returned")
+    )
+    assert {mine, theirs} == set(entries(store))  # the keys are what the decorator uses
+    whole = mine.read_bytes()
+    mine.write_bytes(
+        {
+            "cut short": whole[:-10],
+            # Inside a case id: a payload that still unpickles, to a wrong answer.
+            "one payload byte changed": whole.replace(b"fixture", b"fixtura", 1),
+            "another key's entry": theirs.read_bytes(),
+            "empty": b"",
+            "old format": whole.replace(cache.FORMAT, b"analysis-cache 0\n", 1),
+        }[damage]
+    )
+    assert released_cases(data) == right
+    assert len(calls) == 3  # computed again
+    assert mine.read_bytes() == whole  # and stored whole again
+    assert released_cases(data) == right and len(calls) == 3
+
+
+def test_a_changed_module_misses(tmp_path: Path) -> None:
+    # A copy of the package, run in fresh processes sharing one store: the same code hits the
+    # entry the first run wrote; one comment added to one module asks for a new one.
+    package = tmp_path / "src" / "analysis"
+    shutil.copytree(paths.PROJECT_ROOT / "src" / "analysis", package,
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    script = textwrap.dedent(
+        f"""
+        from analysis import cache
+        from analysis.data import load_dataset
+
+        @cache.memoized
+        def count(dataset):
+            print("computed")
+            return len(dataset.cases)
+
+        print(count(load_dataset({str(VALID_FIXTURE)!r})))
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": str(package.parent), cache.DIR_VARIABLE: str(tmp_path / "c")}
+    env.pop(cache.SWITCH_VARIABLE, None)
+
+    def run() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                              text=True, check=True, cwd=tmp_path)  # fmt: skip
+        return done.stdout.split()
+
+    rows = str(len(load_dataset(VALID_FIXTURE).cases))
+    assert run() == ["computed", rows]
+    assert run() == [rows]
+    scoring = package / "scoring.py"
+    scoring.write_text(scoring.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert run() == ["computed", rows]
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from analysis import cache
+folder, tag = Path(sys.argv[1]), sys.argv[2]
+for _ in range(40):
+    cache.write_entry(folder, "k" * 64, (tag, bytes(2_000_000)))
+"""
+
+
+def test_two_writers_of_one_key_leave_a_whole_entry(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(folder), tag]) for tag in ("a", "b")
+    ]
+    seen = set()
+    while any(writer.poll() is None for writer in writers):
+        found = cache.read_entry(folder, "k" * 64)  # None only before the first rename
+        if found is not None:
+            assert found[1] == bytes(2_000_000)
+            seen.add(found[0])
+    assert [writer.returncode for writer in writers] == [0, 0]
+    tag, payload = cache.read_entry(folder, "k" * 64)
+    assert tag in ("a", "b") and payload == bytes(2_000_000)
+    assert seen <= {"a", "b"}
+    assert [p.name for p in folder.iterdir()] == ["k" * 64 + cache.SUFFIX]  # no temporary left
+
+
+def test_nowhere_to_write_still_computes(monkeypatch: pytest.MonkeyPatch, calls: list) -> None:
+    monkeypatch.setenv(cache.DIR_VARIABLE, str(UNWRITABLE))
+    data = load_dataset(VALID_FIXTURE)
+    assert released_cases(data) == released_cases(data)
+    assert len(calls) == 2
+
+
+def test_a_read_only_project_keeps_its_entries_in_the_users_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calls: list
+) -> None:
+    monkeypatch.delenv(cache.DIR_VARIABLE, raising=False)
+    monkeypatch.setattr(paths, "PROJECT_ROOT", UNWRITABLE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    data = load_dataset(VALID_FIXTURE)
+    released_cases(data)
+    released_cases(data)
+    assert len(calls) == 1
+    assert len(entries(tmp_path / "xdg" / "shenyang-analysis")) == 1
+
+
+def test_the_data_digest_does_not_depend_on_the_hash_seed() -> None:
+    code = (
+        "from analysis.cache import dataset_digest; from analysis.data import load_dataset; "
+        f"print(dataset_digest(load_dataset({str(VALID_FIXTURE)!r})))"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout  # fmt: skip
+        for seed in ("1", "2")
+    }
+    assert digests == {cache.dataset_digest(load_dataset(VALID_FIXTURE)) + "\n"}
+
+
+def test_cache_clear_removes_the_entries_and_nothing_else(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    released_cases(load_dataset(VALID_FIXTURE))
+    (store / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["cache", "clear"]) == 0
+    assert capsys.readouterr().out == f"cache: removed 1 entry from {store}\n"
+    assert entries(store) == [] and (store / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert main(["cache", "clear"]) == 0
+    assert capsys.readouterr().out == f"cache: removed 0 entries from {store}\n"
