@@ -175,6 +175,9 @@ def _run_cells(
             # A busy machine splits one cell's printing into several stream outputs at the
             # kernel's flush interval: merged, the file no longer depends on the machine's load.
             coalesce_streams=True,
+            # Nothing runs in the kernel after its last cell: a graceful shutdown only waits
+            # (about a second a kernel) for it to tidy up and exit.
+            shutdown_kernel="immediate",
         )
         # The kernel's stderr only carries start-up chatter (cell errors arrive as messages);
         # kept, its last line explains a kernel that does not start.
