@@ -3,6 +3,7 @@ foreign entry is recomputed, two writers leave a whole entry, an unwritable plac
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -91,8 +92,9 @@ def test_a_corrupt_or_foreign_entry_is_refused_and_recomputed(
     right = released_cases(data)
     other = released_cases(data, "returned")
     assert right != other
+    name = f"{__name__}.released_cases"
     mine, theirs = (
-        store / f"{cache.entry_key(f'{__name__}.released_cases', data, (('outcome', o),))}"
+        store / f"{cache.entry_key(name, cache.dataset_digest(data), (('outcome', o),))}"
         f"{cache.SUFFIX}"
         for o in ("reached_south_or_third_country", "returned")
     )
@@ -225,3 +227,62 @@ def test_cache_clear_removes_the_entries_and_nothing_else(
     assert entries(store) == [] and (store / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert main(["cache", "clear"]) == 0
     assert capsys.readouterr().out == f"cache: removed 0 entries from {store}\n"
+
+
+# --- the command line's replay ----------------------------------------------------------------
+
+LATE = ["scenario", "--data-dir", str(VALID_FIXTURE), "--as-of", "2017-05-10", "--draws", "100"]
+
+
+def test_a_command_is_replayed_word_for_word_without_being_run(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import forecast
+
+    assert main(LATE) == 0
+    first = capsys.readouterr()
+    assert "warning" in first.err and "P(release)" in first.out  # both streams are kept
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("the command ran again instead of being replayed")
+
+    monkeypatch.setattr(forecast, "forecast_at", not_again)
+    assert main(LATE) == 0
+    assert capsys.readouterr() == first
+    with pytest.raises(AssertionError, match="ran again"):  # another argument is run
+        main([*LATE, "--seed", "7"])
+
+
+def test_a_changed_table_or_argument_runs_the_command_again(
+    store: Path, capsys: pytest.CaptureFixture[str], edit_table
+) -> None:
+    argv = ["scenario", "--json", "--pressure", "0.5", "--tension", "0.5", "--draws", "100"]
+    assert main([*argv, "--data-dir", str(VALID_FIXTURE)]) == 0
+    before = json.loads(capsys.readouterr().out)
+    # The tension weight's mean 0.8 -> 0.0: P(release) at tension 0.5 must fall.
+    folder = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,0.0"))
+    assert main([*argv, "--data-dir", str(folder)]) == 0
+    assert json.loads(capsys.readouterr().out)["p_release"] < before["p_release"]
+    assert main([*argv, "--data-dir", str(VALID_FIXTURE), "--seed", "7"]) == 0
+    assert json.loads(capsys.readouterr().out)["seed"] == 7
+
+
+def test_a_failed_command_is_not_kept(store: Path, capsys, edit_table) -> None:
+    folder = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,x"))
+    assert main(["scenario", "--data-dir", str(folder), "--pressure", "0", "--tension", "0"]) == 2
+    assert "weights.csv:" in capsys.readouterr().err
+    assert entries(store) == []
+
+
+def test_a_replayed_command_does_not_load_pandas(store: Path) -> None:
+    code = (
+        "import sys; from analysis.cli import main; "
+        f"main({LATE!r}); print('pandas' in sys.modules, file=sys.stderr)"
+    )
+    loaded = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stderr.splitlines()[-1]  # fmt: skip
+        for _ in range(2)
+    ]
+    assert loaded == ["True", "False"]

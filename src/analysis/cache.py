@@ -32,11 +32,13 @@ import contextlib
 import functools
 import hashlib
 import importlib
+import importlib.util
 import inspect
 import os
 import pickle
+import stat
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -74,11 +76,43 @@ def source_digest(package_dir: Path = PACKAGE_DIR) -> str:
     Python and LIBRARIES: computed once per process (a few milliseconds)."""
     digest = hashlib.sha256(sys.version.encode())
     for library in LIBRARIES:
-        # The module's own __version__: importlib.metadata scans every installed package.
-        digest.update(f"\n{library} {importlib.import_module(library).__version__}".encode())
+        digest.update(f"\n{library} {_version(library)}".encode())
     for path in sorted(package_dir.rglob("*.py")):
         digest.update(f"\n{path.relative_to(package_dir).as_posix()}\n".encode())
         digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _version(library: str) -> str:
+    """The installed version of ``library`` without importing it (the command line's replay
+    must not load numpy): its dist-info folder's name. importlib.metadata would scan every
+    installed package, a fifth of a second."""
+    spec = importlib.util.find_spec(library)
+    if spec is None or spec.origin is None:
+        return "absent"
+    found = sorted(Path(spec.origin).parents[1].glob(f"{library}-*.dist-info"))
+    if len(found) == 1:
+        return found[0].name
+    return str(importlib.import_module(library).__version__)  # an unusual install
+
+
+def files_digest(folder: Path, names: Iterable[str]) -> str | None:
+    """SHA-256 of the files ``names`` of ``folder`` (name and bytes), or None when one is not
+    a regular file of its own there (missing, a link, a device): the caller then goes the
+    ordinary way, which reports the problem."""
+    digest = hashlib.sha256()
+    for name in names:
+        path = folder / name
+        try:
+            info = os.lstat(path)
+            if not stat.S_ISREG(info.st_mode):
+                return None
+            with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as f:
+                data = f.read()
+        except OSError:
+            return None
+        digest.update(f"{name}\n{len(data)}\n".encode())
+        digest.update(data)
     return digest.hexdigest()
 
 
@@ -100,9 +134,10 @@ def dataset_digest(dataset: Any) -> str:
     return digest.hexdigest()
 
 
-def entry_key(name: str, dataset: Any, arguments: tuple[Any, ...]) -> str:
-    """The key of ``name`` computed on ``dataset`` and ``arguments`` (their ``repr``)."""
-    text = f"{name}\n{source_digest()}\n{dataset_digest(dataset)}\n{arguments!r}"
+def entry_key(name: str, data_digest: str, arguments: tuple[Any, ...]) -> str:
+    """The key of ``name`` computed on the data of ``data_digest`` and ``arguments`` (their
+    ``repr``), by this package's code."""
+    text = f"{name}\n{source_digest()}\n{data_digest}\n{arguments!r}"
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -141,23 +176,32 @@ def write_entry(folder: Path, key: str, result: Any) -> bool:
     return True
 
 
-def cached(
-    name: str, dataset: Any, arguments: tuple[Any, ...], compute: Callable[[], Result]
-) -> Result:
-    """``compute()``'s result, taken from the store when an entry of this key is there and
-    whole, otherwise computed and stored in the first folder that can be written."""
-    if not enabled():
-        return compute()
-    key = entry_key(name, dataset, arguments)
-    folders = cache_folders()
-    for folder in folders:
+def lookup(key: str) -> Any | None:
+    """The whole entry of ``key`` in the first cache folder that holds one, else None."""
+    for folder in cache_folders():
         found = read_entry(folder, key)
         if found is not None:
             return found
-    result = compute()
-    for folder in folders:
+    return None
+
+
+def keep(key: str, result: Any) -> None:
+    """Store ``result`` under ``key`` in the first cache folder that can be written, if any."""
+    for folder in cache_folders():
         if write_entry(folder, key, result):
-            break
+            return
+
+
+def cached(key: str, compute: Callable[[], Result]) -> Result:
+    """``compute()``'s result, taken from the store when a whole entry of ``key`` is there,
+    otherwise computed and kept."""
+    if not enabled():
+        return compute()
+    found = lookup(key)
+    if found is not None:
+        return found
+    result = compute()
+    keep(key, result)
     return result
 
 
@@ -171,8 +215,10 @@ def memoized(function: Callable[..., Result]) -> Callable[..., Result]:
     def wrapper(dataset: Any, *args: Any, **kwargs: Any) -> Result:
         bound = signature.bind(dataset, *args, **kwargs)
         bound.apply_defaults()
-        arguments = tuple(bound.arguments.items())[1:]
-        return cached(name, dataset, arguments, lambda: function(dataset, *args, **kwargs))
+        if not enabled():
+            return function(dataset, *args, **kwargs)
+        key = entry_key(name, dataset_digest(dataset), tuple(bound.arguments.items())[1:])
+        return cached(key, lambda: function(dataset, *args, **kwargs))
 
     return wrapper
 
