@@ -286,3 +286,59 @@ def test_a_replayed_command_does_not_load_pandas(store: Path) -> None:
         for _ in range(2)
     ]
     assert loaded == ["True", "False"]
+
+
+# --- the report's notebooks and figures -------------------------------------------------------
+
+PRINTS_A_FRESH_ID = "import uuid\nprint(uuid.uuid4())"
+
+
+def test_a_notebook_is_executed_again_only_when_its_inputs_change(
+    store: Path, data_copy: Path, tmp_path: Path
+) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from analysis.report import execute_notebook
+
+    source = tmp_path / "01_fresh.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(PRINTS_A_FRESH_ID)]), source)
+
+    def printed(**options) -> str:
+        return execute_notebook(source, tmp_path, data_copy, **options).cells[-1].outputs[0].text
+
+    first = printed()
+    assert printed() == first  # the same notebook, data and options: from the store
+    (data_copy / "codebook.csv").write_text("edited\n", encoding="utf-8")  # not a table
+    edited = printed()
+    assert edited != first
+    assert printed(full_text=True) != edited
+    assert printed(case="fixture_case") != edited
+    nbformat.write(new_notebook(cells=[new_code_cell(PRINTS_A_FRESH_ID + " ")]), source)
+    assert printed() != edited
+
+
+def test_the_report_figures_are_written_from_the_store_as_drawn(
+    store: Path, tmp_path: Path, edit_table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import report
+    from analysis.forecast import case_forecast
+
+    def figures_of(data, folder: Path) -> dict[str, tuple[bytes, int]]:
+        view = case_forecast(data, "fixture_case")
+        written = report.write_report_figures(data, view, None, folder)
+        return {p.name: (p.read_bytes(), p.stat().st_mode & 0o777) for p in written}
+
+    data = load_dataset(VALID_FIXTURE)
+    drawn = figures_of(data, tmp_path / "drawn")
+    assert len(drawn) == 16
+
+    def not_drawn(*_args):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(report, "report_figures", not_drawn)
+    assert figures_of(data, tmp_path / "kept") == drawn
+    assert sorted(p.name for p in (tmp_path / "kept").iterdir()) == sorted(drawn)
+    changed = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,0.7"))
+    with pytest.raises(AssertionError, match="drawn again"):
+        figures_of(load_dataset(changed), tmp_path / "changed")

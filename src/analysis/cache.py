@@ -3,7 +3,7 @@ the command line, the report, the notebooks' kernels and the test processes.
 
 An entry's key is the SHA-256 of the function's name, its other arguments, every table of the
 ``Dataset`` it is given (values, dtypes and categories: ``dataset_digest``), and the package's
-own source files with the versions of Python and of the numerical libraries
+own source files with the versions of Python and of every installed package
 (``source_digest``). Equal inputs and code give the same result, so a key never needs to
 expire: an edited table or module simply asks for another key. The store is a folder
 (``cache_folders``): ``ANALYSIS_CACHE_DIR`` when set, else ``.cache/analysis/`` in the project,
@@ -31,8 +31,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib
-import importlib.util
 import inspect
 import os
 import pickle
@@ -48,8 +46,6 @@ DIR_VARIABLE = "ANALYSIS_CACHE_DIR"
 SWITCH_VARIABLE = "ANALYSIS_CACHE"  # "off" computes every result afresh and keeps none
 FORMAT = b"analysis-cache 1\n"
 SUFFIX = ".pickle"
-# The libraries whose arithmetic the results depend on: a new version may move a digit.
-LIBRARIES = ("numpy", "pandas", "scipy")
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 Result = TypeVar("Result")
@@ -72,28 +68,26 @@ def enabled() -> bool:
 
 @functools.cache
 def source_digest(package_dir: Path = PACKAGE_DIR) -> str:
-    """SHA-256 of every ``.py`` file of the package (path and bytes) and of the versions of
-    Python and LIBRARIES: computed once per process (a few milliseconds)."""
+    """SHA-256 of every ``.py`` file of the package (path and bytes), of the Python version and
+    of the installed distributions (``installed``): computed once per process, milliseconds."""
     digest = hashlib.sha256(sys.version.encode())
-    for library in LIBRARIES:
-        digest.update(f"\n{library} {_version(library)}".encode())
+    digest.update("\n".join(installed()).encode())
     for path in sorted(package_dir.rglob("*.py")):
         digest.update(f"\n{path.relative_to(package_dir).as_posix()}\n".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-def _version(library: str) -> str:
-    """The installed version of ``library`` without importing it (the command line's replay
-    must not load numpy): its dist-info folder's name. importlib.metadata would scan every
-    installed package, a fifth of a second."""
-    spec = importlib.util.find_spec(library)
-    if spec is None or spec.origin is None:
-        return "absent"
-    found = sorted(Path(spec.origin).parents[1].glob(f"{library}-*.dist-info"))
-    if len(found) == 1:
-        return found[0].name
-    return str(importlib.import_module(library).__version__)  # an unusual install
+def installed() -> list[str]:
+    """The ``name-version.dist-info`` folders on ``sys.path``: any package installed, upgraded
+    or removed (numpy's arithmetic, pandas' reprs, matplotlib's drawing) changes the list.
+    Read from the folders' names, without importing anything: importlib.metadata would parse
+    every package's metadata, a fifth of a second."""
+    names = []
+    for entry in sys.path:
+        with contextlib.suppress(OSError):
+            names += sorted(n for n in os.listdir(entry or ".") if n.endswith(".dist-info"))
+    return names
 
 
 def files_digest(folder: Path, names: Iterable[str]) -> str | None:
