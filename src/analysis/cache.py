@@ -57,7 +57,8 @@ def cache_folders() -> list[Path]:
     chosen = os.environ.get(DIR_VARIABLE)
     if chosen:
         return [Path(chosen)]
-    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    # expanduser, not Path.home(): without HOME it returns "~" rather than raising.
+    user = Path(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"))
     return [paths.PROJECT_ROOT / ".cache" / "analysis", user / "shenyang-analysis"]
 
 
