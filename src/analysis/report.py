@@ -51,6 +51,9 @@ KERNEL_START_ATTEMPTS = 3
 # notebooks step by about 40% in a trial; more kernels than cores only compete.
 NOTEBOOK_WORKERS = max(1, min(2, os.cpu_count() or 1))
 STEPS = 5
+# What the kernel inherits that can change its outputs: the IPython profile (the determinism
+# runs' draws no PNGs), matplotlib's settings, the kernel specs.
+KERNEL_SETTINGS = ("IPYTHONDIR", "MPLBACKEND", "MPLCONFIGDIR", "JUPYTER_PATH")
 WIDGET_ID = re.compile(r"[0-9a-f]{32}")
 MODEL_ID_FIELD = re.compile(r'"model_id": "([0-9a-f]{32})"')
 
@@ -150,8 +153,9 @@ def _execution_key(source: Path, data_dir: Path, case: str | None, full_text: bo
     notebook = cache.files_digest(source.parent, [source.name])
     if data is None or notebook is None:
         return None
+    settings = tuple((name, os.environ.get(name)) for name in KERNEL_SETTINGS)
     options = (("notebook", notebook), ("case", case), ("full_text", full_text),
-               ("kernel", KERNEL_NAME))  # fmt: skip
+               ("kernel", KERNEL_NAME), ("settings", settings))  # fmt: skip
     return cache.entry_key("report.execute_notebook", data, options)
 
 
