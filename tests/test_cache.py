@@ -293,25 +293,28 @@ def test_a_notebook_is_executed_again_only_when_its_inputs_change(
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from analysis.report import execute_notebook
+    from analysis import report
 
     source = tmp_path / "01_fresh.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell(PRINTS_A_FRESH_ID)]), source)
 
-    def printed(**options) -> str:
-        return execute_notebook(source, tmp_path, data_copy, **options).cells[-1].outputs[0].text
+    def printed() -> str:
+        return report.execute_notebook(source, tmp_path, data_copy).cells[-1].outputs[0].text
 
     first = printed()
     assert printed() == first  # the same notebook, data and options: from the store
     (data_copy / "codebook.csv").write_text("edited\n", encoding="utf-8")  # not a table
-    edited = printed()
-    assert edited != first
-    assert printed(case="fixture_case") != edited  # an option is part of the key too
-    monkeypatch.setenv("MPLBACKEND", "svg")  # and what the kernel inherits that shapes outputs
-    assert printed() != edited
-    monkeypatch.delenv("MPLBACKEND")
+    assert printed() != first
+    # The rest of what the key holds, without starting more kernels: each is another key.
+    key = report._execution_key(source, data_copy, None, False)
+    with monkeypatch.context() as inherited:  # what the kernel inherits that shapes outputs
+        inherited.setenv("MPLBACKEND", "svg")
+        others = {report._execution_key(source, data_copy, None, False)}
+    others |= {report._execution_key(source, data_copy, "fixture_case", False),
+               report._execution_key(source, data_copy, None, True)}  # fmt: skip
     nbformat.write(new_notebook(cells=[new_code_cell(PRINTS_A_FRESH_ID + " ")]), source)
-    assert printed() != edited
+    others.add(report._execution_key(source, data_copy, None, False))
+    assert len(others) == 4 and key not in others
 
 
 def test_the_report_figures_are_written_from_the_store_as_drawn(
