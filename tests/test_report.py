@@ -38,6 +38,13 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
+@pytest.fixture
+def fresh_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store off: a test of what a kernel does must not be given an earlier run's notebook
+    (its notebook has the same bytes in every run of the tests)."""
+    monkeypatch.setenv(cache.SWITCH_VARIABLE, "off")
+
+
 @pytest.fixture(scope="module")
 def real_data_with_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of data/ with a script tag in the detention's title and a formula in a scenario."""
@@ -252,6 +259,7 @@ def test_widget_ids_become_sequential_and_consistent() -> None:
     assert view["model_id"] == f"{1:032x}"
 
 
+@pytest.mark.usefixtures("fresh_kernels")
 def test_refreshing_notebooks_is_byte_stable_and_drops_timings(tmp_path: Path) -> None:
     # A small notebook with the outputs that could differ between runs (printing, a rich
     # display, a figure), and the timings a previous run left in its cells' metadata.
@@ -347,6 +355,7 @@ def one_cell_notebook(folder: Path, name: str, code: str) -> Path:
     return source
 
 
+@pytest.mark.usefixtures("fresh_kernels")
 def test_one_cells_printing_is_one_stream_output_however_the_kernel_flushes(tmp_path) -> None:
     from analysis.report import execute_notebook
 
@@ -375,6 +384,7 @@ def running_kernels() -> list[int]:
     return found
 
 
+@pytest.mark.usefixtures("fresh_kernels")
 def test_the_kernels_talk_over_unix_sockets_and_are_shut_down_after(tmp_path: Path) -> None:
     from analysis.report import execute_notebook
 
@@ -423,6 +433,7 @@ def _starting_kernel(folder: Path, dies: str, monkeypatch: pytest.MonkeyPatch) -
     return counter
 
 
+@pytest.mark.usefixtures("fresh_kernels")
 def test_a_kernel_that_dies_at_start_is_started_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
