@@ -58,7 +58,8 @@ install: $(STAMP)  ## create .venv and install the project with the pinned versi
 report: $(STAMP)  ## validate the data, build every chart, run the notebooks, write reports/
 	$(BIN)/python -m analysis report
 
-NBVAL_ONLY := $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL)
+# Without the hypothesis plugin: no notebook uses it, and loading it costs each run time.
+NBVAL_ONLY := $(BIN)/python -m pytest -q -p no:cacheprovider -p no:hypothesispytest notebooks $(NBVAL)
 
 # The second environment's nbval run starts in the background, its output kept in a file and
 # shown once it ends, so that $(1) (the run in the first environment) has the terminal to

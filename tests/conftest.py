@@ -1,20 +1,17 @@
-"""Shared fixtures: a small valid data folder, loaded as it is or copied for a test to break;
-one headline computation per data content shared by the scenario command's tests."""
+"""Shared fixtures: a small valid data folder, loaded as it is or copied for a test to break.
+
+The headline is computed once per data content and code for the whole run, and shared with
+the command line and the notebooks' kernels, by the package's own store (``analysis.cache``)."""
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from analysis.data import load_dataset
-from analysis.defaults import DEFAULT_CASE
-from analysis.headline import HeadlineDetail
-from analysis.tables import Dataset
 
 VALID_FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 
@@ -43,49 +40,3 @@ def edit_table(data_copy: Path) -> Callable[[str, Callable[[str], str]], Path]:
         return data_copy
 
     return edit
-
-
-def dataset_digest(dataset: Dataset) -> str:
-    """A digest of every table's values, column names and dtypes: equal only for equal data."""
-    digest = hashlib.sha256()
-    for name, table in zip(dataset._fields, dataset, strict=True):
-        digest.update(f"{name}\n{table.dtypes.to_dict()}\n{table.to_csv()}".encode())
-    return digest.hexdigest()
-
-
-# One headline per data content, question and date, for the whole run (one per xdist worker).
-HEADLINES: dict[tuple[str, str, object], HeadlineDetail] = {}
-
-
-@contextmanager
-def headlines_shared() -> Iterator[None]:
-    """While open, the scenario command and the report take the headline (with its detail)
-    from ``HEADLINES``, computing it only for data, a question or a date not seen before.
-
-    Both compute the project's headline on every call (seconds each) though it depends only on
-    the data, the question and the date: tests of their other output share one computation.
-    The headline's numbers are checked against hand values in test_multiverse; its determinism
-    by the test that runs the command twice, which never shares it.
-    """
-    from analysis import headline as module
-    from analysis import report
-
-    compute = module.headline_detail
-
-    def shared(dataset: Dataset, case: str = DEFAULT_CASE, as_of: object = None) -> HeadlineDetail:
-        key = (dataset_digest(dataset), case, as_of)
-        if key not in HEADLINES:
-            HEADLINES[key] = compute(dataset, case, as_of)
-        return HEADLINES[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(module, "headline_detail", shared)  # module.headline calls it by name
-        patch.setattr(report, "headline_detail", shared)  # the report imported it with itself
-        yield
-
-
-@pytest.fixture
-def headline_once() -> Iterator[None]:
-    """For one test: ``headlines_shared``."""
-    with headlines_shared():
-        yield

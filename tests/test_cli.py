@@ -10,10 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import forecast, model
+from analysis import cache, forecast, model
 from analysis.cli import build_parser, ledger_text, ledger_wide, main
 from analysis.data import load_dataset
-from tests.conftest import VALID_FIXTURE, headlines_shared
+from tests.conftest import VALID_FIXTURE
 from tests.model_helpers import by_hand
 from tests.test_scenarios import FIXTURE_BASE, RELEASED_LATER, RELEASED_ON_THE_DAY
 
@@ -158,7 +158,6 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
     return run_whole_json(capsys, *args)["what_if"]
 
 
-@pytest.mark.usefixtures("headline_once")
 def test_the_json_top_level_is_the_headline(capsys) -> None:
     from analysis.headline import as_dict, headline
 
@@ -172,7 +171,6 @@ def test_the_json_top_level_is_the_headline(capsys) -> None:
     assert whole["what_if"]["p_release"] != whole["p_release"]
 
 
-@pytest.mark.usefixtures("headline_once")
 def test_cli_json_has_exactly_the_documented_keys(capsys) -> None:
     result = run_json(capsys, "--pressure", "0.3", "--tension", "0.6")
     assert set(result) == JSON_KEYS
@@ -188,7 +186,6 @@ def run_json_in(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) ->
     return json.loads(capsys.readouterr().out)["what_if"]
 
 
-@pytest.mark.usefixtures("headline_once")
 def test_cli_as_of_uses_the_cases_known_by_then_and_levels_alone_the_record(
     edit_table, capsys
 ) -> None:
@@ -205,7 +202,6 @@ def test_cli_as_of_uses_the_cases_known_by_then_and_levels_alone_the_record(
     assert (both["pressure"], both["tension"]) == (0.3, 0.6)
 
 
-@pytest.mark.usefixtures("headline_once")
 def test_cli_prints_the_scenario_tables_numbers(edit_table, capsys) -> None:
     folder = edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY + RELEASED_LATER)
     view = forecast.case_forecast(load_dataset(folder), "fixture_case", draws=3000)
@@ -221,14 +217,12 @@ def test_cli_prints_the_scenario_tables_numbers(edit_table, capsys) -> None:
         assert [printed[c] for c in columns] == [round(row[c], 4) for c in columns], scenario_id
 
 
-@pytest.mark.usefixtures("headline_once")
 def test_cli_high_levels_give_a_higher_release_probability(capsys) -> None:
     high = run_json(capsys, "--pressure", "0.9", "--tension", "0.9")
     low = run_json(capsys, "--pressure", "0.1", "--tension", "0.1")
     assert high["p_release"] > low["p_release"]
 
 
-@pytest.mark.usefixtures("headline_once")
 def test_cli_as_of_alone_takes_the_levels_from_the_events(capsys) -> None:
     result = run_json(capsys, "--as-of", "2017-04-24")
     assert result["pressure"] == pytest.approx(1 - 2 ** (-1 / 6), abs=1e-4)
@@ -238,14 +232,17 @@ def test_cli_as_of_alone_takes_the_levels_from_the_events(capsys) -> None:
     assert (mixed["pressure"], mixed["tension"]) == (result["pressure"], 0.5)
 
 
-def test_cli_output_is_deterministic_and_the_seed_matters(capsys) -> None:
+def test_cli_output_is_deterministic_and_the_seed_matters(
+    capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The two runs compare the whole output, the headline computed afresh by each; the seed's
-    # run checks only the scenario's draws, so it may take the headline the first run made.
+    # run checks only the scenario's draws, so it may take the headline from the store.
     args = ("--pressure", "0.5", "--tension", "0.5", "--draws", "2000")
-    first = run_whole_json(capsys, *args)
-    assert first == run_whole_json(capsys, *args)
-    with headlines_shared():
-        other = run_whole_json(capsys, *args, "--seed", "1")
+    with monkeypatch.context() as afresh:
+        afresh.setenv(cache.SWITCH_VARIABLE, "off")
+        first = run_whole_json(capsys, *args)
+        assert first == run_whole_json(capsys, *args)
+    other = run_whole_json(capsys, *args, "--seed", "1")
     assert other["what_if"]["interval_low"] != first["what_if"]["interval_low"]
     # The seed moves the what-if, not the answer.
     assert {k: v for k, v in other.items() if k != "what_if"} == {
@@ -253,14 +250,16 @@ def test_cli_output_is_deterministic_and_the_seed_matters(capsys) -> None:
     }
 
 
-@pytest.mark.usefixtures("headline_once")
 def test_cli_plain_output_names_both_probabilities(capsys) -> None:
     argv = ["scenario", "--data-dir", str(VALID_FIXTURE), "--pressure", "0.2", "--tension", "0.2"]
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "P(release) = " in out and "P(return) = " in out and "80% interval" in out
     # The levels were asked for: their what-if comes first, the headline after it.
-    assert out.startswith("What-if (the article's argument), the expert-weight model") and "\nHeadline: " in out
+    assert (
+        out.startswith("What-if (the article's argument), the expert-weight model")
+        and "\nHeadline: " in out
+    )
     assert max(len(line) for line in out.splitlines()) <= 100
 
 
@@ -329,7 +328,6 @@ def test_cli_bad_input_exits_2_with_one_clear_line(capsys, args, fragment) -> No
     assert "Traceback" not in captured.err
 
 
-@pytest.mark.usefixtures("headline_once")
 def test_cli_accepts_the_first_event_day_itself(capsys) -> None:
     result = run_json(capsys, "--as-of", "2017-03-11")  # the fixture's first event
     assert (result["pressure"], result["tension"]) == (0.0, 0.0)

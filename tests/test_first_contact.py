@@ -19,7 +19,6 @@ def test_version_prints_the_package_version(capsys: pytest.CaptureFixture[str]) 
     assert capsys.readouterr().out == "python -m analysis 0.1.0\n"
 
 
-@pytest.mark.usefixtures("headline_once")  # the warning is the subject, not the headline
 @pytest.mark.parametrize(
     ("as_of", "expected"),
     [

@@ -15,7 +15,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from analysis import paths
+from analysis import cache, paths
 from analysis.data import DataValidationError
 from analysis.notebook_html import render_html
 from analysis.report import (
@@ -26,7 +26,6 @@ from analysis.report import (
     refresh_notebooks,
     stable_widget_ids,
 )
-from tests.conftest import headlines_shared
 
 SCRIPT = "<script>alert(1)</script>"
 FORMULA = "=HYPERLINK(0) "
@@ -38,6 +37,13 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+@pytest.fixture
+def fresh_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store off: a test of what a kernel does must not be given an earlier run's notebook
+    (its notebook has the same bytes in every run of the tests)."""
+    monkeypatch.setenv(cache.SWITCH_VARIABLE, "off")
 
 
 @pytest.fixture(scope="module")
@@ -89,8 +95,7 @@ def built(
 ):
     output = tmp_path_factory.mktemp("site") / "reports"
     lines: list[str] = []
-    with headlines_shared():  # computed here, shared with the failing-cell test's build
-        build_report(output, real_data_with_script, tour_only, log=lines.append)
+    build_report(output, real_data_with_script, tour_only, log=lines.append)
     return output, lines
 
 
@@ -203,7 +208,7 @@ def test_every_page_carries_the_provenance_banner_and_footer(built) -> None:
 
 
 def test_second_run_replaces_the_earlier_report_with_the_same_bytes(
-    built, real_data_with_script: Path, tour_only: Path
+    built, real_data_with_script: Path, tour_only: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     output, _ = built
     before = tree_digest(output)
@@ -211,9 +216,10 @@ def test_second_run_replaces_the_earlier_report_with_the_same_bytes(
     # Tamper with the earlier report: a stray file and an edited page must both be gone.
     (output / "stray.txt").write_text("left over", encoding="utf-8")
     (output / "index.html").write_text("stale", encoding="utf-8")
-    # All afresh but the headline, whose numbers the CLI's seed test checks run to run.
-    with headlines_shared():
-        build_report(output, real_data_with_script, tour_only, log=lambda _: None)
+    # All afresh, nothing from the store: the first build may have taken its figures and
+    # notebook from an earlier process, so this also holds those to what is computed now.
+    monkeypatch.setenv(cache.SWITCH_VARIABLE, "off")
+    build_report(output, real_data_with_script, tour_only, log=lambda _: None)
     assert tree_digest(output) == before
 
 
@@ -242,7 +248,7 @@ def test_bad_data_leaves_the_previous_report_whole(
 
 
 def test_failing_cell_names_notebook_and_cell_and_keeps_the_report(
-    built, real_data_with_script: Path, tmp_path: Path, headline_once: None
+    built, real_data_with_script: Path, tmp_path: Path
 ) -> None:
     output, _ = built
     before = tree_digest(output)
@@ -297,6 +303,7 @@ def test_widget_ids_become_sequential_and_consistent() -> None:
     assert view["model_id"] == f"{1:032x}"
 
 
+@pytest.mark.usefixtures("fresh_kernels")
 def test_refreshing_notebooks_is_byte_stable_and_drops_timings(tmp_path: Path) -> None:
     # A small notebook with the outputs that could differ between runs (printing, a rich
     # display, a figure), and the timings a previous run left in its cells' metadata.
@@ -392,6 +399,7 @@ def one_cell_notebook(folder: Path, name: str, code: str) -> Path:
     return source
 
 
+@pytest.mark.usefixtures("fresh_kernels")
 def test_one_cells_printing_is_one_stream_output_however_the_kernel_flushes(tmp_path) -> None:
     from analysis.report import execute_notebook
 
@@ -420,6 +428,7 @@ def running_kernels() -> list[int]:
     return found
 
 
+@pytest.mark.usefixtures("fresh_kernels")
 def test_the_kernels_talk_over_unix_sockets_and_are_shut_down_after(tmp_path: Path) -> None:
     from analysis.report import execute_notebook
 
@@ -468,6 +477,7 @@ def _starting_kernel(folder: Path, dies: str, monkeypatch: pytest.MonkeyPatch) -
     return counter
 
 
+@pytest.mark.usefixtures("fresh_kernels")
 def test_a_kernel_that_dies_at_start_is_started_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

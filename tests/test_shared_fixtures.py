@@ -1,9 +1,10 @@
-"""The fixtures that share a computation across tests share it only between equal inputs."""
+"""The store of computed results (analysis.cache) shares a result only between equal data."""
 
 from __future__ import annotations
 
+from analysis.cache import dataset_digest
 from analysis.data import load_dataset
-from tests.conftest import VALID_FIXTURE, dataset_digest
+from tests.conftest import VALID_FIXTURE
 
 
 def test_the_digest_is_the_same_for_the_same_data_and_sees_one_changed_value(edit_table) -> None:

@@ -597,6 +597,38 @@ def _notebooks(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cache_clear(_args: argparse.Namespace) -> int:
+    from analysis import cache
+
+    folders = cache.cache_folders()
+    removed = cache.clear(folders)
+    print(f"cache: removed {removed} entr{'y' if removed == 1 else 'ies'} from "
+          f"{', '.join(str(folder) for folder in folders)}")  # fmt: skip
+    return EXIT_OK
+
+
+def _add_cache_parser(commands: argparse._SubParsersAction) -> None:
+    cache = commands.add_parser(
+        "cache",
+        help="manage the store of computed results (the headline and its multiverse)",
+        description=(
+            "The headline and its multiverse are kept in a store keyed by the tables and the "
+            "package's code, so each is computed once: ANALYSIS_CACHE_DIR when set, else "
+            ".cache/analysis/ in the project, else the user's cache folder. An entry is never "
+            "used for other tables or code; ANALYSIS_CACHE=off computes everything afresh."
+        ),
+    )
+    actions = cache.add_subparsers(dest="action", required=True, metavar="ACTION")
+    clear = actions.add_parser(
+        "clear",
+        help="remove every stored result",
+        description="Remove every stored result; the next command computes them again.",
+    )
+    clear.set_defaults(handler=_cache_clear)
+    _one_line_errors(cache)
+    _one_line_errors(clear)
+
+
 def _version() -> str:
     """The installed package's version, or the source tree's when it is not installed."""
     from importlib import metadata
@@ -724,9 +756,50 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_parser(commands)
     _add_notebooks_parser(commands)
     _add_ledger_parser(commands)
+    _add_cache_parser(commands)
     for each in (parser, *commands.choices.values()):
         _one_line_errors(each)
     return parser
+
+
+# Commands whose output is a pure function of their arguments, the tables and the code: a run
+# that succeeded is kept in the store (analysis.cache) and replayed, without loading pandas.
+REPLAYED = ("scenario", "ledger")
+
+
+def _replayed(args: argparse.Namespace) -> int:
+    """Run ``args``' command, or print what the same command printed on the same tables and
+    code. Only successful runs are kept; any data problem is found and reported afresh."""
+    from contextlib import redirect_stderr, redirect_stdout
+    from io import StringIO
+
+    from analysis import cache
+    from analysis.schema import TABLES
+
+    # The frozen ledger is printed by `ledger` too; an append writes and is never replayed.
+    data = cache.files_digest(
+        args.data_dir, [schema.filename for schema in TABLES] + ["forecasts.csv"]
+    )
+    if data is None or not cache.enabled() or getattr(args, "append", None) is not None:
+        return args.handler(args)
+    arguments = tuple(sorted((k, v) for k, v in vars(args).items() if k != "handler"))
+    key = cache.entry_key(f"python -m analysis {args.command}", data, arguments)
+    kept = cache.lookup(key)
+    if kept is None:
+        out, err = StringIO(), StringIO()
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                code = args.handler(args)
+        finally:
+            sys.stdout.write(out.getvalue())
+            sys.stderr.write(err.getvalue())
+        if code == EXIT_OK:
+            cache.keep(key, (out.getvalue(), err.getvalue()))
+        return code
+    printed, warned = kept
+    sys.stdout.write(printed)
+    sys.stderr.write(warned)
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -734,7 +807,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     left early and a package missing from the install each end in one line on stderr."""
     try:
         args = build_parser().parse_args(argv)
-        code = args.handler(args)
+        code = _replayed(args) if args.command in REPLAYED else args.handler(args)
         sys.stdout.flush()  # here, where a closed pipe can still be caught, not at exit
         return code
     except KeyboardInterrupt:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from analysis.cache import memoized
 from analysis.defaults import DEFAULT_CASE
 
 
@@ -306,6 +307,7 @@ def build_up(table: Any) -> pd.DataFrame:
     return frame
 
 
+@memoized  # seconds to compute, milliseconds to load: every caller shares one result
 def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -> HeadlineDetail:
     """The headline of question ``case`` (a question_id or case_id of questions.csv) by RULE,
     with the pieces notebook 04 shows; ``as_of`` (a date) overrides the question's own date.

@@ -32,7 +32,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from traitlets.config import Config
 
-from analysis import files, paths, provenance
+from analysis import cache, files, paths, provenance
 from analysis.case import DEFAULT_CASE, CaseFacts
 from analysis.charts.style import FULL_TEXT_VARIABLE, STABLE_METADATA
 from analysis.data import Dataset, load_dataset
@@ -57,6 +57,9 @@ KERNEL_START_ATTEMPTS = 3
 # notebooks step by about 40% in a trial; more kernels than cores only compete.
 NOTEBOOK_WORKERS = max(1, min(2, os.cpu_count() or 1))
 STEPS = 5
+# What the kernel inherits that can change its outputs: the IPython profile (the determinism
+# runs' draws no PNGs), matplotlib's settings, the kernel specs.
+KERNEL_SETTINGS = ("IPYTHONDIR", "MPLBACKEND", "MPLCONFIGDIR", "JUPYTER_PATH")
 WIDGET_ID = re.compile(r"[0-9a-f]{32}")
 MODEL_ID_FIELD = re.compile(r'"model_id": "([0-9a-f]{32})"')
 
@@ -154,8 +157,43 @@ def execute_notebook(
     ``parameters`` cell, so cell numbers then count the injected cell); with ``full_text``,
     tables show long text whole (for the HTML pages, which wrap it).
 
-    Raises ReportError naming the notebook and the 1-based cell number that failed.
+    Raises ReportError naming the notebook and the 1-based cell number that failed. A notebook
+    executed before with the same bytes, data, code, case and options is taken from the store
+    (``analysis.cache``): a kernel gives the same outputs for them, byte for byte.
     """
+    key = _execution_key(source, data_dir, case, full_text)
+    if key is None or not cache.enabled():
+        return _execute(source, kernel_cwd, data_dir, case, full_text)
+    kept = cache.lookup(key)
+    if kept is not None:
+        return nbformat.reads(kept, as_version=4)
+    notebook = _execute(source, kernel_cwd, data_dir, case, full_text)
+    cache.keep(key, nbformat.writes(notebook))
+    return notebook
+
+
+def _execution_key(source: Path, data_dir: Path, case: str | None, full_text: bool) -> str | None:
+    """The store's key for one execution: the notebook's bytes, every file of the data folder
+    (the tables, the codebook), the options and the code; None when a file cannot be keyed.
+    Not the folders' paths: the notebooks take theirs from the package and print none (their
+    stored outputs, which nbval compares in any checkout, hold no path)."""
+    try:
+        names = sorted(path.name for path in data_dir.iterdir())
+    except OSError:
+        return None
+    data = cache.files_digest(data_dir, names)
+    notebook = cache.files_digest(source.parent, [source.name])
+    if data is None or notebook is None:
+        return None
+    settings = tuple((name, os.environ.get(name)) for name in KERNEL_SETTINGS)
+    options = (("notebook", notebook), ("case", case), ("full_text", full_text),
+               ("kernel", KERNEL_NAME), ("settings", settings))  # fmt: skip
+    return cache.entry_key("report.execute_notebook", data, options)
+
+
+def _execute(
+    source: Path, kernel_cwd: Path, data_dir: Path, case: str | None, full_text: bool
+) -> nbformat.NotebookNode:
     notebook = nbformat.read(source, as_version=4)
     if case is not None and case != DEFAULT_CASE:  # the default is the notebooks' own
         notebook = inject_parameters(notebook, case)
@@ -207,6 +245,9 @@ def _run_cells(
             # A busy machine splits one cell's printing into several stream outputs at the
             # kernel's flush interval: merged, the file no longer depends on the machine's load.
             coalesce_streams=True,
+            # Nothing runs in the kernel after its last cell: a graceful shutdown only waits
+            # (about a second a kernel) for it to tidy up and exit.
+            shutdown_kernel="immediate",
         )
         # The kernel's stderr only carries start-up chatter (cell errors arrive as messages);
         # kept, its last line explains a kernel that does not start.
@@ -486,6 +527,30 @@ def write_figures(
     return written
 
 
+def write_report_figures(
+    dataset: Dataset,
+    view: CaseForecast,
+    detail: HeadlineDetail,
+    folder: Path,
+    stop: Callable[[], bool] | None = None,
+) -> list[Path]:
+    """``write_figures`` of ``report_figures``, the files' bytes kept in the store under the
+    tables, the question and the code, so a report of the same inputs writes them again
+    without drawing (drawing the eight takes seconds; the bytes are the same on every run)."""
+    key = cache.entry_key(
+        "report.write_report_figures", cache.dataset_digest(dataset),
+        (("case", str(view.facts.question["question_id"])),),
+    )  # fmt: skip
+    kept = cache.lookup(key) if cache.enabled() else None
+    if kept is not None:
+        return [write_atomically(folder / name, lambda t, b=data: t.write_bytes(b))
+                for name, data in kept.items()]  # fmt: skip
+    written = write_figures(report_figures(dataset, view, detail.forecasts, detail), folder, stop)
+    if cache.enabled() and not (stop is not None and stop()):  # only a whole set is kept
+        cache.keep(key, {path.name: path.read_bytes() for path in written})
+    return written
+
+
 def _publish(output_dir: Path, build: Callable[[Path], None]) -> None:
     """Run ``build`` into a new version beside ``output_dir``, then swap it in whole.
 
@@ -575,8 +640,9 @@ def build_report(
                 detail = headline_detail(dataset, case)
                 answer = detail.headline
             with _step(log, 3, "drew and wrote the charts and the scenario table", run_started):
-                figures = report_figures(dataset, view, detail.forecasts, detail)
-                written = write_figures(figures, staging / "figures", stop=notebooks_failed)
+                written = write_report_figures(
+                    dataset, view, detail, staging / "figures", notebooks_failed
+                )
                 if notebooks_failed():
                     notebooks.result()  # raises its ReportError before this step is reported
                 # The question's own rows only: another case's dated scenarios stay out.

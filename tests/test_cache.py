@@ -1,0 +1,355 @@
+"""The store of computed results: an entry serves only the same tables and code, a broken or
+foreign entry is recomputed, two writers leave a whole entry, an unwritable place still works."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from analysis import cache, paths
+from analysis.cli import main
+from analysis.data import load_dataset
+from tests.conftest import VALID_FIXTURE
+
+# /proc refuses new folders even to root: a place nothing can write.
+UNWRITABLE = Path("/proc/analysis-no-cache")
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty cache folder of this test's own, named by ANALYSIS_CACHE_DIR."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.DIR_VARIABLE, str(folder))
+    monkeypatch.delenv(cache.SWITCH_VARIABLE, raising=False)
+    return folder
+
+
+CALLS: list[tuple[str, str]] = []
+
+
+@cache.memoized
+def released_cases(dataset, outcome: str = "reached_south_or_third_country") -> list[str]:
+    """A pure function of the tables that records each time it really runs."""
+    CALLS.append(("released_cases", outcome))
+    return sorted(dataset.cases.loc[dataset.cases["outcome"] == outcome, "case_id"].astype(str))
+
+
+@pytest.fixture
+def calls() -> list[tuple[str, str]]:
+    CALLS.clear()
+    return CALLS
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob(f"*{cache.SUFFIX}"))
+
+
+def test_the_same_tables_are_computed_once_and_a_changed_table_misses(
+    store: Path, calls: list, edit_table
+) -> None:
+    data = load_dataset(VALID_FIXTURE)
+    first = released_cases(data)
+    assert released_cases(load_dataset(VALID_FIXTURE)) == first  # another load, same content
+    assert len(calls) == 1 and len(entries(store)) == 1
+    # One outcome changed in cases.csv: a different key, so computed again, and right.
+    cases = (VALID_FIXTURE / "cases.csv").read_text(encoding="utf-8")
+    assert cases.count(",returned,") == 1
+    released = ",reached_south_or_third_country,"
+    changed = load_dataset(edit_table("cases.csv", lambda t: t.replace(",returned,", released)))
+    assert len(released_cases(changed)) == len(first) + 1
+    assert len(calls) == 2 and len(entries(store)) == 2
+    # Another argument is another key too.
+    released_cases(data, "returned")
+    assert calls[-1] == ("released_cases", "returned") and len(calls) == 3
+
+
+def test_off_computes_every_time_and_keeps_nothing(
+    store: Path, calls: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.SWITCH_VARIABLE, "off")
+    data = load_dataset(VALID_FIXTURE)
+    released_cases(data)
+    released_cases(data)
+    assert len(calls) == 2 and not store.exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["cut short", "one payload byte changed", "another key's entry", "empty", "old format"],
+)
+def test_a_corrupt_or_foreign_entry_is_refused_and_recomputed(
+    damage: str, store: Path, calls: list
+) -> None:
+    data = load_dataset(VALID_FIXTURE)
+    right = released_cases(data)
+    other = released_cases(data, "returned")
+    assert right != other
+    name = f"{__name__}.released_cases"
+    mine, theirs = (
+        store / f"{cache.entry_key(name, cache.dataset_digest(data), (('outcome', o),))}"
+        f"{cache.SUFFIX}"
+        for o in ("reached_south_or_third_country", "returned")
+    )
+    assert {mine, theirs} == set(entries(store))  # the keys are what the decorator uses
+    whole = mine.read_bytes()
+    mine.write_bytes(
+        {
+            "cut short": whole[:-10],
+            # Inside a case id: a payload that still unpickles, to a wrong answer.
+            "one payload byte changed": whole.replace(b"fixture", b"fixtura", 1),
+            "another key's entry": theirs.read_bytes(),
+            "empty": b"",
+            "old format": whole.replace(cache.FORMAT, b"analysis-cache 0\n", 1),
+        }[damage]
+    )
+    assert released_cases(data) == right
+    assert len(calls) == 3  # computed again
+    assert mine.read_bytes() == whole  # and stored whole again
+    assert released_cases(data) == right and len(calls) == 3
+
+
+def test_a_changed_module_misses(tmp_path: Path) -> None:
+    # A copy of the package, run in fresh processes sharing one store: the same code hits the
+    # entry the first run wrote; one comment added to one module asks for a new one.
+    package = tmp_path / "src" / "analysis"
+    shutil.copytree(paths.PROJECT_ROOT / "src" / "analysis", package,
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    script = textwrap.dedent(
+        f"""
+        from analysis import cache
+        from analysis.data import load_dataset
+
+        @cache.memoized
+        def count(dataset):
+            print("computed")
+            return len(dataset.cases)
+
+        print(count(load_dataset({str(VALID_FIXTURE)!r})))
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": str(package.parent), cache.DIR_VARIABLE: str(tmp_path / "c")}
+    env.pop(cache.SWITCH_VARIABLE, None)
+
+    def run() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                              text=True, check=True, cwd=tmp_path)  # fmt: skip
+        return done.stdout.split()
+
+    rows = str(len(load_dataset(VALID_FIXTURE).cases))
+    assert run() == ["computed", rows]
+    assert run() == [rows]
+    scoring = package / "scoring.py"
+    scoring.write_text(scoring.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert run() == ["computed", rows]
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from analysis import cache
+folder, tag = Path(sys.argv[1]), sys.argv[2]
+for _ in range(40):
+    cache.write_entry(folder, "k" * 64, (tag, bytes(2_000_000)))
+"""
+
+
+def test_two_writers_of_one_key_leave_a_whole_entry(tmp_path: Path) -> None:
+    folder = tmp_path / "c"
+    writers = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(folder), tag]) for tag in ("a", "b")
+    ]
+    seen = set()
+    while any(writer.poll() is None for writer in writers):
+        found = cache.read_entry(folder, "k" * 64)  # None only before the first rename
+        if found is not None:
+            assert found[1] == bytes(2_000_000)
+            seen.add(found[0])
+    assert [writer.returncode for writer in writers] == [0, 0]
+    tag, payload = cache.read_entry(folder, "k" * 64)
+    assert tag in ("a", "b") and payload == bytes(2_000_000)
+    assert seen <= {"a", "b"}
+    assert [p.name for p in folder.iterdir()] == ["k" * 64 + cache.SUFFIX]  # no temporary left
+
+
+def test_nowhere_to_write_still_computes(monkeypatch: pytest.MonkeyPatch, calls: list) -> None:
+    monkeypatch.setenv(cache.DIR_VARIABLE, str(UNWRITABLE))
+    data = load_dataset(VALID_FIXTURE)
+    assert released_cases(data) == released_cases(data)
+    assert len(calls) == 2
+
+
+def test_a_read_only_project_keeps_its_entries_in_the_users_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, calls: list
+) -> None:
+    monkeypatch.delenv(cache.DIR_VARIABLE, raising=False)
+    monkeypatch.setattr(paths, "PROJECT_ROOT", UNWRITABLE)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    data = load_dataset(VALID_FIXTURE)
+    released_cases(data)
+    released_cases(data)
+    assert len(calls) == 1
+    assert len(entries(tmp_path / "xdg" / "shenyang-analysis")) == 1
+
+
+def test_the_data_digest_does_not_depend_on_the_hash_seed() -> None:
+    # This process's seed is random or the make target's; the child's is another.
+    seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
+    code = (
+        "from analysis.cache import dataset_digest; from analysis.data import load_dataset; "
+        f"print(dataset_digest(load_dataset({str(VALID_FIXTURE)!r})))"
+    )
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}, check=True)  # fmt: skip
+    assert child.stdout == cache.dataset_digest(load_dataset(VALID_FIXTURE)) + "\n"
+
+
+def test_cache_clear_removes_the_entries_and_nothing_else(
+    store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    released_cases(load_dataset(VALID_FIXTURE))
+    (store / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["cache", "clear"]) == 0
+    assert capsys.readouterr().out == f"cache: removed 1 entry from {store}\n"
+    assert entries(store) == [] and (store / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert main(["cache", "clear"]) == 0
+    assert capsys.readouterr().out == f"cache: removed 0 entries from {store}\n"
+
+
+# --- the command line's replay ----------------------------------------------------------------
+
+LATE = ["scenario", "--data-dir", str(VALID_FIXTURE), "--as-of", "2017-05-10", "--draws", "100"]
+
+
+def test_a_command_is_replayed_word_for_word_without_being_run(
+    store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import forecast
+
+    assert main(LATE) == 0
+    first = capsys.readouterr()
+    assert "warning" in first.err and "P(release)" in first.out  # both streams are kept
+
+    def not_again(*_args, **_kwargs):
+        raise AssertionError("the command ran again instead of being replayed")
+
+    monkeypatch.setattr(forecast, "forecast_at", not_again)
+    assert main(LATE) == 0
+    assert capsys.readouterr() == first
+    with pytest.raises(AssertionError, match="ran again"):  # another argument is run
+        main([*LATE, "--seed", "7"])
+
+
+def test_a_changed_table_or_argument_runs_the_command_again(
+    store: Path, capsys: pytest.CaptureFixture[str], edit_table
+) -> None:
+    argv = ["scenario", "--json", "--pressure", "0.5", "--tension", "0.5", "--draws", "100"]
+    assert main([*argv, "--data-dir", str(VALID_FIXTURE)]) == 0
+    before = json.loads(capsys.readouterr().out)
+    # The tension weight's mean 0.8 -> 0.0: P(release) at tension 0.5 must fall.
+    folder = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,0.0"))
+    assert main([*argv, "--data-dir", str(folder)]) == 0
+    assert json.loads(capsys.readouterr().out)["p_release"] < before["p_release"]
+    assert main([*argv, "--data-dir", str(VALID_FIXTURE), "--seed", "7"]) == 0
+    assert json.loads(capsys.readouterr().out)["seed"] == 7
+
+
+def test_a_failed_command_is_not_kept(store: Path, capsys, edit_table) -> None:
+    folder = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,x"))
+    assert main(["scenario", "--data-dir", str(folder), "--pressure", "0", "--tension", "0"]) == 2
+    assert "weights.csv:" in capsys.readouterr().err
+    assert entries(store) == []
+
+
+def test_a_replayed_command_does_not_load_pandas(store: Path) -> None:
+    code = (
+        "import sys; from analysis.cli import main; "
+        f"main({LATE!r}); print('pandas' in sys.modules, file=sys.stderr)"
+    )
+    loaded = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stderr.splitlines()[-1]  # fmt: skip
+        for _ in range(2)
+    ]
+    assert loaded == ["True", "False"]
+
+
+# --- the report's notebooks and figures -------------------------------------------------------
+
+PRINTS_A_FRESH_ID = "import uuid\nprint(uuid.uuid4())"
+
+
+def test_a_notebook_is_executed_again_only_when_its_inputs_change(
+    store: Path, data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from analysis import report
+
+    source = tmp_path / "01_fresh.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(PRINTS_A_FRESH_ID)]), source)
+
+    def printed() -> str:
+        return report.execute_notebook(source, tmp_path, data_copy).cells[-1].outputs[0].text
+
+    first = printed()
+    assert printed() == first  # the same notebook, data and options: from the store
+    (data_copy / "codebook.csv").write_text("edited\n", encoding="utf-8")  # not a table
+    assert printed() != first
+    # The rest of what the key holds, without starting more kernels: each is another key.
+    key = report._execution_key(source, data_copy, None, False)
+    with monkeypatch.context() as inherited:  # what the kernel inherits that shapes outputs
+        inherited.setenv("MPLBACKEND", "svg")
+        others = {report._execution_key(source, data_copy, None, False)}
+    others |= {report._execution_key(source, data_copy, "fixture_case", False),
+               report._execution_key(source, data_copy, None, True)}  # fmt: skip
+    nbformat.write(new_notebook(cells=[new_code_cell(PRINTS_A_FRESH_ID + " ")]), source)
+    others.add(report._execution_key(source, data_copy, None, False))
+    assert len(others) == 4 and key not in others
+
+
+def test_the_report_figures_are_written_from_the_store_as_drawn(
+    store: Path, tmp_path: Path, edit_table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matplotlib.figure import Figure
+
+    from analysis import report
+    from analysis.forecast import case_forecast
+
+    def two_small_figures(*_args) -> dict:
+        # Stand-ins for the eight (drawn and checked in test_charts): cheap, and not alike.
+        def line(slope: float) -> Figure:
+            figure = Figure(figsize=(2, 1))
+            figure.add_subplot().plot([0, 1], [0, slope])
+            return figure
+
+        return {"rising": lambda: line(1.0), "falling": lambda: line(-1.0)}
+
+    def figures_of(data, folder: Path) -> dict[str, tuple[bytes, int]]:
+        view = case_forecast(data, "fixture_case", draws=100)
+        written = report.write_report_figures(data, view, None, folder)
+        return {p.name: (p.read_bytes(), p.stat().st_mode & 0o777) for p in written}
+
+    monkeypatch.setattr(report, "report_figures", two_small_figures)
+    data = load_dataset(VALID_FIXTURE)
+    drawn = figures_of(data, tmp_path / "drawn")
+    assert sorted(drawn) == ["falling.png", "falling.svg", "rising.png", "rising.svg"]
+
+    def not_drawn(*_args):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(report, "report_figures", not_drawn)
+    assert figures_of(data, tmp_path / "kept") == drawn  # same bytes, same modes
+    assert sorted(p.name for p in (tmp_path / "kept").iterdir()) == sorted(drawn)
+    changed = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,0.7"))
+    with pytest.raises(AssertionError, match="drawn again"):
+        figures_of(load_dataset(changed), tmp_path / "changed")
