@@ -256,9 +256,10 @@ def test_a_changed_table_or_argument_runs_the_command_again(
     # The tension weight's mean 0.8 -> 0.0: P(release) at tension 0.5 must fall.
     folder = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,0.0"))
     assert main([*argv, "--data-dir", str(folder)]) == 0
-    assert json.loads(capsys.readouterr().out)["p_release"] < before["p_release"]
+    after = json.loads(capsys.readouterr().out)["what_if"]
+    assert after["p_release"] < before["what_if"]["p_release"]
     assert main([*argv, "--data-dir", str(VALID_FIXTURE), "--seed", "7"]) == 0
-    assert json.loads(capsys.readouterr().out)["seed"] == 7
+    assert json.loads(capsys.readouterr().out)["what_if"]["seed"] == 7
 
 
 def test_a_failed_command_is_not_kept(store: Path, capsys, edit_table) -> None:

@@ -777,9 +777,10 @@ def _replayed(args: argparse.Namespace) -> int:
     from analysis.schema import TABLES
 
     # The frozen ledger is printed by `ledger` too; an append writes and is never replayed.
-    data = cache.files_digest(
-        args.data_dir, [schema.filename for schema in TABLES] + ["forecasts.csv"]
-    )
+    names = [schema.filename for schema in TABLES]
+    if os.path.lexists(args.data_dir / "forecasts.csv"):
+        names.append("forecasts.csv")
+    data = cache.files_digest(args.data_dir, names)
     if data is None or not cache.enabled() or getattr(args, "append", None) is not None:
         return args.handler(args)
     arguments = tuple(sorted((k, v) for k, v in vars(args).items() if k != "handler"))

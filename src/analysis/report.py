@@ -530,7 +530,7 @@ def write_figures(
 def write_report_figures(
     dataset: Dataset,
     view: CaseForecast,
-    detail: HeadlineDetail,
+    detail: HeadlineDetail | None,
     folder: Path,
     stop: Callable[[], bool] | None = None,
 ) -> list[Path]:
@@ -545,7 +545,8 @@ def write_report_figures(
     if kept is not None:
         return [write_atomically(folder / name, lambda t, b=data: t.write_bytes(b))
                 for name, data in kept.items()]  # fmt: skip
-    written = write_figures(report_figures(dataset, view, detail.forecasts, detail), folder, stop)
+    forecasts = detail.forecasts if detail is not None else None
+    written = write_figures(report_figures(dataset, view, forecasts, detail), folder, stop)
     if cache.enabled() and not (stop is not None and stop()):  # only a whole set is kept
         cache.keep(key, {path.name: path.read_bytes() for path in written})
     return written
