@@ -115,16 +115,35 @@ def test_report_into_the_data_folder_exits_2_with_one_line(
 # --- the command line ------------------------------------------------------------------------
 
 JSON_KEYS = {
-    "p_release", "p_return", "interval_low", "interval_high", "pressure", "tension", "as_of",
-    "draws", "seed", "base_rate", "headline",
+    "model", "p_release", "p_return", "interval_low", "interval_high", "pressure", "tension",
+    "as_of", "draws", "seed", "base_rate",
 }  # fmt: skip
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+def run_whole_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
     assert main(["scenario", "--data-dir", str(VALID_FIXTURE), "--json", *args]) == 0
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     return json.loads(out)
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    """The what-if part of the scenario command's JSON."""
+    return run_whole_json(capsys, *args)["what_if"]
+
+
+@pytest.mark.usefixtures("headline_once")
+def test_the_json_top_level_is_the_headline(capsys) -> None:
+    from analysis.headline import as_dict, headline
+
+    whole = run_whole_json(capsys, "--pressure", "0.3", "--tension", "0.6")
+    stated = as_dict(headline(load_dataset(VALID_FIXTURE), "fixture_case"))
+    assert whole["model"] == "headline"
+    assert {k: v for k, v in whole.items() if k not in ("model", "what_if")} == json.loads(
+        json.dumps(stated)
+    )
+    assert whole["what_if"]["model"] == "what-if (the article's argument)"
+    assert whole["what_if"]["p_release"] != whole["p_release"]
 
 
 @pytest.mark.usefixtures("headline_once")
@@ -140,7 +159,7 @@ def test_cli_json_has_exactly_the_documented_keys(capsys) -> None:
 
 def run_json_in(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -> dict:
     assert main(["scenario", "--data-dir", str(folder), "--json", *args]) == 0
-    return json.loads(capsys.readouterr().out)
+    return json.loads(capsys.readouterr().out)["what_if"]
 
 
 @pytest.mark.usefixtures("headline_once")
@@ -197,12 +216,15 @@ def test_cli_output_is_deterministic_and_the_seed_matters(capsys) -> None:
     # The two runs compare the whole output, the headline computed afresh by each; the seed's
     # run checks only the scenario's draws, so it may take the headline the first run made.
     args = ("--pressure", "0.5", "--tension", "0.5", "--draws", "2000")
-    first = run_json(capsys, *args)
-    assert first == run_json(capsys, *args)
+    first = run_whole_json(capsys, *args)
+    assert first == run_whole_json(capsys, *args)
     with headlines_shared():
-        other = run_json(capsys, *args, "--seed", "1")
-    assert other["interval_low"] != first["interval_low"]
-    assert other["headline"] == first["headline"]  # the seed moves the scenario, not the answer
+        other = run_whole_json(capsys, *args, "--seed", "1")
+    assert other["what_if"]["interval_low"] != first["what_if"]["interval_low"]
+    # The seed moves the what-if, not the answer.
+    assert {k: v for k, v in other.items() if k != "what_if"} == {
+        k: v for k, v in first.items() if k != "what_if"
+    }
 
 
 @pytest.mark.usefixtures("headline_once")

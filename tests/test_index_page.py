@@ -33,6 +33,12 @@ HEADLINE = Headline(
         Signpost("A public campaign", "towards release", 0.06, "the pressure weight"),
         Signpost("A leaders' summit", "towards return", None, "no model for it"),
     ),
+    weighting="equal",
+    weighting_reason="Equal weights: one outcome only.",
+    effective_specifications=640.0,
+    grid_low=0.04,
+    grid_high=0.73,
+    n_grid=6400,
 )
 
 
@@ -43,7 +49,12 @@ def test_bottom_line_states_each_field_in_its_place() -> None:
     assert "As of 2 March 2019: a 0.23 chance of release" in flat
     assert "0.77 of a return" in flat  # 1 - 0.23, by hand
     assert "80% interval 0.11 to 0.47" in flat
-    assert "The 1,280 specifications' central estimates run from 0.19 to 0.31" in flat
+    assert "the question's 1,280 specifications (effective number 640)" in flat
+    assert "weighted 1-99% range of their central estimates is 0.19 to 0.31" in flat
+    assert "Equal weights: one outcome only." in flat
+    # The grid's min-max appears only labelled as such.
+    assert "The whole grid of 6,400 specifications" in flat
+    assert "spans 0.04 to 0.73: the grid's min-max, not the answer's range" in flat
     assert "How the number is chosen: pooled by equal weights" in flat
     # 2 of 17 with a uniform prior: (2 + 1) / (17 + 2) = 0.157..., by hand.
     assert "past detentions in the test country: 2 of 17 releases; with a uniform prior, 0.16" in (
@@ -178,3 +189,29 @@ def test_codes_in_table_cells_are_written_as_words() -> None:
         "<table><tr><th>pressure level</th></tr><tr><td>onset: foreign mission entry</td>"
         "<td>2017_shenyang_eight</td><td>report.foreign_mission_entry.x</td></tr></table>"
     )
+
+
+def test_two_questions_pages_never_name_each_others_case() -> None:
+    from analysis.case import case_facts
+    from analysis.data import load_dataset
+    from analysis.forecast import case_forecast
+    from analysis.headline import headline
+
+    data = load_dataset()
+    names = {"2017_shenyang_eight": ("Shenyang eight", "the eight"),
+             "2012_shenyang_31": ("Shenyang 31", "2012 Shenyang sweep")}  # fmt: skip
+    pages = {}
+    for question in names:
+        facts = case_facts(data, question)
+        view = case_forecast(data, question, draws=500)
+        rows = index_page.scenario_rows(index_page.question_scenarios(view.scenario_table, facts))
+        pages[question] = index_page.render_bottom_line(headline(data, question)) + (
+            index_page._table_html(rows)
+        )
+    assert "Shenyang eight" in pages["2017_shenyang_eight"]
+    for other in ("Shenyang eight", "the eight", "2017"):
+        assert other not in pages["2012_shenyang_31"], other
+    for other in ("Shenyang 31", "2012"):
+        assert other not in pages["2017_shenyang_eight"], other
+    # Every scenario row of the page names its model.
+    assert "what-if (the article&#x27;s argument)" in pages["2012_shenyang_31"]

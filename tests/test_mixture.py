@@ -128,3 +128,54 @@ def test_specifications_with_the_same_draws_count_with_each_of_their_weights() -
         assert summary.quantiles[q] == brute_quantile(sample, q)
     assert summary.mean == pytest.approx(sample.mean(), abs=1e-12)
     assert summary.draws == 10 and summary.weights == weights
+
+
+def test_effective_number_and_weighted_range_by_hand() -> None:
+    from analysis.mixture import effective_number, weighted_range
+
+    # Weights 0.5, 0.25, 0.25: 1 / (0.25 + 0.0625 + 0.0625) = 1 / 0.375 = 8/3.
+    assert effective_number([0.5, 0.25, 0.25]) == pytest.approx(8 / 3)
+    assert effective_number({"a": 2.0, "b": 2.0}) == pytest.approx(2.0)
+    # Central estimates 0.3, 0.1, 0.2 with weights 0.02, 0.9, 0.08: sorted 0.1 (cum 0.90),
+    # 0.2 (0.98), 0.3 (1.00): the 1st percentile is 0.1, the 99th the first to reach 0.99, 0.3;
+    # the 95th is 0.2 (0.98 >= 0.95).
+    values, weights = [0.3, 0.1, 0.2], [0.02, 0.9, 0.08]
+    assert weighted_range(values, weights) == (0.1, 0.3)
+    assert weighted_range(values, weights, (0.95,)) == (0.2,)
+    # The grid's min-max would say 0.1-0.3 whatever the weights; with 0.3 weightless the 99th
+    # percentile stops at 0.2.
+    assert weighted_range(values, [0.0, 0.9, 0.1]) == (0.1, 0.2)
+
+
+def test_one_outcome_only_cannot_learn() -> None:
+    from analysis.mixture import can_learn
+
+    assert not can_learn([0, 0, 0]) and not can_learn([1, 1])
+    assert can_learn([0, 1, 0])
+
+
+def test_pseudo_bma_and_its_bootstrap_by_hand() -> None:
+    from analysis.mixture import pseudo_bma_plus_weights, pseudo_bma_weights
+
+    # Two specifications on two cases: totals log(0.5 * 0.5) and log(0.8 * 0.2): weights
+    # 0.25 : 0.16 normalised.
+    lpd = np.log(np.array([[0.5, 0.5], [0.8, 0.2]]))
+    np.testing.assert_allclose(pseudo_bma_weights(lpd), [0.25 / 0.41, 0.16 / 0.41])
+    # The Bayesian bootstrap by hand: Dirichlet(1, 1) case weights (a, 1 - a), totals
+    # 2 * (a lpd_1 + (1 - a) lpd_2), softmax, averaged over the draws.
+    alpha = np.random.default_rng(7).dirichlet(np.ones(2), size=50)
+    totals = 2 * alpha @ lpd.T
+    by_hand = (np.exp(totals) / np.exp(totals).sum(axis=1, keepdims=True)).mean(axis=0)
+    np.testing.assert_allclose(pseudo_bma_plus_weights(lpd, draws=50, seed=7), by_hand)
+
+
+def test_stacking_finds_the_closed_form_mix() -> None:
+    from analysis.mixture import stacking_weights
+
+    # Case 1 is a release, case 2 a return; spec A says 1 and 0 (densities 1, 0), spec B says
+    # 0 and 1 (densities 0, 1) -- clipped at 1e-6. sum log(w_A + ...) is maximised at w = 1/2.
+    # With three cases (A right on two, B on one) the optimum is w_A = 2/3 (d/dw of
+    # 2 log w + log(1 - w) = 0).
+    eps = 1e-9
+    lpd = np.log(np.array([[1 - eps, 1 - eps, eps], [eps, eps, 1 - eps]]))
+    np.testing.assert_allclose(stacking_weights(lpd), [2 / 3, 1 / 3], atol=1e-4)

@@ -212,7 +212,8 @@ def test_the_headline_is_the_rule_chosen_mixture(fixture_data) -> None:
     stated = detail.headline
     assert stated.low <= stated.p_release <= stated.high
     assert stated.spec_low <= stated.spec_high
-    assert stated.n_specifications == len(detail.table) == 6400
+    assert stated.n_grid == len(detail.table) == 6400
+    assert stated.n_specifications == int(detail.table["in_headline"].sum())
     assert detail.table["weight"].sum() == pytest.approx(1.0)
     assert (stated.base_cases, stated.base_releases) == (1, 0)
     assert "not on record" in stated.outcome_status
@@ -224,7 +225,8 @@ def test_the_scenario_table_leads_with_the_headline(fixture_data) -> None:
     view = case_forecast(fixture_data, "fixture_case")
     table = scenarios.with_headline(view.scenario_table, stated)
     first = table.iloc[0]
-    assert first["scenario_id"] == "headline"
+    assert first["scenario_id"] == "headline" and first["model"] == "headline"
+    assert set(table["model"].iloc[1:]) == {"what-if (the article's argument)"}
     assert first["p_release"] == stated.p_release
     assert (first["interval_low"], first["interval_high"]) == (stated.low, stated.high)
     assert "not on record" in first["description"]
@@ -253,15 +255,14 @@ def test_the_ledger_holds_the_question_at_three_dates(fixture_data) -> None:
 
 def test_censored_durations_count_the_open_cases_and_hrw(fixture_data) -> None:
     cases = fixture_data.cases
-    returned, held, returned_by = timing.censored_return_durations(cases, "2017-04-24", False)
+    returned, held, returned_by = timing.censored_return_durations(cases, "2017-04-24")
     # The fixture's road check: detained 1-29 Feb 2012 (middle 15 Feb), returned 1-10 Mar
-    # (middle 5 Mar): 19 days. The unknown 2017 case (middle 15 March) is held 40 days by
-    # 24 April.
+    # (middle 5 Mar): 19 days. The unknown 2017 case (detained 11-20 March, middle 15 March)
+    # was last reported held on 20 March: 5 days, not the 40 to 24 April.
     assert returned.tolist() == [19.0]
-    assert held.tolist() == [40.0]
+    assert held.tolist() == [5.0]
     assert returned_by.size == 0
-    _, held_hrw, by_hrw = timing.censored_return_durations(cases, "2017-04-24", True)
-    assert (held_hrw.size, by_hrw.size) == (1 + 38, 13)
+    assert timing.censored_return_durations(cases, "2017-04-24", "drop")[1].size == 0
 
 
 def test_the_still_held_update_under_a_known_law() -> None:
@@ -315,3 +316,65 @@ def test_a_later_coding_changes_no_earlier_forecast(tmp_path) -> None:
         pd.testing.assert_frame_equal(before, after)
     # Once the case is resolved (2019), its coding does count: the test can see a leak.
     assert not tables["0"][2].equals(tables["2"][2])
+
+
+def test_the_headline_pools_the_questions_set_with_equal_weights_on_one_outcome(
+    fixture_data,
+) -> None:
+    detail = headline.headline_detail(fixture_data, "fixture_case")
+    stated, table = detail.headline, detail.table
+    pooled = table[table["in_headline"]]
+    # Only the strict outcome and the class rule's classes; nothing outside has weight.
+    assert set(pooled["outcome"]) == {"strict"}
+    assert set(pooled["reference_class"]) <= {"china_decided", "without_covid"}
+    assert (table.loc[~table["in_headline"], "weight"] == 0).all()
+    # The fixture scores one return only: equal weights, effective number = the set's size.
+    assert detail.forecasts["y"].unique().tolist() == [0.0]
+    assert stated.weighting == "equal" and "Equal weights" in stated.weighting_reason
+    assert np.allclose(pooled["weight"], 1 / len(pooled))
+    assert stated.effective_specifications == pytest.approx(len(pooled))
+    # Every axis the score cannot see is fixed at its default and shown as a sensitivity.
+    for axis in detail.score_blind:
+        if axis not in ("outcome", "reference_class"):
+            assert set(pooled[axis]) == {multiverse.DEFAULTS[axis]}
+            assert axis in set(detail.sensitivities["axis"])
+    assert {"outcome", "reference_class"} <= set(detail.sensitivities["axis"])
+    # The build-up starts at the default specification and ends at the headline.
+    steps = detail.build_up
+    assert steps["p_release"].iloc[-1] == pytest.approx(stated.p_release)
+    assert steps["p_release"].iloc[0] == pytest.approx(table.iloc[0]["draw_mean"])
+    assert steps["shift"].sum() == pytest.approx(stated.p_release)
+
+
+def test_a_release_in_the_scoring_set_lets_the_score_weigh(edit_table) -> None:
+    after = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY))
+    detail = headline.headline_detail(after, "fixture_case")
+    assert sorted(detail.forecasts.drop_duplicates("case_id")["y"]) == [0.0, 1.0]
+    assert detail.headline.weighting == "stacking"
+    assert set(detail.rules["rule"]) == {"equal", "stacking", "pseudo_bma_plus", "pseudo_bma"}
+    assert detail.rules.set_index("rule").loc["stacking", "used"]
+    assert detail.table["weight"].sum() == pytest.approx(1.0)
+
+
+def test_the_reporting_model_meets_its_two_limits() -> None:
+    # Equal reporting rates: unreported cases say nothing, the posterior is Beta(1 + 2, 1 + 5)
+    # (mean 3/9). Releases always reported: every unknown is a return, Beta(3, 6 + 4), mean 3/13.
+    mar, _, _ = headline.reporting_posterior(2, 5, 4, 0.6, 0.6)
+    assert mar == pytest.approx(3 / 9, abs=1e-6)
+    as_returns, low, high = headline.reporting_posterior(2, 5, 4, 1.0, 0.3)
+    assert as_returns == pytest.approx(3 / 13, abs=1e-6)
+    from scipy import stats
+
+    assert (low, high) == pytest.approx(stats.beta(3, 10).ppf([0.1, 0.9]), abs=1e-3)
+
+
+def test_the_silence_update_by_hand() -> None:
+    # Odds 1 : 1 times (1 - 0.9) / (1 - 0.3) = 1 / 7: P = 1/8.
+    assert headline.silence_update(0.5, 0.9, 0.3) == pytest.approx(1 / 8)
+
+
+def test_missing_outcome_readings_on_the_fixture(fixture_data) -> None:
+    table = headline.missing_outcome_table(fixture_data, "fixture_case").set_index("treatment")
+    # Known by 24 April 2017: the road check (returned); no other case of the class is open.
+    assert table[["released", "returned", "unknown"]].iloc[0].tolist() == [0, 1, 0]
+    assert table.loc["missing_at_random", "p_release"] == pytest.approx(1 / 3)

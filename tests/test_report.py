@@ -453,3 +453,27 @@ def test_a_kernel_that_never_starts_is_one_line_naming_the_notebook(
         "01_never.ipynb: its kernel did not start (2 attempts): start 2: ?[31mno luck"
     )
     assert counter.read_text() == "2"
+
+
+def test_another_question_goes_to_its_own_folder_and_survives_the_main_report(
+    tmp_path, monkeypatch
+) -> None:
+    from analysis import cli, files, report
+
+    seen = []
+    monkeypatch.setattr(report, "build_report", lambda output_dir, case: seen.append(output_dir))
+    assert cli.main(["report", "--case", "2012_shenyang_31"]) == 0
+    assert cli.main(["report"]) == 0
+    assert seen == [paths.REPORTS_DIR / "2012_shenyang_31", paths.REPORTS_DIR]
+    # A main report holding a question's report, published the way the report publishes:
+    main_dir = tmp_path / "reports"
+    live = files.new_version(main_dir)
+    files.publish(live, main_dir)
+    question = main_dir / "q2"
+    version = files.new_version(question)
+    (version / "index.html").write_text("q2 page", encoding="utf-8")
+    files.publish(version, question)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    assert report.carry_question_reports(main_dir, staging, ["q2", "q3"]) == {"q2": "q2"}
+    assert (staging / "q2" / "index.html").read_text(encoding="utf-8") == "q2 page"

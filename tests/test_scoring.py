@@ -289,3 +289,23 @@ def test_formulation_gaps_compare_each_formulation_with_the_base_rate_by_hand() 
     assert gaps["expert"].gap == pytest.approx(expected)
     assert gaps["expert"].n == 2
     assert set(gaps) == {"expert"}  # ridge has one case only; centred and pooled none
+
+
+def test_cases_to_tell_apart_by_hand() -> None:
+    from analysis.scoring import cases_to_tell_apart
+
+    # KL(0.5 || 0.25) = 0.5 ln 2 + 0.5 ln(2/3) = 0.143841; ln 10 / 0.143841 = 16.008 -> 17
+    # cases, of which 17 * 0.5 = 8.5 -> 9 releases.
+    assert cases_to_tell_apart([0.5, 0.5], [0.25, 0.25]) == (17, 9)
+    assert cases_to_tell_apart([0.2, 0.3], [0.2, 0.3]) == (0, 0)
+
+
+def test_the_record_sentence_calls_a_one_outcome_score_an_identity() -> None:
+    from analysis.scoring import record_test_sentence
+
+    text = record_test_sentence([0.5, 0.5], [0.25, 0.25], [0, 0])
+    assert "true by construction" in text and "cannot test the article's thesis" in text
+    assert "about 17 scored cases" in text and "about 9 of them releases" in text
+    assert "+0.25 on average" in text
+    both = record_test_sentence([0.5, 0.5], [0.25, 0.25], [0, 1])
+    assert "true by construction" not in both

@@ -66,48 +66,92 @@ AS_OF_CASES = pd.DataFrame(
 )
 
 
-def test_as_of_durations_censor_later_outcomes_and_drop_later_detentions() -> None:
+def test_as_of_durations_censor_later_outcomes_and_keep_unknowns_unknown() -> None:
     returned, held, returned_by = timing.censored_return_durations_as_of(AS_OF_CASES, "2017-04-24")
     assert returned.tolist() == [10.0]
-    # In the table's order: later_return, open, later_freed.
-    assert held.tolist() == [54.0, 14.0, 82.0]
+    # Known outcomes that came later were held on 24 April: later_return 54, later_freed 82.
+    # The open case's last reported still-held day is its detention (10 April): 0 days, not
+    # the 14 to the forecast date.
+    assert held.tolist() == [54.0, 82.0, 0.0]
     assert returned_by.size == 0
+    _, dropped, _ = timing.censored_return_durations_as_of(AS_OF_CASES, "2017-04-24", "drop")
+    assert dropped.tolist() == [54.0, 82.0]
     # Today's reading, for contrast, takes every dated return: closed_return (10 days),
     # later_return (1 March to 1 May, 31 + 30 = 61) and detained_after (10 to 20 May, 10).
-    today, _, _ = timing.censored_return_durations(AS_OF_CASES, "2018-01-01", with_hrw=False)
+    today, held_today, _ = timing.censored_return_durations(AS_OF_CASES, "2018-01-01")
     assert sorted(today.tolist()) == [10.0, 10.0, 61.0]
+    assert held_today.tolist() == [0.0]  # open: not held until 2018 because nobody said so
+
+
+def test_an_unknown_case_is_censored_at_the_end_of_its_detention_window() -> None:
+    # Detained 1-21 March 2017 (middle 11 March), no outcome: last reported held 21 March,
+    # 10 days; as of 15 March the window had not closed: 4 days.
+    case = _case("window", "unknown", "2017-03-01")
+    case["detained_latest"], case["detained_mid"] = (
+        pd.Timestamp("2017-03-21"),
+        pd.Timestamp("2017-03-11"),
+    )
+    cases = pd.DataFrame([case])
+    assert timing.censored_return_durations(cases, "2018-01-01")[1].tolist() == [10.0]
+    assert timing.censored_return_durations_as_of(cases, "2017-03-15")[1].tolist() == [4.0]
+    with pytest.raises(ValueError, match="treatment must be one of"):
+        timing.censored_return_durations(cases, "2018-01-01", "as_held")
 
 
 def test_hrw_aggregate_only_from_its_publication() -> None:
     assert not timing.hrw_known("2017-04-24") and timing.hrw_known("2017-06-29")
-    with pytest.raises(ValueError, match="published on 2017-06-29"):
-        timing.censored_return_durations_as_of(AS_OF_CASES, "2017-04-24", with_hrw=True)
-    returned, held, returned_by = timing.censored_return_durations_as_of(
-        AS_OF_CASES, "2017-07-01", True
-    )
-    # 1 July: every case but open is resolved (later_freed is out, the returns take 10, 61 and
-    # 10 days); open is held 20 + 31 + 30 + 1 = 82 days; HRW adds 38 held half its 363-day
-    # year and 13 returned by its end.
-    assert sorted(returned.tolist()) == [10.0, 10.0, 61.0]
-    assert held.tolist() == [82.0] + [181.5] * 38
-    assert returned_by.size == 13
-    assert returned_by.tolist() == [363.0] * 13
-
     before = timing.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45])
     after = timing.held_update_under_laws(0.8, AS_OF_CASES, "2017-07-01", [45])
     assert not before["evidence"].str.contains("HRW").any()
-    assert after["evidence"].str.contains("HRW June 2017").sum() == 1
+    # One fit with the cohort per treatment of the unknowns.
+    assert after["evidence"].str.contains("HRW June 2017").sum() == 2
     assert set(before["known_on"]) == {"2017-04-24", ""}
+    assert set(before["unknowns"]) == {"last_report", "drop", ""}
 
 
 def test_todays_record_rows_are_labelled_as_such() -> None:
     table = timing.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45, 69], "2018-01-01")
     today = table[table["evidence"].str.startswith("today's record (2018-01-01)")]
-    assert len(today) == 2 * 2  # cases only, cases + HRW; two days each
+    assert len(today) == 2 * 2 * 2  # cases only, cases + HRW; two treatments; two days each
     assert set(today["known_on"]) == {"2018-01-01"}
     as_of = table[table["known_on"] == "2017-04-24"]
     assert as_of["evidence"].unique().tolist() == ["cases known on 2017-04-24"]
     assert (table["evidence"] == "reference law").sum() == 3 * 2
+
+
+def test_the_cohort_share_held_in_closed_form() -> None:
+    from scipy import stats
+
+    from analysis import survival
+
+    # Exponential with mean 100 days over a 300-day inflow: (100 / 300) (1 - e^-3).
+    law = survival.DurationLaw("exp", "exponential", stats.expon(scale=100.0), {"scale": 100.0})
+    expected = 100.0 / 300.0 * (1 - math.exp(-3.0))
+    assert survival.cohort_share_held(law, 300.0) == pytest.approx(expected, rel=1e-6)
+
+
+def test_the_cohort_fit_maximises_the_joint_likelihood_by_quadrature() -> None:
+    from scipy import integrate, stats
+
+    from analysis import survival
+
+    data = survival.censored_durations([5.0, 12.0, 30.0, 60.0], [20.0])
+    cohort = survival.Cohort(detained=51, still_held=38, period_days=363.0)
+    fitted = survival.fit_lognormal_with_cohort(data, cohort, "fit")
+
+    def log_likelihood(mu: float, sigma: float) -> float:
+        # A second implementation: scipy's densities and quad for the inflow integral.
+        law = stats.lognorm(sigma, scale=math.exp(mu))
+        total = sum(law.logpdf(d) for d in (5.0, 12.0, 30.0, 60.0)) + law.logsf(20.0)
+        m = integrate.quad(law.sf, 0, 363.0, limit=200)[0] / 363.0
+        return total + 38 * math.log(m) + 13 * math.log(1 - m)
+
+    mu, sigma = fitted.parameters["mu"], fitted.parameters["sigma"]
+    best = log_likelihood(mu, sigma)
+    for dmu, dsigma in ((0.05, 0), (-0.05, 0), (0, 0.05), (0, -0.05)):
+        assert log_likelihood(mu + dmu, sigma + dsigma) < best
+    # The count of 38 still held of 51 lengthens the law against the durations alone.
+    assert fitted.median_days > survival.fit_law(data, "lognormal").median_days
 
 
 def test_hrw_publication_date_is_the_counts_tables() -> None:

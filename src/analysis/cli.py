@@ -14,7 +14,7 @@ import math
 import re
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -52,6 +52,14 @@ def _validate(args: argparse.Namespace) -> int:
         dataset = load_dataset(args.data_dir)
     except DataValidationError as error:
         return _report_problems(error, f"{args.data_dir} was only read, nothing was written")
+    frozen = args.data_dir / "forecasts.csv"
+    if frozen.is_file():  # the frozen ledger: its hash chain, not a table to load
+        from analysis.ledger import check_frozen
+
+        if problems := check_frozen(frozen):
+            return _report_problems(
+                DataValidationError(problems), f"{args.data_dir} was only read, nothing was written"
+            )
     print(summary_line(dataset, args.data_dir))
     return EXIT_OK
 
@@ -76,7 +84,14 @@ def _report(args: argparse.Namespace) -> int:
     from analysis.report import ReportError, UnsafeOutputError, build_report
 
     try:
-        build_report(output_dir=args.output, case=args.case)
+        # Another question is another report: by default in reports/<question_id>/, the
+        # main report left in place.
+        output = args.output
+        if output is None:
+            output = (
+                paths.REPORTS_DIR if args.case == DEFAULT_CASE else paths.REPORTS_DIR / args.case
+            )
+        build_report(output_dir=output, case=args.case)
     except DataValidationError as error:
         return _report_problems(error, "the previous report is untouched")
     except UnknownCaseError as error:
@@ -238,41 +253,40 @@ def _print_forecast(
     """The scenario command's output: one JSON object, or lines for a reader. Both lead with the
     project's headline (``analysis.headline``); the levels asked for are the what-if of the
     expert-weight model, the article's argument."""
-    from analysis.headline import as_dict, sentence
+    from analysis.headline import WHAT_IF, as_dict, sentence
 
     if as_json:
-        print(
-            json.dumps(
-                {
-                    "p_release": round(result.p_release, 4),
-                    "p_return": round(result.p_return, 4),
-                    "interval_low": round(result.interval_low, 4),
-                    "interval_high": round(result.interval_high, 4),
-                    "pressure": round(result.pressure, 4),
-                    "tension": round(result.tension, 4),
-                    "as_of": as_of,
-                    "draws": result.draws,
-                    "seed": result.seed,
-                    "base_rate": round(model.base_rate, 4),
-                    "headline": as_dict(stated),
-                }
-            )
-        )
+        what_if = {
+            "model": WHAT_IF,
+            "p_release": round(result.p_release, 4),
+            "p_return": round(result.p_return, 4),
+            "interval_low": round(result.interval_low, 4),
+            "interval_high": round(result.interval_high, 4),
+            "pressure": round(result.pressure, 4),
+            "tension": round(result.tension, 4),
+            "as_of": as_of,
+            "draws": result.draws,
+            "seed": result.seed,
+            "base_rate": round(model.base_rate, 4),
+        }
+        # The headline is the answer: its fields at the top, the what-if under its own key.
+        print(json.dumps({"model": "headline", **as_dict(stated), "what_if": what_if}))
         return
     print(f"Headline: {sentence(stated)}")
     when = f" as of {as_of}" if as_of else ""
     print(
-        "What-if (the expert-weight model, the article's argument): "
+        f"{WHAT_IF.capitalize()}, the expert-weight model: "
         f"P(release) = {result.p_release:.2f}, P(return) = {result.p_return:.2f} "
         f"at pressure {result.pressure:.2f}, tension {result.tension:.2f}{when}"
     )
     print(
-        f"80% interval of P(release): {result.interval_low:.2f} to {result.interval_high:.2f} "
+        f"What-if's 80% interval of P(release): {result.interval_low:.2f} to "
+        f"{result.interval_high:.2f} "
         f"({result.draws:,} Monte Carlo draws, seed {result.seed})"
     )
     releases = "release" if model.released == 1 else "releases"
     print(
-        f"base rate {model.base_rate:.2f}, from {model.released} {releases} in "
+        f"What-if's base rate {model.base_rate:.2f}, from {model.released} {releases} in "
         f"{model.cases_counted} detentions in China with a one-way outcome ({model.view})"
     )
 
@@ -314,8 +328,8 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
     )  # fmt: skip
     scenario.add_argument(
         "--json", action="store_true",
-        help="print one JSON object: p_release, p_return, interval_low, interval_high, "
-        "pressure, tension, as_of, draws, seed, base_rate",
+        help="print one JSON object: the headline's fields at the top level (model "
+        "'headline'), the what-if at the levels asked for under what_if",
     )  # fmt: skip
     scenario.add_argument(
         "--draws", type=_whole("number of draws", 1, MAX_DRAWS), default=DEFAULT_DRAWS,
@@ -338,15 +352,18 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def _ledger(args: argparse.Namespace) -> int:
-    from analysis.case import UnknownCaseError
+    from analysis.case import UnknownCaseError, case_facts
     from analysis.data import DataValidationError, load_dataset
     from analysis.headline import headline
     from analysis.ledger import build_ledger, score_ledger, signpost_table
 
     try:
         dataset = load_dataset(args.data_dir)
+        if args.append is not None:
+            return _append_headline(dataset, args)
         ledger = build_ledger(dataset, args.case)
         stated = headline(dataset, args.case)
+        question = str(case_facts(dataset, args.case).question["question_id"])
     except DataValidationError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -354,25 +371,87 @@ def _ledger(args: argparse.Namespace) -> int:
     except UnknownCaseError as error:
         print(f"python -m analysis ledger: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    frozen = _frozen_rows(args.data_dir / "forecasts.csv", question)
     scores = score_ledger(ledger)
     if args.json:
-        print(json.dumps({"forecasts": json.loads(ledger.to_json(orient="records")),
-                          "scores": scores}))  # fmt: skip
+        print(json.dumps({"published": frozen,
+                          "retrodiction": json.loads(ledger.to_json(orient="records")),
+                          "retrodiction_scores": scores}))  # fmt: skip
         return EXIT_OK
+    print("Published forecasts (data/forecasts.csv, frozen: never recomputed):")
+    for row in frozen:
+        print(f"- {row['forecast_id']} {row['made_on']}: P(release) {row['probability']} "
+              f"(80% {row['interval_low']}-{row['interval_high']}), {row['status']}; "
+              f"{row['rule']} [commit {row['code_commit'][:7]}]")  # fmt: skip
+    print()
+    print("Retrodiction (recomputed from today's code and data; not what was published):")
     shown = ledger.assign(probability=ledger["probability"].round(3))
     print(shown.drop(columns=["resolution_criteria", "rationale"]).to_string(index=False))
     print()
     for name in dict.fromkeys(key.rsplit("|", 1)[0] for key in scores):
         print(
-            f"{name}: {int(scores[name + '|n'])} resolved forecasts, Brier "
+            f"retrodiction, {name}: {int(scores[name + '|n'])} resolved forecasts, Brier "
             f"{scores[name + '|brier']:.3f} (lower is better), log score "
             f"{scores[name + '|log']:.3f} (higher is better)"
         )
     print()
-    print("What would change the forecast:")
+    print("What would change the forecast (shifts: what-if (the article's argument)):")
     for row in signpost_table(stated).itertuples(index=False):
         shift = "" if row.shift is None or row.shift != row.shift else f", {row.shift:+.2f}"
         print(f"- {row.news}: {row.direction}{shift} ({row.basis})")
+    return EXIT_OK
+
+
+def _frozen_rows(path: Path, question: str) -> list[dict[str, str]]:
+    """The frozen ledger's rows of ``question`` (none when the data folder has no ledger)."""
+    from analysis.ledger import read_frozen
+
+    if not path.is_file():
+        return []
+    return [row for row in read_frozen(path) if row["question_id"] == question]
+
+
+def _append_headline(dataset: object, args: argparse.Namespace) -> int:
+    """``ledger --append PATH``: the current headline as a new frozen row at the end of PATH,
+    refused (exit 2) when PATH's chain is broken or the work tree has uncommitted changes."""
+    from datetime import datetime
+
+    from analysis.case import case_facts
+    from analysis.files import write_text_atomically
+    from analysis.headline import headline
+    from analysis.ledger import (
+        LedgerError,
+        chained_row,
+        check_frozen,
+        committed_head,
+        data_sha256,
+        data_tables,
+        frozen_text,
+        headline_cells,
+        read_frozen,
+    )  # fmt: skip
+
+    target: Path = args.append
+    prog = "python -m analysis ledger"
+    if target.exists() and (problems := check_frozen(target)):
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{prog}: error: {target} is not an intact ledger; nothing appended", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        commit = committed_head(paths.PROJECT_ROOT)
+    except LedgerError as error:
+        print(f"{prog}: error: {error}; nothing appended", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    rows = read_frozen(target) if target.exists() else []
+    question = case_facts(dataset, args.case).question
+    made_on = datetime.now(UTC).date().isoformat()
+    cells = headline_cells(headline(dataset, args.case), question, commit,
+                           data_sha256(data_tables(args.data_dir)), made_on)  # fmt: skip
+    row = chained_row(rows, cells)
+    write_text_atomically(target, frozen_text([*rows, row]))
+    print(f"appended {row['forecast_id']} to {target}: P(release) {row['probability']} "
+          f"(80% {row['interval_low']}-{row['interval_high']}), commit {commit[:7]}")  # fmt: skip
     return EXIT_OK
 
 
@@ -411,9 +490,10 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
     report.add_argument(
         "--output",
         type=Path,
-        default=paths.REPORTS_DIR,
+        default=None,
         metavar="OUTPUT",
-        help="folder to write the report into (default: the project's reports/)",
+        help="folder to write the report into (default: the project's reports/, or "
+        "reports/<ID>/ for another question's --case ID, leaving the main report in place)",
     )
     report.add_argument(
         "--case",
@@ -442,9 +522,11 @@ def _add_ledger_parser(commands: argparse._SubParsersAction) -> None:
         "ledger",
         help="print the forecast ledger, score every resolved forecast, list the signposts",
         description=(
-            "Every forecast of the project (the question's case at its detention, its date and "
-            "18 May 2017; the other worked questions; the in-time backtest of past cases), with "
-            "Brier and log scores of the resolved ones and the news that would change it."
+            "The published forecasts (data/forecasts.csv, frozen), then the retrodiction: every "
+            "forecast recomputed from today's code and data (the question's case at its "
+            "detention, its date and 18 May 2017; the other worked questions; the in-time "
+            "backtest of past cases), with Brier and log scores of the resolved ones and the "
+            "news that would change it."
         ),
     )
     ledger.add_argument(
@@ -454,6 +536,11 @@ def _add_ledger_parser(commands: argparse._SubParsersAction) -> None:
         help=f"the question, a case_id of data/questions.csv (default: {DEFAULT_CASE})",
     )
     ledger.add_argument("--json", action="store_true", help="print one JSON object instead")
+    ledger.add_argument(
+        "--append", type=Path, metavar="PATH",
+        help="append the current headline to the frozen ledger PATH (data/forecasts.csv to "
+        "publish it), refusing a work tree with uncommitted changes; prints nothing else",
+    )  # fmt: skip
     ledger.add_argument(
         "--data-dir", type=Path, default=paths.DATA_DIR, metavar="DATA_DIR",
         help="folder holding the tables (default: the project's data/)",

@@ -18,11 +18,12 @@ import pandas as pd
 from analysis.case import CaseFacts
 from analysis.data import Dataset
 from analysis.forecast import CaseForecast
-from analysis.headline import Headline, Signpost
+from analysis.headline import WHAT_IF, Headline, Signpost
 from analysis.record import source_coverage
 
 SCENARIO_TABLE = "scenario_table.csv"
 # The report's figures in the order the index shows them; captions take the question's facts.
+WHAT_IF_CAPTION = "What-if (the article's argument), not the headline: "
 FIGURE_CAPTIONS = {
     "case_timeline": "The case day by day: events in the lane of their first actor, the time "
     "the group is known to have been held, and the expected-return windows ({article} per the "
@@ -30,18 +31,16 @@ FIGURE_CAPTIONS = {
     "context_timeline": "The case in its period: events that raised or lowered pressure on "
     "Beijing and Beijing-Pyongyang tension, by strength; close events of one strength are "
     "merged into one marker with a count.",
-    "factors": "The two factor levels the model reads, computed from the events, with the "
-    "detention and the forecast date.",
-    "scenarios_waterfall": "From the base rate to the forecast for the case as of {as_of}: "
-    "how much each factor moves the chance of release.",
-    "scenarios_plane": "The model's chance of release for every mix of pressure and tension "
-    "(colour scale fitted to the range the map spans), with the past cases and the named "
-    "scenarios; a thick line would mark even odds, drawn only where the model reaches them.",
-    "scenarios_tornado": "Sensitivity: how far each input, moved across its 80% range, moves the "
-    "forecast; each bar's ends are labelled in the input's own unit.",
-    "scenarios_timing": "The chance of a return by each day since detention, against the "
-    "article's and HRW's windows, and the same given the group was still held at its last "
-    "report.",
+    "headline_specifications": "Headline: the central chance of release under each of the "
+    "question's specifications, sorted, with its 80% interval; the dashed line is the "
+    "headline.",
+    "headline_build_up": "Headline: how the number is built from the base rate, one analysis "
+    "choice opened at a time (each step is the mean over the specifications opened so far).",
+    "scenarios_timing": "Headline: the chance of a return by each day since detention, from "
+    "the headline's chance of an eventual return, under each law of the timing multiverse "
+    "(the fit to the cases known on {as_of} and laws with medians of a week, two months and "
+    "six months); dashed and dotted, the same given the group was still held on the forecast "
+    "date and at the last report on record.",
     "backtest_reliability": "How well the forecasts would have done: every formulation (and a "
     "low constant chosen with hindsight), "
     "forecasting in time each past case resolved by {as_of}, against what happened; each bin's "
@@ -50,6 +49,17 @@ FIGURE_CAPTIONS = {
     "measured_series": "Data, no model: the measured China-DPRK series nobody here coded (UN "
     "General Assembly vote agreement, trade, high-level contacts, Security Council votes), each "
     "as of its day, and the cases by outcome and route.",
+    "factors": "The two factor levels the what-if reads, computed from the events, with the "
+    "detention and the forecast date.",
+    "scenarios_waterfall": WHAT_IF_CAPTION + "from the base rate to the expert-weight "
+    "forecast for the case as of {as_of}: how much each factor moves the chance of release.",
+    "scenarios_plane": WHAT_IF_CAPTION + "the expert-weight model's chance of release for "
+    "every mix of pressure and tension (colour scale fitted to the range the map spans), with "
+    "the past cases and the named scenarios; a thick line would mark even odds, drawn only "
+    "where the model reaches them.",
+    "scenarios_tornado": WHAT_IF_CAPTION + "how far each input of the expert-weight model, "
+    "moved across its 80% range, moves its forecast; each bar's ends are labelled in the "
+    "input's own unit.",
 }
 # What each chart shows, for readers who cannot see it (the figures' alt text).
 FIGURE_ALT = {
@@ -58,17 +68,22 @@ FIGURE_ALT = {
     "expected-return windows and the unknown outcome after the last status report hatched.",
     "context_timeline": "Three stacked panels from 2006 to 2018, one per factor, with events "
     "drawn at their strength; most events crowd into 2016-2018, around the case.",
+    "headline_specifications": "A rising curve of central estimates, one per specification, "
+    "inside a shaded band of their intervals, with a dashed line at the headline.",
+    "headline_build_up": "Horizontal waterfall bars: the base rate, then each analysis "
+    "choice's step up or down, ending at the headline.",
     "factors": "Two lines over 2016 to 2018: the pressure and tension levels rise in spring "
     "2017, around the detention, and fade by late 2018.",
-    "scenarios_waterfall": "Waterfall bars: the base rate of release, the push of pressure and "
-    "of tension, and the resulting forecast.",
-    "scenarios_plane": "A square map of the chance of release, low pressure and tension at the "
-    "bottom left, higher towards the top right, with the past cases and the named scenarios "
-    "as markers.",
-    "scenarios_tornado": "Horizontal bars, widest on top, showing how far the chance of "
-    "release moves as each input goes from the low to the high end of its 80% range.",
+    "scenarios_waterfall": "What-if waterfall bars: the base rate of release, the push of "
+    "pressure and of tension, and the resulting what-if forecast.",
+    "scenarios_plane": "What-if: a square map of the chance of release, low pressure and "
+    "tension at the bottom left, higher towards the top right, with the past cases and the "
+    "named scenarios as markers.",
+    "scenarios_tornado": "What-if: horizontal bars, widest on top, showing how far the chance "
+    "of release moves as each input goes from the low to the high end of its 80% range.",
     "scenarios_timing": "Rising curves of the chance of a return by each day since detention, "
-    "with vertical lines at the article's and HRW's expected windows.",
+    "one per timing law, levelling off at the headline's chance of an eventual return, with "
+    "vertical lines at the article's and HRW's expected windows.",
     "backtest_reliability": "A reliability diagram: markers for each formulation's bins of "
     "forecasts against the observed share of releases, with tall interval bars, a dashed "
     "diagonal for perfect calibration, and below it bars counting the cases in each bin.",
@@ -157,11 +172,26 @@ def render_bottom_line(headline: Headline) -> str:
     spread = ""
     if headline.n_specifications > 1:
         spread = (
-            f" The {headline.n_specifications:,} specifications' central estimates run from "
-            f"{headline.spec_low:.2f} to {headline.spec_high:.2f}."
+            f" It pools the question's {headline.n_specifications:,} specifications "
+            f"(effective number {headline.effective_specifications:.0f}); the weighted 1-99% "
+            f"range of their central estimates is {headline.spec_low:.2f} to "
+            f"{headline.spec_high:.2f}."
+        )
+    grid = ""
+    if headline.n_grid > headline.n_specifications:
+        grid = (
+            f'<p class="basis">The whole grid of {headline.n_grid:,} specifications, other '
+            "outcome definitions and reference classes included, spans "
+            f"{headline.grid_low:.2f} to {headline.grid_high:.2f}: the grid's min-max, not the "
+            "answer's range.</p>"
         )
     signposts = "".join(_signpost_html(each) for each in headline.signposts)
-    change = f"<p>What would change it:</p><ul>{signposts}</ul>" if signposts else ""
+    change = (
+        "<p>What would change it (shifts from the what-if (the article's argument); the "
+        f"headline's rule gives the factors less say):</p><ul>{signposts}</ul>"
+        if signposts
+        else ""
+    )
     base = base_rate_text(headline.base_releases, headline.base_cases)
     return f"""<section class="bottom-line" id="bottom-line" aria-labelledby="bottom-line-title">
 <h2 id="bottom-line-title">Bottom line</h2>
@@ -171,7 +201,8 @@ def render_bottom_line(headline: Headline) -> str:
 {1 - headline.p_release:.2f} of a return; 80% interval {headline.low:.2f} to
 {headline.high:.2f}.{spread}</p>
 <p>It rests on {html.escape(headline.reference_class)}: {html.escape(base)}.</p>
-<p>Backtest: {html.escape(headline.backtest_verdict)}</p>
+<p>{html.escape(headline.weighting_reason)}</p>
+<p>Backtest: {html.escape(headline.backtest_verdict)}</p>{grid}
 <p>{html.escape(headline.outcome_status)}</p>
 {change}<p class="basis">How the number is chosen: {html.escape(headline.rule)}</p>
 </section>"""
@@ -246,7 +277,7 @@ def render_whatif(grid: dict[str, object]) -> str:
         )
     data = json.dumps(grid, separators=(",", ":")).replace("</", "<\\/")
     return f"""<section class="whatif" id="whatif">
-<h2>What if: move the inputs</h2>
+<h2>What-if (the article's argument): move the inputs</h2>
 <p>The article's argument as a model: the expert-weight model's central chance of release
 (base rate {grid["base_rate"]:.2f}), precomputed for every combination of these settings on
 steps of 0.10, starting at the grid point nearest the case's scenario. It is one specification,
@@ -289,10 +320,22 @@ def _event_table(events: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def question_scenarios(table: pd.DataFrame, facts: CaseFacts) -> pd.DataFrame:
+    """The scenario rows that belong to the question of ``facts``: the undated scenarios
+    (the article's generic ones), the question's own scenario, and dated scenarios from its
+    case's detention to its forecast date; another case's dated rows never appear."""
+    day = pd.to_datetime(table["as_of"])
+    start = facts.case["detained_date"]
+    own = (table["scenario_id"].astype(str) == facts.scenario_id).to_numpy()
+    within = (day.notna() & (day >= start) & (day <= facts.as_of)).to_numpy()
+    return table[day.isna().to_numpy() | own | within].reset_index(drop=True)
+
+
 def scenario_rows(table: pd.DataFrame) -> pd.DataFrame:
     """The scenario table for a reader: labels, not ids; two decimals; the base rate in words."""
     return pd.DataFrame(
         {
+            "model": [WHAT_IF] * len(table),
             "scenario": table["label"].astype(str).to_numpy(),
             "description": table["description"].astype(str).to_numpy(),
             "base rate": [
@@ -347,6 +390,16 @@ figcaption { color: #555; font-size: 0.9rem; }
 """
 
 
+def _question_links_html(links: dict[str, str]) -> str:
+    if not links:
+        return ""
+    items = "".join(
+        f'<li><a href="{html.escape(folder)}/index.html">{html.escape(name)}</a></li>'
+        for folder, name in links.items()
+    )
+    return f"<h2>Other questions' reports</h2><ul>{items}</ul>"
+
+
 def render_index(
     dataset: Dataset,
     facts: CaseFacts,
@@ -356,8 +409,11 @@ def render_index(
     headline: Headline,
     whatif: dict[str, object],
     marker_key: pd.DataFrame,
+    question_links: dict[str, str] | None = None,
 ) -> str:
-    """The report's front page, its bottom line first. Every text from the data is escaped."""
+    """The report's front page, its bottom line first. Every text from the data is escaped.
+    ``question_links`` maps a folder (relative to the page) to the name of another
+    question's report, or ".." to the main report; each becomes a link."""
     shown = {p.stem: p for p in figures if p.suffix == ".svg" and p.parent.name == "figures"}
     figure_html = "".join(
         _figure_html(shown[stem], facts, marker_key) for stem in FIGURE_CAPTIONS if stem in shown
@@ -384,9 +440,11 @@ def render_index(
 Resolution: {html.escape(str(facts.question["resolution"]))}</p>
 <p>{html.escape(data_as_of(dataset))}</p>
 
-<h2>Scenarios: the chance that China releases rather than returns the group</h2>
+<h2>Scenarios, what-if (the article's argument): the chance of release under the expert
+weights</h2>
 {_table_html(scenario_table)}
-<p>P(release) is the model at the central value of every input; the interval runs from the 10th
+<p>Every row of this table is the what-if (the article's argument), not the headline: the
+expert-weight model at the central value of every input; the interval runs from the 10th
 to the 90th percentile of the Monte Carlo draws. The base rate counts the releases among past
 detentions with a one-way outcome known by the scenario's date; with a uniform prior it is
 (releases + 1) / (cases + 2). The full table, with the median of the draws, is in
@@ -395,11 +453,14 @@ detentions with a one-way outcome known by the scenario's date; with a uniform p
 {render_whatif(whatif)}
 
 <h2>Key charts</h2>
+<p>The charts marked "Headline" are the bottom line's; those marked "What-if (the article's
+argument)" are the expert-weight model's.</p>
 {figure_html}
 
 <h2>The case, event by event</h2>
 {_table_html(_event_table(facts.events), raw_html=("sources",))}
 
+{_question_links_html(question_links or {})}
 <h2>Notebooks</h2>
 <ol>{page_links}</ol>
 <p>The notebooks' sliders need a running Jupyter kernel (<code>make lab</code>); on these pages

@@ -7,6 +7,14 @@ weighted draws (inverse of the weighted empirical CDF, numpy's ``inverted_cdf``)
 rules are named in WEIGHT_RULES: ``equal`` (every defensible specification alike) and
 ``log_score`` (softmax of each specification's summed in-time log score: the specifications'
 likelihoods of the record, i.e. Bayesian model averaging with equal prior weights).
+
+The score-based rules of Yao, Vehtari, Simpson and Gelman (2018, "Using stacking to average
+Bayesian predictive distributions") take the pointwise log predictive densities (one row per
+specification, one column per scored case): ``pseudo_bma_weights``, ``pseudo_bma_plus_weights``
+(the Bayesian bootstrap over the cases) and ``stacking_weights``. ``can_learn`` says when any
+of them can: only when the scored outcomes hold both values. With one outcome only, every
+score is a sum of log(1 - p) (or of log p), so it ranks forecasts by how low (or high) they
+are, and the rule falls back to equal weights.
 """
 
 from __future__ import annotations
@@ -15,11 +23,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
+from scipy import optimize, special
 
 PROBABILITIES = (0.1, 0.5, 0.9)
 WEIGHT_RULES = ("equal", "log_score")
 WEIGHT_TOLERANCE = 1e-9
+# The score-based rules shown side by side; the first is the one a headline uses when it can.
+SCORE_RULES = ("stacking", "pseudo_bma_plus", "pseudo_bma")
+BAYESIAN_BOOTSTRAP_DRAWS = 1000
+BAYESIAN_BOOTSTRAP_SEED = 20170315  # the day of the detention, not chosen by its result
+RANGE_PROBABILITIES = (0.01, 0.99)  # the weighted range of central estimates
 
 
 @dataclass(frozen=True)
@@ -120,3 +133,83 @@ def specification_weights(log_scores: Mapping[str, float], rule: str) -> dict[st
             raise ValueError("every specification scored -inf: no weights")
         return dict(zip(names, (float(w) for w in special.softmax(scores)), strict=True))
     raise ValueError(f"rule must be one of {WEIGHT_RULES} (got {rule!r})")
+
+
+def can_learn(outcomes: Sequence[float]) -> bool:
+    """Whether a score-based rule can learn from scored ``outcomes`` (0/1): both must occur."""
+    return len(set(np.asarray(outcomes, dtype=float).tolist())) == 2
+
+
+def effective_number(weights: Mapping[str, float] | Sequence[float]) -> float:
+    """Effective number of specifications, 1 / sum(w^2) of normalised weights (Kish): n for
+    equal weights over n, 1 when one specification has all the weight."""
+    values = np.asarray(list(weights.values()) if isinstance(weights, Mapping) else weights)
+    values = values.astype(float) / values.sum()
+    return float(1.0 / np.sum(values**2))
+
+
+def weighted_range(
+    values: Sequence[float],
+    weights: Sequence[float],
+    probabilities: Sequence[float] = RANGE_PROBABILITIES,
+) -> tuple[float, ...]:
+    """Weighted quantiles (inverse weighted CDF, as ``mixture_summaries``) of ``values``, one
+    per specification, with ``weights`` >= 0: by default the 1st and 99th percentiles."""
+    v, w = np.asarray(values, dtype=float), np.asarray(weights, dtype=float)
+    order = np.argsort(v, kind="stable")
+    cdf = np.cumsum(w[order])
+    cdf /= cdf[-1]
+    at = np.minimum(np.searchsorted(cdf, np.asarray(probabilities), side="left"), len(v) - 1)
+    return tuple(float(x) for x in v[order][at])
+
+
+def _pointwise(pointwise: np.ndarray) -> np.ndarray:
+    lpd = np.asarray(pointwise, dtype=float)
+    if lpd.ndim != 2 or lpd.size == 0 or np.isnan(lpd).any() or (lpd > 0).any():
+        raise ValueError("pointwise log densities: specifications x cases, numbers <= 0")
+    return lpd
+
+
+def pseudo_bma_weights(pointwise: np.ndarray) -> np.ndarray:
+    """Pseudo-BMA: weight of specification k proportional to exp(sum over cases of its log
+    predictive density); ``pointwise`` is specifications x cases (natural log, <= 0)."""
+    return special.softmax(_pointwise(pointwise).sum(axis=1))
+
+
+def pseudo_bma_plus_weights(
+    pointwise: np.ndarray,
+    draws: int = BAYESIAN_BOOTSTRAP_DRAWS,
+    seed: int = BAYESIAN_BOOTSTRAP_SEED,
+) -> np.ndarray:
+    """Pseudo-BMA+: pseudo-BMA averaged over the Bayesian bootstrap of the cases (Dirichlet(1)
+    case weights alpha; specification k's total is n * sum_i alpha_i * lpd_ki)."""
+    lpd = _pointwise(pointwise)
+    n = lpd.shape[1]
+    alpha = np.random.default_rng(seed).dirichlet(np.ones(n), size=draws)  # draws x cases
+    totals = n * alpha @ lpd.T  # draws x specifications
+    return special.softmax(totals, axis=1).mean(axis=0)
+
+
+def stacking_weights(pointwise: np.ndarray) -> np.ndarray:
+    """Stacking of predictive distributions: the weights on the simplex that maximise
+    sum_i log(sum_k w_k exp(lpd_ki)), found over a softmax parametrisation (L-BFGS-B)."""
+    density = np.exp(_pointwise(pointwise))  # specifications x cases
+
+    def loss(z: np.ndarray) -> tuple[float, np.ndarray]:
+        w = special.softmax(z)
+        mixed = np.maximum(w @ density, 1e-300)
+        gradient_w = -(density / mixed).sum(axis=1)
+        return -float(np.log(mixed).sum()), w * (gradient_w - w @ gradient_w)
+
+    start = np.zeros(len(density))
+    result = optimize.minimize(loss, start, jac=True, method="L-BFGS-B")
+    return special.softmax(result.x)
+
+
+def score_rule_weights(pointwise: np.ndarray) -> dict[str, np.ndarray]:
+    """Every rule of SCORE_RULES on the same pointwise log densities, keyed by its name."""
+    return {
+        "stacking": stacking_weights(pointwise),
+        "pseudo_bma_plus": pseudo_bma_plus_weights(pointwise),
+        "pseudo_bma": pseudo_bma_weights(pointwise),
+    }

@@ -38,8 +38,14 @@ from analysis.charts.style import FULL_TEXT_VARIABLE, STABLE_METADATA
 from analysis.data import Dataset, load_dataset
 from analysis.files import write_atomically, write_text_atomically
 from analysis.forecast import CaseForecast, case_forecast
-from analysis.headline import headline_detail
-from analysis.index_page import SCENARIO_TABLE, render_index, scenario_rows, whatif_grid
+from analysis.headline import WHAT_IF, HeadlineDetail, headline_detail
+from analysis.index_page import (
+    SCENARIO_TABLE,
+    question_scenarios,
+    render_index,
+    scenario_rows,
+    whatif_grid,
+)  # fmt: skip
 from analysis.notebook_html import codebook_codes, notebook_title, render_html
 
 Log = Callable[[str], None]
@@ -312,14 +318,20 @@ def save_figure(
 
 
 def report_figures(
-    dataset: Dataset, view: CaseForecast, forecasts: pd.DataFrame | None = None
+    dataset: Dataset,
+    view: CaseForecast,
+    forecasts: pd.DataFrame | None = None,
+    detail: HeadlineDetail | None = None,
 ) -> dict[str, Callable[[], Figure]]:
     """The report's charts for the question of ``view``, by file stem (see FIGURE_CAPTIONS):
     each is drawn when its function is called, so that the writer holds one figure at a time.
 
     The waterfall, tornado and timing are the question's (its as-of model); the plane is
     today's record; the reliability diagram scores ``forecasts``, the in-time forecasts known
-    by the as-of date (``multiverse.in_time_forecasts``, computed here when not given).
+    by the as-of date (``multiverse.in_time_forecasts``, computed here when not given). With
+    the headline's ``detail``, the specification curve, the build-up from the base rate and the
+    timing chart are the headline's; the waterfall, plane and tornado are the what-if (the
+    article's argument) and say so in their titles.
     """
     from analysis import factors, measured, multiverse, scenarios, scoring, sensitivity, timeline
     from analysis.charts import measured as measured_charts
@@ -334,13 +346,17 @@ def report_figures(
         steps = scenarios.waterfall_steps(
             model.base_rate, row["pressure"], row["tension"], model.w_pressure, model.w_tension
         )
-        return model_charts.plot_waterfall(steps, f"{row['label']}: base rate to forecast")
+        return model_charts.plot_waterfall(
+            steps, f"{WHAT_IF.capitalize()}: {row['label']}, base rate to forecast"
+        )
 
     def tornado() -> Figure:
         table = sensitivity.tornado(
             model, row["pressure"], row["tension"], dataset.events, facts.as_of
         )
-        return model_charts.plot_tornado(table, row["p_release"])
+        return model_charts.plot_tornado(
+            table, row["p_release"], f"{WHAT_IF.capitalize()}: which input moves it most"
+        )
 
     def reliability() -> Figure:
         scored = forecasts
@@ -350,7 +366,7 @@ def report_figures(
             scoring.reliability_table(scoring.formulation_forecasts(scored))
         )
 
-    return {
+    figures: dict[str, Callable[[], Figure]] = {
         "case_timeline": lambda: timeline_charts.case_timeline(
             timeline.case_chart(dataset.events, dataset.actors, facts)
         ),
@@ -380,6 +396,38 @@ def report_figures(
         "measured_series": lambda: measured_charts.plot_measured_series(
             measured.series_over(dataset), measured.case_measures(dataset)
         ),
+    }  # fmt: skip
+    if detail is not None:
+        figures |= headline_figures(view, detail)
+    return figures
+
+
+def headline_figures(view: CaseForecast, detail: HeadlineDetail) -> dict[str, Callable[[], Figure]]:
+    """The headline's own charts: its specification curve, its build-up from the base rate,
+    and its P(return) over time under each timing law (replacing the what-if's timing)."""
+    from analysis import timing
+    from analysis.charts import model as model_charts
+    from analysis.charts import multiverse as multiverse_charts
+
+    facts, stated = view.facts, detail.headline
+    pooled = detail.table[detail.table["in_headline"]]
+
+    def curves() -> Figure:
+        laws = timing.timing_laws(view.reference_cases, facts.as_of, facts.case_id)
+        last = int((facts.last_status - facts.detained).days)
+        held = {facts.days_held: "the forecast date"}
+        if last > facts.days_held:
+            held[last] = "the last report on record, later news"
+        table = timing.return_curves(1.0 - stated.p_release, laws, list(held))
+        return model_charts.plot_return_curves(table, 1.0 - stated.p_release, facts.windows, held)
+
+    return {
+        "headline_specifications": lambda: multiverse_charts.plot_specification_curve(
+            pooled, stated.p_release,
+            f"Headline: the question's {len(pooled)} specifications, sorted",
+        ),
+        "headline_build_up": lambda: multiverse_charts.plot_build_up(detail.build_up),
+        "scenarios_timing": curves,
     }  # fmt: skip
 
 
@@ -428,6 +476,21 @@ def _publish(output_dir: Path, build: Callable[[Path], None]) -> None:
             raise
 
 
+def carry_question_reports(output_dir: Path, staging: Path, questions: list[str]) -> dict:
+    """Copy each of ``questions``' reports found in the live ``output_dir`` (its link and its
+    hidden versions folder, as ``report --case ID`` publishes them) into ``staging``, so a new
+    main report keeps them; returns {question_id: its index page's folder} for the links."""
+    carried = {}
+    for question in questions:
+        link, versions = output_dir / question, output_dir / f".{question}.versions"
+        if not (os.path.islink(link) and versions.is_dir() and (link / "index.html").is_file()):
+            continue
+        shutil.copytree(versions, staging / versions.name, symlinks=True)
+        os.symlink(os.readlink(link), staging / question)
+        carried[question] = question
+    return carried
+
+
 def build_report(
     output_dir: Path = paths.REPORTS_DIR,
     data_dir: Path | None = None,
@@ -454,7 +517,14 @@ def build_report(
         dataset = load_dataset(data_dir)
         view = case_forecast(dataset, case)
 
+    question = str(view.facts.question["question_id"])
+    others = [str(q) for q in dataset.questions["question_id"] if str(q) != question]
+
     def build(staging: Path) -> None:
+        # Other questions' reports inside this folder (``report --case ID``) live on.
+        links = carry_question_reports(output_dir, staging, others)
+        if (output_dir.parent / MARKER).exists():  # a question's report inside the main one
+            links = {"..": "the main report"}
         # The kernels are processes of their own: they run while this one draws the charts.
         log(f"[4/{STEPS}] executing the notebooks in fresh kernels, while steps 2 and 3 run ...")
         started = time.perf_counter()
@@ -473,14 +543,14 @@ def build_report(
                 detail = headline_detail(dataset, case)
                 answer = detail.headline
             with _step(log, 3, "drew and wrote the charts and the scenario table"):
-                figures = report_figures(dataset, view, detail.forecasts)
+                figures = report_figures(dataset, view, detail.forecasts, detail)
                 written = write_figures(figures, staging / "figures", stop=notebooks_failed)
                 if notebooks_failed():
                     notebooks.result()  # raises its ReportError before this step is reported
-                write_text_atomically(
-                    staging / SCENARIO_TABLE, scenarios.table_csv(view.scenario_table, answer)
-                )
-                table = scenario_rows(view.scenario_table)
+                # The question's own rows only: another case's dated scenarios stay out.
+                own = question_scenarios(view.scenario_table, view.facts)
+                write_text_atomically(staging / SCENARIO_TABLE, scenarios.table_csv(own, answer))
+                table = scenario_rows(own)
             pages, timings = notebooks.result()
         for line in timings:
             log(line)
@@ -495,7 +565,7 @@ def build_report(
             )
             page = render_index(
                 dataset, view.facts, table, sorted(written), pages,
-                answer, whatif_grid(view), key,
+                answer, whatif_grid(view), key, question_links=links,
             )  # fmt: skip
             write_text_atomically(staging / "index.html", page)
 

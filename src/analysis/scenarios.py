@@ -20,7 +20,7 @@ import pandas as pd
 
 from analysis import factors
 from analysis.data import Dataset
-from analysis.headline import Headline
+from analysis.headline import WHAT_IF, Headline
 from analysis.model import (
     DEFAULT_DRAWS,
     SEED,
@@ -238,12 +238,13 @@ def with_headline(table: pd.DataFrame, stated: Headline) -> pd.DataFrame:
     """The scenario table with the project's headline as its first row (scenario_id
     ``headline``): the mixture's mean and 80% interval, the counts, and in ``description`` the
     headline sentence (the specification range, the backtest verdict, the outcome's status).
-    The other rows are the expert-weight what-if, the article's argument."""
+    The other rows are the expert-weight what-if, the article's argument; a first column
+    ``model`` says which each row is ("headline" or ``headline.WHAT_IF``)."""
     from analysis.headline import sentence
 
     row = {
         "scenario_id": "headline",
-        "label": f"Headline: rule-chosen mixture over {stated.n_specifications} specifications",
+        "label": f"Headline: {stated.weighting} weights, {stated.n_specifications} specifications",
         "description": sentence(stated),
         "as_of": pd.Timestamp(stated.as_of),
         "releases_counted": stated.base_releases,
@@ -254,6 +255,8 @@ def with_headline(table: pd.DataFrame, stated: Headline) -> pd.DataFrame:
         "interval_high": stated.high,
     }
     frame = pd.concat([pd.DataFrame([row]), table], ignore_index=True)[table.columns]
+    # Every row names its model: the headline, or the what-if (the article's argument).
+    frame.insert(0, "model", ["headline"] + [WHAT_IF] * len(table))
     # Counts stay whole numbers although the headline row has none of its own.
     return frame.astype({"draws": "Int64", "seed": "Int64"})
 

@@ -46,6 +46,8 @@ DECIDERS = (
     "china", "laos", "vietnam", "thailand", "russia", "mongolia", "other_country", "unknown",
 )  # fmt: skip
 BOOLEANS = ("true", "false")
+# A question's status, and the status column of the frozen ledger (data/forecasts.csv).
+RESOLUTION_STATUSES = ("open", "resolved_yes", "resolved_no", "annulled")
 # The kind of each source URL, parallel to source_urls: how much a row can rest on it.
 # newspaper includes broadcasters' news sites; blog_or_aggregator includes wikis and forums.
 SOURCE_KINDS = (
@@ -274,6 +276,14 @@ QUESTIONS = TableSchema(
         Column("resolution", "text"),
         *_sources(),
         SOURCE_KINDS_COLUMN,
+        # How and when the question resolves, from outside the project's own tables.
+        Column("close_date", "date"),
+        Column("resolve_by", "date"),
+        Column("resolution_source_urls", "url_list"),
+        Column("split_group_rule", "text"),
+        Column("annulment_rule", "text"),
+        Column("resolution_status", "category", allowed=RESOLUTION_STATUSES),
+        Column("resolution_note", "text"),
     ),
 )
 
@@ -435,3 +445,31 @@ UNSC_VOTES = TableSchema(
 
 MEASURED_TABLES = (UNGA_VOTES, TRADE, CONTACTS, UNSC_VOTES)
 TABLES = (*TABLES, *MEASURED_TABLES)
+
+# The frozen ledger (data/forecasts.csv): one row per published forecast, append-only, checked
+# by ``analysis.ledger.check_frozen`` (its hash chain) rather than loaded with the tables above.
+FORECASTS = TableSchema(
+    name="forecasts",
+    id_column="forecast_id",
+    columns=(
+        Column("forecast_id", "id", pattern=r"F\d{3,}", expected="F followed by digits"),
+        Column("made_on", "date"),
+        Column(
+            "question_id",
+            "id",
+            pattern=r"[a-z0-9][a-z0-9_]*",
+            expected="a question_id of questions.csv",
+        ),  # fmt: skip
+        Column("probability", "number", minimum=0.0, maximum=1.0),
+        Column("interval_low", "number", minimum=0.0, maximum=1.0),
+        Column("interval_high", "number", minimum=0.0, maximum=1.0),
+        Column("rule", "text"),
+        Column("code_commit", "id", pattern=r"[0-9a-f]{40}", expected="a 40-digit git commit"),
+        Column("data_sha256", "id", pattern=r"[0-9a-f]{64}", expected="64 hex digits"),
+        Column("resolve_by", "date"),
+        Column("status", "category", allowed=RESOLUTION_STATUSES),
+        Column("resolution_source", "url_list"),
+        Column("previous_row_sha256", "id", pattern=r"[0-9a-f]{64}", expected="64 hex digits"),
+        Column("row_sha256", "id", pattern=r"[0-9a-f]{64}", expected="64 hex digits"),
+    ),
+)

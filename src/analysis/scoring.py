@@ -356,3 +356,59 @@ def verdict_sentence(gap: ScoreGap, variant: str, reference: str) -> str:
         return f"The {gap.n} outcomes on record cannot tell {variant} from {reference} ({numbers})."
     better, worse = (variant, reference) if verdict == "variant better" else (reference, variant)
     return f"On the outcomes on record {better} scores better than {worse} ({numbers})."
+
+
+# The evidence a scoring set should give before two formulations count as told apart: an
+# expected Bayes factor of 10 (natural log 2.3), "strong" on Jeffreys' scale.
+TELL_APART_LOG_BAYES = float(np.log(10.0))
+
+
+def cases_to_tell_apart(
+    variant: Sequence[float], reference: Sequence[float], log_bayes: float = TELL_APART_LOG_BAYES
+) -> tuple[int, int]:
+    """(cases, releases) a scoring set like this one would need before ``variant`` could be
+    told from ``reference`` were the variant right: the expected log Bayes factor per case is
+    the mean Kullback-Leibler divergence KL(variant || reference) of the two forecasts
+    (probabilities in (0, 1), one per case), so cases = ceil(log_bayes / mean KL) and releases
+    = ceil(cases * mean variant forecast). (0, 0) when the forecasts are the same."""
+    p, q = (np.clip(np.asarray(x, dtype=float), 1e-12, 1 - 1e-12) for x in (variant, reference))
+    divergence = float(np.mean(p * np.log(p / q) + (1 - p) * np.log((1 - p) / (1 - q))))
+    if divergence <= 1e-12:
+        return 0, 0
+    cases = int(np.ceil(log_bayes / divergence))
+    return cases, int(np.ceil(cases * float(np.mean(p))))
+
+
+def record_test_sentence(
+    variant: Sequence[float],
+    reference: Sequence[float],
+    outcomes: Sequence[float],
+    variant_name: str = "the expert weights",
+    reference_name: str = "the base rate",
+) -> str:
+    """What an in-time scoring set can test, in plain sentences: with one outcome only, that a
+    score can only reward forecasts nearer that outcome (an identity, not evidence for or
+    against a thesis that predicts releases only at high levels); and how many cases and
+    releases it would take to tell ``variant`` from ``reference`` (``cases_to_tell_apart``)."""
+    y = np.asarray(outcomes, dtype=float)
+    cases, releases = cases_to_tell_apart(variant, reference)
+    need = (
+        f"Telling {variant_name} from {reference_name} (an expected Bayes factor of 10, were "
+        f"{variant_name} right) would take about {cases} scored cases like these, about "
+        f"{releases} of them releases."
+        if cases
+        else f"{variant_name} and {reference_name} forecast the same on these cases."
+    )
+    if len(set(y.tolist())) == 2:
+        gap = bootstrap_gap(variant, reference, y, "log")
+        return f"{verdict_sentence(gap, variant_name, reference_name)} {need}"
+    only = "returns" if y.max() == 0 else "releases"
+    lift = float(np.mean(np.asarray(variant) - np.asarray(reference)))
+    return (
+        f"All {len(y)} cases scored in time ended the same way ({only}), so a score on them "
+        "can only reward the forecast nearer that outcome: that the lower forecast scores "
+        "better is true by construction, and it cannot test the article's thesis, which "
+        "predicts release only where pressure and tension are high. What it does test is how "
+        f"far each formulation moves cases like these ({variant_name} moved them by "
+        f"{lift:+.2f} on average). {need}"
+    )

@@ -178,3 +178,64 @@ def held_update_table(
         for day in days_held
     ]
     return pd.DataFrame(rows)
+
+
+# --- a published cohort count through a written inflow model ---------------------------------
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A published count: ``detained`` people detained over ``period_days`` days, of whom
+    ``still_held`` were still held at its end.
+
+    The inflow model: arrivals spread evenly over the period, and each person is returned
+    after a delay drawn from the law, independently. A person who arrived u days before the
+    count is still held with probability S(u), so the expected share still held is
+    m = (1 / T) * integral of S(u) du over [0, T], and the count is binomial: still_held of
+    detained with probability m. (It assumes every one of them would be returned in the end,
+    the reading that lengthens the law least.)
+    """
+
+    detained: int
+    still_held: int
+    period_days: float
+
+
+def cohort_share_held(law: DurationLaw, period_days: float, points: int = 2000) -> float:
+    """m of ``Cohort``: the mean of S(u) over even arrivals u in [0, period_days] (midpoint
+    rule on ``points`` steps), in [0, 1]."""
+    steps = (np.arange(points) + 0.5) * (period_days / points)
+    return float(np.mean(law.survival(steps)))
+
+
+def _censored_log_likelihood(data: stats.CensoredData, law: Any) -> float:
+    """Log-likelihood of exact, right- and interval-censored durations under a frozen law."""
+    total = float(np.sum(law.logpdf(data._uncensored)))
+    total += float(np.sum(law.logsf(data._right)))
+    if len(data._interval):
+        low, high = data._interval[:, 0], data._interval[:, 1]
+        total += float(np.sum(np.log(np.maximum(law.cdf(high) - law.cdf(low), 1e-300))))
+    return total
+
+
+def cohort_log_likelihood(law: DurationLaw, cohort: Cohort) -> float:
+    """Binomial log-likelihood of the cohort's count under ``law`` (no binomial coefficient:
+    it does not depend on the law)."""
+    m = min(max(cohort_share_held(law, cohort.period_days), 1e-12), 1 - 1e-12)
+    return cohort.still_held * np.log(m) + (cohort.detained - cohort.still_held) * np.log(1 - m)
+
+
+def fit_lognormal_with_cohort(data: stats.CensoredData, cohort: Cohort, name: str) -> DurationLaw:
+    """Maximum-likelihood log-normal for the durations ``data`` and the ``cohort``'s count
+    together (``Cohort``'s inflow model): over (mu, log sigma), started at the fit of the
+    durations alone."""
+    start = fit_law(data, "lognormal").parameters
+
+    def negative(theta: np.ndarray) -> float:
+        law = lognormal_law(float(np.exp(theta[0])), float(np.exp(theta[1])), name)
+        return -(_censored_log_likelihood(data, law.distribution)
+                 + cohort_log_likelihood(law, cohort))  # fmt: skip
+
+    best = _tight_fmin(negative, np.array([start["mu"], np.log(start["sigma"])]))
+    law = lognormal_law(float(np.exp(best[0])), float(np.exp(best[1])), name)
+    return DurationLaw(name, "lognormal", law.distribution, law.parameters)

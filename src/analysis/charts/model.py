@@ -534,3 +534,51 @@ def plot_factors(
     )  # fmt: skip
     figure.legend(loc="outside lower center", ncols=3, fontsize=8)
     return figure
+
+
+@styled
+def plot_return_curves(
+    curves: pd.DataFrame,
+    p_return: float,
+    windows: pd.DataFrame,
+    held_labels: dict[int, str],
+    title: str = "Headline: when a return would come, under each timing law",
+) -> Figure:
+    """The headline's P(returned by day d) under each law of the timing multiverse (solid),
+    and given still held on a day (dashed), against the claims' windows. ``curves`` is
+    ``timing.return_curves``; ``held_labels`` names each held day ({45: "the forecast date"})."""
+    figure = new_figure((7.2, 4.6), layout="constrained")
+    ax = figure.axes[0]
+    palette = [OKABE_ITO[name] for name in ("vermillion", "blue", "green", "orange")]
+    for colour, (law, rows) in zip(palette * 3, curves.groupby("law", sort=False), strict=False):
+        for condition, part in rows.groupby("condition", sort=False):
+            if not condition:
+                ax.plot(part["day"], part["p_returned_by"], color=colour, linewidth=1.8,
+                        label=law)  # fmt: skip
+                continue
+            held = int(condition.rsplit(" ", 1)[-1])
+            ax.plot(part["day"], part["p_returned_by"], color=colour, linewidth=1.0,
+                    linestyle="--" if held == min(held_labels) else ":")  # fmt: skip
+    ax.axhline(p_return, color="#555555", linewidth=0.8, linestyle="--")
+    horizon = int(curves["day"].max())
+    ax.text(horizon - 1, p_return + 0.01, f"headline's eventual P(return) = {p_return:.2f}",
+            ha="right", va="bottom", fontsize=8)  # fmt: skip
+    for window in windows.itertuples(index=False):
+        style = WINDOW_LINESTYLES.get(window.window, "--")
+        ax.axvline(window.days_since_detention, color=OKABE_ITO["black"], linewidth=0.9,
+                   linestyle=style)  # fmt: skip
+        ax.text(window.days_since_detention + 1, 0.98, f"{window.source}: {window.phrase}",
+                rotation=90, va="top", ha="left", fontsize=8)  # fmt: skip
+    explained = "; ".join(
+        f"{'dashed' if held == min(held_labels) else 'dotted'}: given still held on day {held}"
+        f" ({label})"
+        for held, label in held_labels.items()
+    )
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(0, 1.0)
+    ax.set_xlabel("days since detention")
+    ax.set_ylabel("P(returned by that day)")
+    figure.suptitle(title, fontsize=10, fontweight="bold")
+    ax.set_title(explained, fontsize=7.5, fontweight="normal", color="#333333")
+    figure.legend(loc="outside lower center", ncols=2, fontsize=7)
+    return figure
