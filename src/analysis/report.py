@@ -35,6 +35,7 @@ from traitlets.config import Config
 from analysis import files, paths
 from analysis.case import DEFAULT_CASE, CaseFacts
 from analysis.charts.style import FULL_TEXT_VARIABLE, STABLE_METADATA
+from analysis.classes import question_rule
 from analysis.data import Dataset, load_dataset
 from analysis.files import write_atomically, write_text_atomically
 from analysis.forecast import CaseForecast, case_forecast
@@ -361,7 +362,9 @@ def report_figures(
     def reliability() -> Figure:
         scored = forecasts
         if scored is None:
-            scored = multiverse.in_time_forecasts(dataset, facts.as_of)
+            scored = multiverse.in_time_forecasts(
+                dataset, facts.as_of, rule=question_rule(facts.question)
+            )
         return scoring_charts.plot_reliability(
             scoring.reliability_table(scoring.formulation_forecasts(scored))
         )
