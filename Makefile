@@ -55,8 +55,8 @@ $(STAMP): pyproject.toml constraints.txt | venv-python
 
 install: $(STAMP)  ## create .venv and install the project with the pinned versions
 
-report: $(STAMP)  ## validate the data, build every chart, run the notebooks, write reports/
-	$(BIN)/python -m analysis report
+report: $(STAMP)  ## validate the data, build every chart, run the notebooks, write reports/ and every question's
+	$(BIN)/python -m analysis report --all
 
 NBVAL_ONLY := $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL)
 

@@ -92,6 +92,16 @@ def _report(args: argparse.Namespace) -> int:
                 paths.REPORTS_DIR if args.case == DEFAULT_CASE else paths.REPORTS_DIR / args.case
             )
         build_report(output_dir=output, case=args.case)
+        if args.all:
+            from analysis.report import build_gallery
+
+            failed = build_gallery(output_dir=output)
+            for question, reason in failed:
+                print(f"report: question {question} failed: {reason}", file=sys.stderr)
+            if failed:
+                print(f"report: {len(failed)} question report(s) failed; the main report and "
+                      "the others are whole.", file=sys.stderr)  # fmt: skip
+                return EXIT_FAILED
     except DataValidationError as error:
         return _report_problems(error, "the previous report is untouched")
     except UnknownCaseError as error:
@@ -486,6 +496,13 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
             "stay untouched) and write the HTML pages into OUTPUT. The new report replaces the old "
             "one only when every step succeeded. Never writes into data/."
         ),
+    )
+    report.add_argument(
+        "--all",
+        action="store_true",
+        help="after the main report, build every other question of questions.csv into "
+        "OUTPUT/<ID>/ and the track record page (OUTPUT/track_record.html); a question that "
+        "fails is named with its reason and leaves the others whole",
     )
     report.add_argument(
         "--output",

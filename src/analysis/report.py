@@ -575,3 +575,46 @@ def build_report(
     _publish(output_dir, build)
     log(f"report written to {output_dir}/index.html")
     return dataset
+
+
+def write_track_record(output_dir: Path, data_dir: Path | None = None) -> Path:
+    """Write ``track_record.html`` and ``track_record.csv`` (every question, its ledger
+    forecast, outcome and scores, ``analysis.track_record``) into the live ``output_dir``,
+    each file replaced atomically; links go to the question reports found there."""
+    from analysis import track_record, track_record_page
+    from analysis.ledger import read_frozen
+
+    source = paths.DATA_DIR if data_dir is None else data_dir
+    dataset = load_dataset(source)
+    table = track_record.track_record(dataset, read_frozen(source / "forecasts.csv"))
+    main = str(dataset.questions["question_id"].iloc[0])
+    links = {q: f"{q}/index.html" for q in table["question_id"]
+             if q != main and (output_dir / q / "index.html").exists()}  # fmt: skip
+    links[main] = "index.html"
+    page = track_record_page.render(table, track_record.summary(table), links)
+    files.write_text_atomically(output_dir / "track_record.csv", table.to_csv(index=False))
+    return files.write_text_atomically(output_dir / "track_record.html", page)
+
+
+def build_gallery(
+    output_dir: Path = paths.REPORTS_DIR, data_dir: Path | None = None, log: Log = print
+) -> list[tuple[str, str]]:
+    """Build the report of every question of questions.csv but the main one into
+    ``output_dir/<question_id>/`` (the main report must exist there), one after another, then
+    the track record page. A question that fails is logged with its reason and leaves the
+    others whole; returns [(question_id, reason)] of the failures."""
+    from analysis.case import UnknownCaseError
+    from analysis.data import DataValidationError
+
+    dataset = load_dataset(paths.DATA_DIR if data_dir is None else data_dir)
+    failed = []
+    for question in [str(q) for q in dataset.questions["question_id"]][1:]:
+        log(f"gallery: building {question} into {output_dir / question}")
+        try:
+            build_report(output_dir=output_dir / question, data_dir=data_dir, log=log,
+                         case=question)  # fmt: skip
+        except (ReportError, UnknownCaseError, DataValidationError, OSError, ValueError) as error:
+            log(f"gallery: {question} failed: {error}; the other reports are whole")
+            failed.append((question, str(error)))
+    write_track_record(output_dir, data_dir)
+    return failed
