@@ -95,6 +95,15 @@ EXCLUDED_CHOICES = (
 )  # fmt: skip
 
 
+def rule_text(rule: Any) -> str:
+    """RULE in the words of another question's class rule (``analysis.classes.ClassRule``)."""
+    own = rule.describe()
+    return RULE.replace("arrests decided by China", own).replace(
+        "each resolved detention in China decided by China",
+        f"each resolved case of its class ({own})",
+    )
+
+
 @dataclass(frozen=True)
 class HeadlineDetail:
     """What ``headline_detail`` computes on the way: the headline, the multiverse table (with
@@ -378,7 +387,7 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
         spec_low=range_low,
         spec_high=range_high,
         n_specifications=len(names),
-        rule=RULE,
+        rule=RULE if rule == CHINA_ARRESTS else rule_text(rule),
         base_cases=int(default["released"] + default["returned"]),
         base_releases=int(default["released"]),
         reference_class=REFERENCE_CLASS if rule == CHINA_ARRESTS else rule.describe(),
