@@ -400,6 +400,13 @@ def _question_links_html(links: dict[str, str]) -> str:
     return f"<h2>Other questions' reports</h2><ul>{items}</ul>"
 
 
+def _track_record_html(page: str | None) -> str:
+    if not page:
+        return ""
+    return (f'<p><a href="{html.escape(page)}">Track record: every question of the gallery, '
+            "its forecast, outcome and score</a></p>")  # fmt: skip
+
+
 def render_index(
     dataset: Dataset,
     facts: CaseFacts,
@@ -410,10 +417,12 @@ def render_index(
     whatif: dict[str, object],
     marker_key: pd.DataFrame,
     question_links: dict[str, str] | None = None,
+    track_record: str | None = None,
 ) -> str:
     """The report's front page, its bottom line first. Every text from the data is escaped.
     ``question_links`` maps a folder (relative to the page) to the name of another
-    question's report, or ".." to the main report; each becomes a link."""
+    question's report, or ".." to the main report; each becomes a link. ``track_record``
+    names the track record's page to link (the main report's), or None."""
     shown = {p.stem: p for p in figures if p.suffix == ".svg" and p.parent.name == "figures"}
     figure_html = "".join(
         _figure_html(shown[stem], facts, marker_key) for stem in FIGURE_CAPTIONS if stem in shown
@@ -460,7 +469,7 @@ argument)" are the expert-weight model's.</p>
 <h2>The case, event by event</h2>
 {_table_html(_event_table(facts.events), raw_html=("sources",))}
 
-{_question_links_html(question_links or {})}
+{_question_links_html(question_links or {})}{_track_record_html(track_record)}
 <h2>Notebooks</h2>
 <ol>{page_links}</ol>
 <p>The notebooks' sliders need a running Jupyter kernel (<code>make lab</code>); on these pages

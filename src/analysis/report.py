@@ -75,6 +75,9 @@ MARKER = ".analysis-report"
 MARKER_TEXT = "Written by `python -m analysis report`; the whole folder is replaced on each run.\n"
 
 
+TRACK_RECORD_PAGE = "track_record.html"
+
+
 def check_output_dir(output_dir: Path, data_dir: Path, notebooks_dir: Path) -> None:
     """Refuse an output folder whose replacement would destroy something else.
 
@@ -560,6 +563,9 @@ def build_report(
         log(f"[4/{STEPS}] executed and rendered the notebooks "
             f"({time.perf_counter() - started:.1f} s)")  # fmt: skip
         write_text_atomically(staging / MARKER, MARKER_TEXT)
+        main_report = question == str(dataset.questions["question_id"].iloc[0])
+        if main_report:  # every question scored together, linked from the main page
+            write_track_record(staging, data_dir)
         with _step(log, 5, "wrote index.html"):
             from analysis import timeline
 
@@ -569,6 +575,7 @@ def build_report(
             page = render_index(
                 dataset, view.facts, table, sorted(written), pages,
                 answer, whatif_grid(view), key, question_links=links,
+                track_record=TRACK_RECORD_PAGE if main_report else None,
             )  # fmt: skip
             write_text_atomically(staging / "index.html", page)
 
@@ -579,21 +586,24 @@ def build_report(
 
 def write_track_record(output_dir: Path, data_dir: Path | None = None) -> Path:
     """Write ``track_record.html`` and ``track_record.csv`` (every question, its ledger
-    forecast, outcome and scores, ``analysis.track_record``) into the live ``output_dir``,
-    each file replaced atomically; links go to the question reports found there."""
+    forecast, outcome and scores, ``analysis.track_record``) into ``output_dir`` (the live
+    report or its staging folder), each file replaced atomically; each question links to its
+    report where ``output_dir`` holds one."""
     from analysis import track_record, track_record_page
     from analysis.ledger import read_frozen
 
     source = paths.DATA_DIR if data_dir is None else data_dir
     dataset = load_dataset(source)
-    table = track_record.track_record(dataset, read_frozen(source / "forecasts.csv"))
+    ledger = source / "forecasts.csv"  # a data folder without a ledger has no forecast yet
+    frozen = read_frozen(ledger) if ledger.is_file() else []
+    table = track_record.track_record(dataset, frozen)
     main = str(dataset.questions["question_id"].iloc[0])
     links = {q: f"{q}/index.html" for q in table["question_id"]
              if q != main and (output_dir / q / "index.html").exists()}  # fmt: skip
     links[main] = "index.html"
     page = track_record_page.render(table, track_record.summary(table), links)
     files.write_text_atomically(output_dir / "track_record.csv", table.to_csv(index=False))
-    return files.write_text_atomically(output_dir / "track_record.html", page)
+    return files.write_text_atomically(output_dir / TRACK_RECORD_PAGE, page)
 
 
 def build_gallery(
