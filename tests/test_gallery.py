@@ -128,3 +128,33 @@ def test_a_reliability_table_once_a_bin_holds_both_outcomes() -> None:
     assert bins is not None
     row = bins[bins["bin"] == "0.60-0.80"].iloc[0]
     assert (row["cases"], row["events"]) == (2, 1)
+
+
+def test_a_failing_question_is_named_and_leaves_the_others_whole(
+    monkeypatch, tmp_path, data_copy
+) -> None:
+    from analysis import report
+    from analysis.report import ReportError
+
+    questions = data_copy / "questions.csv"
+    lines = questions.read_text().splitlines()
+    # Two more questions on the fixture's case: the first of them fails to build.
+    extra = [lines[1].replace("fixture_case,", f"{name},", 1) for name in ("q_bad", "q_good")]
+    questions.write_text("\n".join([*lines, *extra]) + "\n")
+    built = []
+
+    def fake_build(output_dir, data_dir, log, case):
+        if case == "q_bad":
+            raise ReportError("notebook 03 failed: no such cell")
+        (output_dir).mkdir(parents=True)
+        (output_dir / "index.html").write_text("<html></html>")
+        built.append(case)
+
+    monkeypatch.setattr(report, "build_report", fake_build)
+    logged = []
+    failed = report.build_gallery(tmp_path, data_copy, log=logged.append)
+    assert failed == [("q_bad", "notebook 03 failed: no such cell")]
+    assert built == ["q_good"]
+    assert any("q_bad failed: notebook 03 failed" in line for line in logged)
+    page = (tmp_path / "track_record.html").read_text()
+    assert 'href="q_good/index.html"' in page and 'href="q_bad/index.html"' not in page
