@@ -158,3 +158,15 @@ def test_a_failing_question_is_named_and_leaves_the_others_whole(
     assert any("q_bad failed: notebook 03 failed" in line for line in logged)
     page = (tmp_path / "track_record.html").read_text()
     assert 'href="q_good/index.html"' in page and 'href="q_bad/index.html"' not in page
+
+
+def test_a_question_dated_before_any_scored_case_gets_an_empty_scoring_table(fixture_data):
+    # A gallery question of 2001 finds no case of the class resolved yet: an empty table with
+    # the columns, and a calibration sentence saying so, rather than a KeyError.
+    from analysis import scoring
+
+    forecasts = multiverse.in_time_forecasts(fixture_data, "2001-01-01")
+    assert forecasts.empty
+    assert list(forecasts.columns) == ["spec_id", "case_id", "forecast_day", "y", "forecast"]
+    table = scoring.murphy_table(scoring.formulation_forecasts(forecasts))
+    assert scoring.calibration_verdict(table).startswith("No case could be scored")

@@ -481,7 +481,10 @@ def in_time_forecasts(
         CHOICES["coder"], CHOICES["shenyang_six"], CHOICES["kim_visit_2018"]
     ):
         coded = coded_cases(dataset, coder, six, kim)[LEARNING_COLUMNS]
-        levels = coded.set_index("case_id")
+        # A target's own levels under this coder, read with the Kim-visit arrests kept: "out"
+        # takes the case out of what the specifications learn from, not out of the common
+        # scoring set (under the wider outcome it is a target once resolved).
+        levels = coded_cases(dataset, coder, six, "in").set_index("case_id")
         own = [(float(levels.loc[case, "pressure_level"]) / 2.0,
                 float(levels.loc[case, "tension_level"]) / 2.0) for case in target_ids]  # fmt: skip
         for (reference_class, outcome), cases in learnable_sets(coded, rule).items():
@@ -505,7 +508,8 @@ def in_time_forecasts(
                         {"spec_id": name, "case_id": case, "forecast_day": made_on,
                          "y": y, "forecast": forecast}
                     )  # fmt: skip
-    return pd.DataFrame(rows)
+    # The columns even with no target (no case resolved by as_of): an empty table to score.
+    return pd.DataFrame(rows, columns=["spec_id", "case_id", "forecast_day", "y", "forecast"])
 
 
 def spec_scores(forecasts: pd.DataFrame) -> pd.Series:

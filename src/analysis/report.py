@@ -405,7 +405,22 @@ def report_figures(
     }  # fmt: skip
     if detail is not None:
         figures |= headline_figures(view, detail)
+        if not returns_known(view):  # no return known by the date: no timing law to fit
+            del figures["scenarios_timing"]
     return figures
+
+
+def returns_known(view: CaseForecast) -> bool:
+    """Whether the question's reference cases hold a return known by its date (the question's
+    own case left out): the timing laws are fitted to such returns, and a question of a class
+    with none (China's mission entries before 2002) has no timing chart."""
+    from analysis import timing
+
+    facts = view.facts
+    cases = view.reference_cases
+    cases = cases[cases["case_id"].astype(str) != facts.case_id]
+    returned, _, _ = timing.censored_return_durations_as_of(cases, facts.as_of)
+    return len(returned) > 0
 
 
 def headline_figures(view: CaseForecast, detail: HeadlineDetail) -> dict[str, Callable[[], Figure]]:
@@ -601,7 +616,16 @@ def write_track_record(output_dir: Path, data_dir: Path | None = None) -> Path:
     links = {q: f"{q}/index.html" for q in table["question_id"]
              if q != main and (output_dir / q / "index.html").exists()}  # fmt: skip
     links[main] = "index.html"
-    page = track_record_page.render(table, track_record.summary(table), links)
+    bins = track_record.reliability(table)
+    figure = None
+    if bins is not None:  # drawn only when some bin holds both outcomes
+        from analysis.charts import scoring as scoring_charts
+
+        stem = output_dir / "figures" / "track_record_reliability"
+        stem.parent.mkdir(exist_ok=True)
+        save_figure(scoring_charts.plot_reliability(bins), stem)
+        figure = "figures/track_record_reliability.svg"
+    page = track_record_page.render(table, track_record.summary(table), links, figure)
     files.write_text_atomically(output_dir / "track_record.csv", table.to_csv(index=False))
     return files.write_text_atomically(output_dir / TRACK_RECORD_PAGE, page)
 

@@ -19,7 +19,7 @@ import pandas as pd
 from analysis import multiverse
 from analysis.classes import question_rule
 from analysis.data import Dataset
-from analysis.scoring import case_scores, reliability_diagram
+from analysis.scoring import case_scores, reliability_table
 
 OUTCOMES = {"resolved_yes": 1.0, "resolved_no": 0.0}
 UNINFORMED = 0.5
@@ -27,6 +27,7 @@ UNINFORMED = 0.5
 SCORED = {"forecast": "the ledger's forecast", "base_rate": "the base rate alone",
           "uninformed": "an uninformed 0.5"}  # fmt: skip
 RELIABILITY_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+MODEL = "headline (the rule-chosen pool of each question's specifications)"
 
 
 def base_rate(dataset: Dataset, question: Mapping[str, object]) -> tuple[float, int, int]:
@@ -97,12 +98,14 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def reliability(table: pd.DataFrame) -> pd.DataFrame | None:
-    """The ledger forecasts' reliability table (``scoring.reliability_diagram``) over the
-    scored questions, or None unless some bin holds both outcomes: a bin of one outcome only
-    can show no calibration."""
+    """The ledger forecasts' reliability table (``scoring.reliability_table``, one variant
+    named after the model) over the scored questions, or None unless some bin holds both
+    outcomes: a bin of one outcome only can show no calibration."""
     scored = table[table["outcome"].notna() & table["forecast"].notna()]
     if scored.empty:
         return None
-    bins = reliability_diagram(scored["forecast"], scored["outcome"], RELIABILITY_EDGES)
+    frame = pd.DataFrame({"variant": MODEL, "forecast": scored["forecast"].to_numpy(),
+                          "y": scored["outcome"].to_numpy()})  # fmt: skip
+    bins = reliability_table(frame, RELIABILITY_EDGES)
     both = (bins["events"] > 0) & (bins["events"] < bins["cases"])
     return bins if bool(both.any()) else None

@@ -8,9 +8,7 @@ import html
 
 import pandas as pd
 
-from analysis.track_record import SCORED
-
-MODEL = "headline (the rule-chosen pool of each question's specifications)"
+from analysis.track_record import MODEL, SCORED
 
 
 def _cell(value: object, digits: int = 3) -> str:
@@ -19,9 +17,12 @@ def _cell(value: object, digits: int = 3) -> str:
     return html.escape(str(value))
 
 
-def render(table: pd.DataFrame, totals: pd.DataFrame, links: dict[str, str]) -> str:
+def render(
+    table: pd.DataFrame, totals: pd.DataFrame, links: dict[str, str], figure: str | None = None
+) -> str:
     """The page as HTML. ``links`` maps a question_id to its report's index page (relative);
-    a question without one is listed unlinked."""
+    a question without one is listed unlinked. ``figure`` is the reliability diagram's SVG
+    (relative), or None when no bin holds both outcomes."""
     head = ("<tr><th>question</th><th>decider</th><th>as of</th><th>ledger row</th>"
             "<th>forecast P(release)</th><th>base rate</th><th>outcome</th><th>Brier</th>"
             "<th>log score</th><th>Brier, base rate</th><th>log, base rate</th></tr>")  # fmt: skip
@@ -59,5 +60,16 @@ def render(table: pd.DataFrame, totals: pd.DataFrame, links: dict[str, str]) -> 
         "<h2>Mean scores over the resolved questions</h2>"
         "<table><tr><th>forecast</th><th>questions</th><th>releases</th><th>Brier</th>"
         f"<th>log score</th></tr>{sums}</table>"
+        f"{_figure_html(figure)}"
         '<p><a href="index.html">Back to the main report</a></p></body></html>\n'
+    )
+
+
+def _figure_html(figure: str | None) -> str:
+    if figure is None:
+        return ("<p>No reliability diagram: no bin of forecasts holds both outcomes, and a bin "
+                "of one outcome only shows no calibration.</p>")  # fmt: skip
+    return (
+        f"<h2>Reliability of the ledger's forecasts ({html.escape(MODEL)})</h2>"
+        f'<img src="{html.escape(figure)}" alt="Reliability diagram of the ledger forecasts">'
     )
