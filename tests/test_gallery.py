@@ -170,3 +170,12 @@ def test_a_question_dated_before_any_scored_case_gets_an_empty_scoring_table(fix
     assert list(forecasts.columns) == ["spec_id", "case_id", "forecast_day", "y", "forecast"]
     table = scoring.murphy_table(scoring.formulation_forecasts(forecasts))
     assert scoring.calibration_verdict(table).startswith("No case could be scored")
+
+
+def test_the_ledger_command_prints_the_track_record(capsys) -> None:
+    from analysis.cli import main
+
+    assert main(["ledger", "--track-record"]) == 0
+    out = capsys.readouterr().out
+    assert "2025_jan_ukraine_pows_two" in out and "open" in out
+    assert "the base rate alone" in out and "an uninformed 0.5" in out

@@ -361,6 +361,23 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
     scenario.set_defaults(handler=_scenario)
 
 
+def _print_track_record(dataset: object, data_dir: Path) -> int:
+    """``ledger --track-record``: every question's latest frozen forecast, outcome and scores,
+    then the mean scores against the base rate alone and 0.5."""
+    from analysis import track_record
+    from analysis.ledger import read_frozen
+
+    ledger = data_dir / "forecasts.csv"
+    table = track_record.track_record(dataset, read_frozen(ledger) if ledger.is_file() else [])
+    shown = ["question_id", "decided_by", "as_of", "status", "forecast_id", "forecast",
+             "base_rate", "brier_forecast", "log_forecast", "brier_base_rate",
+             "log_base_rate"]  # fmt: skip
+    print(f"Track record ({track_record.MODEL}): every question of questions.csv")
+    print(table[shown].round(3).to_string(index=False))
+    print(track_record.summary(table).round(3).to_string(index=False))
+    return EXIT_OK
+
+
 def _ledger(args: argparse.Namespace) -> int:
     from analysis.case import UnknownCaseError, case_facts
     from analysis.data import DataValidationError, load_dataset
@@ -371,6 +388,8 @@ def _ledger(args: argparse.Namespace) -> int:
         dataset = load_dataset(args.data_dir)
         if args.append is not None:
             return _append_headline(dataset, args)
+        if args.track_record:
+            return _print_track_record(dataset, args.data_dir)
         ledger = build_ledger(dataset, args.case)
         stated = headline(dataset, args.case)
         question = str(case_facts(dataset, args.case).question["question_id"])
@@ -553,6 +572,11 @@ def _add_ledger_parser(commands: argparse._SubParsersAction) -> None:
         help=f"the question, a case_id of data/questions.csv (default: {DEFAULT_CASE})",
     )
     ledger.add_argument("--json", action="store_true", help="print one JSON object instead")
+    ledger.add_argument(
+        "--track-record", action="store_true",
+        help="print every question's latest frozen forecast, outcome and Brier and log "
+        "scores, beside the base rate alone and an uninformed 0.5",
+    )  # fmt: skip
     ledger.add_argument(
         "--append", type=Path, metavar="PATH",
         help="append the current headline to the frozen ledger PATH (data/forecasts.csv to "
