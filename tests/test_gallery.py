@@ -179,3 +179,33 @@ def test_the_ledger_command_prints_the_track_record(capsys) -> None:
     out = capsys.readouterr().out
     assert "2025_jan_ukraine_pows_two" in out and "open" in out
     assert "the base rate alone" in out and "an uninformed 0.5" in out
+
+
+@pytest.mark.parametrize(
+    ("decided_by", "deciders", "expected"),
+    [
+        ("laos", "laos", "questions.csv:2: decided_by: not its case's decider (got 'laos', "
+         "expected 'china', the decided_by of 2017_fixture_unknown in cases.csv)"),
+        ("china", "china; laos", "questions.csv:2: class_deciders: breaks the class rule (got "
+         "'china; laos', expected 'china')"),
+        ("laos", "laos; vietnam", "questions.csv:2: class_deciders: breaks the class rule (got "
+         "'laos; vietnam', expected 'laos' or 'laos; vietnam; thailand; russia; mongolia; "
+         "other_country')"),
+    ],
+)  # fmt: skip
+def test_validate_names_a_question_that_breaks_the_decider_rule(
+    data_copy, decided_by, deciders, expected
+) -> None:
+    from analysis.data import validate_data
+
+    # The fixture's question is about 2017_fixture_unknown; its case row is made China's
+    # (the third case's decider unknown would take any question's).
+    cases = data_copy / "cases.csv"
+    if decided_by != "china" and "vietnam" not in deciders:
+        text = cases.read_text().replace(",unknown,,\n", ",china,,\n")
+        cases.write_text(text)
+    questions = data_copy / "questions.csv"
+    text = questions.read_text().replace(",china,china,arrest", f",{decided_by},{deciders},arrest")
+    questions.write_text(text)
+    problems = [str(p).split("/")[-1] for p in validate_data(data_copy)]
+    assert problems == [expected]

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import paths
-from analysis.schema import ACTORS, CASES, EVENTS, TABLES, WINDOW_PRECISIONS
-from analysis.table_rules import _check_table
+from analysis.schema import ACTORS, CASES, EVENTS, QUESTIONS, TABLES, WINDOW_PRECISIONS
+from analysis.table_rules import _check_table, check_question_deciders
 from analysis.tables import (
     DATE_TRIPLES,
     Dataset,
@@ -118,6 +118,7 @@ def _read_and_check_all(data_dir: Path) -> tuple[dict[str, _RawTable], list[Prob
     for table in tables.values():
         if not table.problems:
             _check_table(table, actor_ids, case_ids)
+    check_question_deciders(tables[QUESTIONS.name], cases)
     return tables, [problem for table in tables.values() for problem in table.problems]
 
 
