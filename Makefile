@@ -55,7 +55,7 @@ $(STAMP): pyproject.toml constraints.txt | venv-python
 
 install: $(STAMP)  ## create .venv and install the project with the pinned versions
 
-report: $(STAMP)  ## validate the data, build every chart, run the notebooks, write reports/ and every question's
+report: $(STAMP)  ## validate, build every chart, run the notebooks, write reports/, every question's report and the track record
 	$(BIN)/python -m analysis report --all
 
 NBVAL_ONLY := $(BIN)/python -m pytest -q -p no:cacheprovider notebooks $(NBVAL)
