@@ -209,3 +209,15 @@ def test_validate_names_a_question_that_breaks_the_decider_rule(
     questions.write_text(text)
     problems = [str(p).split("/")[-1] for p in validate_data(data_copy)]
     assert problems == [expected]
+
+
+def test_a_laos_question_learns_from_laos_cases_resolved_before_its_date() -> None:
+    # By hand from cases.csv: on 4 June 2013 Laos had decided one case on record, the nine
+    # youths returned on 28 May 2013; no Chinese case enters, released or not.
+    from analysis.headline import headline_detail
+
+    detail = headline_detail(load_dataset(), "2013_jun_vientiane_embassy_twenty")
+    assert (detail.headline.base_cases, detail.headline.base_releases) == (1, 0)
+    assert detail.headline.reference_class == "cases decided by laos"
+    pooled = detail.table[detail.table["in_headline"]]
+    assert set(pooled["released"] + pooled["returned"]) == {1}
