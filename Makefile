@@ -55,8 +55,8 @@ $(STAMP): pyproject.toml constraints.txt | venv-python
 
 install: $(STAMP)  ## create .venv and install the project with the pinned versions
 
-report: $(STAMP)  ## validate the data, build every chart, run the notebooks, write reports/
-	$(BIN)/python -m analysis report
+report: $(STAMP)  ## validate, build every chart, run the notebooks, write reports/, every question's report and the track record
+	$(BIN)/python -m analysis report --all
 
 # Without the hypothesis plugin: no notebook uses it, and loading it costs each run time.
 NBVAL_ONLY := $(BIN)/python -m pytest -q -p no:cacheprovider -p no:hypothesispytest notebooks $(NBVAL)

@@ -118,6 +118,16 @@ def _report(args: argparse.Namespace) -> int:
     kept = _what_is_kept(output)
     try:
         build_report(output_dir=output, case=args.case, log=_progress)
+        if args.all:
+            from analysis.report import build_gallery
+
+            failed = build_gallery(output_dir=output, log=_progress)
+            for question, reason in failed:
+                print(f"report: question {question} failed: {printable(reason)}", file=sys.stderr)
+            if failed:
+                print(f"report: {len(failed)} question report(s) failed; the main report and "
+                      "the others are whole.", file=sys.stderr)  # fmt: skip
+                return EXIT_FAILED
     except DataValidationError as error:
         return _report_problems(error, kept)
     except (UnknownCaseError, NothingToScoreError) as error:
@@ -464,6 +474,23 @@ def ledger_wide(table: pd.DataFrame) -> str:
     return shown.astype(object).fillna("").to_string(index=False)  # object: "" fills any column
 
 
+def _print_track_record(dataset: object, data_dir: Path) -> int:
+    """``ledger --track-record``: every question's latest frozen forecast, outcome and scores,
+    then the mean scores against the base rate alone and 0.5."""
+    from analysis import track_record
+    from analysis.ledger import read_frozen
+
+    ledger = data_dir / "forecasts.csv"
+    table = track_record.track_record(dataset, read_frozen(ledger) if ledger.is_file() else [])
+    shown = ["question_id", "decided_by", "as_of", "status", "forecast_id", "forecast",
+             "base_rate", "brier_forecast", "log_forecast", "brier_base_rate",
+             "log_base_rate"]  # fmt: skip
+    print(f"Track record ({track_record.MODEL}): every question of questions.csv")
+    print(table[shown].round(3).to_string(index=False))
+    print(track_record.summary(table).round(3).to_string(index=False))
+    return EXIT_OK
+
+
 def _ledger(args: argparse.Namespace) -> int:
     problem = data_dir_problem(args.data_dir)
     if problem:
@@ -478,6 +505,8 @@ def _ledger(args: argparse.Namespace) -> int:
         dataset = load_dataset(args.data_dir)
         if args.append is not None:
             return _append_headline(dataset, args)
+        if args.track_record:
+            return _print_track_record(dataset, args.data_dir)
         ledger = build_ledger(dataset, args.case)
         stated = headline(dataset, args.case)
         question = str(case_facts(dataset, args.case).question["question_id"])
@@ -650,6 +679,13 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
         ),
     )
     report.add_argument(
+        "--all",
+        action="store_true",
+        help="after the main report, build every other question of questions.csv into "
+        "OUTPUT/<ID>/ and the track record page (OUTPUT/track_record.html); a question that "
+        "fails is named with its reason and leaves the others whole",
+    )
+    report.add_argument(
         "--output",
         type=Path,
         default=None,
@@ -707,6 +743,11 @@ def _add_ledger_parser(commands: argparse._SubParsersAction) -> None:
     shown.add_argument(
         "--csv", action="store_true", help="every column of every forecast as CSV, to pipe"
     )
+    ledger.add_argument(
+        "--track-record", action="store_true",
+        help="print every question's latest frozen forecast, outcome and Brier and log "
+        "scores, beside the base rate alone and an uninformed 0.5",
+    )  # fmt: skip
     ledger.add_argument(
         "--append", type=Path, metavar="PATH",
         help="append the current headline to the frozen ledger PATH (data/forecasts.csv to "

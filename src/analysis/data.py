@@ -24,7 +24,11 @@ from analysis.schema import (
     TABLES,
     WINDOW_PRECISIONS,
 )
-from analysis.table_rules import _check_question_references, _check_table
+from analysis.table_rules import (
+    _check_question_references,
+    _check_table,
+    check_question_deciders,
+)
 from analysis.tables import (
     DATE_TRIPLES,
     Dataset,
@@ -133,6 +137,7 @@ def _read_and_check_all(data_dir: Path) -> tuple[dict[str, _RawTable], list[Prob
     if not questions.problems:
         scenario_ids = set(scenarios.columns.get("scenario_id", ())) - {""}
         _check_question_references(questions, case_ids, scenario_ids)
+    check_question_deciders(tables[QUESTIONS.name], cases)
     codebook = _read_codebook(data_dir)
     problems = [problem for table in tables.values() for problem in table.problems]
     return tables, problems + codebook.problems

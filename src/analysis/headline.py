@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import special
 
 from analysis.cache import memoized
+from analysis.classes import CHINA_ARRESTS, question_rule
 from analysis.defaults import DEFAULT_CASE
 
 
@@ -100,6 +101,15 @@ EXCLUDED_CHOICES = (
      "between governments)"),
     ("reference_class", "plus_third_country", "class: plus cases a third country decided"),
 )  # fmt: skip
+
+
+def rule_text(rule: Any) -> str:
+    """RULE in the words of another question's class rule (``analysis.classes.ClassRule``)."""
+    own = rule.describe()
+    return RULE.replace("arrests decided by China", own).replace(
+        "each resolved detention in China decided by China",
+        f"each resolved case of its class ({own})",
+    )
 
 
 @dataclass(frozen=True)
@@ -318,8 +328,11 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
 
     facts = case_facts(dataset, case)
     day = facts.as_of if as_of is None else pd.Timestamp(as_of)
-    table, draws = multiverse.multiverse(dataset, facts.case_id, day)
-    forecasts = multiverse.in_time_forecasts(dataset, day)
+    # The question's class rule (questions.class_deciders, class_route): whose decisions it
+    # learns from and is scored on; China's arrests for the headline's question.
+    rule = question_rule(facts.question)
+    table, draws = multiverse.multiverse(dataset, facts.case_id, day, rule=rule)
+    forecasts = multiverse.in_time_forecasts(dataset, day, rule=rule)
     scores = multiverse.all_spec_scores(forecasts)
     table = table.assign(
         log_score=table["spec_id"].map(scores),
@@ -383,10 +396,10 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
         spec_low=range_low,
         spec_high=range_high,
         n_specifications=len(names),
-        rule=RULE,
+        rule=RULE if rule == CHINA_ARRESTS else rule_text(rule),
         base_cases=int(default["released"] + default["returned"]),
         base_releases=int(default["released"]),
-        reference_class=REFERENCE_CLASS,
+        reference_class=REFERENCE_CLASS if rule == CHINA_ARRESTS else rule.describe(),
         backtest_verdict=verdict,
         outcome_status=_outcome_status(str(facts.case["outcome"]), facts.label),
         signposts=signposts(table, facts.label),

@@ -468,6 +468,13 @@ def _question_links_html(links: dict[str, str]) -> str:
     return f"<h2>Other questions' reports</h2><ul>{items}</ul>"
 
 
+def _track_record_html(page: str | None) -> str:
+    if not page:
+        return ""
+    return (f'<p><a href="{html.escape(page)}">Track record: every question of the gallery, '
+            "its forecast, outcome and score</a></p>")  # fmt: skip
+
+
 def render_index(
     dataset: Dataset,
     facts: CaseFacts,
@@ -479,12 +486,14 @@ def render_index(
     marker_key: pd.DataFrame,
     footer: str,
     question_links: dict[str, str] | None = None,
+    track_record: str | None = None,
 ) -> str:
     """The report's front page: the provenance banner, the bottom line in plain words, the
     question once, the charts a reader can use, the events, and the method one click down;
     ``footer`` (``provenance.footer_html``) closes it; ``question_links`` maps a folder
     (relative to the page) to the name of another question's report, or ".." to the main
-    report, each a link. Every text from the data is escaped."""
+    report, each a link; ``track_record`` names the track record's page to link (the main
+    report's), or None. Every text from the data is escaped."""
     shown = {p.stem: p for p in figures if p.suffix == ".svg" and p.parent.name == "figures"}
 
     def figures_html(stems: tuple[str, ...]) -> str:
@@ -519,7 +528,7 @@ def render_index(
 <h2>The case, event by event</h2>
 {_table_html(_event_table(facts.events), raw_html=("sources",))}
 
-{_question_links_html(question_links or {})}
+{_question_links_html(question_links or {})}{_track_record_html(track_record)}
 <h2>Notebooks</h2>
 <ol>{page_links}</ol>
 <p>The notebooks' sliders need a running Jupyter kernel (<code>make lab</code>); on these pages

@@ -52,6 +52,7 @@ ROUTES = {
     "border_arrest": "border crossing",
     "foreign_mission_entry": "mission entry",
     "third_country_handover": "third-country handover",
+    "battlefield_capture": "other or unknown",
     "legal_exit": "other or unknown",
     "unknown": "other or unknown",
 }

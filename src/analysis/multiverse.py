@@ -5,7 +5,9 @@ A specification picks one value on each axis of ``CHOICES`` (the first value is 
 * ``reference_class``: detentions in China decided by China (``history.detentions_in_china``);
   the same plus foreign-mission entries; plus cases a named third country decided (Laos,
   Vietnam, Thailand, Mongolia or another); or without the
-  cases detained 2020-2024 (the COVID-era backlog).
+  cases detained 2020-2024 (the COVID-era backlog). A question with another class rule
+  (``analysis.classes``: its deciders and route) reads the four values on its own class
+  (``class_mask``): the first is then that rule's class, not China's.
 * ``shenyang_six``: the 2006 six as recorded (a consulate bid, so outside the detentions) or as
   detained in transit (Adrian Hong's reading, which brings the case into the class).
 * ``kim_visit_2018``: the single-source 2018 Kim-visit arrests in or out.
@@ -45,6 +47,7 @@ from scipy import special
 
 from analysis import factors
 from analysis.backtest import forecast_day
+from analysis.classes import CHINA_ARRESTS, MISSION, ClassRule
 from analysis.data import Dataset
 from analysis.defaults import SEED
 from analysis.history import NOT_DETENTION_ONSETS, with_year_and_period, without_overlaps
@@ -129,17 +132,26 @@ def coded_cases(dataset: Dataset, coder: str, six: str, kim: str) -> pd.DataFram
     return with_year_and_period(cases)
 
 
-def class_mask(columns: Mapping[str, np.ndarray], reference_class: str) -> np.ndarray:
-    """Which cases belong to one reference class (see the module docstring): a boolean array.
-    ``columns`` holds the onset, decided_by and year of each case, as strings and integers."""
+def class_mask(
+    columns: Mapping[str, np.ndarray], reference_class: str, rule: ClassRule = CHINA_ARRESTS
+) -> np.ndarray:
+    """Which cases belong to one reference class of a question whose class rule is ``rule``
+    (``analysis.classes``): a boolean array. ``columns`` holds the onset, decided_by and year
+    of each case, as strings and integers. ``china_decided`` is the rule's own class (for the
+    headline's rule, arrests decided by China); ``plus_missions`` adds the same deciders'
+    mission entries; ``plus_third_country`` takes the rule's route from any named decider;
+    ``without_covid`` is the own class without the cases of 2020-2024."""
     onset = np.asarray(columns["onset"]).astype(str)
     decider = np.asarray(columns["decided_by"]).astype(str)
-    onset_out = np.isin(onset, NOT_DETENTION_ONSETS)
+    mission = onset == MISSION
+    on_route = {"arrest": ~np.isin(onset, NOT_DETENTION_ONSETS), "mission": mission,
+                "any": np.ones(len(onset), dtype=bool)}[rule.route]  # fmt: skip
+    own_decider = np.isin(decider, rule.deciders)
     if reference_class == "plus_missions":
-        return (~onset_out | (onset == "foreign_mission_entry")) & (decider == "china")
+        return (on_route | mission) & own_decider
     if reference_class == "plus_third_country":
-        return ~onset_out & (decider != "unknown")  # China or any named other state
-    keep = ~onset_out & (decider == "china")
+        return on_route & (decider != "unknown")  # the rule's deciders or any named other state
+    keep = on_route & own_decider
     if reference_class == "without_covid":
         year = np.asarray(columns["year"])
         keep &= ~((year >= COVID_YEARS[0]) & (year <= COVID_YEARS[1]))
@@ -155,9 +167,11 @@ def outcome_labels(outcomes: np.ndarray, outcome: str) -> tuple[np.ndarray, np.n
     return counted, np.isin(outcomes, releases).astype(float)
 
 
-def class_cases(cases: pd.DataFrame, reference_class: str) -> pd.DataFrame:
-    """The cases of one reference class (see the module docstring)."""
-    return cases[class_mask(cases, reference_class)]
+def class_cases(
+    cases: pd.DataFrame, reference_class: str, rule: ClassRule = CHINA_ARRESTS
+) -> pd.DataFrame:
+    """The cases of one reference class under the class rule ``rule`` (see ``class_mask``)."""
+    return cases[class_mask(cases, reference_class, rule)]
 
 
 def labelled(cases: pd.DataFrame, outcome: str) -> pd.DataFrame:
@@ -233,8 +247,10 @@ class Learnable:
         return training_from(self.pressure[keep], self.tension[keep], self.y[keep])
 
 
-def learnable_sets(coded: pd.DataFrame) -> dict[tuple[str, str], Learnable]:
-    """``labelled(class_cases(coded, reference_class), outcome)`` as arrays, for every
+def learnable_sets(
+    coded: pd.DataFrame, rule: ClassRule = CHINA_ARRESTS
+) -> dict[tuple[str, str], Learnable]:
+    """``labelled(class_cases(coded, reference_class, rule), outcome)`` as arrays, for every
     (reference_class, outcome) of CHOICES at once."""
     columns = {name: coded[name].to_numpy() for name in ("onset", "decided_by", "year")}
     pressure = coded["pressure_level"].to_numpy(dtype=float) / 2.0
@@ -245,7 +261,7 @@ def learnable_sets(coded: pd.DataFrame) -> dict[tuple[str, str], Learnable]:
               for outcome in CHOICES["outcome"]}  # fmt: skip
     sets = {}
     for reference_class in CHOICES["reference_class"]:
-        member = class_mask(columns, reference_class)
+        member = class_mask(columns, reference_class, rule)
         for outcome, (counted, y) in labels.items():
             keep = member & counted
             sets[(reference_class, outcome)] = Learnable(
@@ -340,9 +356,10 @@ def multiverse(
     as_of: factors.DateLike | None,
     draws: int = DRAWS_PER_SPEC,
     seed: int = SEED,
+    rule: ClassRule = CHINA_ARRESTS,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The focal case under every specification, from the cases known by ``as_of`` (None:
-    today's record).
+    today's record), its reference classes drawn by the question's class rule ``rule``.
 
     Returns the tidy table (one row per specification: spec_id, the CHOICES columns, released,
     returned (the counts learned from), pressure, tension (the focal levels used), estimate
@@ -366,7 +383,7 @@ def multiverse(
         key = (*coding, spec["reference_class"], spec["outcome"])
         if key not in learned_cache:
             if coding not in sets:
-                sets[coding] = learnable_sets(coded_cases(dataset, *coding)[LEARNING_COLUMNS])
+                sets[coding] = learnable_sets(coded_cases(dataset, *coding)[LEARNING_COLUMNS], rule)
             cases = sets[coding][key[3:]]
             keep = cases.case_id != case_id
             if day is not None:
@@ -402,14 +419,18 @@ def multiverse(
 
 
 def scoring_set(
-    dataset: Dataset, as_of: factors.DateLike | None = None, outcome: str = "strict"
+    dataset: Dataset,
+    as_of: factors.DateLike | None = None,
+    outcome: str = "strict",
+    rule: ClassRule = CHINA_ARRESTS,
 ) -> pd.DataFrame:
     """The common scoring set: detentions in China decided by China (first coding, contested
     cases as recorded) with one of the question's two outcomes, in order of forecast day; with
     ``as_of`` only those resolved by then. ``outcome`` (a key of RELEASES) says what counts as
-    a release; the headline scores on ``strict``. Columns of cases plus y and forecast_day."""
+    a release; the headline scores on ``strict``. A question with another class ``rule`` is
+    scored on its own class. Columns of cases plus y and forecast_day."""
     cases = labelled(class_cases(coded_cases(dataset, "first", "mission_attempt", "in"),
-                                 "china_decided"), outcome)  # fmt: skip
+                                 "china_decided", rule), outcome)  # fmt: skip
     cases["forecast_day"] = forecast_day(cases)
     if as_of is not None:
         cases = cases[cases["outcome_latest"] <= factors.to_day(as_of)]
@@ -439,7 +460,10 @@ def central_forecast(
 
 
 def in_time_forecasts(
-    dataset: Dataset, as_of: factors.DateLike | None = None, outcome: str = "strict"
+    dataset: Dataset,
+    as_of: factors.DateLike | None = None,
+    outcome: str = "strict",
+    rule: ClassRule = CHINA_ARRESTS,
 ) -> pd.DataFrame:
     """Each scoring-set case forecast by every specification (pressure choice aside: past cases
     have only the coded construct) from its class's cases known before the case's forecast day;
@@ -448,7 +472,7 @@ def in_time_forecasts(
     Long table: spec_id (with pressure = case_coded; the event construct shares its forecasts),
     case_id, forecast_day, y, forecast (central P(release) in [0, 1]).
     """
-    targets = scoring_set(dataset, as_of, outcome)
+    targets = scoring_set(dataset, as_of, outcome, rule)
     target_days = targets["forecast_day"].to_numpy(dtype="datetime64[ns]")
     target_ids = targets["case_id"].astype(str).to_numpy()
     weights = _weights(dataset)
@@ -457,10 +481,13 @@ def in_time_forecasts(
         CHOICES["coder"], CHOICES["shenyang_six"], CHOICES["kim_visit_2018"]
     ):
         coded = coded_cases(dataset, coder, six, kim)[LEARNING_COLUMNS]
-        levels = coded.set_index("case_id")
+        # A target's own levels under this coder, read with the Kim-visit arrests kept: "out"
+        # takes the case out of what the specifications learn from, not out of the common
+        # scoring set (under the wider outcome it is a target once resolved).
+        levels = coded_cases(dataset, coder, six, "in").set_index("case_id")
         own = [(float(levels.loc[case, "pressure_level"]) / 2.0,
                 float(levels.loc[case, "tension_level"]) / 2.0) for case in target_ids]  # fmt: skip
-        for (reference_class, outcome), cases in learnable_sets(coded).items():
+        for (reference_class, outcome), cases in learnable_sets(coded, rule).items():
             chosen = {**DEFAULTS, "reference_class": reference_class, "shenyang_six": six,
                       "kim_visit_2018": kim, "outcome": outcome, "coder": coder}  # fmt: skip
             names = {

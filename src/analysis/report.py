@@ -35,6 +35,7 @@ from traitlets.config import Config
 from analysis import cache, files, paths, provenance
 from analysis.case import DEFAULT_CASE, CaseFacts
 from analysis.charts.style import FULL_TEXT_VARIABLE, STABLE_METADATA
+from analysis.classes import question_rule
 from analysis.data import Dataset, load_dataset
 from analysis.files import write_atomically, write_text_atomically
 from analysis.forecast import CaseForecast, case_forecast
@@ -95,6 +96,9 @@ class UnsafeOutputError(ReportError):
 # Left in every report folder: only a folder carrying it may be replaced by a new report.
 MARKER = ".analysis-report"
 MARKER_TEXT = "Written by `python -m analysis report`; the whole folder is replaced on each run.\n"
+
+
+TRACK_RECORD_PAGE = "track_record.html"
 
 
 def check_output_dir(output_dir: Path, data_dir: Path, notebooks_dir: Path) -> None:
@@ -429,7 +433,9 @@ def report_figures(
     def reliability() -> Figure:
         scored = forecasts
         if scored is None:
-            scored = multiverse.in_time_forecasts(dataset, facts.as_of)
+            scored = multiverse.in_time_forecasts(
+                dataset, facts.as_of, rule=question_rule(facts.question)
+            )
         return scoring_charts.plot_reliability(
             scoring.reliability_table(scoring.formulation_forecasts(scored))
         )
@@ -467,7 +473,22 @@ def report_figures(
     }  # fmt: skip
     if detail is not None:
         figures |= headline_figures(view, detail)
+        if not returns_known(view):  # no return known by the date: no timing law to fit
+            del figures["scenarios_timing"]
     return figures
+
+
+def returns_known(view: CaseForecast) -> bool:
+    """Whether the question's reference cases hold a return known by its date (the question's
+    own case left out): the timing laws are fitted to such returns, and a question of a class
+    with none (China's mission entries before 2002) has no timing chart."""
+    from analysis import timing
+
+    facts = view.facts
+    cases = view.reference_cases
+    cases = cases[cases["case_id"].astype(str) != facts.case_id]
+    returned, _, _ = timing.censored_return_durations_as_of(cases, facts.as_of)
+    return len(returned) > 0
 
 
 def headline_figures(view: CaseForecast, detail: HeadlineDetail) -> dict[str, Callable[[], Figure]]:
@@ -655,6 +676,9 @@ def build_report(
         for line in timings:
             log(line)
         write_text_atomically(staging / MARKER, MARKER_TEXT)
+        main_report = question == str(dataset.questions["question_id"].iloc[0])
+        if main_report:  # every question scored together, linked from the main page
+            write_track_record(staging, data_dir)
         with _step(log, 5, "wrote index.html", run_started):
             from analysis import timeline
 
@@ -664,9 +688,65 @@ def build_report(
             page = render_index(
                 dataset, view.facts, table, sorted(written), pages,
                 answer, whatif_grid(view), key, footer, question_links=links,
+                track_record=TRACK_RECORD_PAGE if main_report else None,
             )  # fmt: skip
             write_text_atomically(staging / "index.html", page)
 
     _publish(output_dir, build)
     log(f"report written to {output_dir}/index.html")
     return dataset
+
+
+def write_track_record(output_dir: Path, data_dir: Path | None = None) -> Path:
+    """Write ``track_record.html`` and ``track_record.csv`` (every question, its ledger
+    forecast, outcome and scores, ``analysis.track_record``) into ``output_dir`` (the live
+    report or its staging folder), each file replaced atomically; each question links to its
+    report where ``output_dir`` holds one."""
+    from analysis import track_record, track_record_page
+    from analysis.ledger import read_frozen
+
+    source = paths.DATA_DIR if data_dir is None else data_dir
+    dataset = load_dataset(source)
+    ledger = source / "forecasts.csv"  # a data folder without a ledger has no forecast yet
+    frozen = read_frozen(ledger) if ledger.is_file() else []
+    table = track_record.track_record(dataset, frozen)
+    main = str(dataset.questions["question_id"].iloc[0])
+    links = {q: f"{q}/index.html" for q in table["question_id"]
+             if q != main and (output_dir / q / "index.html").exists()}  # fmt: skip
+    links[main] = "index.html"
+    bins = track_record.reliability(table)
+    figure = None
+    if bins is not None:  # drawn only when some bin holds both outcomes
+        from analysis.charts import scoring as scoring_charts
+
+        stem = output_dir / "figures" / "track_record_reliability"
+        stem.parent.mkdir(exist_ok=True)
+        save_figure(scoring_charts.plot_reliability(bins), stem)
+        figure = "figures/track_record_reliability.svg"
+    page = track_record_page.render(table, track_record.summary(table), links, figure)
+    files.write_text_atomically(output_dir / "track_record.csv", table.to_csv(index=False))
+    return files.write_text_atomically(output_dir / TRACK_RECORD_PAGE, page)
+
+
+def build_gallery(
+    output_dir: Path = paths.REPORTS_DIR, data_dir: Path | None = None, log: Log = print
+) -> list[tuple[str, str]]:
+    """Build the report of every question of questions.csv but the main one into
+    ``output_dir/<question_id>/`` (the main report must exist there), one after another, then
+    the track record page. A question that fails is logged with its reason and leaves the
+    others whole; returns [(question_id, reason)] of the failures."""
+    from analysis.case import UnknownCaseError
+    from analysis.data import DataValidationError
+
+    dataset = load_dataset(paths.DATA_DIR if data_dir is None else data_dir)
+    failed = []
+    for question in [str(q) for q in dataset.questions["question_id"]][1:]:
+        log(f"gallery: building {question} into {output_dir / question}")
+        try:
+            build_report(output_dir=output_dir / question, data_dir=data_dir, log=log,
+                         case=question)  # fmt: skip
+        except (ReportError, UnknownCaseError, DataValidationError, OSError, ValueError) as error:
+            log(f"gallery: {question} failed: {error}; the other reports are whole")
+            failed.append((question, str(error)))
+    write_track_record(output_dir, data_dir)
+    return failed

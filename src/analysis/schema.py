@@ -31,7 +31,7 @@ ACTOR_TYPES = ("person", "organisation", "government_body", "state", "group", "a
 STANCES = ("return", "release", "none_on_record")
 ONSETS = (
     "police_check", "raid", "foreign_mission_entry", "legal_exit",
-    "third_country_handover", "border_arrest", "unknown",
+    "third_country_handover", "border_arrest", "battlefield_capture", "unknown",
 )  # fmt: skip
 # The question's two outcomes are reached_south_or_third_country and returned; the others are
 # kept apart so that no count silently merges a release inside China with a way out.
@@ -46,6 +46,7 @@ DECIDERS = (
     "china", "laos", "vietnam", "thailand", "russia", "mongolia", "other_country", "unknown",
 )  # fmt: skip
 BOOLEANS = ("true", "false")
+CLASS_ROUTES = ("arrest", "mission", "any")  # analysis.classes.ROUTES
 # A question's status, and the status column of the frozen ledger (data/forecasts.csv).
 RESOLUTION_STATUSES = ("open", "resolved_yes", "resolved_no", "annulled")
 # The kind of each source URL, parallel to source_urls: how much a row can rest on it.
@@ -284,6 +285,11 @@ QUESTIONS = TableSchema(
         Column("annulment_rule", "text"),
         Column("resolution_status", "category", allowed=RESOLUTION_STATUSES),
         Column("resolution_note", "text"),
+        # Whose decision the question asks about, and the reference class it learns from
+        # (analysis.classes): the deciders whose cases enter and the route (onset) drawn.
+        Column("decided_by", "category", allowed=DECIDERS),
+        Column("class_deciders", "category_list", allowed=DECIDERS),
+        Column("class_route", "category", allowed=CLASS_ROUTES),
     ),
 )
 

@@ -270,6 +270,8 @@ def reliability_table(
 def calibration_verdict(table: pd.DataFrame) -> str:
     """One plain sentence: can the outcomes scored in ``murphy_table``'s ``table`` tell the
     variants' calibration apart? Every variant must be scored on the same cases."""
+    if table.empty:  # a forecast date before any case of the class resolved
+        return "No case could be scored by the forecast date: there is no calibration to tell."
     cases, events = table["cases"].unique(), table["events"].unique()
     if len(cases) != 1 or len(events) != 1:
         raise ValueError("every variant must be scored on the same cases")

@@ -716,3 +716,32 @@ def _check_question_references(
                 questions.problem(
                     line, name, f"not in {table} (got {_got(row[name])}, expected {expected})"
                 )
+
+
+# The codebook's class rule (questions.class_deciders): a question draws its own decider's cases,
+# or, for a third country's question, every third country together.
+THIRD_COUNTRIES = ("laos", "vietnam", "thailand", "russia", "mongolia", "other_country")
+
+
+def check_question_deciders(questions: _RawTable, cases: _RawTable) -> None:
+    """Each question's decided_by is its case's (cases.csv; a case whose sources name no
+    decider, unknown, takes the question's), and its class_deciders follow the codebook's
+    class rule: its own decider alone, or every third country for a third country's question."""
+    if questions.problems or cases.problems or "decided_by" not in questions.columns:
+        return
+    deciders = dict(zip(cases.columns["case_id"], cases.columns["decided_by"], strict=True))
+    for index, line in enumerate(questions.lines):
+        row = questions.row(index)
+        expected = deciders.get(row["case_id"])
+        if expected not in (None, "unknown") and row["decided_by"] != expected:
+            questions.problem(line, "decided_by", f"not its case's decider (got "
+                              f"{_got(row['decided_by'])}, expected {expected!r}, the "
+                              f"decided_by of {row['case_id']} in cases.csv)")  # fmt: skip
+        drawn = tuple(part.strip() for part in row["class_deciders"].split(";"))
+        allowed = [(row["decided_by"],)]
+        if row["decided_by"] in THIRD_COUNTRIES:
+            allowed.append(THIRD_COUNTRIES)
+        if drawn not in allowed:
+            questions.problem(line, "class_deciders", f"breaks the class rule (got "
+                              f"{_got(row['class_deciders'])}, expected "
+                              f"{' or '.join(repr('; '.join(a)) for a in allowed)})")  # fmt: skip

@@ -1,0 +1,223 @@
+"""The gallery of questions: decider-aware reference classes, and the track record's scores."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import multiverse, track_record
+from analysis.classes import CHINA_ARRESTS, ClassRule, question_rule
+from analysis.data import load_dataset
+from analysis.headline import CLASS_RULE
+
+# A toy table: every decider and route a rule can tell apart, and a COVID-era case.
+TOY = {
+    "case_id": np.array(["cn_arrest", "cn_mission", "cn_2021", "la_arrest", "la_mission",
+                         "vn_border", "th_raid", "nobody"]),
+    "onset": np.array(["police_check", "foreign_mission_entry", "raid", "third_country_handover",
+                       "foreign_mission_entry", "border_arrest", "raid", "police_check"]),
+    "decided_by": np.array(["china", "china", "china", "laos", "laos", "vietnam", "thailand",
+                            "unknown"]),
+    "year": np.array([2010, 2002, 2021, 2013, 2013, 2019, 2006, 2017]),
+}  # fmt: skip
+THIRD = ClassRule(("laos", "vietnam", "thailand", "russia", "mongolia", "other_country"), "any")
+
+
+def members(reference_class: str, rule: ClassRule) -> list[str]:
+    return TOY["case_id"][multiverse.class_mask(TOY, reference_class, rule)].tolist()
+
+
+@pytest.mark.parametrize(
+    ("rule", "reference_class", "expected"),
+    [  # each list written by hand from the codebook's rule (questions.class_deciders, route)
+        (CHINA_ARRESTS, "china_decided", ["cn_arrest", "cn_2021"]),
+        (CHINA_ARRESTS, "without_covid", ["cn_arrest"]),
+        (CHINA_ARRESTS, "plus_missions", ["cn_arrest", "cn_mission", "cn_2021"]),
+        (CHINA_ARRESTS, "plus_third_country", ["cn_arrest", "cn_2021", "la_arrest",
+                                               "vn_border", "th_raid"]),
+        (ClassRule(("china",), "mission"), "china_decided", ["cn_mission"]),
+        (ClassRule(("laos",), "any"), "china_decided", ["la_arrest", "la_mission"]),
+        (ClassRule(("laos",), "arrest"), "china_decided", ["la_arrest"]),
+        (ClassRule(("laos",), "arrest"), "plus_missions", ["la_arrest", "la_mission"]),
+        (ClassRule(("vietnam",), "any"), "china_decided", ["vn_border"]),
+        (THIRD, "china_decided", ["la_arrest", "la_mission", "vn_border", "th_raid"]),
+    ],
+)  # fmt: skip
+def test_a_decider_aware_class_by_hand(rule, reference_class, expected) -> None:
+    assert members(reference_class, rule) == expected
+
+
+@pytest.mark.parametrize(
+    "rule", [CHINA_ARRESTS, ClassRule(("laos",), "any"), ClassRule(("vietnam",), "arrest"),
+             ClassRule(("thailand",), "mission"), THIRD],
+)  # fmt: skip
+def test_a_question_never_draws_another_deciders_cases_unless_its_rule_says_so(rule) -> None:
+    # Every class but the named third-country sensitivity keeps to the rule's deciders; the
+    # headline pools only such classes.
+    for reference_class in multiverse.CHOICES["reference_class"]:
+        drawn = TOY["decided_by"][multiverse.class_mask(TOY, reference_class, rule)]
+        if reference_class != "plus_third_country":
+            assert set(drawn) <= set(rule.deciders), reference_class
+    assert "plus_third_country" not in CLASS_RULE
+
+
+def test_every_gallery_question_learns_only_from_its_rules_deciders() -> None:
+    dataset = load_dataset()
+    coded = multiverse.coded_cases(dataset, "first", "mission_attempt", "in")
+    deciders = coded.set_index("case_id")["decided_by"].astype(str)
+    seen = set()
+    for _, question in dataset.questions.iterrows():
+        rule = question_rule(question)
+        seen.add(str(question["decided_by"]))
+        for reference_class in CLASS_RULE:
+            drawn = multiverse.class_cases(coded, reference_class, rule)["case_id"]
+            assert set(deciders[drawn]) <= set(rule.deciders), question["question_id"]
+        if str(question["decided_by"]) == "china":  # China's questions draw China alone
+            assert rule.deciders == ("china",)
+    assert {"china", "laos", "vietnam"} <= seen
+
+
+def resolved_fixture(fixture_data):
+    """The fixture's one question as three: resolved no, resolved yes, and open."""
+    base = fixture_data.questions.iloc[0]
+    rows = [base.copy() for _ in range(3)]
+    for row, (qid, status) in zip(rows, [("q_no", "resolved_no"), ("q_yes", "resolved_yes"),
+                                         ("q_open", "open")], strict=True):  # fmt: skip
+        row["question_id"], row["resolution_status"] = qid, status
+    return fixture_data._replace(questions=pd.DataFrame(rows).reset_index(drop=True))
+
+
+def test_the_track_record_scores_by_hand(fixture_data) -> None:
+    dataset = resolved_fixture(fixture_data)
+    frozen = [  # the later row of a question is its forecast
+        {"forecast_id": "F001", "question_id": "q_no", "probability": "0.6"},
+        {"forecast_id": "F002", "question_id": "q_no", "probability": "0.2"},
+        {"forecast_id": "F003", "question_id": "q_yes", "probability": "0.9"},
+        {"forecast_id": "F004", "question_id": "q_open", "probability": "0.7"},
+    ]
+    table = track_record.track_record(dataset, frozen).set_index("question_id")
+    # The class as of 24 April 2017: China's arrests resolved by then, the question's own case
+    # out: the 2012 road check alone, returned. Uniform prior: (0 + 1) / (1 + 1 + 1) = 1/3.
+    assert table["base_rate"].tolist() == pytest.approx([1 / 3] * 3)
+    assert table.loc["q_no", "forecast_id"] == "F002"
+    assert table.loc["q_no", "brier_forecast"] == pytest.approx(0.04)  # (0.2 - 0)^2
+    assert table.loc["q_no", "log_forecast"] == pytest.approx(math.log(0.8))
+    assert table.loc["q_yes", "brier_forecast"] == pytest.approx(0.01)  # (0.9 - 1)^2
+    assert table.loc["q_yes", "log_forecast"] == pytest.approx(math.log(0.9))
+    assert table.loc["q_yes", "brier_base_rate"] == pytest.approx(4 / 9)
+    assert table.loc["q_no", "log_base_rate"] == pytest.approx(math.log(2 / 3))
+    assert table.loc["q_no", "brier_uninformed"] == pytest.approx(0.25)
+    assert math.isnan(table.loc["q_open", "brier_forecast"])  # open: listed, not scored
+    totals = track_record.summary(table.reset_index()).set_index("forecast")
+    assert totals.loc["forecast", "questions"] == 2
+    assert totals.loc["forecast", "brier"] == pytest.approx((0.04 + 0.01) / 2)
+    assert totals.loc["forecast", "log"] == pytest.approx((math.log(0.8) + math.log(0.9)) / 2)
+    assert totals.loc["base_rate", "brier"] == pytest.approx((1 / 9 + 4 / 9) / 2)
+    assert totals.loc["base_rate", "log"] == pytest.approx((math.log(2 / 3) + math.log(1 / 3)) / 2)
+    assert totals.loc["uninformed", "log"] == pytest.approx(math.log(0.5))
+    # 0.2 and 0.9 fall in different bins, each of one outcome only: no reliability diagram.
+    assert track_record.reliability(table.reset_index()) is None
+
+
+def test_a_reliability_table_once_a_bin_holds_both_outcomes() -> None:
+    table = pd.DataFrame({"outcome": [1.0, 0.0, 1.0], "forecast": [0.65, 0.7, 0.1]})
+    bins = track_record.reliability(table)
+    assert bins is not None
+    row = bins[bins["bin"] == "0.60-0.80"].iloc[0]
+    assert (row["cases"], row["events"]) == (2, 1)
+
+
+def test_a_failing_question_is_named_and_leaves_the_others_whole(
+    monkeypatch, tmp_path, data_copy
+) -> None:
+    from analysis import report
+    from analysis.report import ReportError
+
+    questions = data_copy / "questions.csv"
+    lines = questions.read_text().splitlines()
+    # Two more questions on the fixture's case: the first of them fails to build.
+    extra = [lines[1].replace("fixture_case,", f"{name},", 1) for name in ("q_bad", "q_good")]
+    questions.write_text("\n".join([*lines, *extra]) + "\n")
+    built = []
+
+    def fake_build(output_dir, data_dir, log, case):
+        if case == "q_bad":
+            raise ReportError("notebook 03 failed: no such cell")
+        (output_dir).mkdir(parents=True)
+        (output_dir / "index.html").write_text("<html></html>")
+        built.append(case)
+
+    monkeypatch.setattr(report, "build_report", fake_build)
+    logged = []
+    failed = report.build_gallery(tmp_path, data_copy, log=logged.append)
+    assert failed == [("q_bad", "notebook 03 failed: no such cell")]
+    assert built == ["q_good"]
+    assert any("q_bad failed: notebook 03 failed" in line for line in logged)
+    page = (tmp_path / "track_record.html").read_text()
+    assert 'href="q_good/index.html"' in page and 'href="q_bad/index.html"' not in page
+
+
+def test_a_question_dated_before_any_scored_case_gets_an_empty_scoring_table(fixture_data):
+    # A gallery question of 2001 finds no case of the class resolved yet: an empty table with
+    # the columns, and a calibration sentence saying so, rather than a KeyError.
+    from analysis import scoring
+
+    forecasts = multiverse.in_time_forecasts(fixture_data, "2001-01-01")
+    assert forecasts.empty
+    assert list(forecasts.columns) == ["spec_id", "case_id", "forecast_day", "y", "forecast"]
+    table = scoring.murphy_table(scoring.formulation_forecasts(forecasts))
+    assert scoring.calibration_verdict(table).startswith("No case could be scored")
+
+
+def test_the_ledger_command_prints_the_track_record(capsys) -> None:
+    from analysis.cli import main
+
+    assert main(["ledger", "--track-record"]) == 0
+    out = capsys.readouterr().out
+    assert "2025_jan_ukraine_pows_two" in out and "open" in out
+    assert "the base rate alone" in out and "an uninformed 0.5" in out
+
+
+@pytest.mark.parametrize(
+    ("decided_by", "deciders", "expected"),
+    [
+        ("laos", "laos", "questions.csv:2: decided_by: not its case's decider (got 'laos', "
+         "expected 'china', the decided_by of 2017_fixture_unknown in cases.csv)"),
+        ("china", "china; laos", "questions.csv:2: class_deciders: breaks the class rule (got "
+         "'china; laos', expected 'china')"),
+        ("laos", "laos; vietnam", "questions.csv:2: class_deciders: breaks the class rule (got "
+         "'laos; vietnam', expected 'laos' or 'laos; vietnam; thailand; russia; mongolia; "
+         "other_country')"),
+    ],
+)  # fmt: skip
+def test_validate_names_a_question_that_breaks_the_decider_rule(
+    data_copy, decided_by, deciders, expected
+) -> None:
+    from analysis.data import validate_data
+
+    # The fixture's question is about 2017_fixture_unknown; its case row is made China's
+    # (the third case's decider unknown would take any question's).
+    cases = data_copy / "cases.csv"
+    if decided_by != "china" and "vietnam" not in deciders:
+        text = cases.read_text().replace(",unknown,,\n", ",china,,\n")
+        cases.write_text(text)
+    questions = data_copy / "questions.csv"
+    text = questions.read_text().replace(",china,china,arrest", f",{decided_by},{deciders},arrest")
+    questions.write_text(text)
+    problems = [str(p).split("/")[-1] for p in validate_data(data_copy)]
+    assert problems == [expected]
+
+
+def test_a_laos_question_learns_from_laos_cases_resolved_before_its_date() -> None:
+    # By hand from cases.csv: on 4 June 2013 Laos had decided one case on record, the nine
+    # youths returned on 28 May 2013; no Chinese case enters, released or not.
+    from analysis.headline import headline_detail
+
+    detail = headline_detail(load_dataset(), "2013_jun_vientiane_embassy_twenty")
+    assert (detail.headline.base_cases, detail.headline.base_releases) == (1, 0)
+    assert detail.headline.reference_class == "cases decided by laos"
+    pooled = detail.table[detail.table["in_headline"]]
+    assert set(pooled["released"] + pooled["returned"]) == {1}
