@@ -20,18 +20,7 @@ def test_the_scan_sees_each_kind_of_raw_code() -> None:
     assert raw_codes("reached South Korea or a third country; half-life 30 days", codes) == []
 
 
-# Notebook 04's cells 11, 20 and 26 print axis codes from their own source (issue 19 rewrites
-# that notebook): strict, so the mark must go once they are gone.
-CODES_IN_SOURCE = pytest.mark.xfail(
-    strict=True, reason="notebook 04 prints axis codes from its own source (issue 19)"
-)
-
-
-@pytest.mark.parametrize(
-    "notebook",
-    [pytest.param(n, marks=CODES_IN_SOURCE) if n.name.startswith("04_") else n for n in NOTEBOOKS],
-    ids=[n.name for n in NOTEBOOKS],
-)
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.name for n in NOTEBOOKS])
 def test_stored_outputs_show_no_raw_codes(notebook) -> None:
     codes = forbidden_codes()
     found = {
