@@ -141,3 +141,18 @@ def test_factor_chart_dates_have_no_leading_zero(data) -> None:
     assert [
         t for t in texts if re.search(r"\b0\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)", t)
     ] == []
+
+
+def test_context_timeline_draws_a_factor_with_no_event_in_its_span_as_an_empty_panel(data) -> None:
+    # 2012_shenyang_31's span (2011-2013) holds events of some factors only: the factor without
+    # one is drawn empty, not a crash (it stopped the gallery's 2012 report).
+    facts = case_facts(data, "2012_shenyang_31")
+    chart = timeline.context_chart(data.events, facts)
+    figure = timeline_charts.context_timeline(chart)
+    factors = set(chart.shown["factor"])
+    assert len(factors) < 3
+    panels_with_markers = sum(
+        any(line.get_marker() not in ("None", None, "") for line in axes.get_lines())
+        for axes in figure.axes
+    )
+    assert panels_with_markers == len(factors)

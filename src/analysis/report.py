@@ -735,8 +735,6 @@ def build_gallery(
     ``output_dir/<question_id>/`` (the main report must exist there), one after another, then
     the track record page. A question that fails is logged with its reason and leaves the
     others whole; returns [(question_id, reason)] of the failures."""
-    from analysis.case import UnknownCaseError
-    from analysis.data import DataValidationError
 
     dataset = load_dataset(paths.DATA_DIR if data_dir is None else data_dir)
     failed = []
@@ -745,8 +743,10 @@ def build_gallery(
         try:
             build_report(output_dir=output_dir / question, data_dir=data_dir, log=log,
                          case=question)  # fmt: skip
-        except (ReportError, UnknownCaseError, DataValidationError, OSError, ValueError) as error:
-            log(f"gallery: {question} failed: {error}; the other reports are whole")
-            failed.append((question, str(error)))
+        except Exception as error:  # noqa: BLE001 - one question's failure, whatever it is,
+            # is named with its reason and leaves the other reports whole (issue 22)
+            reason = f"{type(error).__name__}: {error}"
+            log(f"gallery: {question} failed: {reason}; the other reports are whole")
+            failed.append((question, reason))
     write_track_record(output_dir, data_dir)
     return failed

@@ -453,6 +453,8 @@ def _clusters(
     """Merge runs of at least CLUSTER_MIN unlabelled events of one height that fit within
     ``width`` days (from the run's first) into one exact-day marker at their middle; returns
     the rows to draw (date order), their heights and each row's count (1 when drawn alone)."""
+    if subset.empty:  # a factor with no event in the span (another question's years)
+        return subset, np.zeros(0), np.zeros(0, dtype=int)
     days = date_numbers(subset["date_mid"])
     labelled = subset["event_id"].isin(keys["event_id"]).to_numpy()
     runs: list[list[int]] = [[i] for i in np.flatnonzero(labelled)]
