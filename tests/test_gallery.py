@@ -134,18 +134,22 @@ def test_a_failing_question_is_named_and_leaves_the_others_whole(
     monkeypatch, tmp_path, data_copy
 ) -> None:
     from analysis import report
-    from analysis.report import ReportError
+    from analysis.report import NothingToScoreError, ReportError
 
     questions = data_copy / "questions.csv"
     lines = questions.read_text().splitlines()
-    # Two more questions on the fixture's case: the first of them fails to build.
-    extra = [lines[1].replace("fixture_case,", f"{name},", 1) for name in ("q_bad", "q_good")]
+    # Three more questions on the fixture's case: one fails to build, one is refused in one
+    # line (nothing to score by its date), one builds.
+    names = ("q_bad", "q_refused", "q_good")
+    extra = [lines[1].replace("fixture_case,", f"{name},", 1) for name in names]
     questions.write_text("\n".join([*lines, *extra]) + "\n")
     built = []
 
     def fake_build(output_dir, data_dir, log, case):
         if case == "q_bad":
             raise ReportError("notebook 03 failed: no such cell")
+        if case == "q_refused":
+            raise NothingToScoreError("no past case was resolved by 2001-01-01")
         (output_dir).mkdir(parents=True)
         (output_dir / "index.html").write_text("<html></html>")
         built.append(case)
@@ -153,11 +157,13 @@ def test_a_failing_question_is_named_and_leaves_the_others_whole(
     monkeypatch.setattr(report, "build_report", fake_build)
     logged = []
     failed = report.build_gallery(tmp_path, data_copy, log=logged.append)
-    assert failed == [("q_bad", "notebook 03 failed: no such cell")]
+    assert failed == [("q_bad", "ReportError: notebook 03 failed: no such cell")]
     assert built == ["q_good"]
-    assert any("q_bad failed: notebook 03 failed" in line for line in logged)
+    assert any("q_bad failed: ReportError: notebook 03 failed" in line for line in logged)
+    assert any("q_refused has no report of its own: no past case" in line for line in logged)
     page = (tmp_path / "track_record.html").read_text()
-    assert 'href="q_good/index.html"' in page and 'href="q_bad/index.html"' not in page
+    assert 'href="q_good/index.html"' in page
+    assert 'href="q_bad/index.html"' not in page and 'href="q_refused/index.html"' not in page
 
 
 def test_a_question_dated_before_any_scored_case_gets_an_empty_scoring_table(fixture_data):

@@ -734,7 +734,8 @@ def build_gallery(
     """Build the report of every question of questions.csv but the main one into
     ``output_dir/<question_id>/`` (the main report must exist there), one after another, then
     the track record page. A question that fails is logged with its reason and leaves the
-    others whole; returns [(question_id, reason)] of the failures."""
+    others whole; returns [(question_id, reason)] of the failures. A question the report
+    refuses in one line (NothingToScoreError) is logged, left unlinked, and is no failure."""
 
     dataset = load_dataset(paths.DATA_DIR if data_dir is None else data_dir)
     failed = []
@@ -743,6 +744,10 @@ def build_gallery(
         try:
             build_report(output_dir=output_dir / question, data_dir=data_dir, log=log,
                          case=question)  # fmt: skip
+        except NothingToScoreError as error:
+            # A stated refusal, not a failure: the question stays in the ledger and on the
+            # track record page, unlinked, and the reason is said.
+            log(f"gallery: {question} has no report of its own: {error}")
         except Exception as error:  # noqa: BLE001 - one question's failure, whatever it is,
             # is named with its reason and leaves the other reports whole (issue 22)
             reason = f"{type(error).__name__}: {error}"
