@@ -486,7 +486,8 @@ def _print_track_record(dataset: object, data_dir: Path) -> int:
              "base_rate", "brier_forecast", "log_forecast", "brier_base_rate",
              "log_base_rate"]  # fmt: skip
     print(f"Track record ({track_record.MODEL}): every question of questions.csv")
-    print(table[shown].round(3).to_string(index=False))
+    # Open and annulled questions have no score: an en dash, never NaN.
+    print(table[shown].round(3).astype(object).fillna("\u2013").to_string(index=False))
     print(track_record.summary(table).round(3).to_string(index=False))
     return EXIT_OK
 
