@@ -522,17 +522,23 @@ def _check_counts(table: _RawTable) -> None:
                 )
 
 
-def _check_arrivals(table: _RawTable) -> None:
-    """One row a year; a figure cites a source; an empty figure says why; splits add up."""
-    years = {_whole(row["year"]) for row in table.rows}
-    for year in ARRIVAL_YEARS:
-        if year not in years:
+def _check_every_year(table: _RawTable, years: range, figure: str) -> None:
+    """A yearly series has a row for every year of ``years``; a year that cannot be sourced
+    keeps its row with ``figure`` empty."""
+    present = {_whole(row["year"]) for row in table.rows}
+    for year in years:
+        if year not in present:
             table.problem(
                 0,
                 "year",
-                f"no row for {year} (expected one row for every year {ARRIVAL_YEARS[0]} to "
-                f"{ARRIVAL_YEARS[-1]}; leave arrivals empty if it cannot be sourced)",
+                f"no row for {year} (expected one row for every year {years[0]} to "
+                f"{years[-1]}; leave {figure} empty if it cannot be sourced)",
             )
+
+
+def _check_arrivals(table: _RawTable) -> None:
+    """One row a year; a figure cites a source; an empty figure says why; splits add up."""
+    _check_every_year(table, ARRIVAL_YEARS, "arrivals")
     for row, line in zip(table.rows, table.lines, strict=True):
         arrivals, men, women = (_whole(row[name]) for name in ("arrivals", "men", "women"))
         if not row["arrivals"]:
@@ -580,15 +586,7 @@ def _check_precise_day(table: _RawTable, line: int, value: str, name: str, preci
 
 def _check_trade(table: _RawTable) -> None:
     """One row a year; a figure cites a source and says who compiled it; a gap says why."""
-    years = {_whole(row["year"]) for row in table.rows}
-    for year in TRADE_YEARS:
-        if year not in years:
-            table.problem(
-                0,
-                "year",
-                f"no row for {year} (expected one row for every year {TRADE_YEARS[0]} to "
-                f"{TRADE_YEARS[-1]}; leave total_usd_million empty if it cannot be sourced)",
-            )
+    _check_every_year(table, TRADE_YEARS, "total_usd_million")
     for row, line in zip(table.rows, table.lines, strict=True):
         if row["total_usd_million"]:
             for name in ("source_urls", "reported_by"):
