@@ -639,8 +639,11 @@ def build_report(
     others = [str(q) for q in dataset.questions["question_id"] if str(q) != question]
 
     def build(staging: Path) -> None:
-        # Other questions' reports inside this folder (``report --case ID``) live on.
-        links = carry_question_reports(output_dir, staging, others)
+        # Other questions' reports inside this folder (``report --case ID``) live on. The main
+        # page links them through the track record page, which is written after them; linking
+        # them here would make the page depend on which were built before it.
+        carry_question_reports(output_dir, staging, others)
+        links = {}
         if (output_dir.parent / MARKER).exists():  # a question's report inside the main one
             links = {"..": "the main report"}
         # The kernels are processes of their own: they run while this one draws the charts.
