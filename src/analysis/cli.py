@@ -553,7 +553,7 @@ def _ledger(args: argparse.Namespace) -> int:
             f"{scores[name + '|log']:.3f} (higher is better)"
         ))  # fmt: skip
     if stated.backtest_verdict == NOTHING_SCORED:
-        print(f"Headline: {NOTHING_SCORED}")
+        print(_wrapped(f"Headline: {NOTHING_SCORED}"))
     print()
     print("What would change the forecast (shifts: what-if (the article's argument)):")
     for row in signpost_table(stated).itertuples(index=False):
