@@ -593,7 +593,7 @@ def _publish(output_dir: Path, build: Callable[[Path], None]) -> None:
 def carry_question_reports(output_dir: Path, staging: Path, questions: list[str]) -> dict:
     """Copy each of ``questions``' reports found in the live ``output_dir`` (its link and its
     hidden versions folder, as ``report --case ID`` publishes them) into ``staging``, so a new
-    main report keeps them; returns {question_id: its index page's folder} for the links."""
+    main report keeps them; returns {question_id: its folder} of the reports carried."""
     carried = {}
     for question in questions:
         link, versions = output_dir / question, output_dir / f".{question}.versions"

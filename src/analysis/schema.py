@@ -45,6 +45,8 @@ OUTCOMES = (
 DECIDERS = (
     "china", "laos", "vietnam", "thailand", "russia", "mongolia", "other_country", "unknown",
 )  # fmt: skip
+# The deciders other than China that a case can name (the class rule's third countries).
+THIRD_COUNTRIES = tuple(d for d in DECIDERS if d not in ("china", "unknown"))
 BOOLEANS = ("true", "false")
 CLASS_ROUTES = ("arrest", "mission", "any")  # analysis.classes.ROUTES
 # A question's status, and the status column of the frozen ledger (data/forecasts.csv).

@@ -20,6 +20,7 @@ from analysis.schema import (
     SCENARIOS,
     SECOND_CODING,
     TABLES,
+    THIRD_COUNTRIES,
     TRADE,
     TRADE_YEARS,
     UNSC_VOTES,
@@ -714,11 +715,6 @@ def _check_question_references(
                 questions.problem(
                     line, name, f"not in {table} (got {_got(row[name])}, expected {expected})"
                 )
-
-
-# The codebook's class rule (questions.class_deciders): a question draws its own decider's cases,
-# or, for a third country's question, every third country together.
-THIRD_COUNTRIES = ("laos", "vietnam", "thailand", "russia", "mongolia", "other_country")
 
 
 def check_question_deciders(questions: _RawTable, cases: _RawTable) -> None:
