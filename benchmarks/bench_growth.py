@@ -17,9 +17,9 @@ import time
 
 import pandas as pd
 
-from analysis.data import load_dataset
-from analysis.headline import headline_detail
-from analysis.tables import Dataset
+from analysis.data.dataset import load_dataset  # noqa: E402
+from analysis.data.tables import Dataset  # noqa: E402
+from analysis.engine.headline import headline_detail  # noqa: E402
 
 
 def copied(dataset: Dataset, copies: int) -> Dataset:

@@ -31,12 +31,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT / "src"))
 
 from analysis import paths  # noqa: E402
-from analysis.data import validate_data  # noqa: E402
+from analysis.data.dataset import validate_data  # noqa: E402
 
 CHILD = """
 import resource, sys, time, tracemalloc
-from analysis import factors
-from analysis.data import load_dataset
+from analysis import factors  # noqa: E402
+from analysis.data import load_dataset  # noqa: E402
 events = load_dataset(sys.argv[1]).events
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 tracemalloc.start()  # numpy reports its arrays to tracemalloc

@@ -36,11 +36,11 @@ import time
 import numpy as np
 from scipy import special
 
-from analysis import factors, whatif
-from analysis import model as model_module
-from analysis.case import case_facts
-from analysis.charts import style
-from analysis.data import load_dataset
+from analysis.charts import sliders, style  # noqa: E402
+from analysis.data.dataset import load_dataset  # noqa: E402
+from analysis.engine import formula as model_module  # noqa: E402
+from analysis.record import factors  # noqa: E402
+from analysis.record.case import case_facts  # noqa: E402
 
 DRAWS = 1_000_000
 LOOP_DRAWS = 50_000
@@ -146,7 +146,7 @@ def main() -> int:
     one_agrees = bool(np.all(np.abs(one_q - same_q) < 0.005))
 
     levels = factors.factor_levels(dataset.events, case_facts(dataset).as_of)
-    what_if = whatif.WhatIf(model, levels.pressure, levels.tension)
+    what_if = sliders.WhatIf(model, levels.pressure, levels.tension)
     slider_ms = []
     for step in range(21):
         value = step / 20

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.data import load_dataset
+from analysis.data.dataset import load_dataset
 
 VALID_FIXTURE = Path(__file__).parent / "fixtures" / "valid"
 

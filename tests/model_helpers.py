@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import math
 
-from analysis.model import ScenarioModel, Weight
+from analysis.engine.formula import Weight
+from analysis.engine.whatif import ScenarioModel
 
 
 def by_hand(base: float, pressure: float, tension: float, wp: float, wt: float) -> float:

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from analysis import paths
-from analysis.multiverse import CHOICES
+from analysis.engine.specifications import CHOICES
 
 SHOWN_TYPES = ("text/plain", "text/html", "text/markdown")
 

@@ -10,8 +10,8 @@ import subprocess
 import pandas as pd
 import pytest
 
-from analysis import aggregates
 from analysis.paths import PROJECT_ROOT
+from analysis.record import aggregates
 
 
 def _counts(rows: list[tuple]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.data import load_dataset, validate_data
+from analysis.data.dataset import load_dataset, validate_data
 from analysis.paths import DATA_DIR
 from tests.conftest import VALID_FIXTURE
 

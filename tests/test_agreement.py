@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from analysis import agreement
+from analysis.data import schema
+from analysis.record import codings
 
 NA = math.nan
 # Krippendorff (2011), "Computing Krippendorff's Alpha-Reliability", section C: four observers,
@@ -21,14 +22,14 @@ TEXTBOOK = [
 
 
 def test_textbook_example_gives_the_published_alphas() -> None:
-    assert agreement.alpha(TEXTBOOK, "nominal", range(1, 6)) == pytest.approx(0.743, abs=5e-4)
-    assert agreement.alpha(TEXTBOOK, "ordinal", range(1, 6)) == pytest.approx(0.815, abs=5e-4)
+    assert codings.alpha(TEXTBOOK, "nominal", range(1, 6)) == pytest.approx(0.743, abs=5e-4)
+    assert codings.alpha(TEXTBOOK, "ordinal", range(1, 6)) == pytest.approx(0.815, abs=5e-4)
 
 
 def test_two_coders_nominal_by_hand() -> None:
     # Values 0 x3, 1 x5 (n = 8); one disagreeing unit gives o_01 = o_10 = 1.
     # alpha = 1 - (n - 1) * 2 / (2 * 3 * 5) = 1 - 14/30.
-    assert agreement.alpha([[0, 0, 1, 1], [0, 1, 1, 1]], "nominal", [0, 1]) == pytest.approx(
+    assert codings.alpha([[0, 0, 1, 1], [0, 1, 1, 1]], "nominal", [0, 1]) == pytest.approx(
         16 / 30
     )
 
@@ -37,14 +38,14 @@ def test_two_coders_ordinal_by_hand() -> None:
     # n_0 = 2, n_1 = 2, n_2 = 4 (n = 8). Ordinal distances: d01 = 4, d12 = 9, d02 = 25.
     # Observed: o_12 = o_21 = 2, D_o = 2 * 2 * 9 / 8 = 4.5.
     # Expected: D_e = 2 (4*4 + 8*25 + 8*9) / 56 = 576 / 56. alpha = 1 - 4.5 * 56 / 576 = 9/16.
-    assert agreement.alpha([[0, 1, 2, 2], [0, 2, 2, 1]], "ordinal", [0, 1, 2]) == pytest.approx(
+    assert codings.alpha([[0, 1, 2, 2], [0, 2, 2, 1]], "ordinal", [0, 1, 2]) == pytest.approx(
         9 / 16
     )
 
 
 def test_unknown_level_of_measurement_is_refused() -> None:
     with pytest.raises(ValueError, match="nominal or ordinal"):
-        agreement.alpha([[0, 1], [0, 1]], "interval", [0, 1])
+        codings.alpha([[0, 1], [0, 1]], "interval", [0, 1])
 
 
 def _coded(rows: list[tuple]) -> pd.DataFrame:
@@ -73,7 +74,7 @@ SECOND = _coded(
 
 
 def test_variable_agreement_pairs_cases_by_id() -> None:
-    pressure = agreement.variable_agreement(FIRST, SECOND, "pressure_level")
+    pressure = codings.variable_agreement(FIRST, SECOND, "pressure_level")
     assert pressure.alpha == pytest.approx(9 / 16)
     assert pressure.exact == pytest.approx(0.5)
     assert pressure.cases_coded == 4
@@ -83,40 +84,40 @@ def test_variable_agreement_pairs_cases_by_id() -> None:
     assert int(pressure.confusion.to_numpy().sum()) == 4
     # tension: 0,0,1,1 against 0,1,1,1 on the domain 0-2 (no 2s): with two values the ordinal
     # distance is a constant, so alpha is the nominal 16/30.
-    tension = agreement.variable_agreement(FIRST, SECOND, "tension_level")
+    tension = codings.variable_agreement(FIRST, SECOND, "tension_level")
     assert tension.alpha == pytest.approx(16 / 30)
     assert tension.exact == pytest.approx(0.75)
 
 
 def test_a_case_only_one_coder_coded_does_not_count() -> None:
-    decision = agreement.variable_agreement(FIRST, SECOND, "tension_decision_level")
+    decision = codings.variable_agreement(FIRST, SECOND, "tension_decision_level")
     assert decision.cases_coded == 3
     assert decision.exact == pytest.approx(1.0)
     assert decision.alpha == pytest.approx(1.0)
 
 
 def test_onset_is_nominal_over_the_whole_vocabulary() -> None:
-    onset = agreement.variable_agreement(FIRST, SECOND, "onset")
+    onset = codings.variable_agreement(FIRST, SECOND, "onset")
     assert onset.level == "nominal"
     assert onset.exact == pytest.approx(0.75)
-    assert list(onset.confusion.index) == list(agreement.ONSETS)
+    assert list(onset.confusion.index) == list(schema.ONSETS)
     assert onset.confusion.loc["police_check", "unknown"] == 1
 
 
 def test_table_and_sentence_name_the_variable_below_the_goal() -> None:
-    table = agreement.agreement_table(FIRST, SECOND)
-    assert list(table["variable"]) == list(agreement.CODED_COLUMNS)
+    table = codings.agreement_table(FIRST, SECOND)
+    assert list(table["variable"]) == list(codings.CODED_COLUMNS)
     below = table.loc[~table["meets_goal"], "variable"].tolist()
     assert below == ["onset", "pressure_level", "tension_level"]
-    sentence = agreement.describe_agreement(table)
+    sentence = codings.describe_agreement(table)
     assert "pressure_level (alpha 0.56)" in sentence
     assert "tension_decision_level 1.00" in sentence
 
 
 def test_second_coder_cases_swap_only_the_coded_columns() -> None:
     cases = FIRST.assign(outcome=["returned", "unknown", "returned", "mixed"])
-    cases["onset"] = pd.Categorical(cases["onset"], categories=list(agreement.ONSETS))
-    swapped = agreement.second_coder_cases(cases, SECOND)
+    cases["onset"] = pd.Categorical(cases["onset"], categories=list(schema.ONSETS))
+    swapped = codings.second_coder_cases(cases, SECOND)
     assert list(swapped["pressure_level"]) == [0, 2, 2, 1]
     assert list(swapped["onset"].astype(str)) == ["raid", "raid", "unknown", "border_arrest"]
     assert list(swapped["tension_decision_level"]) == ["0", "1", "1", "2"]
@@ -128,13 +129,13 @@ def test_second_coder_cases_swap_only_the_coded_columns() -> None:
 def test_a_case_without_a_second_coding_keeps_the_first_and_is_left_out_of_alpha() -> None:
     # A new case the blind coder has not seen yet (2005_e): the second coder's table has no row.
     cases = pd.concat([FIRST, _coded([("2005_e", "raid", 2, 2, "2")])], ignore_index=True)
-    cases["onset"] = pd.Categorical(cases["onset"], categories=list(agreement.ONSETS))
-    swapped = agreement.second_coder_cases(cases, SECOND)
+    cases["onset"] = pd.Categorical(cases["onset"], categories=list(schema.ONSETS))
+    swapped = codings.second_coder_cases(cases, SECOND)
     assert list(swapped["pressure_level"]) == [0, 2, 2, 1, 2]
     assert list(swapped["tension_level"]) == [0, 1, 1, 1, 2]
     assert list(swapped["onset"].astype(str))[-1] == "raid"
     assert list(swapped["tension_decision_level"])[-1] == "2"
     # Agreement counts only the cases both coded: the same as without the new case.
-    pressure = agreement.variable_agreement(cases, SECOND, "pressure_level")
+    pressure = codings.variable_agreement(cases, SECOND, "pressure_level")
     assert pressure.cases_coded == 4
     assert pressure.alpha == pytest.approx(9 / 16)

@@ -15,7 +15,7 @@ import pytest
 
 from analysis import cache, paths
 from analysis.cli import main
-from analysis.data import load_dataset
+from analysis.data.dataset import load_dataset
 from tests.conftest import VALID_FIXTURE
 
 # /proc refuses new folders even to root: a place nothing can write.
@@ -125,7 +125,7 @@ def test_a_changed_module_misses(tmp_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         from analysis import cache
-        from analysis.data import load_dataset
+        from analysis.data.dataset import load_dataset
 
         @cache.memoized
         def count(dataset):
@@ -146,7 +146,7 @@ def test_a_changed_module_misses(tmp_path: Path) -> None:
     rows = str(len(load_dataset(VALID_FIXTURE).cases))
     assert run() == ["computed", rows]
     assert run() == [rows]
-    scoring = package / "scoring.py"
+    scoring = package / "engine" / "scoring.py"
     scoring.write_text(scoring.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     assert run() == ["computed", rows]
 
@@ -203,7 +203,7 @@ def test_the_data_digest_does_not_depend_on_the_hash_seed() -> None:
     # This process's seed is random or the make target's; the child's is another.
     seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
     code = (
-        "from analysis.cache import dataset_digest; from analysis.data import load_dataset; "
+        "from analysis.cache import dataset_digest; from analysis.data.dataset import load_dataset; "
         f"print(dataset_digest(load_dataset({str(VALID_FIXTURE)!r})))"
     )
     child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
@@ -231,7 +231,7 @@ LATE = ["scenario", "--data-dir", str(VALID_FIXTURE), "--as-of", "2017-05-10", "
 def test_a_command_is_replayed_word_for_word_without_being_run(
     store: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from analysis import forecast
+    from analysis.engine import whatif
 
     assert main(LATE) == 0
     first = capsys.readouterr()
@@ -240,7 +240,7 @@ def test_a_command_is_replayed_word_for_word_without_being_run(
     def not_again(*_args, **_kwargs):
         raise AssertionError("the command ran again instead of being replayed")
 
-    monkeypatch.setattr(forecast, "forecast_at", not_again)
+    monkeypatch.setattr(whatif, "forecast_at", not_again)
     assert main(LATE) == 0
     assert capsys.readouterr() == first
     with pytest.raises(AssertionError, match="ran again"):  # another argument is run
@@ -294,7 +294,7 @@ def test_a_notebook_is_executed_again_only_when_its_inputs_change(
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
 
-    from analysis import report
+    from analysis.pages import report
 
     source = tmp_path / "01_fresh.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell(PRINTS_A_FRESH_ID)]), source)
@@ -323,8 +323,8 @@ def test_the_report_figures_are_written_from_the_store_as_drawn(
 ) -> None:
     from matplotlib.figure import Figure
 
-    from analysis import report
-    from analysis.forecast import case_forecast
+    from analysis.engine.whatif import case_forecast
+    from analysis.pages import report
 
     def two_small_figures(*_args) -> dict:
         # Stand-ins for the eight (drawn and checked in test_charts): cheap, and not alike.

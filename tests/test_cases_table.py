@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis.data import validate_data
+from analysis.data.dataset import validate_data
+from analysis.data.schema import SOURCE_KINDS
 from analysis.paths import DATA_DIR
-from analysis.schema import SOURCE_KINDS
 
 # Each case: text to replace in the fixture's cases.csv, replacement, the expected problem line.
 # Fixture rows: line 2 a mission entry (level 0), line 3 a return (level 2), line 4 unknown.

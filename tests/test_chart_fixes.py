@@ -18,11 +18,13 @@ import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
-from analysis import scenarios, timeline  # noqa: E402
-from analysis.case import DEFAULT_CASE, case_facts  # noqa: E402
-from analysis.charts import model as model_charts  # noqa: E402
-from analysis.charts import timeline as timeline_charts  # noqa: E402
-from analysis.data import load_dataset  # noqa: E402
+from analysis.charts import model as model_charts
+from analysis.charts import timeline as timeline_charts
+from analysis.data.dataset import load_dataset
+from analysis.defaults import DEFAULT_CASE
+from analysis.engine import whatif
+from analysis.record import timeline
+from analysis.record.case import case_facts
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +111,7 @@ def test_context_timeline_title_matches_its_axis_and_has_no_empty_half(data) -> 
 
 
 def test_waterfall_has_no_empty_half_and_plain_typography() -> None:
-    steps = scenarios.waterfall_steps(0.08, 0.62, 0.68, 0.5, 0.4)
+    steps = whatif.waterfall_steps(0.08, 0.62, 0.68, 0.5, 0.4)
     figure = model_charts.plot_waterfall(steps, "a title")
     ax = figure.axes[0]
     low, high = ax.get_ylim()
@@ -124,8 +126,8 @@ def test_waterfall_has_no_empty_half_and_plain_typography() -> None:
 
 
 def test_factor_chart_dates_have_no_leading_zero(data) -> None:
-    from analysis import factors
-    from analysis.report import factor_span
+    from analysis.pages.report import factor_span
+    from analysis.record import factors
 
     facts = case_facts(data, DEFAULT_CASE)
     figure = model_charts.plot_factors(

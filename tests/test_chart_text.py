@@ -13,8 +13,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from analysis.charts.model import plot_scenario_intervals  # noqa: E402
-from analysis.data import validate_data  # noqa: E402
+from analysis.charts.model import plot_scenario_intervals
+from analysis.data.dataset import validate_data
 
 
 def test_without_the_house_style_paired_dollars_would_be_math() -> None:

@@ -11,8 +11,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis.charts import model as charts  # noqa: E402
-from analysis.charts import style  # noqa: E402
+from analysis.charts import model as charts
+from analysis.charts import style
 
 
 @pytest.fixture(autouse=True)
@@ -113,9 +113,9 @@ FOREIGN_STYLE = {"font.family": "serif", "axes.titleweight": "normal", "axes.spi
 
 @pytest.fixture(scope="module")
 def report_figures():
-    from analysis import report
-    from analysis.data import load_dataset
-    from analysis.forecast import case_forecast
+    from analysis.data.dataset import load_dataset
+    from analysis.engine.whatif import case_forecast
+    from analysis.pages import report
 
     dataset = load_dataset()
     with matplotlib.rc_context(FOREIGN_STYLE):

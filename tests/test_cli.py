@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import cache, forecast, model
+from analysis import cache, defaults
 from analysis.cli import build_parser, ledger_text, ledger_wide, main
-from analysis.data import load_dataset
+from analysis.data.dataset import load_dataset
+from analysis.engine import whatif
 from tests.conftest import VALID_FIXTURE
 from tests.model_helpers import by_hand
 from tests.test_scenarios import FIXTURE_BASE, RELEASED_LATER, RELEASED_ON_THE_DAY
@@ -159,7 +160,7 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 
 
 def test_the_json_top_level_is_the_headline(capsys) -> None:
-    from analysis.headline import as_dict, headline
+    from analysis.engine.headline import as_dict, headline
 
     whole = run_whole_json(capsys, "--pressure", "0.3", "--tension", "0.6")
     stated = as_dict(headline(load_dataset(VALID_FIXTURE), "fixture_case"))
@@ -204,7 +205,7 @@ def test_cli_as_of_uses_the_cases_known_by_then_and_levels_alone_the_record(
 
 def test_cli_prints_the_scenario_tables_numbers(edit_table, capsys) -> None:
     folder = edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY + RELEASED_LATER)
-    view = forecast.case_forecast(load_dataset(folder), "fixture_case", draws=3000)
+    view = whatif.case_forecast(load_dataset(folder), "fixture_case", draws=3000)
     table = view.scenario_table.set_index("scenario_id")
     columns = ["p_release", "p_return", "interval_low", "interval_high", "pressure", "tension"]
     for scenario_id, args in (
@@ -359,4 +360,4 @@ def test_cli_runs_as_a_process_and_help_explains_it() -> None:
 
 def test_cli_defaults_are_the_models_defaults() -> None:
     args = build_parser().parse_args(["scenario", "--pressure", "0", "--tension", "0"])
-    assert (args.seed, args.draws) == (model.SEED, model.DEFAULT_DRAWS)
+    assert (args.seed, args.draws) == (defaults.SEED, defaults.DEFAULT_DRAWS)

@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
+from analysis.data.schema import FORECASTS, TABLES, TableSchema
 from analysis.paths import DATA_DIR
-from analysis.schema import FORECASTS, TABLES, TableSchema
 
 
 def codebook_rows(table: str) -> list[dict[str, str]]:

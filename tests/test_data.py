@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.data import DataValidationError, lane_order, load_dataset, validate_data
+from analysis.data.dataset import lane_order, load_dataset, validate_data
+from analysis.data.tables import DataValidationError
 from tests.conftest import VALID_FIXTURE
 
 

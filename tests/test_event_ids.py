@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.data import load_dataset, validate_data
-from analysis.record import case_events
+from analysis.data.dataset import load_dataset, validate_data
+from analysis.record.summary import case_events
 
 
 def renumber(text: str, mapping: dict[str, str]) -> str:

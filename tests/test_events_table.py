@@ -12,7 +12,7 @@ import shutil
 import pandas as pd
 import pytest
 
-from analysis.data import load_dataset, validate_data
+from analysis.data.dataset import load_dataset, validate_data
 from analysis.paths import DATA_DIR
 from tests.conftest import VALID_FIXTURE
 

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import factors
 from analysis.charts import model as charts
-from analysis.data import load_dataset
+from analysis.data.dataset import load_dataset
+from analysis.record import factors
 from tests.conftest import VALID_FIXTURE
 
 

@@ -149,7 +149,7 @@ def test_an_earlier_real_folder_is_replaced_by_a_link_and_restored_after_a_kill(
 
 
 def test_report_refuses_to_start_while_another_run_holds_the_lock(tmp_path: Path) -> None:
-    from analysis.report import build_report
+    from analysis.pages.report import build_report
 
     folder = tmp_path / "reports"
     with exclusive_lock(folder), pytest.raises(FolderBusyError, match="another run is writing"):

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import ledger, paths
+from analysis import paths
 from analysis.cli import main
+from analysis.engine import ledger
 from tests.conftest import VALID_FIXTURE
 
 CELLS = {

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import multiverse, track_record
-from analysis.classes import CHINA_ARRESTS, ClassRule, question_rule
-from analysis.data import load_dataset
-from analysis.headline import CLASS_RULE
+from analysis.data.dataset import load_dataset
+from analysis.engine import specifications, track_record
+from analysis.engine.headline import CLASS_RULE
+from analysis.record.classes import CHINA_ARRESTS, ClassRule, question_rule
 
 # A toy table: every decider and route a rule can tell apart, and a COVID-era case.
 TOY = {
@@ -27,7 +27,7 @@ THIRD = ClassRule(("laos", "vietnam", "thailand", "russia", "mongolia", "other_c
 
 
 def members(reference_class: str, rule: ClassRule) -> list[str]:
-    return TOY["case_id"][multiverse.class_mask(TOY, reference_class, rule)].tolist()
+    return TOY["case_id"][specifications.class_mask(TOY, reference_class, rule)].tolist()
 
 
 @pytest.mark.parametrize(
@@ -57,8 +57,8 @@ def test_a_decider_aware_class_by_hand(rule, reference_class, expected) -> None:
 def test_a_question_never_draws_another_deciders_cases_unless_its_rule_says_so(rule) -> None:
     # Every class but the named third-country sensitivity keeps to the rule's deciders; the
     # headline pools only such classes.
-    for reference_class in multiverse.CHOICES["reference_class"]:
-        drawn = TOY["decided_by"][multiverse.class_mask(TOY, reference_class, rule)]
+    for reference_class in specifications.CHOICES["reference_class"]:
+        drawn = TOY["decided_by"][specifications.class_mask(TOY, reference_class, rule)]
         if reference_class != "plus_third_country":
             assert set(drawn) <= set(rule.deciders), reference_class
     assert "plus_third_country" not in CLASS_RULE
@@ -66,14 +66,14 @@ def test_a_question_never_draws_another_deciders_cases_unless_its_rule_says_so(r
 
 def test_every_gallery_question_learns_only_from_its_rules_deciders() -> None:
     dataset = load_dataset()
-    coded = multiverse.coded_cases(dataset, "first", "mission_attempt", "in")
+    coded = specifications.coded_cases(dataset, "first", "mission_attempt", "in")
     deciders = coded.set_index("case_id")["decided_by"].astype(str)
     seen = set()
     for _, question in dataset.questions.iterrows():
         rule = question_rule(question)
         seen.add(str(question["decided_by"]))
         for reference_class in CLASS_RULE:
-            drawn = multiverse.class_cases(coded, reference_class, rule)["case_id"]
+            drawn = specifications.class_cases(coded, reference_class, rule)["case_id"]
             assert set(deciders[drawn]) <= set(rule.deciders), question["question_id"]
         if str(question["decided_by"]) == "china":  # China's questions draw China alone
             assert rule.deciders == ("china",)
@@ -133,8 +133,8 @@ def test_a_reliability_table_once_a_bin_holds_both_outcomes() -> None:
 def test_a_failing_question_is_named_and_leaves_the_others_whole(
     monkeypatch, tmp_path, data_copy
 ) -> None:
-    from analysis import report
-    from analysis.report import NothingToScoreError, ReportError
+    from analysis.pages import report
+    from analysis.pages.report import NothingToScoreError, ReportError
 
     questions = data_copy / "questions.csv"
     lines = questions.read_text().splitlines()
@@ -169,9 +169,9 @@ def test_a_failing_question_is_named_and_leaves_the_others_whole(
 def test_a_question_dated_before_any_scored_case_gets_an_empty_scoring_table(fixture_data):
     # A gallery question of 2001 finds no case of the class resolved yet: an empty table with
     # the columns, and a calibration sentence saying so, rather than a KeyError.
-    from analysis import scoring
+    from analysis.engine import scoring
 
-    forecasts = multiverse.in_time_forecasts(fixture_data, "2001-01-01")
+    forecasts = specifications.in_time_forecasts(fixture_data, "2001-01-01")
     assert forecasts.empty
     assert list(forecasts.columns) == ["spec_id", "case_id", "forecast_day", "y", "forecast"]
     table = scoring.murphy_table(scoring.formulation_forecasts(forecasts))
@@ -202,7 +202,7 @@ def test_the_ledger_command_prints_the_track_record(capsys) -> None:
 def test_validate_names_a_question_that_breaks_the_decider_rule(
     data_copy, decided_by, deciders, expected
 ) -> None:
-    from analysis.data import validate_data
+    from analysis.data.dataset import validate_data
 
     # The fixture's question is about 2017_fixture_unknown; its case row is made China's
     # (the third case's decider unknown would take any question's).
@@ -220,7 +220,7 @@ def test_validate_names_a_question_that_breaks_the_decider_rule(
 def test_a_laos_question_learns_from_laos_cases_resolved_before_its_date() -> None:
     # By hand from cases.csv: on 4 June 2013 Laos had decided one case on record, the nine
     # youths returned on 28 May 2013; no Chinese case enters, released or not.
-    from analysis.headline import headline_detail
+    from analysis.engine.headline import headline_detail
 
     detail = headline_detail(load_dataset(), "2013_jun_vientiane_embassy_twenty")
     assert (detail.headline.base_cases, detail.headline.base_releases) == (1, 0)

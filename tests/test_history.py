@@ -17,11 +17,11 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import beta, claims, delays, history
 from analysis.charts import history as history_charts
 from analysis.charts.style import OUTCOME_COLORS, OUTCOME_MARKERS
-from analysis.data import load_dataset
-from analysis.outcomes import RELEASE
+from analysis.data.dataset import load_dataset
+from analysis.record import claims, durations, history, intervals
+from analysis.record.outcomes import RELEASE
 from tests.conftest import VALID_FIXTURE
 from tests.table_helpers import write_case_rows
 
@@ -95,7 +95,7 @@ def binomial_upper_tail(n: int, k: int, p: float) -> float:
 
 
 def test_wilson_95_for_8_of_10_matches_the_textbook_value() -> None:
-    low, high = beta.wilson_interval(8, 10, 0.95)
+    low, high = intervals.wilson_interval(8, 10, 0.95)
     assert (round(low, 3), round(high, 3)) == (0.490, 0.943)
 
 
@@ -113,60 +113,38 @@ def test_wilson_95_for_8_of_10_matches_the_textbook_value() -> None:
 def test_wilson_95_matches_newcombe_1998(
     successes: int, n: int, expected: tuple[float, float]
 ) -> None:
-    low, high = beta.wilson_interval(successes, n, 0.95)
+    low, high = intervals.wilson_interval(successes, n, 0.95)
     assert low == pytest.approx(expected[0], abs=6e-5)
     assert high == pytest.approx(expected[1], abs=6e-5)
 
 
 def test_wilson_is_symmetric_between_successes_and_failures() -> None:
-    low, high = beta.wilson_interval(3, 11, 0.8)
-    mirror_low, mirror_high = beta.wilson_interval(8, 11, 0.8)
+    low, high = intervals.wilson_interval(3, 11, 0.8)
+    mirror_low, mirror_high = intervals.wilson_interval(8, 11, 0.8)
     assert low == pytest.approx(1 - mirror_high)
     assert high == pytest.approx(1 - mirror_low)
 
 
 def test_wilson_with_no_cases_is_the_whole_range_and_bad_counts_raise() -> None:
-    assert beta.wilson_interval(0, 0) == (0.0, 1.0)
+    assert intervals.wilson_interval(0, 0) == (0.0, 1.0)
     with pytest.raises(ValueError, match="successes must be in 0..n"):
-        beta.wilson_interval(5, 3)
-
-
-@pytest.mark.parametrize(("a", "b"), [(1, 1), (2, 3), (5, 2), (7, 12), (30, 4)])
-@pytest.mark.parametrize("x", [0.03, 0.2, 0.5, 0.77, 0.98])
-def test_incomplete_beta_matches_the_binomial_identity(a: int, b: int, x: float) -> None:
-    # For whole a, b: I_x(a, b) = P(Binomial(a + b - 1, x) >= a).
-    expected = binomial_upper_tail(a + b - 1, a, x)
-    assert beta.regularized_incomplete_beta(x, a, b) == pytest.approx(expected, abs=1e-12)
-
-
-@pytest.mark.parametrize("x", [0.001, 0.1, 0.5, 0.9, 0.999])
-def test_incomplete_beta_of_the_arcsine_distribution(x: float) -> None:
-    # Beta(1/2, 1/2) is the arcsine law: F(x) = (2 / pi) * asin(sqrt(x)).
-    expected = 2 / math.pi * math.asin(math.sqrt(x))
-    assert beta.regularized_incomplete_beta(x, 0.5, 0.5) == pytest.approx(expected, abs=1e-12)
-
-
-def test_incomplete_beta_edges_and_bad_parameters() -> None:
-    assert beta.regularized_incomplete_beta(0.0, 2, 3) == 0.0
-    assert beta.regularized_incomplete_beta(1.0, 2, 3) == 1.0
-    with pytest.raises(ValueError, match="must be positive"):
-        beta.regularized_incomplete_beta(0.5, 0, 1)
+        intervals.wilson_interval(5, 3)
 
 
 @pytest.mark.parametrize("p", [0.01, 0.1, 0.5, 0.9, 0.99])
 def test_beta_quantile_against_closed_forms(p: float) -> None:
-    assert beta.beta_quantile(p, 1, 1) == pytest.approx(p, abs=1e-12)
+    assert intervals.beta_quantile(p, 1, 1) == pytest.approx(p, abs=1e-12)
     # Beta(a, 1) has F(x) = x**a; Beta(1, b) has F(x) = 1 - (1 - x)**b.
-    assert beta.beta_quantile(p, 4, 1) == pytest.approx(p ** (1 / 4), abs=1e-12)
-    assert beta.beta_quantile(p, 1, 3) == pytest.approx(1 - (1 - p) ** (1 / 3), abs=1e-12)
+    assert intervals.beta_quantile(p, 4, 1) == pytest.approx(p ** (1 / 4), abs=1e-12)
+    assert intervals.beta_quantile(p, 1, 3) == pytest.approx(1 - (1 - p) ** (1 / 3), abs=1e-12)
     # Arcsine: the quantile is sin(pi p / 2) ** 2.
     expected = math.sin(math.pi * p / 2) ** 2
-    assert beta.beta_quantile(p, 0.5, 0.5) == pytest.approx(expected, abs=1e-10)
+    assert intervals.beta_quantile(p, 0.5, 0.5) == pytest.approx(expected, abs=1e-10)
 
 
 def test_beta_interval_of_beta_2_2_solves_its_cdf_polynomial() -> None:
     # Beta(2, 2) has F(x) = 3x^2 - 2x^3; the 80% interval's ends have F = 0.1 and 0.9.
-    low, high = beta.beta_interval(2, 2, 0.8)
+    low, high = intervals.beta_interval(2, 2, 0.8)
     assert 3 * low**2 - 2 * low**3 == pytest.approx(0.1, abs=1e-10)
     assert 3 * high**2 - 2 * high**3 == pytest.approx(0.9, abs=1e-10)
     assert low + high == pytest.approx(1.0)  # symmetric distribution
@@ -174,9 +152,9 @@ def test_beta_interval_of_beta_2_2_solves_its_cdf_polynomial() -> None:
 
 def test_prob_first_greater_against_closed_forms() -> None:
     # X ~ Beta(2, 1) has density 2x; Y uniform: P(X > Y) = int 2x * x dx = 2/3.
-    assert beta.prob_first_greater(2, 1, 1, 1) == pytest.approx(2 / 3, abs=1e-5)
-    assert beta.prob_first_greater(3, 4, 3, 4) == pytest.approx(0.5, abs=1e-5)
-    assert beta.prob_first_greater(0.5, 0.5, 0.5, 0.5) == pytest.approx(0.5, abs=1e-4)
+    assert intervals.prob_first_greater(2, 1, 1, 1) == pytest.approx(2 / 3, abs=1e-5)
+    assert intervals.prob_first_greater(3, 4, 3, 4) == pytest.approx(0.5, abs=1e-5)
+    assert intervals.prob_first_greater(0.5, 0.5, 0.5, 0.5) == pytest.approx(0.5, abs=1e-4)
 
 
 def test_prob_first_greater_against_evan_millers_sum() -> None:
@@ -195,7 +173,7 @@ def test_prob_first_greater_against_evan_millers_sum() -> None:
         )
         for i in range(a_b)
     )
-    assert beta.prob_first_greater(a_b, b_b, a_a, b_a) == pytest.approx(expected, abs=1e-5)
+    assert intervals.prob_first_greater(a_b, b_b, a_a, b_a) == pytest.approx(expected, abs=1e-5)
 
 
 # --------------------------------------------------------------------------------------------
@@ -341,7 +319,7 @@ def test_year_falls_back_to_the_outcome_then_the_case_id(data_copy: Path) -> Non
 
 
 def test_time_to_return_on_the_fixture(fixture_cases) -> None:
-    table = delays.time_to_return(fixture_cases)
+    table = durations.time_to_return(fixture_cases)
     # Only the returned case is listed: detained in February 2012 (month: 1-29 Feb, middle 15
     # Feb), returned 1-10 March 2012 (approximate, middle 5 March).
     assert table["case_id"].tolist() == ["2012_fixture_check"]
@@ -372,7 +350,7 @@ def test_time_to_return_keeps_imprecise_cases_with_a_reason(data_copy: Path) -> 
             {"case_id": "2014_released", "outcome": RELEASE},
         ],
     )
-    table = delays.time_to_return(load_dataset(folder).cases).set_index("case_id")
+    table = durations.time_to_return(load_dataset(folder).cases).set_index("case_id")
     assert set(table.index) == {"2014_day", "2014_year", "2021_undated"}
     assert table.loc["2014_day", "days"] == 30
     assert table.loc["2014_day", "days_min"] == table.loc["2014_day", "days_max"] == 30
@@ -381,7 +359,7 @@ def test_time_to_return_keeps_imprecise_cases_with_a_reason(data_copy: Path) -> 
     assert pd.isna(table.loc["2014_year", "days"])
     assert table.loc["2021_undated", "reason"] == "detention date unknown"
     # Usable rows first.
-    assert delays.time_to_return(load_dataset(folder).cases)["case_id"].iloc[0] == "2014_day"
+    assert durations.time_to_return(load_dataset(folder).cases)["case_id"].iloc[0] == "2014_day"
 
 
 def test_window_never_gives_a_negative_delay(data_copy: Path) -> None:
@@ -397,7 +375,7 @@ def test_window_never_gives_a_negative_delay(data_copy: Path) -> None:
             }
         ],
     )
-    row = delays.time_to_return(load_dataset(folder).cases).iloc[0]
+    row = durations.time_to_return(load_dataset(folder).cases).iloc[0]
     assert row["days_min"] == 0
     assert row["days_max"] == 2
 
@@ -409,8 +387,8 @@ def test_delay_summary_counts_against_both_benchmarks(data_copy: Path) -> None:
         [{"outcome_date": after_1_may_2014(d)} for d in days],
     )
     cases = load_dataset(folder).cases
-    assert delays.time_to_return(cases)["days"].tolist() == days
-    summary = delays.delay_summary(cases, BENCHMARKS).set_index("limit_days")
+    assert durations.time_to_return(cases)["days"].tolist() == days
+    summary = durations.delay_summary(cases, BENCHMARKS).set_index("limit_days")
     assert summary.loc[21, "within"] == 3  # 3, 10 and 21 days
     assert summary.loc[61, "within"] == 4
     assert summary.loc[61, "share"] == pytest.approx(4 / 5)
@@ -471,15 +449,11 @@ def test_claims_table_verdicts_follow_the_numbers(data_copy: Path) -> None:
     verdicts = _verdicts(table, "all cases")
     # Routine return: 6 of 10 returned gives Beta(7, 5); I_0.5(7, 5) = P(Bin(11, .5) >= 7)
     # = 562/2048 = 0.27 > 0.1, so the 10% quantile is below 0.5: the interval straddles it.
-    # The code's own Beta maths against the hand values, then the verdicts built on them.
-    assert beta.regularized_incomplete_beta(0.5, 7, 5) == pytest.approx(562 / 2048)
-    assert beta.beta_quantile(0.1, 7, 5) < 0.5 < beta.beta_quantile(0.9, 7, 5)
+    # The code's own Beta quantiles against the hand values, then the verdicts built on them.
+    assert intervals.beta_quantile(0.1, 7, 5) < 0.5 < intervals.beta_quantile(0.9, 7, 5)
     assert verdicts["China routinely returns detainees"] == "weak"
     # 4 of 10 released: Beta(5, 7); I_0.05(5, 7) = P(Bin(11, .05) >= 5) = 0.00034 < 0.1.
-    assert beta.regularized_incomplete_beta(0.05, 5, 7) == pytest.approx(
-        binomial_upper_tail(11, 5, 0.05)
-    )
-    assert beta.beta_quantile(0.1, 5, 7) > 0.05
+    assert intervals.beta_quantile(0.1, 5, 7) > 0.05
     assert verdicts["Beijing sometimes lets detainees go to the South"] == "supported"
     # High pressure: 4 of 4 released; lower pressure: 0 of 6.
     assert verdicts["More release under international pressure"] == "supported"
@@ -574,7 +548,7 @@ def test_base_rate_table_bounds_the_unknown_outcomes(fixture_cases) -> None:
     assert row["if_unknown_released"] == pytest.approx(2 / 3)
 
 
-def test_delay_summary_adds_the_days_held_and_outcomes_after_lists_longer_stays(
+def test_delay_summary_adds_the_days_held(
     data_copy: Path,
 ) -> None:
     rows = [
@@ -582,13 +556,10 @@ def test_delay_summary_adds_the_days_held_and_outcomes_after_lists_longer_stays(
         {"outcome": RELEASE, "detained_date": "2014-05-01", "outcome_date": "2014-08-09"},
     ]
     cases = load_dataset(write_cases(data_copy, rows)).cases
-    summary = delays.delay_summary(cases, [*BENCHMARKS, ("held so far", 40)])
+    summary = durations.delay_summary(cases, [*BENCHMARKS, ("held so far", 40)])
     assert summary["limit_days"].tolist() == [21, 61, 40]
     # 30 days (1 to 31 May) is within 40 and 61, not 21.
     assert summary["within"].tolist() == [0, 1, 1]
-    # Held longer than 40 days: only the release after 100 days (1 May to 9 August).
-    later = delays.outcomes_after(cases, 40)
-    assert later[["outcome", "days"]].values.tolist() == [[RELEASE, 100]]
 
 
 # --------------------------------------------------------------------------------------------
@@ -633,7 +604,7 @@ def test_outcomes_chart_rings_and_labels_the_questions_case(fixture_cases) -> No
 
 def test_time_to_return_chart_has_both_reference_lines(fixture_cases) -> None:
     lines = [(14, "article: 2 weeks", "--"), (61, "HRW: 2 months", "--"), (40, "held", ":")]
-    figure = history_charts.plot_time_to_return(delays.time_to_return(fixture_cases), lines)
+    figure = history_charts.plot_time_to_return(durations.time_to_return(fixture_cases), lines)
     axes = figure.axes[0]
     verticals = {line.get_xdata()[0] for line in axes.lines if len(line.get_xdata()) == 2}
     assert verticals == {14, 61, 40}

@@ -23,8 +23,8 @@ from matplotlib.text import Text
 
 from analysis import files, paths
 from analysis.cli import main
-from analysis.headline import NOTHING_SCORED
-from analysis.schema import CODEBOOK, TABLES
+from analysis.data.schema import CODEBOOK, TABLES
+from analysis.engine.headline import NOTHING_SCORED
 from tests.conftest import VALID_FIXTURE
 
 DOLLARS = "US$5 and US$10"
@@ -181,15 +181,15 @@ def test_no_case_scored_by_the_forecast_date_is_said_or_refused_in_one_line(
 def test_the_timing_update_with_every_outcome_a_release_keeps_the_fixed_laws(
     data_copy: Path,
 ) -> None:
-    from analysis import timing
-    from analysis.data import load_dataset
+    from analysis.data.dataset import load_dataset
+    from analysis.record import durations
 
     def released(row: dict[str, str], _line: int) -> None:
         row["outcome"] = "reached_south_or_third_country"
 
     rewrite(data_copy / "cases.csv", released)
     cases = load_dataset(data_copy).cases
-    table = timing.held_update_under_laws(0.5, cases, "2017-04-24", [30], "2017-05-18")
+    table = durations.held_update_under_laws(0.5, cases, "2017-04-24", [30], "2017-05-18")
     # No return among the cases: their fits are left out, the fixed laws stay (and the fits
     # with HRW's aggregate, which holds returns).
     assert "cases known on 2017-04-24" not in set(table["evidence"])

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analysis import tables
 from analysis.cli import main
-from analysis.data import validate_data
+from analysis.data import tables
+from analysis.data.dataset import validate_data
 
 SECRET = "API_TOKEN=s3cr3t-value-that-must-never-reach-a-log"
 

@@ -10,8 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from analysis import index_page, notebook_html, scenarios
-from analysis.headline import Headline, Signpost
+from analysis.engine import whatif
+from analysis.engine.headline import Headline, Signpost
+from analysis.pages import index_page, notebook_html
 
 # Every field differs from every other, so a field shown in another's place is seen.
 HEADLINE = Headline(
@@ -235,10 +236,10 @@ def test_codes_in_table_cells_are_written_as_words() -> None:
 
 
 def test_two_questions_pages_never_name_each_others_case() -> None:
-    from analysis.case import case_facts
-    from analysis.data import load_dataset
-    from analysis.forecast import case_forecast
-    from analysis.headline import headline
+    from analysis.data.dataset import load_dataset
+    from analysis.engine.headline import headline
+    from analysis.engine.whatif import case_forecast
+    from analysis.record.case import case_facts
 
     data = load_dataset()
     names = {"2017_shenyang_eight": ("Shenyang eight", "the eight"),
@@ -247,7 +248,7 @@ def test_two_questions_pages_never_name_each_others_case() -> None:
     for question in names:
         facts = case_facts(data, question)
         view = case_forecast(data, question, draws=500)
-        rows = index_page.scenario_rows(scenarios.question_rows(view.scenario_table, facts))
+        rows = index_page.scenario_rows(whatif.question_rows(view.scenario_table, facts))
         pages[question] = index_page.render_bottom_line(headline(data, question), facts.label) + (
             index_page._table_html(rows)
         )

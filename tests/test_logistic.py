@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from analysis.logistic import INTERCEPT, fit_ridge_logistic, predict_probability
+from analysis.engine.logistic import INTERCEPT, fit_ridge_logistic, predict_probability
 
 # Two predictors with different effects, so a swap of names or columns shows.
 X = np.array([[0, 0], [0.5, 0], [1, 0.5], [0.5, 1], [0, 0.5], [1, 1], [0.5, 0.5], [0, 1]])

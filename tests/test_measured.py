@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import measured
-from analysis.data import load_dataset, validate_data
+from analysis.data.dataset import load_dataset, validate_data
+from analysis.engine import measured
 from analysis.paths import DATA_DIR
 
 UNGA_SHA256 = "4210acd1bdcffa34688f2454e827698408672d90be7fe4f2e2d31a512981701a"

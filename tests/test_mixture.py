@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from analysis.mixture import mixture_summary, specification_weights
+from analysis.engine.mixture import mixture_summary, specification_weights
 
 
 def brute_quantile(sample: np.ndarray, q: float) -> float:
@@ -89,7 +89,7 @@ def test_bad_arguments_are_refused(call, message: str) -> None:
 
 
 def test_several_weightings_at_once_match_numpy_and_brute_force() -> None:
-    from analysis.mixture import mixture_summaries
+    from analysis.engine.mixture import mixture_summaries
 
     # Draws with ties (rounded to 0.1) across both specifications; two weightings that differ.
     rng = np.random.default_rng(7)
@@ -131,7 +131,7 @@ def test_specifications_with_the_same_draws_count_with_each_of_their_weights() -
 
 
 def test_effective_number_and_weighted_range_by_hand() -> None:
-    from analysis.mixture import effective_number, weighted_range
+    from analysis.engine.mixture import effective_number, weighted_range
 
     # Weights 0.5, 0.25, 0.25: 1 / (0.25 + 0.0625 + 0.0625) = 1 / 0.375 = 8/3.
     assert effective_number([0.5, 0.25, 0.25]) == pytest.approx(8 / 3)
@@ -148,14 +148,14 @@ def test_effective_number_and_weighted_range_by_hand() -> None:
 
 
 def test_one_outcome_only_cannot_learn() -> None:
-    from analysis.mixture import can_learn
+    from analysis.engine.mixture import can_learn
 
     assert not can_learn([0, 0, 0]) and not can_learn([1, 1])
     assert can_learn([0, 1, 0])
 
 
 def test_pseudo_bma_and_its_bootstrap_by_hand() -> None:
-    from analysis.mixture import pseudo_bma_plus_weights, pseudo_bma_weights
+    from analysis.engine.mixture import pseudo_bma_plus_weights, pseudo_bma_weights
 
     # Two specifications on two cases: totals log(0.5 * 0.5) and log(0.8 * 0.2): weights
     # 0.25 : 0.16 normalised.
@@ -170,7 +170,7 @@ def test_pseudo_bma_and_its_bootstrap_by_hand() -> None:
 
 
 def test_stacking_finds_the_closed_form_mix() -> None:
-    from analysis.mixture import stacking_weights
+    from analysis.engine.mixture import stacking_weights
 
     # Case 1 is a release, case 2 a return; spec A says 1 and 0 (densities 1, 0), spec B says
     # 0 and 1 (densities 0, 1) -- clipped at 1e-6. sum log(w_A + ...) is maximised at w = 1/2.

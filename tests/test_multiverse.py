@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import headline, ledger, multiverse, scenarios, timing
-from analysis.data import load_dataset
-from analysis.forecast import case_forecast
-from analysis.multiverse import Training
+from analysis import words
+from analysis.data.dataset import load_dataset
+from analysis.engine import headline, ledger, specifications, whatif
+from analysis.engine.specifications import Training
+from analysis.engine.whatif import case_forecast
+from analysis.record import durations
 from tests.conftest import VALID_FIXTURE
 from tests.model_helpers import by_hand
 from tests.test_scenarios import RELEASED_LATER, RELEASED_ON_THE_DAY
@@ -25,28 +27,28 @@ WEIGHTS = (1.0, 0.5, 0.8, 0.3)  # w_pressure mean, sd, w_tension mean, sd: all f
 
 
 def test_there_is_one_specification_per_combination_and_the_default_comes_first() -> None:
-    specs = multiverse.specifications()
+    specs = specifications.specifications()
     # classes, six, Kim visit, outcome, prior, formulations, pressure, factor rules, coder
     assert len(specs) == 4 * 2 * 2 * 2 * 2 * 5 * 2 * 5 * 2
-    assert specs[0] == multiverse.DEFAULTS
-    assert len({multiverse.spec_id(s) for s in specs}) == len(specs)
+    assert specs[0] == specifications.DEFAULTS
+    assert len({specifications.spec_id(s) for s in specs}) == len(specs)
 
 
 def test_central_forecasts_by_hand() -> None:
     learned = Training(released=0, returned=10, mean_pressure=0.25, mean_tension=0.5, ridge=None)
     # Beta(1, 11): mean 1/12; Jeffreys Beta(1/2, 10 1/2): mean 1/22.
-    assert multiverse.central_forecast(learned, "base_only", "uniform", 0.5, 1.0, WEIGHTS) == (
+    assert specifications.central_forecast(learned, "base_only", "uniform", 0.5, 1.0, WEIGHTS) == (
         pytest.approx(1 / 12)
     )
-    assert multiverse.central_forecast(learned, "base_only", "jeffreys", 0.5, 1.0, WEIGHTS) == (
+    assert specifications.central_forecast(learned, "base_only", "jeffreys", 0.5, 1.0, WEIGHTS) == (
         pytest.approx(1 / 22)
     )
-    expert = multiverse.central_forecast(learned, "expert", "uniform", 0.5, 1.0, WEIGHTS)
+    expert = specifications.central_forecast(learned, "expert", "uniform", 0.5, 1.0, WEIGHTS)
     assert expert == pytest.approx(by_hand(1 / 12, 0.5, 1.0, 1.0, 0.8))
-    centred = multiverse.central_forecast(learned, "expert_centred", "uniform", 0.5, 1.0, WEIGHTS)
+    centred = specifications.central_forecast(learned, "expert_centred", "uniform", 0.5, 1.0, WEIGHTS)
     assert centred == pytest.approx(by_hand(1 / 12, 0.25, 0.5, 1.0, 0.8))
     # No ridge fit (one outcome only): ridge and pooled fall back to the base rate.
-    assert multiverse.central_forecast(learned, "pooled", "uniform", 0.5, 1.0, WEIGHTS) == (
+    assert specifications.central_forecast(learned, "pooled", "uniform", 0.5, 1.0, WEIGHTS) == (
         pytest.approx(1 / 12)
     )
 
@@ -55,9 +57,9 @@ def test_pooled_is_the_log_odds_average_of_base_rate_and_ridge() -> None:
     ridge = (np.array([-1.0, 2.0, 0.5]), np.array([0.1, 0.1, 0.1]))
     learned = Training(released=3, returned=1, mean_pressure=0.0, mean_tension=0.0, ridge=ridge)
     # Base Beta(4, 2): log-odds log 2; ridge at (0.5, 1): -1 + 1 + 0.5 = 0.5.
-    ridge_p = multiverse.central_forecast(learned, "ridge", "uniform", 0.5, 1.0, WEIGHTS)
+    ridge_p = specifications.central_forecast(learned, "ridge", "uniform", 0.5, 1.0, WEIGHTS)
     assert ridge_p == pytest.approx(1 / (1 + math.exp(-0.5)))
-    pooled = multiverse.central_forecast(learned, "pooled", "uniform", 0.5, 1.0, WEIGHTS)
+    pooled = specifications.central_forecast(learned, "pooled", "uniform", 0.5, 1.0, WEIGHTS)
     assert pooled == pytest.approx(1 / (1 + math.exp(-(math.log(2) + 0.5) / 2)))
 
 
@@ -65,8 +67,8 @@ def test_draws_centre_on_the_central_forecast() -> None:
     learned = Training(released=2, returned=6, mean_pressure=0.0, mean_tension=0.0, ridge=None)
     rng = np.random.default_rng(1)
     normals, uniforms = rng.standard_normal((20_000, 3)), rng.uniform(size=20_000)
-    base = multiverse.base_draws(learned, "uniform", uniforms)
-    central, draws = multiverse.forecast_draws(
+    base = specifications.base_draws(learned, "uniform", uniforms)
+    central, draws = specifications.forecast_draws(
         learned, "base_only", "uniform", 0.5, 0.5, WEIGHTS, normals, base
     )
     # Beta(3, 7): mean 0.3; the draws' mean is the Beta mean, within Monte Carlo error.
@@ -77,7 +79,7 @@ def test_draws_centre_on_the_central_forecast() -> None:
 def test_the_factor_rule_moves_only_the_event_pressure_by_hand(fixture_data) -> None:
     # The fixture's one event over the detainees: intensity 1, pressure up, on 24 April 2017.
     # Thirty days later its push is 0.5 ** (30 / half-life) and the level 1 - 2 ** (-push / s).
-    focal = multiverse.focal_levels(
+    focal = specifications.focal_levels(
         fixture_data, "2017_fixture_unknown", pd.Timestamp("2017-05-24")
     )
     expected = {"codebook": (60, 6), "half_life_30": (30, 6), "half_life_120": (120, 6),
@@ -96,62 +98,62 @@ def test_the_factor_rule_moves_only_the_event_pressure_by_hand(fixture_data) -> 
 
 
 def test_the_multiverse_uses_each_rules_level_and_scores_it_as_its_twin(fixture_data) -> None:
-    table, _ = multiverse.multiverse(fixture_data, "2017_fixture_unknown", "2017-05-24")
-    focal = multiverse.focal_levels(
+    table, _ = specifications.multiverse(fixture_data, "2017_fixture_unknown", "2017-05-24")
+    focal = specifications.focal_levels(
         fixture_data, "2017_fixture_unknown", pd.Timestamp("2017-05-24")
     )
     event = table[table["pressure"] == "event_detainees"]
     for row in event.itertuples(index=False):
         assert row.pressure_level == focal.pressure[("event_detainees", row.factor_rule, row.coder)]
-    scores = multiverse.all_spec_scores(multiverse.in_time_forecasts(fixture_data, "2017-05-24"))
-    spec = {**multiverse.DEFAULTS, "formulation": "expert"}
-    twin = multiverse.spec_id(spec)
-    moved = multiverse.spec_id(
+    scores = specifications.all_spec_scores(specifications.in_time_forecasts(fixture_data, "2017-05-24"))
+    spec = {**specifications.DEFAULTS, "formulation": "expert"}
+    twin = specifications.spec_id(spec)
+    moved = specifications.spec_id(
         {**spec, "pressure": "event_detainees", "factor_rule": "half_scale_3"}
     )
     assert scores[moved] == scores[twin]
 
 
 def test_cached_training_equals_a_direct_fit() -> None:
-    from analysis.logistic import fit_ridge_logistic
+    from analysis.engine.logistic import fit_ridge_logistic
 
     pressure = np.array([0.0, 0.5, 1.0, 0.5, 0.0])
     tension = np.array([1.0, 0.5, 0.0, 1.0, 0.5])  # differs from pressure: a swap would show
     y = np.array([0.0, 1.0, 1.0, 0.0, 0.0])
-    first = multiverse.training_from(pressure, tension, y)
-    again = multiverse.training_from(pressure.copy(), tension.copy(), y.copy())
+    first = specifications.training_from(pressure, tension, y)
+    again = specifications.training_from(pressure.copy(), tension.copy(), y.copy())
     assert again is first  # the same cases: one fit
     fit = fit_ridge_logistic(np.column_stack([pressure, tension]), y, ("pressure", "tension"), 1.0)
     assert first.ridge[0].tolist() == pytest.approx(list(fit.coefficients.values()))
     assert first.ridge[1].tolist() == pytest.approx(list(fit.standard_errors.values()))
     assert (first.released, first.returned) == (2, 3)
     assert (first.mean_pressure, first.mean_tension) == (pytest.approx(0.4), pytest.approx(0.6))
-    swapped = multiverse.training_from(tension, pressure, y)
+    swapped = specifications.training_from(tension, pressure, y)
     assert swapped.ridge[0][1] == pytest.approx(first.ridge[0][2])
 
 
 def test_classes_and_codings_on_the_fixture(fixture_data) -> None:
-    first = multiverse.coded_cases(fixture_data, "first", "mission_attempt", "in")
-    second = multiverse.coded_cases(fixture_data, "second", "mission_attempt", "in")
+    first = specifications.coded_cases(fixture_data, "first", "mission_attempt", "in")
+    second = specifications.coded_cases(fixture_data, "second", "mission_attempt", "in")
     # The second coder reads the road check's pressure 2 where the first reads 1.
     levels = {c: f.set_index("case_id").loc["2012_fixture_check", "pressure_level"]
               for c, f in (("first", first), ("second", second))}  # fmt: skip
     assert levels == {"first": 1, "second": 2}
-    default = multiverse.class_cases(first, "china_decided")
+    default = specifications.class_cases(first, "china_decided")
     assert list(default["case_id"]) == ["2012_fixture_check"]  # the 2017 case's decider: unknown
-    missions = multiverse.class_cases(first, "plus_missions")
+    missions = specifications.class_cases(first, "plus_missions")
     assert list(missions["case_id"]) == ["2002_fixture_mission", "2012_fixture_check"]
 
 
 def test_the_arrays_the_forecasts_learn_from_are_the_labelled_class_tables() -> None:
     # The multiverse filters numpy arrays; the tables the notebooks show come from pandas.
-    coded = multiverse.coded_cases(load_dataset(), "second", "detention", "out")
-    sets = multiverse.learnable_sets(coded[multiverse.LEARNING_COLUMNS])
+    coded = specifications.coded_cases(load_dataset(), "second", "detention", "out")
+    sets = specifications.learnable_sets(coded[specifications.LEARNING_COLUMNS])
     assert sorted(sets) == sorted(
-        itertools.product(multiverse.CHOICES["reference_class"], multiverse.CHOICES["outcome"])
+        itertools.product(specifications.CHOICES["reference_class"], specifications.CHOICES["outcome"])
     )
     for (reference_class, outcome), arrays in sets.items():
-        table = multiverse.labelled(multiverse.class_cases(coded, reference_class), outcome)
+        table = specifications.labelled(specifications.class_cases(coded, reference_class), outcome)
         assert arrays.case_id.tolist() == table["case_id"].astype(str).tolist()
         assert arrays.y.tolist() == table["y"].tolist()
         assert arrays.pressure.tolist() == table["pressure"].tolist()
@@ -169,7 +171,7 @@ def test_log_scores_by_hand() -> None:
         {"spec_id": ["a", "a", "b", "b"], "y": [0.0, 1.0, 0.0, 1.0],
          "forecast": [0.2, 0.9, 0.5, 0.5]}
     )  # fmt: skip
-    scores = multiverse.spec_scores(forecasts)
+    scores = specifications.spec_scores(forecasts)
     assert scores["a"] == pytest.approx(math.log(0.8) + math.log(0.9))
     assert scores["b"] == pytest.approx(2 * math.log(0.5))
 
@@ -179,28 +181,28 @@ def test_a_later_case_changes_no_earlier_forecast(edit_table) -> None:
     after = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_LATER))
     # As of 24 April 2017 the 2018 release does not exist yet: same forecasts, same table.
     pd.testing.assert_frame_equal(
-        multiverse.in_time_forecasts(before, "2017-04-24"),
-        multiverse.in_time_forecasts(after, "2017-04-24"),
+        specifications.in_time_forecasts(before, "2017-04-24"),
+        specifications.in_time_forecasts(after, "2017-04-24"),
     )
-    tables = [multiverse.multiverse(d, "2017_fixture_unknown", "2017-04-24")[0]
+    tables = [specifications.multiverse(d, "2017_fixture_unknown", "2017-04-24")[0]
               for d in (before, after)]  # fmt: skip
     pd.testing.assert_frame_equal(*tables)
     # Today's record: the fixture's 2012 road check is forecast from what preceded it alone.
-    today = [multiverse.in_time_forecasts(d) for d in (before, after)]
+    today = [specifications.in_time_forecasts(d) for d in (before, after)]
     old = today[1][today[1]["case_id"] == "2012_fixture_check"].reset_index(drop=True)
     pd.testing.assert_frame_equal(today[0].reset_index(drop=True), old)
 
 
 def test_a_case_resolved_by_the_date_does_count(edit_table) -> None:
     after = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY))
-    table, _ = multiverse.multiverse(after, "2017_fixture_unknown", "2017-04-24")
+    table, _ = specifications.multiverse(after, "2017_fixture_unknown", "2017-04-24")
     # Known by then in the class: the road check (returned) and the same-day release: Beta(2, 2).
     assert table.iloc[0][["released", "returned", "estimate"]].tolist() == [1, 1, 0.5]
 
 
 def test_choice_ranges_move_one_axis_at_a_time(fixture_data) -> None:
-    table, _ = multiverse.multiverse(fixture_data, "2017_fixture_unknown", "2017-04-24")
-    ranges = multiverse.choice_ranges(table).set_index(["axis", "value"])
+    table, _ = specifications.multiverse(fixture_data, "2017_fixture_unknown", "2017-04-24")
+    ranges = specifications.choice_ranges(table).set_index(["axis", "value"])
     # The prior alone: Beta(1, 2) mean 1/3 against Beta(1/2, 3/2) mean 1/4.
     assert ranges.loc[("prior", "uniform"), "estimate"] == pytest.approx(1 / 3)
     assert ranges.loc[("prior", "jeffreys"), "estimate"] == pytest.approx(1 / 4)
@@ -223,7 +225,7 @@ def test_the_headline_is_the_rule_chosen_mixture(fixture_data) -> None:
 def test_the_scenario_table_leads_with_the_headline(fixture_data) -> None:
     stated = headline.headline(fixture_data, "fixture_case")
     view = case_forecast(fixture_data, "fixture_case")
-    table = scenarios.with_headline(view.scenario_table, stated)
+    table = whatif.with_headline(view.scenario_table, stated)
     first = table.iloc[0]
     assert first["scenario_id"] == "headline" and first["model"] == "headline"
     assert set(table["model"].iloc[1:]) == {"what-if (the article's argument)"}
@@ -255,22 +257,22 @@ def test_the_ledger_holds_the_question_at_three_dates(fixture_data) -> None:
 
 def test_censored_durations_count_the_open_cases_and_hrw(fixture_data) -> None:
     cases = fixture_data.cases
-    returned, held, returned_by = timing.censored_return_durations(cases, "2017-04-24")
+    returned, held, returned_by = durations.censored_return_durations(cases, "2017-04-24")
     # The fixture's road check: detained 1-29 Feb 2012 (middle 15 Feb), returned 1-10 Mar
     # (middle 5 Mar): 19 days. The unknown 2017 case (detained 11-20 March, middle 15 March)
     # was last reported held on 20 March: 5 days, not the 40 to 24 April.
     assert returned.tolist() == [19.0]
     assert held.tolist() == [5.0]
     assert returned_by.size == 0
-    assert timing.censored_return_durations(cases, "2017-04-24", "drop")[1].size == 0
+    assert durations.censored_return_durations(cases, "2017-04-24", "drop")[1].size == 0
 
 
 def test_the_still_held_update_under_a_known_law() -> None:
-    from analysis import survival
+    from analysis.record import durations
 
     # A log-normal with median 61 days: S(61) = 1/2, so p' = p/2 / (p/2 + 1 - p).
-    law = survival.lognormal_law(61.0, 1.0, "two months")
-    table = survival.held_update_table(0.8, [61], [law])
+    law = durations.lognormal_law(61.0, 1.0, "two months")
+    table = durations.held_update_table(0.8, [61], [law])
     assert table["p_return_given_held"].iloc[0] == pytest.approx(0.4 / (0.4 + 0.2))
 
 
@@ -278,14 +280,13 @@ def test_the_multiverse_charts_draw_every_specification_and_axis(fixture_data) -
     import matplotlib.pyplot as plt
 
     from analysis.charts import multiverse as charts
-    from analysis.charts import style
 
-    table, _ = multiverse.multiverse(fixture_data, "2017_fixture_unknown", "2017-04-24")
+    table, _ = specifications.multiverse(fixture_data, "2017_fixture_unknown", "2017-04-24")
     curve = charts.plot_specification_curve(table.assign(weight=1 / len(table)), 0.3)
     assert len(curve.axes[0].lines[0].get_xdata()) == len(table)
-    tornado = charts.plot_choice_tornado(multiverse.choice_ranges(table))
+    tornado = charts.plot_choice_tornado(specifications.choice_ranges(table))
     labels = [t.get_text() for t in tornado.axes[0].get_yticklabels()]
-    assert sorted(labels) == sorted(style.CHOICE_LABELS[a] for a in multiverse.CHOICES)
+    assert sorted(labels) == sorted(words.CHOICE_LABELS[a] for a in specifications.CHOICES)
     # The values in words, no two labels on top of one another.
     tornado.canvas.draw()
     renderer = tornado.canvas.get_renderer()
@@ -317,9 +318,9 @@ def test_a_later_coding_changes_no_earlier_forecast(tmp_path) -> None:
             )
         dataset = load_dataset(folder)
         tables[level] = (
-            multiverse.multiverse(dataset, "2017_fixture_unknown", "2017-04-24")[0],
-            multiverse.in_time_forecasts(dataset, "2017-04-24"),
-            multiverse.multiverse(dataset, "2017_fixture_unknown", "2019-01-01")[0],
+            specifications.multiverse(dataset, "2017_fixture_unknown", "2017-04-24")[0],
+            specifications.in_time_forecasts(dataset, "2017-04-24"),
+            specifications.multiverse(dataset, "2017_fixture_unknown", "2019-01-01")[0],
         )
     for before, after in zip(tables["0"][:2], tables["2"][:2], strict=True):
         pd.testing.assert_frame_equal(before, after)
@@ -345,7 +346,7 @@ def test_the_headline_pools_the_questions_set_with_equal_weights_on_one_outcome(
     # Every axis the score cannot see is fixed at its default and shown as a sensitivity.
     for axis in detail.score_blind:
         if axis not in ("outcome", "reference_class"):
-            assert set(pooled[axis]) == {multiverse.DEFAULTS[axis]}
+            assert set(pooled[axis]) == {specifications.DEFAULTS[axis]}
             assert axis in set(detail.sensitivities["axis"])
     assert {"outcome", "reference_class"} <= set(detail.sensitivities["axis"])
     # The build-up starts at the default specification and ends at the headline.

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from analysis import provenance
-from analysis.provenance import Provenance
+from analysis.pages import provenance
+from analysis.pages.provenance import Provenance
 
 
 def _folder(root: Path, files: dict[str, bytes]) -> Path:

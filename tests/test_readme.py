@@ -8,9 +8,10 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from analysis import paths, report
-from analysis.data import load_dataset
-from analysis.forecast import case_forecast
+from analysis import paths
+from analysis.data.dataset import load_dataset
+from analysis.engine.whatif import case_forecast
+from analysis.pages import report
 
 matplotlib.use("agg")
 
@@ -50,7 +51,7 @@ def test_committed_image_equals_the_drawn_figure(image: str, drawn: Path) -> Non
 
 
 def test_the_readme_states_the_headline_the_package_computes() -> None:
-    from analysis.headline import headline
+    from analysis.engine.headline import headline
 
     stated = headline(load_dataset())
     text = README.read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.collections import LineCollection, PathCollection
 
-from analysis.charts import record_extra
+from analysis.charts import record as record_charts
 
 
 def test_counts_chart_draws_ranges_and_floors() -> None:
@@ -21,7 +21,7 @@ def test_counts_chart_draws_ranges_and_floors() -> None:
             "is_part": [False, False, True],
         }
     )
-    axes = record_extra.plot_published_counts(counts).axes[0]
+    axes = record_charts.plot_published_counts(counts).axes[0]
     assert axes.get_yscale() == "log"
     lines = [c for c in axes.collections if isinstance(c, LineCollection)]
     segments = [segment for line in lines for segment in line.get_segments()]
@@ -40,7 +40,7 @@ def test_arrivals_chart_splits_by_sex_where_given() -> None:
             "women": [float("nan"), 632.0],
         }
     )
-    axes = record_extra.plot_arrivals(arrivals).axes[0]
+    axes = record_charts.plot_arrivals(arrivals).axes[0]
     heights = sorted(bar.get_height() for bar in axes.patches)
     assert heights == [510.0, 583.0, 632.0]
     tops = sorted(bar.get_y() + bar.get_height() for bar in axes.patches)

@@ -16,9 +16,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from analysis import cache, paths
-from analysis.data import DataValidationError
-from analysis.notebook_html import render_html
-from analysis.report import (
+from analysis.data.tables import DataValidationError
+from analysis.pages.notebook_html import render_html
+from analysis.pages.report import (
     MARKER,
     ReportError,
     UnsafeOutputError,
@@ -401,7 +401,7 @@ def one_cell_notebook(folder: Path, name: str, code: str) -> Path:
 
 @pytest.mark.usefixtures("fresh_kernels")
 def test_one_cells_printing_is_one_stream_output_however_the_kernel_flushes(tmp_path) -> None:
-    from analysis.report import execute_notebook
+    from analysis.pages.report import execute_notebook
 
     # The explicit flush and the pause stand for a busy machine: without merging, the kernel
     # sends "first" and "second" as two stream outputs, and the saved file depends on timing.
@@ -430,7 +430,7 @@ def running_kernels() -> list[int]:
 
 @pytest.mark.usefixtures("fresh_kernels")
 def test_the_kernels_talk_over_unix_sockets_and_are_shut_down_after(tmp_path: Path) -> None:
-    from analysis.report import execute_notebook
+    from analysis.pages.report import execute_notebook
 
     cell = "from ipykernel.kernelapp import IPKernelApp\nprint(IPKernelApp.instance().transport)"
     source = one_cell_notebook(tmp_path, "01_transport.ipynb", cell)
@@ -460,7 +460,7 @@ def _starting_kernel(folder: Path, dies: str, monkeypatch: pytest.MonkeyPatch) -
     """Install STARTING_KERNEL as the report's kernel; returns the file counting its starts."""
     import sys
 
-    from analysis import report
+    from analysis.pages import report
 
     script = folder / "starting_kernel.py"
     script.write_text(STARTING_KERNEL, encoding="utf-8")
@@ -481,7 +481,7 @@ def _starting_kernel(folder: Path, dies: str, monkeypatch: pytest.MonkeyPatch) -
 def test_a_kernel_that_dies_at_start_is_started_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from analysis.report import execute_notebook
+    from analysis.pages.report import execute_notebook
 
     counter = _starting_kernel(tmp_path, "first", monkeypatch)
     source = one_cell_notebook(tmp_path, "01_again.ipynb", "print(6 * 7)")
@@ -493,7 +493,7 @@ def test_a_kernel_that_dies_at_start_is_started_again(
 def test_a_kernel_that_never_starts_is_one_line_naming_the_notebook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from analysis import report
+    from analysis.pages import report
 
     assert report.KERNEL_START_ATTEMPTS == 3
     # Two attempts here: each failed start waits a second for an answer before it gives up.
@@ -512,7 +512,8 @@ def test_a_kernel_that_never_starts_is_one_line_naming_the_notebook(
 def test_another_question_goes_to_its_own_folder_and_survives_the_main_report(
     tmp_path, monkeypatch
 ) -> None:
-    from analysis import cli, files, report
+    from analysis import cli, files
+    from analysis.pages import report
 
     seen = []
     monkeypatch.setattr(

@@ -14,10 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from matplotlib.collections import PathCollection
 
-from analysis import forecast, history, model, report, scenarios, sensitivity
 from analysis.charts import model as charts
-from analysis.data import load_dataset
-from analysis.outcomes import RELEASE
+from analysis.data.dataset import load_dataset
+from analysis.engine import formula, whatif
+from analysis.pages import report
+from analysis.record import history
+from analysis.record.outcomes import RELEASE
 from tests.conftest import VALID_FIXTURE
 from tests.model_helpers import by_hand, round_model
 from tests.table_helpers import case_csv_line
@@ -34,26 +36,26 @@ non_negative_weights = st.floats(min_value=0.0, max_value=5.0)
 
 def test_release_probability_matches_the_formula_by_hand() -> None:
     # logit(0.25) = log(1/3); + 1.0 * 0.5 + 2.0 * 0.5 = 1.5 - 1.0986 = 0.4014 -> 0.5990
-    p = model.release_probability(0.25, 0.5, 0.5, 1.0, 2.0)
+    p = formula.release_probability(0.25, 0.5, 0.5, 1.0, 2.0)
     assert float(p) == pytest.approx(1 / (1 + math.exp(-(math.log(1 / 3) + 1.5))))
     assert float(p) == pytest.approx(0.59903, abs=1e-5)
 
 
 def test_logit_and_expit_are_inverse_and_expit_does_not_overflow() -> None:
-    assert float(model.logit(0.8)) == pytest.approx(math.log(4))
-    assert float(model.expit(math.log(4))) == pytest.approx(0.8)
+    assert float(formula.logit(0.8)) == pytest.approx(math.log(4))
+    assert float(formula.expit(math.log(4))) == pytest.approx(0.8)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert model.expit(np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]
+        assert formula.expit(np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]
 
 
 @FEW
 @given(base=probabilities, p=levels, t=levels, wp=weights, wt=weights)
 def test_probabilities_are_in_zero_one_and_sum_to_one(base, p, t, wp, wt) -> None:
-    release = float(model.release_probability(base, p, t, wp, wt))
+    release = float(formula.release_probability(base, p, t, wp, wt))
     assert 0.0 <= release <= 1.0
     assert release == pytest.approx(by_hand(base, p, t, wp, wt), abs=1e-12)
-    forecast = model.forecast(round_model(base, wp, wt), p, t, draws=50, seed=1)
+    forecast = whatif.forecast(round_model(base, wp, wt), p, t, draws=50, seed=1)
     # p_return is a reported field: it must be the complement of the central p_release, which
     # is the hand formula at the given levels (not a draw).
     assert forecast.p_release == pytest.approx(by_hand(base, p, t, wp, wt), abs=1e-12)
@@ -88,7 +90,7 @@ FIXTURE_BASE = 1 / 3
 
 
 def test_from_tables_uses_the_beta_posterior_and_the_weights(fixture_data) -> None:
-    m = model.build_model(fixture_data)
+    m = whatif.build_model(fixture_data)
     assert (m.base_alpha, m.base_beta) == (1.0, 2.0)
     assert m.base_rate == pytest.approx(FIXTURE_BASE)
     pressure, tension = m.weight("w_pressure"), m.weight("w_tension")
@@ -99,7 +101,7 @@ def test_from_tables_uses_the_beta_posterior_and_the_weights(fixture_data) -> No
 
 def test_model_cases_are_the_detentions_in_china(fixture_data) -> None:
     cases = fixture_data.cases
-    kept = model.model_cases(cases)
+    kept = whatif.model_cases(cases)
     # The mission entry is out by its onset; the 2017 case by its decider, which the fixture
     # leaves unknown (the class keeps only cases China decided).
     assert list(kept["case_id"]) == ["2012_fixture_check"]
@@ -132,14 +134,14 @@ def test_the_base_rate_comes_from_detentions_in_china_only(edit_table) -> None:
     assert history.release_base_rate(before.cases).estimate == pytest.approx(1 / 2)
     assert history.release_base_rate(after.cases).estimate == pytest.approx(2 / 3)
     # ... but the model's base rate stays Beta(1, 2), and so does every forecast.
-    assert model.build_model(after) == model.build_model(before)
-    assert model.build_model(after).base_rate == pytest.approx(FIXTURE_BASE)
+    assert whatif.build_model(after) == whatif.build_model(before)
+    assert whatif.build_model(after).base_rate == pytest.approx(FIXTURE_BASE)
 
 
 def test_a_release_inside_china_does_move_the_base_rate(edit_table) -> None:
     extra = case_row("2018_extra_check", "police_check", RELEASE)
     dataset = load_dataset(edit_table("cases.csv", lambda text: text + extra))
-    m = model.build_model(dataset)
+    m = whatif.build_model(dataset)
     # 1 released and 1 returned in the class: Beta(2, 2), mean 1/2.
     assert (m.base_alpha, m.base_beta, m.base_rate) == (2.0, 2.0, 0.5)
 
@@ -154,37 +156,37 @@ RELEASED_LATER = case_row("2018_extra_later", "police_check", RELEASE, "2018-03-
 
 def test_the_as_of_base_rate_ignores_a_case_resolved_after_the_date(edit_table) -> None:
     dataset = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_LATER))
-    as_of = model.build_model(dataset, "2017-04-24")
+    as_of = whatif.build_model(dataset, "2017-04-24")
     # Known by then: the 2012 road check (returned) only -> Beta(1, 1 + 1), mean 1/3.
     assert (as_of.base_alpha, as_of.base_beta) == (1.0, 2.0)
     assert as_of.base_rate == pytest.approx(1 / 3)
     assert (as_of.released, as_of.cases_counted) == (0, 1)
     assert as_of.as_of == pd.Timestamp("2017-04-24")
     # Today's record counts the 2018 release: Beta(1 + 1, 1 + 1), mean 1/2.
-    record = model.build_model(dataset)
+    record = whatif.build_model(dataset)
     assert (record.base_alpha, record.base_beta, record.base_rate) == (2.0, 2.0, 0.5)
     assert (record.released, record.cases_counted, record.as_of) == (1, 2, None)
-    kept = model.model_cases(dataset.cases, "2017-04-24")
+    kept = whatif.model_cases(dataset.cases, "2017-04-24")
     assert list(kept["case_id"]) == ["2012_fixture_check"]  # the unknown outcome drops out too
 
 
 def test_an_outcome_counts_from_its_last_possible_day(edit_table) -> None:
     cases = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY)).cases
     # Known on 24 April itself: it counts that day, not the day before.
-    assert "2017_extra_same_day" in set(model.model_cases(cases, "2017-04-24")["case_id"])
-    assert "2017_extra_same_day" not in set(model.model_cases(cases, "2017-04-23")["case_id"])
+    assert "2017_extra_same_day" in set(whatif.model_cases(cases, "2017-04-24")["case_id"])
+    assert "2017_extra_same_day" not in set(whatif.model_cases(cases, "2017-04-23")["case_id"])
     # The fixture's road check was returned some day between 1 and 10 March 2012: surely known
     # only from 10 March.
-    assert model.model_cases(cases, "2012-03-09").empty
-    assert list(model.model_cases(cases, "2012-03-10")["case_id"]) == ["2012_fixture_check"]
+    assert whatif.model_cases(cases, "2012-03-09").empty
+    assert list(whatif.model_cases(cases, "2012-03-10")["case_id"]) == ["2012_fixture_check"]
 
 
 def test_dated_scenarios_use_the_as_of_model_and_the_others_the_record(edit_table) -> None:
     folder = edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY + RELEASED_LATER)
     dataset = load_dataset(folder)
-    models = scenarios.scenario_models(dataset, dataset.scenarios)
-    levels = scenarios.scenario_levels(dataset.scenarios, dataset.events)
-    table = scenarios.scenario_table(models, levels, draws=2000, seed=5).set_index("scenario_id")
+    models = whatif.scenario_models(dataset, dataset.scenarios)
+    levels = whatif.scenario_levels(dataset.scenarios, dataset.events)
+    table = whatif.scenario_table(models, levels, draws=2000, seed=5).set_index("scenario_id")
     # routine (no date): 2 released, 1 returned -> Beta(3, 2), mean 3/5.
     # case_as_of (24 April 2017): the same-day release and the 2012 return -> Beta(2, 2), 1/2.
     assert table.loc["routine", "base_rate"] == pytest.approx(3 / 5)
@@ -196,7 +198,7 @@ def test_dated_scenarios_use_the_as_of_model_and_the_others_the_record(edit_tabl
     assert table.loc["case_as_of", "p_release"] == pytest.approx(
         by_hand(1 / 2, pressure, 0.0, 1.0, 0.8)
     )
-    readable = scenarios.readable_table(table.reset_index())
+    readable = whatif.readable_table(table.reset_index())
     assert readable.loc["case_as_of", "base rate"] == "0.50 (1 of 2)"
     assert readable.loc["routine", "base rate"] == "0.60 (2 of 3)"
 
@@ -205,9 +207,9 @@ def test_scenarios_with_the_same_model_share_their_draws(fixture_data) -> None:
     scenario_rows = pd.concat(
         [fixture_data.scenarios, fixture_data.scenarios.assign(scenario_id=["b", "c"])]
     )
-    models = scenarios.scenario_models(fixture_data, scenario_rows)
-    levels = scenarios.scenario_levels(scenario_rows, fixture_data.events)
-    draws = scenarios.scenario_draws(models, levels, draws=500, seed=3)
+    models = whatif.scenario_models(fixture_data, scenario_rows)
+    levels = whatif.scenario_levels(scenario_rows, fixture_data.events)
+    draws = whatif.scenario_draws(models, levels, draws=500, seed=3)
     columns = ["base_rate", "w_pressure", "w_tension"]
     by_id = {key: frame[columns].to_numpy() for key, frame in draws.groupby("scenario_id")}
     assert np.array_equal(by_id["routine"], by_id["b"])  # both today's record
@@ -220,7 +222,7 @@ def test_case_forecast_takes_delays_and_chart_cases_from_the_class(edit_table) -
         "2003_extra_mission", "foreign_mission_entry", "returned", "2003-05-01", "2003-05-04"
     ) + case_row("2013_extra_check", "police_check", "returned", "2013-05-01", "2013-05-10")
     data = load_dataset(edit_table("cases.csv", lambda text: text + extra))
-    view = forecast.case_forecast(data, "fixture_case")
+    view = whatif.case_forecast(data, "fixture_case")
     assert view.case_model.as_of == pd.Timestamp("2017-04-24")  # the case's own model
     assert view.record_model.as_of is None
     assert "2003_extra_mission" not in set(view.reference_cases["case_id"])
@@ -234,8 +236,8 @@ def test_case_forecast_takes_delays_and_chart_cases_from_the_class(edit_table) -
     assert (view.case_model.base_alpha, view.case_model.base_beta) == (1.0, 3.0)
     record = view.record_model
     figure = charts.plot_plane(
-        sensitivity.probability_plane(record),
-        sensitivity.share_release_more_likely(record),
+        whatif.probability_plane(record),
+        whatif.share_release_more_likely(record),
         None,
         view.reference_cases,
     )
@@ -249,7 +251,7 @@ def test_a_weights_table_without_a_weight_is_refused(fixture_data) -> None:
     weights_table = fixture_data.weights[fixture_data.weights["parameter"] == "w_pressure"]
     base = history.release_base_rate(fixture_data.cases)
     with pytest.raises(ValueError, match="lacks w_tension"):
-        model.ScenarioModel.from_tables(base, weights_table)
+        whatif.ScenarioModel.from_tables(base, weights_table)
 
 
 # --- Monte Carlo -----------------------------------------------------------------------------
@@ -257,18 +259,18 @@ def test_a_weights_table_without_a_weight_is_refused(fixture_data) -> None:
 
 def test_same_seed_same_draws_and_another_seed_other_draws() -> None:
     m = round_model()
-    first = model.draw_parameters(m, 1000, seed=7)
-    pd.testing.assert_frame_equal(first, model.draw_parameters(m, 1000, seed=7))
-    generator_draws = model.draw_parameters(m, 1000, seed=np.random.default_rng(7))
+    first = whatif.draw_parameters(m, 1000, seed=7)
+    pd.testing.assert_frame_equal(first, whatif.draw_parameters(m, 1000, seed=7))
+    generator_draws = whatif.draw_parameters(m, 1000, seed=np.random.default_rng(7))
     pd.testing.assert_frame_equal(first, generator_draws)
-    assert not first.equals(model.draw_parameters(m, 1000, seed=8))
+    assert not first.equals(whatif.draw_parameters(m, 1000, seed=8))
     assert np.array_equal(
-        model.simulate(m, 0.4, 0.6, 500, seed=3), model.simulate(m, 0.4, 0.6, 500, seed=3)
+        whatif.simulate(m, 0.4, 0.6, 500, seed=3), whatif.simulate(m, 0.4, 0.6, 500, seed=3)
     )
 
 
 def test_draws_follow_the_declared_distributions() -> None:
-    draws = model.draw_parameters(round_model(wp=1.5, wt=0.5), 200_000, seed=11)
+    draws = whatif.draw_parameters(round_model(wp=1.5, wt=0.5), 200_000, seed=11)
     # Beta(3, 7): mean 0.3, variance 3 * 7 / (10^2 * 11) = 0.0191.
     assert draws["base_rate"].mean() == pytest.approx(0.3, abs=0.002)
     assert draws["base_rate"].var() == pytest.approx(21 / 1100, rel=0.03)
@@ -281,19 +283,19 @@ def test_draws_follow_the_declared_distributions() -> None:
 
 def test_simulate_uses_the_draws_of_draw_parameters() -> None:
     m = round_model(wp=1.2, wt=-0.4, sd_pressure=0.7, sd_tension=0.2)
-    parameters = model.draw_parameters(m, 5000, seed=9)
+    parameters = whatif.draw_parameters(m, 5000, seed=9)
     expected = [
         by_hand(b, 0.3, 0.8, wp, wt)
         for b, wp, wt in parameters[["base_rate", "w_pressure", "w_tension"]].to_numpy()
     ]
-    assert np.allclose(model.simulate(m, 0.3, 0.8, 5000, seed=9), expected, rtol=0, atol=1e-12)
+    assert np.allclose(whatif.simulate(m, 0.3, 0.8, 5000, seed=9), expected, rtol=0, atol=1e-12)
 
 
 def test_zero_sd_and_a_sharp_base_rate_make_the_interval_collapse() -> None:
     sharp = round_model(
         0.3, 1.0, 1.0, 0.0, 0.0, base_alpha=3e6, base_beta=7e6, base_low=0.3, base_high=0.3
     )
-    forecast = model.forecast(sharp, 0.5, 0.5, draws=2000)
+    forecast = whatif.forecast(sharp, 0.5, 0.5, draws=2000)
     expected = by_hand(0.3, 0.5, 0.5, 1.0, 1.0)
     assert forecast.interval_low == pytest.approx(expected, abs=1e-3)
     assert forecast.interval_high == pytest.approx(expected, abs=1e-3)
@@ -301,11 +303,11 @@ def test_zero_sd_and_a_sharp_base_rate_make_the_interval_collapse() -> None:
 
 def test_out_of_range_levels_are_refused() -> None:
     with pytest.raises(ValueError, match=r"pressure must be in \[0, 1\]"):
-        model.forecast(round_model(), 1.5, 0.2)
+        whatif.forecast(round_model(), 1.5, 0.2)
 
 
 def test_scenario_levels_fill_only_the_empty_ones_from_the_events(fixture_data) -> None:
-    table = scenarios.scenario_levels(fixture_data.scenarios, fixture_data.events)
+    table = whatif.scenario_levels(fixture_data.scenarios, fixture_data.events)
     routine, dated = table.iloc[0], table.iloc[1]
     assert (routine["pressure"], routine["tension"], routine["levels_from"]) == (
         0.1,
@@ -319,20 +321,20 @@ def test_scenario_levels_fill_only_the_empty_ones_from_the_events(fixture_data) 
 
 
 def test_scenario_table_numbers(fixture_data) -> None:
-    m = model.build_model(fixture_data)
-    levels = scenarios.scenario_levels(fixture_data.scenarios, fixture_data.events)
-    table = scenarios.scenario_table(m, levels, draws=4000, seed=5)
+    m = whatif.build_model(fixture_data)
+    levels = whatif.scenario_levels(fixture_data.scenarios, fixture_data.events)
+    table = whatif.scenario_table(m, levels, draws=4000, seed=5)
     routine = table.set_index("scenario_id").loc["routine"]
     assert routine["p_release"] == pytest.approx(by_hand(FIXTURE_BASE, 0.1, 0.1, 1.0, 0.8))
     assert routine["p_return"] == pytest.approx(1 - routine["p_release"])
     assert routine["interval_low"] < routine["median"] < routine["interval_high"]
     assert list(table["scenario_id"]) == ["routine", "case_as_of"]
-    draws = scenarios.scenario_draws(m, levels, draws=4000, seed=5)
+    draws = whatif.scenario_draws(m, levels, draws=4000, seed=5)
     assert len(draws) == 8000
     assert np.allclose(draws["p_release"] + draws["p_return"], 1.0)
     mine = draws[draws["scenario_id"] == "routine"]["p_release"]
     assert routine["interval_high"] == pytest.approx(np.quantile(mine, 0.9))
-    readable = scenarios.readable_table(table)
+    readable = whatif.readable_table(table)
     assert readable.loc["routine", "80% interval of P(release)"].count(" to ") == 1
 
 
@@ -343,9 +345,9 @@ def test_an_event_after_the_as_of_date_leaves_the_scenarios_alone(edit_table) ->
         "tension,up,3,,,,,false,Test city,https://example.org/6,Example,newspaper,\n"
     )
     after = load_dataset(edit_table("events.csv", lambda text: text + new_row))
-    m = model.build_model(before)
+    m = whatif.build_model(before)
     tables = [
-        scenarios.scenario_table(m, scenarios.scenario_levels(d.scenarios, d.events), 500)
+        whatif.scenario_table(m, whatif.scenario_levels(d.scenarios, d.events), 500)
         for d in (before, after)
     ]
     pd.testing.assert_frame_equal(tables[0], tables[1])
@@ -355,7 +357,7 @@ def test_an_event_after_the_as_of_date_leaves_the_scenarios_alone(edit_table) ->
 
 
 def test_waterfall_steps_add_up_on_the_log_odds_scale() -> None:
-    steps = scenarios.waterfall_steps(0.3, 0.6, 0.4, 1.5, -0.5).set_index("step")
+    steps = whatif.waterfall_steps(0.3, 0.6, 0.4, 1.5, -0.5).set_index("step")
     base = math.log(0.3 / 0.7)
     assert steps.loc["pressure", "shift"] == pytest.approx(0.9)
     assert steps.loc["tension", "shift"] == pytest.approx(-0.2)
@@ -368,7 +370,7 @@ def test_waterfall_steps_add_up_on_the_log_odds_scale() -> None:
 def test_waterfall_chart_has_four_bars_and_a_probability_axis() -> None:
     m = round_model()
     figure = charts.plot_waterfall(
-        scenarios.waterfall_steps(m.base_rate, 0.6, 0.4, m.w_pressure, m.w_tension)
+        whatif.waterfall_steps(m.base_rate, 0.6, 0.4, m.w_pressure, m.w_tension)
     )
     ax = figure.axes[0]
     assert len(ax.patches) == 4
@@ -381,11 +383,11 @@ def test_waterfall_chart_has_four_bars_and_a_probability_axis() -> None:
 
 
 def test_formula_cells_are_neutralised() -> None:
-    assert scenarios.neutralise_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert whatif.neutralise_formula("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     for text in ("+1", "-1", "@SUM"):
-        assert scenarios.neutralise_formula(text) == "'" + text
-    assert scenarios.neutralise_formula("Routine") == "Routine"
-    assert scenarios.neutralise_formula(0.5) == 0.5
+        assert whatif.neutralise_formula(text) == "'" + text
+    assert whatif.neutralise_formula("Routine") == "Routine"
+    assert whatif.neutralise_formula(0.5) == 0.5
 
 
 def with_dated_returns(edit_table) -> Path:
@@ -414,10 +416,10 @@ def with_dated_returns(edit_table) -> Path:
 def write_outputs(dataset, folder: Path) -> list[Path]:
     """The report's scenario table and charts for the fixture's question, as the report
     writes them."""
-    view = forecast.case_forecast(dataset, "fixture_case")
+    view = whatif.case_forecast(dataset, "fixture_case")
     written = report.write_figures(report.report_figures(dataset, view), folder)
     table = folder / "scenario_table.csv"
-    table.write_text(scenarios.table_csv(view.scenario_table), encoding="utf-8")
+    table.write_text(whatif.table_csv(view.scenario_table), encoding="utf-8")
     return [*written, table]
 
 
@@ -458,7 +460,7 @@ def test_report_outputs_are_complete_readable_and_safe_with_hostile_text(
 
 
 def test_the_report_stops_drawing_once_told_to(fixture_data, tmp_path: Path) -> None:
-    view = forecast.case_forecast(fixture_data, "fixture_case")
+    view = whatif.case_forecast(fixture_data, "fixture_case")
     drawn = []
     figures = {
         stem: (lambda stem=stem, draw=draw: drawn.append(stem) or draw())

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.scoring import (
+from analysis.engine.scoring import (
     HINDSIGHT_LABEL,
     HINDSIGHT_SHORT,
     MURPHY_COLUMNS,
@@ -253,10 +253,10 @@ def test_variant_forecasts_name_the_rows_and_add_constants_on_the_same_cases() -
 
 
 def test_formulation_forecasts_name_each_formulation_at_the_defaults() -> None:
-    from analysis import multiverse
+    from analysis.engine import specifications
 
     def spec(formulation: str, **other: str) -> str:
-        return multiverse.spec_id({**multiverse.DEFAULTS, "formulation": formulation, **other})
+        return specifications.spec_id({**specifications.DEFAULTS, "formulation": formulation, **other})
 
     long = pd.DataFrame(
         {
@@ -273,11 +273,11 @@ def test_formulation_forecasts_name_each_formulation_at_the_defaults() -> None:
 
 
 def test_formulation_gaps_compare_each_formulation_with_the_base_rate_by_hand() -> None:
-    from analysis import multiverse
-    from analysis.scoring import formulation_gaps
+    from analysis.engine import specifications
+    from analysis.engine.scoring import formulation_gaps
 
     def spec(formulation: str) -> str:
-        return multiverse.spec_id({**multiverse.DEFAULTS, "formulation": formulation})
+        return specifications.spec_id({**specifications.DEFAULTS, "formulation": formulation})
 
     rows = [(spec("base_only"), "a", 0.2, 0.0), (spec("base_only"), "b", 0.2, 1.0),
             (spec("expert"), "a", 0.5, 0.0), (spec("expert"), "b", 0.6, 1.0),
@@ -292,7 +292,7 @@ def test_formulation_gaps_compare_each_formulation_with_the_base_rate_by_hand() 
 
 
 def test_cases_to_tell_apart_by_hand() -> None:
-    from analysis.scoring import cases_to_tell_apart
+    from analysis.engine.scoring import cases_to_tell_apart
 
     # KL(0.5 || 0.25) = 0.5 ln 2 + 0.5 ln(2/3) = 0.143841; ln 10 / 0.143841 = 16.008 -> 17
     # cases, of which 17 * 0.5 = 8.5 -> 9 releases.
@@ -301,7 +301,7 @@ def test_cases_to_tell_apart_by_hand() -> None:
 
 
 def test_the_record_sentence_calls_a_one_outcome_score_an_identity() -> None:
-    from analysis.scoring import record_test_sentence
+    from analysis.engine.scoring import record_test_sentence
 
     text = record_test_sentence([0.5, 0.5], [0.25, 0.25], [0, 0])
     assert "true by construction" in text and "cannot test the article's thesis" in text

@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis.charts.scoring import plot_reliability  # noqa: E402
-from analysis.scoring import reliability_table  # noqa: E402
+from analysis.charts.scoring import plot_reliability
+from analysis.engine.scoring import reliability_table
 
 
 @pytest.fixture(autouse=True)

@@ -7,13 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from analysis import model, sensitivity
 from analysis.charts import model as charts
+from analysis.engine import whatif
 from tests.model_helpers import by_hand, round_model
 
 
 def test_ablation_switches_each_factor_off() -> None:
-    table = sensitivity.ablation(round_model(), 0.6, 0.4, draws=1000).set_index("variant")
+    table = whatif.ablation(round_model(), 0.6, 0.4, draws=1000).set_index("variant")
     assert table.loc["full model", "p_release"] == pytest.approx(by_hand(0.3, 0.6, 0.4, 1.5, 0.5))
     assert table.loc["pressure off", "p_release"] == pytest.approx(by_hand(0.3, 0, 0.4, 1.5, 0.5))
     assert table.loc["tension off", "p_release"] == pytest.approx(by_hand(0.3, 0.6, 0, 1.5, 0.5))
@@ -23,37 +23,37 @@ def test_ablation_switches_each_factor_off() -> None:
 
 def test_tornado_moves_one_input_at_a_time(fixture_data) -> None:
     m = round_model()
-    table = sensitivity.tornado(m, 0.6, 0.4).set_index("input")
+    table = whatif.tornado(m, 0.6, 0.4).set_index("input")
     assert table.loc["base rate", "p_low"] == pytest.approx(by_hand(0.15, 0.6, 0.4, 1.5, 0.5))
     z = 1.2815515655446004
     high_wp = 1.5 + z * 0.5
     assert table.loc["w_pressure (weight)", "p_high"] == pytest.approx(
         by_hand(0.3, 0.6, 0.4, high_wp, 0.5)
     )
-    swings = sensitivity.tornado(m, 0.6, 0.4)["swing"]
+    swings = whatif.tornado(m, 0.6, 0.4)["swing"]
     assert list(swings) == sorted(swings, reverse=True)
-    with_rule = sensitivity.tornado(m, 0.6, 0.4, fixture_data.events, "2017-04-24")
+    with_rule = whatif.tornado(m, 0.6, 0.4, fixture_data.events, "2017-04-24")
     assert "factor half-life (days)" in set(with_rule["input"])
 
 
 def test_plane_marks_where_release_is_ahead() -> None:
     m = round_model(base_rate=0.3, wp=1.5, wt=0.5)
-    plane = sensitivity.probability_plane(m, resolution=11)
+    plane = whatif.probability_plane(m, resolution=11)
     assert len(plane) == 121
     corner = plane[(plane["pressure"] == 1.0) & (plane["tension"] == 1.0)].iloc[0]
     assert corner["p_release"] == pytest.approx(by_hand(0.3, 1, 1, 1.5, 0.5))
     # log(3/7) + 1.5 P + 0.5 T > 0 exactly where release is ahead.
     expected = np.log(3 / 7) + 1.5 * plane["pressure"] + 0.5 * plane["tension"] > 0
     assert (plane["release_more_likely"] == expected).all()
-    share = sensitivity.share_release_more_likely(m, resolution=5, draws=3000)
+    share = whatif.share_release_more_likely(m, resolution=5, draws=3000)
     assert share.shape == (5, 5)
     assert share[0, 0] < share[-1, -1]  # more draws favour release at high pressure and tension
 
 
 def test_plane_chart_draws_no_boundary_where_there_is_none() -> None:
-    def legend_and_titles(m: model.ScenarioModel) -> tuple[list[str], str, str]:
+    def legend_and_titles(m: whatif.ScenarioModel) -> tuple[list[str], str, str]:
         figure = charts.plot_plane(
-            sensitivity.probability_plane(m), sensitivity.share_release_more_likely(m)
+            whatif.probability_plane(m), whatif.share_release_more_likely(m)
         )
         legend = figure.legends[0] if figure.legends else figure.axes[0].get_legend()
         texts = [t.get_text() for t in legend.get_texts()] if legend else []

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis.cache import dataset_digest
-from analysis.data import load_dataset
+from analysis.data.dataset import load_dataset
 from tests.conftest import VALID_FIXTURE
 
 

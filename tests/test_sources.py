@@ -7,9 +7,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from analysis import sources
-from analysis.charts import record_extra
-from analysis.data import load_dataset
+from analysis.charts import record as record_charts
+from analysis.data.dataset import load_dataset
+from analysis.record import sources
 from tests.conftest import VALID_FIXTURE
 
 EVENTS = pd.DataFrame(
@@ -117,7 +117,7 @@ def test_real_tables_are_graded_through_the_loader() -> None:
 
 def test_kind_mix_chart_stacks_each_table_to_one() -> None:
     mix = sources.kind_mix(DATASET, ("events", "cases"))
-    figure = record_extra.plot_kind_mix(mix)
+    figure = record_charts.plot_kind_mix(mix)
     widths: dict[float, float] = {}
     for bar in figure.axes[0].patches:
         widths[bar.get_y()] = widths.get(bar.get_y(), 0.0) + bar.get_width()

@@ -9,13 +9,12 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis.survival import (
+from analysis.record.durations import (
     MIN_DAYS,
     STILL_HELD,
     censored_durations,
     fit_law,
     held_update_table,
-    kaplan_meier,
     lognormal_law,
     p_return_given_held,
     reference_laws,
@@ -24,26 +23,6 @@ from analysis.survival import (
 # Returns on days 1, 7 and 9; two groups still held after 8 and 20 days.
 RETURNED = [1.0, 7.0, 9.0]
 HELD = [8.0, 20.0]
-
-
-def test_kaplan_meier_by_hand() -> None:
-    # Day 1: 5 at risk, 1 returns -> 4/5. Day 7: 4 at risk -> 4/5 * 3/4 = 3/5. Day 8: a
-    # censoring, no step. Day 9: 2 at risk (9 and 20) -> 3/5 * 1/2 = 3/10.
-    table = kaplan_meier(censored_durations(RETURNED, HELD))
-    assert table["day"].tolist() == [1.0, 7.0, 8.0, 9.0, 20.0]
-    assert table["survival"].tolist() == pytest.approx([0.8, 0.6, 0.6, 0.3, 0.3], abs=1e-12)
-
-
-def test_kaplan_meier_ties_count_the_censored_as_at_risk() -> None:
-    # Day 2: two returns and one censoring; all five were at risk -> 3/5. Day 5: 2 at risk
-    # (5 and 6), one returns -> 3/10.
-    table = kaplan_meier(censored_durations([2.0, 2.0, 5.0], [2.0, 6.0]))
-    assert table["survival"].tolist() == pytest.approx([0.6, 0.3, 0.3], abs=1e-12)
-
-
-def test_kaplan_meier_refuses_interval_censoring() -> None:
-    with pytest.raises(ValueError, match="exact and right-censored durations only"):
-        kaplan_meier(censored_durations(RETURNED, returned_by=[30.0]))
 
 
 def test_durations_are_sorted_into_their_kinds_and_floored() -> None:

@@ -22,11 +22,14 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from analysis import paths, report, timeline  # noqa: E402
-from analysis.case import case_facts  # noqa: E402
-from analysis.charts import style  # noqa: E402
-from analysis.charts import timeline as charts  # noqa: E402
-from analysis.data import Dataset, load_dataset  # noqa: E402
+from analysis import paths
+from analysis.charts import style
+from analysis.charts import timeline as charts
+from analysis.data.dataset import load_dataset
+from analysis.data.tables import Dataset
+from analysis.pages import report
+from analysis.record import timeline
+from analysis.record.case import case_facts
 from tests.conftest import VALID_FIXTURE  # noqa: E402
 
 HOLLOW = ("month", "year", "approximate")

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import timing
+from analysis.record import durations
 
 
 def test_return_timing_scales_the_delays_by_the_return_probability() -> None:
     delays = np.array([5.0, 10.0, 20.0, 40.0])
-    by_day = timing.return_timing(0.6, delays, horizon=60, held_until=30).set_index("day")
+    by_day = durations.return_timing(0.6, delays, horizon=60, held_until=30).set_index("day")
     assert by_day.loc[10, "empirical"] == pytest.approx(0.6 * 2 / 4)
     assert by_day.loc[60, "empirical"] == pytest.approx(0.6)
     mu = np.log(delays).mean()
@@ -25,14 +25,14 @@ def test_return_timing_scales_the_delays_by_the_return_probability() -> None:
 
 def test_still_held_lowers_the_chance_of_an_eventual_return() -> None:
     delays = np.array([5.0, 10.0, 20.0, 40.0])
-    later = timing.eventual_return_given_held(0.6, delays, 30)
+    later = durations.eventual_return_given_held(0.6, delays, 30)
     assert 0.0 < later < 0.6
-    assert timing.eventual_return_given_held(0.6, delays, 0) == pytest.approx(0.6)
-    assert math.isnan(timing.eventual_return_given_held(0.6, np.array([5.0]), 30))
+    assert durations.eventual_return_given_held(0.6, delays, 0) == pytest.approx(0.6)
+    assert math.isnan(durations.eventual_return_given_held(0.6, np.array([5.0]), 30))
 
 
 def test_timing_without_dated_returns_is_empty_not_invented() -> None:
-    by_day = timing.return_timing(0.5, np.array([]), horizon=10)
+    by_day = durations.return_timing(0.5, np.array([]), horizon=10)
     assert by_day["empirical"].isna().all()
     assert by_day["lognormal"].isna().all()
 
@@ -67,18 +67,18 @@ AS_OF_CASES = pd.DataFrame(
 
 
 def test_as_of_durations_censor_later_outcomes_and_keep_unknowns_unknown() -> None:
-    returned, held, returned_by = timing.censored_return_durations_as_of(AS_OF_CASES, "2017-04-24")
+    returned, held, returned_by = durations.censored_return_durations_as_of(AS_OF_CASES, "2017-04-24")
     assert returned.tolist() == [10.0]
     # Known outcomes that came later were held on 24 April: later_return 54, later_freed 82.
     # The open case's last reported still-held day is its detention (10 April): 0 days, not
     # the 14 to the forecast date.
     assert held.tolist() == [54.0, 82.0, 0.0]
     assert returned_by.size == 0
-    _, dropped, _ = timing.censored_return_durations_as_of(AS_OF_CASES, "2017-04-24", "drop")
+    _, dropped, _ = durations.censored_return_durations_as_of(AS_OF_CASES, "2017-04-24", "drop")
     assert dropped.tolist() == [54.0, 82.0]
     # Today's reading, for contrast, takes every dated return: closed_return (10 days),
     # later_return (1 March to 1 May, 31 + 30 = 61) and detained_after (10 to 20 May, 10).
-    today, held_today, _ = timing.censored_return_durations(AS_OF_CASES, "2018-01-01")
+    today, held_today, _ = durations.censored_return_durations(AS_OF_CASES, "2018-01-01")
     assert sorted(today.tolist()) == [10.0, 10.0, 61.0]
     assert held_today.tolist() == [0.0]  # open: not held until 2018 because nobody said so
 
@@ -92,16 +92,16 @@ def test_an_unknown_case_is_censored_at_the_end_of_its_detention_window() -> Non
         pd.Timestamp("2017-03-11"),
     )
     cases = pd.DataFrame([case])
-    assert timing.censored_return_durations(cases, "2018-01-01")[1].tolist() == [10.0]
-    assert timing.censored_return_durations_as_of(cases, "2017-03-15")[1].tolist() == [4.0]
+    assert durations.censored_return_durations(cases, "2018-01-01")[1].tolist() == [10.0]
+    assert durations.censored_return_durations_as_of(cases, "2017-03-15")[1].tolist() == [4.0]
     with pytest.raises(ValueError, match="treatment must be one of"):
-        timing.censored_return_durations(cases, "2018-01-01", "as_held")
+        durations.censored_return_durations(cases, "2018-01-01", "as_held")
 
 
 def test_hrw_aggregate_only_from_its_publication() -> None:
-    assert not timing.hrw_known("2017-04-24") and timing.hrw_known("2017-06-29")
-    before = timing.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45])
-    after = timing.held_update_under_laws(0.8, AS_OF_CASES, "2017-07-01", [45])
+    assert not durations.hrw_known("2017-04-24") and durations.hrw_known("2017-06-29")
+    before = durations.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45])
+    after = durations.held_update_under_laws(0.8, AS_OF_CASES, "2017-07-01", [45])
     assert not before["evidence"].str.contains("HRW").any()
     # One fit with the cohort per treatment of the unknowns.
     assert after["evidence"].str.contains("HRW June 2017").sum() == 2
@@ -110,7 +110,7 @@ def test_hrw_aggregate_only_from_its_publication() -> None:
 
 
 def test_todays_record_rows_are_labelled_as_such() -> None:
-    table = timing.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45, 69], "2018-01-01")
+    table = durations.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45, 69], "2018-01-01")
     today = table[table["evidence"].str.startswith("today's record (2018-01-01)")]
     assert len(today) == 2 * 2 * 2  # cases only, cases + HRW; two treatments; two days each
     assert set(today["known_on"]) == {"2018-01-01"}
@@ -122,22 +122,22 @@ def test_todays_record_rows_are_labelled_as_such() -> None:
 def test_the_cohort_share_held_in_closed_form() -> None:
     from scipy import stats
 
-    from analysis import survival
+    from analysis.record import durations
 
     # Exponential with mean 100 days over a 300-day inflow: (100 / 300) (1 - e^-3).
-    law = survival.DurationLaw("exp", "exponential", stats.expon(scale=100.0), {"scale": 100.0})
+    law = durations.DurationLaw("exp", "exponential", stats.expon(scale=100.0), {"scale": 100.0})
     expected = 100.0 / 300.0 * (1 - math.exp(-3.0))
-    assert survival.cohort_share_held(law, 300.0) == pytest.approx(expected, rel=1e-6)
+    assert durations.cohort_share_held(law, 300.0) == pytest.approx(expected, rel=1e-6)
 
 
 def test_the_cohort_fit_maximises_the_joint_likelihood_by_quadrature() -> None:
     from scipy import integrate, stats
 
-    from analysis import survival
+    from analysis.record import durations
 
-    data = survival.censored_durations([5.0, 12.0, 30.0, 60.0], [20.0])
-    cohort = survival.Cohort(detained=51, still_held=38, period_days=363.0)
-    fitted = survival.fit_lognormal_with_cohort(data, cohort, "fit")
+    data = durations.censored_durations([5.0, 12.0, 30.0, 60.0], [20.0])
+    cohort = durations.Cohort(detained=51, still_held=38, period_days=363.0)
+    fitted = durations.fit_lognormal_with_cohort(data, cohort, "fit")
 
     def log_likelihood(mu: float, sigma: float) -> float:
         # A second implementation: scipy's densities and quad for the inflow integral.
@@ -151,7 +151,7 @@ def test_the_cohort_fit_maximises_the_joint_likelihood_by_quadrature() -> None:
     for dmu, dsigma in ((0.05, 0), (-0.05, 0), (0, 0.05), (0, -0.05)):
         assert log_likelihood(mu + dmu, sigma + dsigma) < best
     # The count of 38 still held of 51 lengthens the law against the durations alone.
-    assert fitted.median_days > survival.fit_law(data, "lognormal").median_days
+    assert fitted.median_days > durations.fit_law(data, "lognormal").median_days
 
 
 def test_hrw_publication_date_is_the_counts_tables() -> None:
@@ -159,17 +159,17 @@ def test_hrw_publication_date_is_the_counts_tables() -> None:
 
     counts = pd.read_csv(paths.DATA_DIR / "counts.csv").set_index("count_id")
     row = counts.loc["2017_hrw_jun_still_held_38"]
-    assert pd.Timestamp(row["published_date"]) == timing.HRW_PUBLISHED
-    assert int(row["value_low"]) == timing.HRW_STILL_HELD
+    assert pd.Timestamp(row["published_date"]) == durations.HRW_PUBLISHED
+    assert int(row["value_low"]) == durations.HRW_STILL_HELD
 
 
 def test_the_forecast_group_is_left_out_of_its_own_fit() -> None:
     # Leaving out "open" must give the fit of the table without it, and differ from the fit
     # with it (open adds a case held 14 days on 24 April).
-    left_out = timing.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45], leave_out="open")
+    left_out = durations.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45], leave_out="open")
     without = AS_OF_CASES[AS_OF_CASES["case_id"] != "open"]
-    expected = timing.held_update_under_laws(0.8, without, "2017-04-24", [45])
+    expected = durations.held_update_under_laws(0.8, without, "2017-04-24", [45])
     pd.testing.assert_frame_equal(left_out, expected)
-    kept = timing.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45])
+    kept = durations.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45])
     fits = kept["evidence"].str.startswith("cases known")
     assert kept.loc[fits, "median_days"].iloc[0] != left_out.loc[fits, "median_days"].iloc[0]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from analysis import whatif
+from analysis.charts import sliders
 from tests.model_helpers import by_hand, round_model
 
 
 def test_what_if_callback_updates_readout_and_picture() -> None:
-    what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+    what_if = sliders.WhatIf(round_model(), pressure=0.2, tension=0.2)
     text = what_if.update(pressure=0.9, tension=0.1, w_pressure=2.0, w_tension=-1.0)
     expected = by_hand(0.3, 0.9, 0.1, 2.0, -1.0)
     assert text == f"P(release) = {expected:.2f} · P(return) = {1 - expected:.2f}"
@@ -19,7 +19,7 @@ def test_what_if_callback_updates_readout_and_picture() -> None:
 
 
 def test_moving_sliders_from_code_keeps_sliders_and_readout_in_step() -> None:
-    what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+    what_if = sliders.WhatIf(round_model(), pressure=0.2, tension=0.2)
     text = what_if.move_sliders(pressure=0.9, w_tension=0.0)
     assert what_if.sliders["pressure"].value == 0.9
     assert what_if.sliders["w_tension"].value == 0.0
@@ -30,11 +30,11 @@ def test_moving_sliders_from_code_keeps_sliders_and_readout_in_step() -> None:
 
 
 def test_moving_four_sliders_redraws_once(monkeypatch) -> None:
-    what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+    what_if = sliders.WhatIf(round_model(), pressure=0.2, tension=0.2)
     redraws = []
-    real = whatif.render_waterfall_png
+    real = sliders.render_waterfall_png
     monkeypatch.setattr(
-        whatif, "render_waterfall_png", lambda *args: redraws.append(args) or real(*args)
+        sliders, "render_waterfall_png", lambda *args: redraws.append(args) or real(*args)
     )
     what_if.move_sliders(pressure=0.9, tension=0.1, w_pressure=1.0, w_tension=0.0)
     assert len(redraws) == 1
@@ -46,7 +46,7 @@ def test_waterfall_picture_is_drawn_in_the_house_style() -> None:
     import matplotlib
 
     with matplotlib.rc_context({"axes.spines.top": True, "font.family": "serif"}):
-        what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+        what_if = sliders.WhatIf(round_model(), pressure=0.2, tension=0.2)
     assert not what_if.ax.spines["top"].get_visible()
     assert what_if.ax.title.get_fontfamily() == ["DejaVu Sans"]
     assert what_if.ax.title.get_fontweight() == "bold"
@@ -55,7 +55,7 @@ def test_waterfall_picture_is_drawn_in_the_house_style() -> None:
 def test_the_waterfall_keeps_its_labels_inside_at_the_sliders_ends() -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+    what_if = sliders.WhatIf(round_model(), pressure=0.2, tension=0.2)
     figure, ax = what_if.figure, what_if.ax
     FigureCanvasAgg(figure)  # a canvas that can measure the drawn text
     # Both factors at full strength up, then down, then one up and one down: at the sliders'
@@ -76,7 +76,7 @@ def test_the_waterfall_keeps_its_labels_inside_at_the_sliders_ends() -> None:
 
 
 def test_a_redraw_leaves_nothing_of_the_earlier_picture() -> None:
-    what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+    what_if = sliders.WhatIf(round_model(), pressure=0.2, tension=0.2)
     what_if.update(0.9, 0.1, 2.0, -1.0)
     first = bytes(what_if.image.value)
     drawn = (len(what_if.ax.containers), len(what_if.ax.patches), len(what_if.ax.texts))
@@ -92,7 +92,7 @@ def test_the_picture_has_the_figures_own_size_whatever_the_callers_dpi() -> None
     import matplotlib
 
     with matplotlib.rc_context({"savefig.dpi": 300}):
-        what_if = whatif.WhatIf(round_model(), pressure=0.2, tension=0.2)
+        what_if = sliders.WhatIf(round_model(), pressure=0.2, tension=0.2)
         png = bytes(what_if.image.value)
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
     assert (width, height) == (6.0 * 100, 3.4 * 100)  # inches times the figure's 100 dpi

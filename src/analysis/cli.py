@@ -26,9 +26,9 @@ from analysis.text import excerpt, printable
 if TYPE_CHECKING:
     import pandas as pd
 
-    from analysis.data import DataValidationError
-    from analysis.headline import Headline
-    from analysis.model import Forecast, ScenarioModel
+    from analysis.data.tables import DataValidationError
+    from analysis.engine.headline import Headline
+    from analysis.engine.whatif import Forecast, ScenarioModel
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -63,7 +63,8 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"validate: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     # Imported in each command, not at the top: --help must not load pandas.
-    from analysis.data import DataValidationError, load_dataset, summary_line
+    from analysis.data.dataset import load_dataset, summary_line
+    from analysis.data.tables import DataValidationError
 
     try:
         dataset = load_dataset(args.data_dir)
@@ -72,7 +73,7 @@ def _validate(args: argparse.Namespace) -> int:
         return _report_problems(error, f"{folder} was only read, nothing was written")
     frozen = args.data_dir / "forecasts.csv"
     if frozen.is_file():  # the frozen ledger: its hash chain, not a table to load
-        from analysis.ledger import check_frozen
+        from analysis.engine.ledger import check_frozen
 
         if problems := check_frozen(frozen):
             folder = printable(str(args.data_dir))
@@ -98,14 +99,14 @@ def spare_iri_grammar() -> None:
 def _report(args: argparse.Namespace) -> int:
     # Imported here: the notebook machinery is slow to import and only this command needs it.
     spare_iri_grammar()
-    from analysis.case import UnknownCaseError
-    from analysis.data import DataValidationError
-    from analysis.report import (
+    from analysis.data.tables import DataValidationError
+    from analysis.pages.report import (
         NothingToScoreError,
         ReportError,
         UnsafeOutputError,
         build_report,
     )
+    from analysis.record.case import UnknownCaseError
 
     # Another question is another report: by default in reports/<question_id>/, the main
     # report left in place.
@@ -119,7 +120,7 @@ def _report(args: argparse.Namespace) -> int:
     try:
         build_report(output_dir=output, case=args.case, log=_progress)
         if args.all:
-            from analysis.report import build_gallery
+            from analysis.pages.report import build_gallery
 
             failed = build_gallery(output_dir=output, log=_progress)
             for question, reason in failed:
@@ -230,11 +231,12 @@ def _scenario(args: argparse.Namespace) -> int:
         print(f"python -m analysis scenario: error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     # Imported here: validate and report do not need the model.
-    from analysis import factors
-    from analysis.case import UnknownCaseError
-    from analysis.data import DataValidationError, load_dataset
-    from analysis.forecast import case_forecast, forecast_at
-    from analysis.headline import headline
+    from analysis.data.dataset import load_dataset
+    from analysis.data.tables import DataValidationError
+    from analysis.engine.headline import headline
+    from analysis.engine.whatif import case_forecast, forecast_at
+    from analysis.record import factors
+    from analysis.record.case import UnknownCaseError
 
     if args.as_of is None and (args.pressure is None or args.tension is None) and not args.case:
         print(
@@ -291,7 +293,7 @@ def _scenario(args: argparse.Namespace) -> int:
 def _warn_if_after_record(events: pd.DataFrame, as_of: date) -> None:
     """Warn on stderr when ``as_of`` lies after the record's last dated event: the levels
     taken from the events have then decayed towards 0, the forecast towards the base rate."""
-    from analysis import factors
+    from analysis.record import factors
 
     last = factors.to_day(events["date_latest"].max())
     days = (factors.to_day(as_of) - last).days
@@ -322,7 +324,7 @@ def _print_forecast(
     """The scenario command's output: one JSON object, or lines for a reader: the project's
     headline (``analysis.headline``) and the what-if of the expert-weight model (the article's
     argument) at the levels asked for; the what-if first when ``what_if_first``."""
-    from analysis.headline import NOTHING_SCORED, WHAT_IF, as_dict, sentence
+    from analysis.engine.headline import NOTHING_SCORED, WHAT_IF, as_dict, sentence
 
     if as_json:
         what_if = {
@@ -477,8 +479,8 @@ def ledger_wide(table: pd.DataFrame) -> str:
 def _print_track_record(dataset: object, data_dir: Path) -> int:
     """``ledger --track-record``: every question's latest frozen forecast, outcome and scores,
     then the mean scores against the base rate alone and 0.5."""
-    from analysis import track_record
-    from analysis.ledger import read_frozen
+    from analysis.engine import track_record
+    from analysis.engine.ledger import read_frozen
 
     ledger = data_dir / "forecasts.csv"
     table = track_record.track_record(dataset, read_frozen(ledger) if ledger.is_file() else [])
@@ -497,10 +499,11 @@ def _ledger(args: argparse.Namespace) -> int:
     if problem:
         print(f"python -m analysis ledger: error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from analysis.case import UnknownCaseError, case_facts
-    from analysis.data import DataValidationError, load_dataset
-    from analysis.headline import NOTHING_SCORED, headline
-    from analysis.ledger import build_ledger, score_ledger, signpost_table
+    from analysis.data.dataset import load_dataset
+    from analysis.data.tables import DataValidationError
+    from analysis.engine.headline import NOTHING_SCORED, headline
+    from analysis.engine.ledger import build_ledger, score_ledger, signpost_table
+    from analysis.record.case import UnknownCaseError, case_facts
 
     try:
         dataset = load_dataset(args.data_dir)
@@ -564,7 +567,7 @@ def _ledger(args: argparse.Namespace) -> int:
 
 def _frozen_rows(path: Path, question: str) -> list[dict[str, str]]:
     """The frozen ledger's rows of ``question`` (none when the data folder has no ledger)."""
-    from analysis.ledger import read_frozen
+    from analysis.engine.ledger import read_frozen
 
     if not path.is_file():
         return []
@@ -576,10 +579,8 @@ def _append_headline(dataset: object, args: argparse.Namespace) -> int:
     refused (exit 2) when PATH's chain is broken or the work tree has uncommitted changes."""
     from datetime import datetime
 
-    from analysis.case import case_facts
-    from analysis.files import write_text_atomically
-    from analysis.headline import headline
-    from analysis.ledger import (
+    from analysis.engine.headline import headline
+    from analysis.engine.ledger import (
         LedgerError,
         chained_row,
         check_frozen,
@@ -589,7 +590,9 @@ def _append_headline(dataset: object, args: argparse.Namespace) -> int:
         frozen_text,
         headline_cells,
         read_frozen,
-    )  # fmt: skip
+    )
+    from analysis.files import write_text_atomically
+    from analysis.record.case import case_facts
 
     target: Path = args.append
     prog = "python -m analysis ledger"
@@ -617,7 +620,7 @@ def _append_headline(dataset: object, args: argparse.Namespace) -> int:
 
 def _notebooks(_args: argparse.Namespace) -> int:
     spare_iri_grammar()
-    from analysis.report import ReportError, refresh_notebooks
+    from analysis.pages.report import ReportError, refresh_notebooks
 
     try:
         refresh_notebooks(log=_progress)
@@ -816,7 +819,7 @@ def _replayed(args: argparse.Namespace) -> int:
     from io import StringIO
 
     from analysis import cache
-    from analysis.schema import TABLES
+    from analysis.data.schema import TABLES
 
     # The frozen ledger is printed by `ledger` too; an append writes and is never replayed.
     names = [schema.filename for schema in TABLES]

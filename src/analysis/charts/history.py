@@ -17,9 +17,10 @@ from matplotlib.lines import Line2D
 
 from analysis.charts import figure as new_figure
 from analysis.charts import styled
-from analysis.charts.style import CASE_COLUMN_LABELS, OKABE_ITO, OUTCOME_COLORS, OUTCOME_MARKERS
-from analysis.history import PERIODS
-from analysis.outcomes import OUTCOME_ORDER, RELEASE, RETURN
+from analysis.charts.style import OKABE_ITO, OUTCOME_COLORS, OUTCOME_MARKERS
+from analysis.record.history import PERIODS
+from analysis.record.outcomes import OUTCOME_ORDER, RELEASE, RETURN
+from analysis.words import CASE_COLUMN_LABELS
 
 
 def _marker_area(people: pd.Series | np.ndarray) -> np.ndarray:

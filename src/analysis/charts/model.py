@@ -23,11 +23,9 @@ from analysis.charts import styled
 from analysis.charts.style import (
     DETENTION_HATCH,
     FACTOR_COLORS,
-    FACTOR_LABELS,
     FACTOR_MARKERS,
     OKABE_ITO,
     OUTCOME_COLORS,
-    OUTCOME_LABELS,
     OUTCOME_MARKERS,
     RANGE_END_COLORS,
     RANGE_END_HATCHES,
@@ -36,9 +34,10 @@ from analysis.charts.style import (
     STEP_HATCHES,
     WINDOW_LINESTYLES,
 )
-from analysis.factors import HALF_LIFE_DAYS
-from analysis.model import logit
-from analysis.outcomes import NON_RETURNS, RELEASE, RETURN
+from analysis.engine.formula import logit
+from analysis.record.factors import HALF_LIFE_DAYS
+from analysis.record.outcomes import NON_RETURNS, RELEASE, RETURN
+from analysis.words import FACTOR_LABELS, OUTCOME_LABELS
 
 # The tornado's inputs in words, with the unit of their settings.
 TORNADO_INPUTS = {

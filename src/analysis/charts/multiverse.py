@@ -11,7 +11,8 @@ from matplotlib.figure import Figure
 
 from analysis.charts import figure as new_figure
 from analysis.charts import styled
-from analysis.charts.style import CHOICE_LABELS, OKABE_ITO, label
+from analysis.charts.style import OKABE_ITO
+from analysis.words import CHOICE_LABELS, label
 
 SPEC_CURVE_TITLE = "Specification curve: the case under every defensible choice"
 

@@ -23,6 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox
 
+from analysis import words
 from analysis.charts import figure as new_figure
 from analysis.charts import style, styled
 from analysis.charts.labels import (
@@ -34,8 +35,8 @@ from analysis.charts.labels import (
     place_numbers,
     span_boxes,
 )
-from analysis.schema import FACTORS
-from analysis.timeline import CaseChart, ContextChart, caption, label_text, month_span
+from analysis.data.schema import FACTORS
+from analysis.record.timeline import CaseChart, ContextChart, caption, label_text, month_span
 
 CASE_FIGSIZE_WIDTH = 10.0  # inches; the height grows with the number of lanes
 CONTEXT_FIGSIZE = (10.0, 6.9)  # inches
@@ -162,7 +163,7 @@ def _legend_handles(extra: Sequence[tuple[object, str]] = ()) -> tuple[list, lis
                 color=style.FACTOR_COLORS[name],
             )
         )
-        labels.append(style.FACTOR_LABELS[name])
+        labels.append(words.FACTOR_LABELS[name])
     neutral = "0.25"
     exact = Line2D([], [], linestyle="none", marker="o", markersize=MARKER_SIZE, color=neutral)
     window = (
@@ -516,7 +517,7 @@ def _draw_panel(ax: Axes, chart: ContextChart, name: str, half: float) -> None:
     ax.grid(axis="x", color="0.9", lw=0.6)
     ax.set_axisbelow(True)
     ax.set_ylabel(
-        textwrap.fill(style.FACTOR_LABELS[name], 12), rotation=0, ha="right", va="center",
+        textwrap.fill(words.FACTOR_LABELS[name], 12), rotation=0, ha="right", va="center",
         labelpad=6,
     )  # fmt: skip
     _shade_detention(ax, chart.facts.detained, chart.facts.last_status)

@@ -1,0 +1,562 @@
+"""Every defensible analysis choice at once: one row per specification, scored in time order.
+
+A specification picks one value on each axis of ``CHOICES`` (the first value is the default):
+
+* ``reference_class``: detentions in China decided by China (``history.detentions_in_china``);
+  the same plus foreign-mission entries; plus cases a named third country decided (Laos,
+  Vietnam, Thailand, Mongolia or another); or without the
+  cases detained 2020-2024 (the COVID-era backlog). A question with another class rule
+  (``analysis.classes``: its deciders and route) reads the four values on its own class
+  (``class_mask``): the first is then that rule's class, not China's.
+* ``shenyang_six``: the 2006 six as recorded (a consulate bid, so outside the detentions) or as
+  detained in transit (Adrian Hong's reading, which brings the case into the class).
+* ``kim_visit_2018``: the single-source 2018 Kim-visit arrests in or out.
+* ``outcome``: ``strict`` (release = reached the South or a third country) or ``any_non_return``
+  (freed in China and left legally count as releases too); see ``analysis.outcomes``.
+* ``prior``: Beta(1, 1) (uniform) or Beta(1/2, 1/2) (Jeffreys).
+* ``formulation``: ``base_only``; ``expert`` (weights.csv on the levels as coded);
+  ``expert_centred`` (the same on the levels minus the class's mean levels); ``ridge`` (a
+  ridge logistic fit on the class, ``analysis.logistic``); ``pooled`` (the average of base rate
+  and ridge on the log-odds scale).
+* ``pressure``: the focal case's pressure as coded on the cases' 0-2 scale (divided by 2), or
+  derived from the events about these detainees (``pressure_kind == detainees``, the case's own
+  events, ``analysis.factors``). Only the focal case has the second construct, so the choice
+  does not change a specification's score.
+* ``factor_rule``: the constants of the event rule (``analysis.factors``): the codebook's
+  half-life of 60 days and half-scale of 6, or one of them halved or doubled. They act only on
+  the event-derived pressure, so under the coded construct the five rules give the same row.
+* ``coder``: the first coding (cases.csv) or the blind second coding (second_coding.csv).
+
+Scoring (``spec_scores``): every specification forecasts, in time order, each resolved case of
+the common scoring set (detentions in China decided by China, strict outcome, first coding),
+from the cases of its own class known before that case's forecast day, and is scored by the sum
+of log scores. With an ``as_of`` date only cases resolved by then are scored, so the weights use
+nothing the forecaster could not have known. Numbers only: no drawing, no files.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from analysis.data.tables import Dataset
+from analysis.defaults import SEED
+from analysis.engine.formula import weights_from_table
+from analysis.engine.logistic import fit_ridge_logistic
+from analysis.record import factors
+from analysis.record.case import forecast_day
+from analysis.record.classes import CHINA_ARRESTS, MISSION, ClassRule
+from analysis.record.history import NOT_DETENTION_ONSETS, with_year_and_period, without_overlaps
+from analysis.record.outcomes import ANY_NON_RETURN, RETURN, STRICT
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "reference_class": ("china_decided", "plus_missions", "plus_third_country", "without_covid"),
+    "shenyang_six": ("mission_attempt", "detention"),
+    "kim_visit_2018": ("in", "out"),
+    "outcome": ("strict", "any_non_return"),
+    "prior": ("uniform", "jeffreys"),
+    "formulation": ("base_only", "expert", "expert_centred", "ridge", "pooled"),
+    "pressure": ("case_coded", "event_detainees"),
+    "factor_rule": ("codebook", "half_life_30", "half_life_120", "half_scale_3", "half_scale_12"),
+    "coder": ("first", "second"),
+}
+DEFAULTS = {axis: values[0] for axis, values in CHOICES.items()}
+# The factor rule's constants (``analysis.factors``): (half-life in days, half-scale in intensity
+# units). The codebook's rule, then each constant halved and doubled with the other kept.
+FACTOR_RULES = {
+    "codebook": (factors.HALF_LIFE_DAYS, factors.HALF_SCALE),
+    "half_life_30": (factors.HALF_LIFE_DAYS / 2, factors.HALF_SCALE),
+    "half_life_120": (factors.HALF_LIFE_DAYS * 2, factors.HALF_SCALE),
+    "half_scale_3": (factors.HALF_LIFE_DAYS, factors.HALF_SCALE / 2),
+    "half_scale_12": (factors.HALF_LIFE_DAYS, factors.HALF_SCALE * 2),
+}
+PRIORS = {"uniform": (1.0, 1.0), "jeffreys": (0.5, 0.5)}
+RELEASES = {"strict": STRICT, "any_non_return": ANY_NON_RETURN}
+SHENYANG_SIX = "2006_shenyang_six"
+KIM_VISIT = "2018_mar_kim_visit_arrests"
+COVID_YEARS = (2020, 2024)
+RIDGE_L2 = 1.0  # a normal prior with sd 1 log-odds per unit of a level: the backtest's penalty
+# What the classes, the labels and the training read: copying only these keeps the many
+# filters of a multiverse cheap (the cases table has about thirty columns).
+LEARNING_COLUMNS = ["case_id", "onset", "decided_by", "year", "outcome", "outcome_latest",
+                    "pressure_level", "tension_level"]  # fmt: skip
+DRAWS_PER_SPEC = 400  # per specification; 6400 specifications give 2.6 million draws
+
+
+@dataclass(frozen=True)
+class Focal:
+    """The focal case's levels in [0, 1] under each construct and coder."""
+
+    pressure: Mapping[tuple[str, str, str], float]  # (construct, factor rule, coder) -> level
+    tension: Mapping[str, float]  # coder -> level
+
+    def pressure_level(self, construct: str, coder: str, rule: str = "codebook") -> float:
+        """The pressure level in [0, 1] under one construct, coder and factor rule."""
+        return self.pressure[(construct, rule, coder)]
+
+
+def specifications() -> list[dict[str, str]]:
+    """Every combination of CHOICES, one dict per specification, the default first."""
+    axes = list(CHOICES)
+    return [dict(zip(axes, values, strict=True)) for values in itertools.product(*CHOICES.values())]
+
+
+def spec_id(spec: Mapping[str, str]) -> str:
+    """A short, stable name of a specification: its values joined by '/'."""
+    return "/".join(spec[axis] for axis in CHOICES)
+
+
+def coded_cases(dataset: Dataset, coder: str, six: str, kim: str) -> pd.DataFrame:
+    """The cases under one coder and the contested codings, overlaps dropped, with ``year``."""
+    cases = without_overlaps(dataset.cases).copy()
+    cases["onset"] = cases["onset"].astype(str)
+    if coder == "second":
+        second = dataset.second_coding.set_index("case_id")
+        ids = cases["case_id"].astype(str)
+        for column in ("onset", "pressure_level", "tension_level"):
+            cases[column] = ids.map(second[column].astype(cases[column].dtype)).fillna(
+                cases[column]
+            )
+    six_rows = cases["case_id"] == SHENYANG_SIX
+    cases.loc[six_rows, "onset"] = (
+        "foreign_mission_entry" if six == "mission_attempt" else "unknown"
+    )
+    if kim == "out":
+        cases = cases[cases["case_id"] != KIM_VISIT]
+    return with_year_and_period(cases)
+
+
+def class_mask(
+    columns: Mapping[str, np.ndarray], reference_class: str, rule: ClassRule = CHINA_ARRESTS
+) -> np.ndarray:
+    """Which cases belong to one reference class of a question whose class rule is ``rule``
+    (``analysis.classes``): a boolean array. ``columns`` holds the onset, decided_by and year
+    of each case, as strings and integers. ``china_decided`` is the rule's own class (for the
+    headline's rule, arrests decided by China); ``plus_missions`` adds the same deciders'
+    mission entries; ``plus_third_country`` takes the rule's route from any named decider;
+    ``without_covid`` is the own class without the cases of 2020-2024."""
+    onset = np.asarray(columns["onset"]).astype(str)
+    decider = np.asarray(columns["decided_by"]).astype(str)
+    mission = onset == MISSION
+    on_route = {"arrest": ~np.isin(onset, NOT_DETENTION_ONSETS), "mission": mission,
+                "any": np.ones(len(onset), dtype=bool)}[rule.route]  # fmt: skip
+    own_decider = np.isin(decider, rule.deciders)
+    if reference_class == "plus_missions":
+        return (on_route | mission) & own_decider
+    if reference_class == "plus_third_country":
+        return on_route & (decider != "unknown")  # the rule's deciders or any named other state
+    keep = on_route & own_decider
+    if reference_class == "without_covid":
+        year = np.asarray(columns["year"])
+        keep &= ~((year >= COVID_YEARS[0]) & (year <= COVID_YEARS[1]))
+    return keep
+
+
+def outcome_labels(outcomes: np.ndarray, outcome: str) -> tuple[np.ndarray, np.ndarray]:
+    """(counted, y) for case outcomes under ``outcome``: which cases count one way or the
+    other, and for each case 1.0 for a release, 0.0 otherwise."""
+    outcomes = np.asarray(outcomes).astype(str)
+    releases = list(RELEASES[outcome])
+    counted = np.isin(outcomes, [*releases, RETURN])
+    return counted, np.isin(outcomes, releases).astype(float)
+
+
+def class_cases(
+    cases: pd.DataFrame, reference_class: str, rule: ClassRule = CHINA_ARRESTS
+) -> pd.DataFrame:
+    """The cases of one reference class under the class rule ``rule`` (see ``class_mask``)."""
+    return cases[class_mask(cases, reference_class, rule)]
+
+
+def labelled(cases: pd.DataFrame, outcome: str) -> pd.DataFrame:
+    """The cases with an outcome that counts one way under ``outcome``; y = 1 for a release."""
+    counted, y = outcome_labels(cases["outcome"], outcome)
+    frame = cases[counted].copy()
+    frame["y"] = y[counted]
+    frame["pressure"] = frame["pressure_level"].astype(float) / 2.0
+    frame["tension"] = frame["tension_level"].astype(float) / 2.0
+    return frame
+
+
+@dataclass(frozen=True)
+class Training:
+    """What a forecast learns from: counts, mean levels, and the ridge fit if one exists."""
+
+    released: int
+    returned: int
+    mean_pressure: float
+    mean_tension: float
+    ridge: tuple[np.ndarray, np.ndarray] | None  # (coefficients, standard errors) or None
+
+
+def training_from(pressure: np.ndarray, tension: np.ndarray, y: np.ndarray) -> Training:
+    """Summarise labelled training cases: levels in [0, 1] and outcomes 0/1, one entry per
+    case. The ridge fit needs both outcomes among them (with one outcome only the intercept
+    has no finite optimum, and ``ridge`` falls back to the base rate).
+
+    Many specifications learn from the very same cases (a coding that changes nothing in a
+    class, a class that adds no case before a forecast day), so the summary, and above all its
+    ridge fit, is computed once per distinct set of cases.
+    """
+    arrays = [np.ascontiguousarray(a, dtype=float) for a in (pressure, tension, y)]
+    return _training_cached(*(a.tobytes() for a in arrays))
+
+
+@functools.lru_cache(maxsize=4096)
+def _training_cached(pressure: bytes, tension: bytes, y: bytes) -> Training:
+    p, t, outcome = (np.frombuffer(b, dtype=float) for b in (pressure, tension, y))
+    ridge = None
+    if len(set(outcome)) == 2:
+        fit = fit_ridge_logistic(
+            np.column_stack([p, t]), outcome, ("pressure", "tension"), RIDGE_L2
+        )
+        ridge = (
+            np.array(list(fit.coefficients.values())),
+            np.array(list(fit.standard_errors.values())),
+        )
+        for array in ridge:  # shared by every caller of the cache: never to be changed
+            array.setflags(write=False)
+    return Training(
+        released=int(outcome.sum()),
+        returned=int(len(outcome) - outcome.sum()),
+        mean_pressure=float(p.mean()) if len(p) else 0.0,
+        mean_tension=float(t.mean()) if len(t) else 0.0,
+        ridge=ridge,
+    )
+
+
+@dataclass(frozen=True)
+class Learnable:
+    """One coding's cases of one class with an outcome that counts, as arrays (one entry per
+    case): what the forecasts learn from, filtered by numpy rather than by pandas."""
+
+    case_id: np.ndarray  # str
+    outcome_latest: np.ndarray  # datetime64[ns]
+    pressure: np.ndarray  # level in [0, 1]
+    tension: np.ndarray  # level in [0, 1]
+    y: np.ndarray  # 1.0 release, 0.0 return
+
+    def known(self, keep: np.ndarray) -> Training:
+        """``training_from`` the cases where ``keep`` (a boolean array) holds."""
+        return training_from(self.pressure[keep], self.tension[keep], self.y[keep])
+
+
+def learnable_sets(
+    coded: pd.DataFrame, rule: ClassRule = CHINA_ARRESTS
+) -> dict[tuple[str, str], Learnable]:
+    """``labelled(class_cases(coded, reference_class, rule), outcome)`` as arrays, for every
+    (reference_class, outcome) of CHOICES at once."""
+    columns = {name: coded[name].to_numpy() for name in ("onset", "decided_by", "year")}
+    pressure = coded["pressure_level"].to_numpy(dtype=float) / 2.0
+    tension = coded["tension_level"].to_numpy(dtype=float) / 2.0
+    latest = coded["outcome_latest"].to_numpy(dtype="datetime64[ns]")
+    ids = coded["case_id"].astype(str).to_numpy()
+    labels = {outcome: outcome_labels(coded["outcome"].to_numpy(), outcome)
+              for outcome in CHOICES["outcome"]}  # fmt: skip
+    sets = {}
+    for reference_class in CHOICES["reference_class"]:
+        member = class_mask(columns, reference_class, rule)
+        for outcome, (counted, y) in labels.items():
+            keep = member & counted
+            sets[(reference_class, outcome)] = Learnable(
+                ids[keep], latest[keep], pressure[keep], tension[keep], y[keep]
+            )
+    return sets
+
+
+def base_draws(learned: Training, prior: str, uniforms: np.ndarray) -> np.ndarray:
+    """The base rate's draws on the log-odds scale: the logit of the Beta posterior (prior +
+    counts) at ``uniforms`` (in (0, 1), shared by every specification)."""
+    a0, b0 = PRIORS[prior]
+    return special.logit(special.betaincinv(a0 + learned.released, b0 + learned.returned, uniforms))
+
+
+def forecast_draws(
+    learned: Training,
+    formulation: str,
+    prior: str,
+    pressure: float,
+    tension: float,
+    weights: tuple[float, float, float, float],
+    normals: np.ndarray,
+    base: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    """Central P(release) and its draws for one case under one formulation.
+
+    ``weights`` = (w_pressure mean, sd, w_tension mean, sd) of weights.csv; ``normals`` is
+    draws x 3 standard normals and ``base`` the matching ``base_draws``, both shared by every
+    specification (common random numbers, so specifications differ by their choices, not by
+    their luck; specifications that learn the same counts share one ``base``). The central
+    value is ``central_forecast``'s. The ridge draws treat the coefficients as independent
+    normals (mean, standard error).
+    """
+    central = central_forecast(learned, formulation, prior, pressure, tension, weights)
+    wp, sp, wt, st = weights
+    if formulation in ("expert", "expert_centred"):
+        p_level, t_level = pressure, tension
+        if formulation == "expert_centred":
+            p_level, t_level = pressure - learned.mean_pressure, tension - learned.mean_tension
+        draws = base + (wp + sp * normals[:, 0]) * p_level + (wt + st * normals[:, 1]) * t_level
+        return central, special.expit(draws)
+    if formulation in ("ridge", "pooled") and learned.ridge is not None:
+        mean, error = learned.ridge
+        ridge_draws = (mean + error * normals) @ np.array([1.0, pressure, tension])
+        if formulation == "ridge":
+            return central, special.expit(ridge_draws)
+        return central, special.expit((base + ridge_draws) / 2.0)
+    return central, special.expit(base)
+
+
+def _weights(dataset: Dataset) -> tuple[float, float, float, float]:
+    wp, wt = weights_from_table(dataset.weights)
+    return (wp.mean, wp.sd, wt.mean, wt.sd)
+
+
+def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
+    """The focal case's pressure (both constructs, both coders) and tension (both coders)."""
+    row = dataset.cases[dataset.cases["case_id"] == case_id].iloc[0]
+    second = dataset.second_coding.set_index("case_id")
+    events = dataset.events
+    own = events[
+        (events["pressure_kind"].astype(str) == "detainees")
+        & (events["case_id"].astype(str) == case_id)
+    ]
+    derived = {
+        rule: factors.factor_levels(own, as_of, half_life_days=life, half_scale=scale).pressure
+        if len(own) else 0.0
+        for rule, (life, scale) in FACTOR_RULES.items()
+    }  # fmt: skip
+    coded = {"first": row["pressure_level"] / 2.0}
+    tension = {"first": row["tension_level"] / 2.0}
+    if case_id in second.index:
+        coded["second"] = second.loc[case_id, "pressure_level"] / 2.0
+        tension["second"] = second.loc[case_id, "tension_level"] / 2.0
+    else:  # no second coding: the first stands for both
+        coded["second"], tension["second"] = coded["first"], tension["first"]
+    # The coded construct does not go through the factor rule: the same level under every rule.
+    pressure = {("case_coded", r, c): float(v) for c, v in coded.items() for r in FACTOR_RULES}
+    pressure |= {("event_detainees", r, c): float(derived[r]) for c in coded for r in FACTOR_RULES}
+    return Focal(pressure=pressure, tension={c: float(v) for c, v in tension.items()})
+
+
+def _random(draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.standard_normal((draws, 3)), rng.uniform(size=draws)
+
+
+def multiverse(
+    dataset: Dataset,
+    case_id: str,
+    as_of: factors.DateLike | None,
+    draws: int = DRAWS_PER_SPEC,
+    seed: int = SEED,
+    rule: ClassRule = CHINA_ARRESTS,
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """The focal case under every specification, from the cases known by ``as_of`` (None:
+    today's record), its reference classes drawn by the question's class rule ``rule``.
+
+    Returns the tidy table (one row per specification: spec_id, the CHOICES columns, released,
+    returned (the counts learned from), pressure, tension (the focal levels used), estimate
+    (central P(release) in [0, 1]), low, high (its 10th and 90th percentiles)) and the draws of
+    P(release) per spec_id.
+    """
+    day = None if as_of is None else factors.to_day(as_of)
+    level_day = day if day is not None else dataset.events["date"].max()
+    focal = focal_levels(dataset, case_id, level_day)
+    weights = _weights(dataset)
+    normals, uniforms = _random(draws, seed)
+    sets: dict[tuple[str, str, str], dict[tuple[str, str], Learnable]] = {}
+    learned_cache: dict[tuple[str, ...], Training] = {}
+    base_cache: dict[tuple[str, int, int], np.ndarray] = {}
+    # Many specifications draw the very same forecast (a factor rule under the coded pressure,
+    # any level under the base rate alone): drawn once, the one read-only array is shared.
+    draws_cache: dict[tuple[object, ...], tuple[float, np.ndarray]] = {}
+    rows, all_draws = [], {}
+    for spec in specifications():
+        coding = (spec["coder"], spec["shenyang_six"], spec["kim_visit_2018"])
+        key = (*coding, spec["reference_class"], spec["outcome"])
+        if key not in learned_cache:
+            if coding not in sets:
+                sets[coding] = learnable_sets(coded_cases(dataset, *coding)[LEARNING_COLUMNS], rule)
+            cases = sets[coding][key[3:]]
+            keep = cases.case_id != case_id
+            if day is not None:
+                keep &= cases.outcome_latest <= day.to_datetime64()
+            learned_cache[key] = cases.known(keep)
+        learned = learned_cache[key]
+        counts = (spec["prior"], learned.released, learned.returned)
+        if counts not in base_cache:
+            base_cache[counts] = base_draws(learned, spec["prior"], uniforms)
+        pressure = focal.pressure_level(spec["pressure"], spec["coder"], spec["factor_rule"])
+        tension = focal.tension[spec["coder"]]
+        forecast_key = (key, spec["formulation"], spec["prior"], pressure, tension)
+        if forecast_key not in draws_cache:
+            central, values = forecast_draws(
+                learned, spec["formulation"], spec["prior"], pressure, tension, weights,
+                normals, base_cache[counts],
+            )  # fmt: skip
+            values.setflags(write=False)
+            draws_cache[forecast_key] = central, values
+        central, values = draws_cache[forecast_key]
+        name = spec_id(spec)
+        all_draws[name] = values
+        rows.append({"spec_id": name, **spec, "released": learned.released,
+                     "returned": learned.returned, "pressure_level": pressure,
+                     "tension_level": tension, "estimate": central})  # fmt: skip
+    table = pd.DataFrame(rows)
+    # One call for every specification's 10th and 90th percentiles: a row per specification.
+    table["low"], table["high"] = np.quantile(
+        np.vstack(list(all_draws.values())), [0.1, 0.9], axis=1
+    )
+    table.attrs["weights"] = weights  # (w_pressure mean, sd, w_tension mean, sd) of weights.csv
+    return table, all_draws
+
+
+def scoring_set(
+    dataset: Dataset,
+    as_of: factors.DateLike | None = None,
+    outcome: str = "strict",
+    rule: ClassRule = CHINA_ARRESTS,
+) -> pd.DataFrame:
+    """The common scoring set: detentions in China decided by China (first coding, contested
+    cases as recorded) with one of the question's two outcomes, in order of forecast day; with
+    ``as_of`` only those resolved by then. ``outcome`` (a key of RELEASES) says what counts as
+    a release; the headline scores on ``strict``. A question with another class ``rule`` is
+    scored on its own class. Columns of cases plus y and forecast_day."""
+    cases = labelled(class_cases(coded_cases(dataset, "first", "mission_attempt", "in"),
+                                 "china_decided", rule), outcome)  # fmt: skip
+    cases["forecast_day"] = forecast_day(cases)
+    if as_of is not None:
+        cases = cases[cases["outcome_latest"] <= factors.to_day(as_of)]
+    return cases.sort_values(["forecast_day", "case_id"], kind="stable")
+
+
+def central_forecast(
+    learned: Training,
+    formulation: str,
+    prior: str,
+    pressure: float,
+    tension: float,
+    weights: tuple[float, float, float, float],
+) -> float:
+    """The central P(release) in [0, 1] of ``forecast_draws``, without drawing."""
+    a0, b0 = PRIORS[prior]
+    log_odds = float(np.log((a0 + learned.released) / (b0 + learned.returned)))
+    wp, _, wt, _ = weights
+    if formulation == "expert":
+        log_odds += wp * pressure + wt * tension
+    elif formulation == "expert_centred":
+        log_odds += wp * (pressure - learned.mean_pressure) + wt * (tension - learned.mean_tension)
+    elif formulation in ("ridge", "pooled") and learned.ridge is not None:
+        ridge = float(learned.ridge[0] @ np.array([1.0, pressure, tension]))
+        log_odds = ridge if formulation == "ridge" else (log_odds + ridge) / 2.0
+    return float(special.expit(log_odds))
+
+
+def in_time_forecasts(
+    dataset: Dataset,
+    as_of: factors.DateLike | None = None,
+    outcome: str = "strict",
+    rule: ClassRule = CHINA_ARRESTS,
+) -> pd.DataFrame:
+    """Each scoring-set case forecast by every specification (pressure choice aside: past cases
+    have only the coded construct) from its class's cases known before the case's forecast day;
+    ``outcome`` picks the scoring set's labels (``scoring_set``), not the specifications'.
+
+    Long table: spec_id (with pressure = case_coded; the event construct shares its forecasts),
+    case_id, forecast_day, y, forecast (central P(release) in [0, 1]).
+    """
+    targets = scoring_set(dataset, as_of, outcome, rule)
+    target_days = targets["forecast_day"].to_numpy(dtype="datetime64[ns]")
+    target_ids = targets["case_id"].astype(str).to_numpy()
+    weights = _weights(dataset)
+    rows = []
+    for coder, six, kim in itertools.product(
+        CHOICES["coder"], CHOICES["shenyang_six"], CHOICES["kim_visit_2018"]
+    ):
+        coded = coded_cases(dataset, coder, six, kim)[LEARNING_COLUMNS]
+        # A target's own levels under this coder, read with the Kim-visit arrests kept: "out"
+        # takes the case out of what the specifications learn from, not out of the common
+        # scoring set (under the wider outcome it is a target once resolved).
+        levels = coded_cases(dataset, coder, six, "in").set_index("case_id")
+        own = [(float(levels.loc[case, "pressure_level"]) / 2.0,
+                float(levels.loc[case, "tension_level"]) / 2.0) for case in target_ids]  # fmt: skip
+        for (reference_class, outcome), cases in learnable_sets(coded, rule).items():
+            chosen = {**DEFAULTS, "reference_class": reference_class, "shenyang_six": six,
+                      "kim_visit_2018": kim, "outcome": outcome, "coder": coder}  # fmt: skip
+            names = {
+                pair: spec_id({**chosen, "prior": pair[0], "formulation": pair[1]})
+                for pair in itertools.product(CHOICES["prior"], CHOICES["formulation"])
+            }
+            for target, (day, case, y, made_on) in enumerate(
+                zip(target_days, target_ids, targets["y"], targets["forecast_day"], strict=True)
+            ):
+                # One boolean mask per target instead of a pandas filter per target.
+                learned = cases.known((cases.outcome_latest < day) & (cases.case_id != case))
+                pressure, tension = own[target]
+                for (prior, formulation), name in names.items():
+                    forecast = central_forecast(
+                        learned, formulation, prior, pressure, tension, weights
+                    )
+                    rows.append(
+                        {"spec_id": name, "case_id": case, "forecast_day": made_on,
+                         "y": y, "forecast": forecast}
+                    )  # fmt: skip
+    # The columns even with no row (no case resolved by the forecast date): nothing is then
+    # scored, and the headline says so (headline.NOTHING_SCORED).
+    return pd.DataFrame(rows, columns=IN_TIME_COLUMNS)
+
+
+IN_TIME_COLUMNS = ("spec_id", "case_id", "forecast_day", "y", "forecast")
+
+
+def spec_scores(forecasts: pd.DataFrame) -> pd.Series:
+    """Summed natural-log score of each coded-pressure spec_id over the scoring set (<= 0)."""
+    p = forecasts["forecast"].to_numpy()
+    y = forecasts["y"].to_numpy()
+    with np.errstate(divide="ignore"):
+        scores = np.log(np.where(y == 1, p, 1 - p))
+    return pd.Series(scores, index=forecasts.index).groupby(forecasts["spec_id"]).sum()
+
+
+def all_spec_scores(forecasts: pd.DataFrame) -> dict[str, float]:
+    """spec_scores extended to every specification: a specification shares the score of its
+    twin with the coded pressure and the codebook's factor rule (the event construct, the only
+    one the factor rule acts on, exists for the focal case only)."""
+    scored = spec_scores(forecasts)
+    result = {}
+    for spec in specifications():
+        twin = spec_id({**spec, "pressure": DEFAULTS["pressure"],
+                        "factor_rule": DEFAULTS["factor_rule"]})  # fmt: skip
+        result[spec_id(spec)] = float(scored.get(twin, 0.0))
+    return result
+
+
+def choice_ranges(table: pd.DataFrame) -> pd.DataFrame:
+    """The tornado of choices: for each axis, the central estimate at each of its values with
+    every other axis at its default; columns axis, value, estimate, and per axis low/high/span
+    (in probability, 0-1), widest span first."""
+    rows = []
+    for axis, values in CHOICES.items():
+        others = np.ones(len(table), dtype=bool)
+        for other, default in DEFAULTS.items():
+            if other != axis:
+                others &= (table[other] == default).to_numpy()
+        for value in values:
+            match = table[others & (table[axis] == value).to_numpy()]
+            rows.append(
+                {"axis": axis, "value": value, "estimate": float(match["estimate"].iloc[0])}
+            )
+    frame = pd.DataFrame(rows)
+    spans = frame.groupby("axis")["estimate"].agg(low="min", high="max")
+    spans["span"] = spans["high"] - spans["low"]
+    frame = frame.join(spans, on="axis")
+    return frame.sort_values(["span", "axis"], ascending=[False, True], kind="stable").reset_index(
+        drop=True
+    )

@@ -1,0 +1,147 @@
+"""A notebook as a self-contained HTML page: no external script, style or font; tables left-
+aligned and wrapped, without a meaningless 0..n index, with codebook codes in words.
+
+Returns text only; ``analysis.report`` writes the pages.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import threading
+from pathlib import Path
+
+import nbformat
+from jinja2 import DictLoader
+from nbconvert import HTMLExporter
+
+from analysis.data.dataset import load_codebook
+from analysis.pages.provenance import PROVENANCE_CSS
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+NOTEBOOK_CSS = (
+    """
+body .jp-Cell .jp-RenderedHTMLCommon td, body .jp-Cell .jp-RenderedHTMLCommon th,
+body .jp-Cell .jp-RenderedHTMLCommon tr {
+  text-align: left; vertical-align: top; white-space: normal; max-width: 36rem; }
+.kernel-note { border: 1px solid #ccc; background: #f7f7f7; padding: 0.5rem 0.8rem; }
+"""
+    + PROVENANCE_CSS
+)
+# The notebook pages' template: JupyterLab's, minus everything it loads from the internet
+# (require.js, MathJax, mermaid, the widget manager), so a page works offline, whole. Widget
+# outputs need a running kernel: the page says so and points to the index page's what-if.
+OFFLINE_TEMPLATE = (
+    "{%- extends 'lab/index.html.j2' -%}\n"
+    "{%- block html_head_js -%}{%- endblock html_head_js -%}\n"
+    "{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}\n"
+    "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
+    "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+    "{%- block extra_css -%}<style>" + NOTEBOOK_CSS + "</style>{%- endblock extra_css -%}\n"
+    "{%- block data_widget_view -%}\n"
+    '<div class="jp-OutputArea-output kernel-note"><p>The sliders of this what-if need a '
+    "running Jupyter kernel (<code>make lab</code>). Offline, use the "
+    '<a href="../index.html#whatif">what-if on the report\'s front page</a>, which reads a '
+    "precomputed grid of the same model.</p></div>\n"
+    "{%- endblock data_widget_view -%}\n"
+    "{%- block footer -%}{{ super() }}{%- endblock footer -%}\n"
+)
+RANGE_INDEX_ROW = re.compile(r"(<tr[^>]*>)\s*<th>(\d+)</th>")
+
+
+def drop_range_index(table: str) -> str:
+    """A pandas HTML table without its index when the index is only 0, 1, 2, ... (it means
+    nothing to a reader); any other table is returned as it is."""
+    numbers = [int(n) for _, n in RANGE_INDEX_ROW.findall(table.split("<tbody>", 1)[-1])]
+    if not numbers or numbers != list(range(len(numbers))) or "<tbody>" not in table:
+        return table
+    head, body = table.split("<tbody>", 1)
+    head = re.sub(r"(<tr[^>]*>)\s*<th></th>", r"\1", head, count=1)
+    return head + "<tbody>" + RANGE_INDEX_ROW.sub(r"\1", body)
+
+
+def codebook_codes(data_dir: Path) -> frozenset[str]:
+    """The codes a reader should see in words: the codebook's column names and allowed
+    values that join words with underscores (``foreign_mission_entry``)."""
+    codebook = load_codebook(data_dir)  # checked like every table: no link, no bad bytes
+    words = set(codebook["column"])
+    words |= {value for values in codebook["allowed_values"] for value in values.split(";")}
+    return frozenset(word for word in words if re.fullmatch(r"[a-z]+(?:_[a-z]+)+", word))
+
+
+def human_codes(table: str, codes: frozenset[str]) -> str:
+    """``table`` (HTML) with every cell's codes from ``codes`` written as words."""
+    if not codes:
+        return table
+    word = re.compile(r"(?<![\w.])(" + "|".join(sorted(map(re.escape, codes))) + r")(?![\w.])")
+
+    def cell(match: re.Match[str]) -> str:
+        return match.group(1) + word.sub(lambda m: m.group(1).replace("_", " "), match.group(2))
+
+    return re.sub(r"(<t[dh][^>]*>)([^<]*)", cell, table)
+
+
+def _readable_tables(
+    notebook: nbformat.NotebookNode, codes: frozenset[str]
+) -> nbformat.NotebookNode:
+    """Each HTML table output left-aligned (no pandas right-align style), its 0..n index
+    dropped and its codes in words."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            text = output.get("data", {}).get("text/html")
+            if isinstance(text, str) and 'class="dataframe"' in text:
+                text = text.replace(' style="text-align: right;"', "")
+                output["data"]["text/html"] = human_codes(drop_range_index(text), codes)
+    return notebook
+
+
+_EXPORTERS = threading.local()
+
+
+def _exporter() -> HTMLExporter:
+    """This thread's HTML exporter: made once, since making one compiles its templates (0.3 s
+    a page); one per thread, since the report renders two notebooks at a time."""
+    if not hasattr(_EXPORTERS, "html"):
+        _EXPORTERS.html = HTMLExporter(
+            template_name="lab",
+            extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
+            template_file="offline.html.j2",
+        )
+    return _EXPORTERS.html
+
+
+BODY_TAG = re.compile(r"<body[^>]*>")
+
+
+def render_html(
+    notebook: nbformat.NotebookNode, codes: frozenset[str] = frozenset(), banner: str = "",
+    footer: str = "",
+) -> str:  # fmt: skip
+    """A notebook with its outputs as a standalone HTML page that needs no network, the same
+    bytes on every run; tables show ``codes`` (``codebook_codes``) as words; ``banner`` opens
+    the body and ``footer`` closes it (the provenance, ``analysis.provenance``).
+
+    The exporter gives each output a fresh uuid4 as its element id; those become sequential
+    ids, renamed consistently wherever they appear.
+    """
+    body, _ = _exporter().from_notebook_node(_readable_tables(copy.deepcopy(notebook), codes))
+    renames: dict[str, str] = {}
+
+    def stable(match: re.Match[str]) -> str:
+        return renames.setdefault(match.group(0), f"output-{len(renames) + 1:04d}")
+
+    body = UUID.sub(stable, body)
+    if banner:
+        body = BODY_TAG.sub(lambda match: match.group(0) + banner, body, count=1)
+    if footer:
+        body = body.replace("</body>", footer + "</body>", 1)
+    return body
+
+
+def notebook_title(notebook: nbformat.NotebookNode, fallback: str) -> str:
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return fallback

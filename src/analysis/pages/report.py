@@ -1,0 +1,765 @@
+"""The report, and the one writer: validate the data, write the figures and the scenario
+table, execute every notebook in a fresh kernel, render each to HTML, and write ``index.html``.
+
+Every file the project writes is written here (the numbers and chart modules only return data
+and Figures). The report is about one question (``--case``, default the Shenyang eight): the
+notebooks get it papermill-style, as a cell injected after their ``parameters`` cell.
+Everything is built in a staging folder beside the output folder and swapped in only when the
+whole build succeeded (``_publish``), so a failed or interrupted run leaves the previous report
+whole. The committed notebooks and the data folder are only read. Text from the tables is
+HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import IO
+
+import matplotlib
+import nbformat
+import pandas as pd
+from matplotlib.figure import Figure
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from traitlets.config import Config
+
+from analysis import cache, files, paths
+from analysis.charts.style import FULL_TEXT_VARIABLE, STABLE_METADATA
+from analysis.data.dataset import load_dataset
+from analysis.data.tables import Dataset
+from analysis.defaults import DEFAULT_CASE
+from analysis.engine.headline import WHAT_IF, HeadlineDetail, headline_detail
+from analysis.engine.whatif import CaseForecast, case_forecast
+from analysis.files import write_atomically, write_text_atomically
+from analysis.pages import provenance
+from analysis.pages.index_page import (
+    SCENARIO_TABLE,
+    page_banner,
+    render_index,
+    scenario_rows,
+    whatif_grid,
+)
+from analysis.pages.notebook_html import codebook_codes, notebook_title, render_html
+from analysis.record.case import CaseFacts
+from analysis.record.classes import question_rule
+
+Log = Callable[[str], None]
+CELL_TIMEOUT_SECONDS = 600
+KERNEL_NAME = "python3"
+# A kernel that dies before it answers is started again, up to this many times in all.
+KERNEL_START_ATTEMPTS = 3
+# Notebooks run two at a time, each in its own kernel process: on two cores that cut the
+# notebooks step by about 40% in a trial; more kernels than cores only compete.
+NOTEBOOK_WORKERS = max(1, min(2, os.cpu_count() or 1))
+STEPS = 5
+# What the kernel inherits that can change its outputs: the IPython profile (the determinism
+# runs' draws no PNGs), matplotlib's settings, the kernel specs.
+KERNEL_SETTINGS = ("IPYTHONDIR", "MPLBACKEND", "MPLCONFIGDIR", "JUPYTER_PATH")
+WIDGET_ID = re.compile(r"[0-9a-f]{32}")
+MODEL_ID_FIELD = re.compile(r'"model_id": "([0-9a-f]{32})"')
+
+
+class ReportError(RuntimeError):
+    """A report step failed; the message names the step (and notebook and cell)."""
+
+
+class NothingToScoreError(ReportError):
+    """No past case of the scoring set was resolved by the question's date: notebook 04's
+    backtest has nothing to score, so the report refuses before it starts."""
+
+
+def refuse_without_scored_cases(dataset: Dataset, view: CaseForecast) -> None:
+    """Raise NothingToScoreError, in one line, when no past case could be scored by the
+    question's date (the scenario and ledger commands fall back to equal weights and say so;
+    the report's notebook would fail minutes later in its backtest)."""
+    from analysis.engine import specifications
+
+    if specifications.scoring_set(dataset, view.facts.as_of).empty:
+        raise NothingToScoreError(
+            f"no past detention in China decided by China with one of the question's two "
+            f"outcomes was resolved by {view.facts.as_of:%Y-%m-%d}, so the forecast cannot be "
+            "scored and the report has no backtest to show (expected a later question date "
+            "or more resolved cases in cases.csv)"
+        )
+
+
+class UnsafeOutputError(ReportError):
+    """The output folder holds something the report did not write; nothing was touched."""
+
+
+# Left in every report folder: only a folder carrying it may be replaced by a new report.
+MARKER = ".analysis-report"
+MARKER_TEXT = "Written by `python -m analysis report`; the whole folder is replaced on each run.\n"
+
+
+TRACK_RECORD_PAGE = "track_record.html"
+
+
+def check_output_dir(output_dir: Path, data_dir: Path, notebooks_dir: Path) -> None:
+    """Refuse an output folder whose replacement would destroy something else.
+
+    The report replaces its folder whole, so the folder must be new, empty, or an earlier
+    report (it holds MARKER), and must neither be nor contain nor lie inside the project's
+    inputs.
+    """
+    inputs = {paths.PROJECT_ROOT / "src", data_dir.resolve(), notebooks_dir.resolve()}
+    for kept in inputs:
+        if output_dir == kept or output_dir in kept.parents or kept in output_dir.parents:
+            raise UnsafeOutputError(
+                f"refusing to write the report to {output_dir}: it would replace or sit inside "
+                f"{kept} (expected a folder of its own, such as reports/)"
+            )
+    if output_dir.exists() and not output_dir.is_dir():
+        raise UnsafeOutputError(f"refusing to write the report to {output_dir}: it is a file")
+    if output_dir.is_dir() and any(output_dir.iterdir()) and not (output_dir / MARKER).exists():
+        raise UnsafeOutputError(
+            f"refusing to replace {output_dir}: it is not empty and holds no earlier report "
+            f"(no {MARKER} file); choose a new or empty folder"
+        )
+
+
+@contextmanager
+def _step(log: Log, number: int, label: str, run_started: float) -> Iterator[None]:
+    """One progress line per step, with the seconds it took and the seconds since the run
+    started (``run_started``, a ``time.perf_counter()`` value)."""
+    started = time.perf_counter()
+    yield
+    log(_step_line(number, label, started, run_started))
+
+
+def _step_line(number: int, label: str, started: float, run_started: float) -> str:
+    now = time.perf_counter()
+    return f"[{number}/{STEPS}] {label} ({now - started:.1f} s; {now - run_started:.1f} s elapsed)"
+
+
+def inject_parameters(notebook: nbformat.NotebookNode, case: str) -> nbformat.NotebookNode:
+    """Papermill's convention: a cell tagged ``injected-parameters`` setting ``CASE`` right
+    after the cell tagged ``parameters`` (at the top when there is none)."""
+    cell = nbformat.v4.new_code_cell(f"CASE = {case!r}")
+    cell.metadata["tags"] = ["injected-parameters"]
+    tagged = [
+        index
+        for index, each in enumerate(notebook.cells)
+        if "parameters" in each.get("metadata", {}).get("tags", [])
+    ]
+    notebook.cells.insert(tagged[0] + 1 if tagged else 0, cell)
+    return notebook
+
+
+def execute_notebook(
+    source: Path, kernel_cwd: Path, data_dir: Path, case: str | None = None,
+    full_text: bool = False,
+) -> nbformat.NotebookNode:  # fmt: skip
+    """Run a notebook top to bottom in a fresh kernel in ``kernel_cwd``, reading ``data_dir``;
+    with ``case`` other than the default, about that question (injected after the
+    ``parameters`` cell, so cell numbers then count the injected cell); with ``full_text``,
+    tables show long text whole (for the HTML pages, which wrap it).
+
+    Raises ReportError naming the notebook and the 1-based cell number that failed. A notebook
+    executed before with the same bytes, data, code, case and options is taken from the store
+    (``analysis.cache``): a kernel gives the same outputs for them, byte for byte.
+    """
+    key = _execution_key(source, data_dir, case, full_text)
+    if key is None or not cache.enabled():
+        return _execute(source, kernel_cwd, data_dir, case, full_text)
+    kept = cache.lookup(key)
+    if kept is not None:
+        return nbformat.reads(kept, as_version=4)
+    notebook = _execute(source, kernel_cwd, data_dir, case, full_text)
+    cache.keep(key, nbformat.writes(notebook))
+    return notebook
+
+
+def _execution_key(source: Path, data_dir: Path, case: str | None, full_text: bool) -> str | None:
+    """The store's key for one execution: the notebook's bytes, every file of the data folder
+    (the tables, the codebook), the options and the code; None when a file cannot be keyed.
+    Not the folders' paths: the notebooks take theirs from the package and print none (their
+    stored outputs, which nbval compares in any checkout, hold no path)."""
+    try:
+        names = sorted(path.name for path in data_dir.iterdir())
+    except OSError:
+        return None
+    data = cache.files_digest(data_dir, names)
+    notebook = cache.files_digest(source.parent, [source.name])
+    if data is None or notebook is None:
+        return None
+    settings = tuple((name, os.environ.get(name)) for name in KERNEL_SETTINGS)
+    options = (("notebook", notebook), ("case", case), ("full_text", full_text),
+               ("kernel", KERNEL_NAME), ("settings", settings))  # fmt: skip
+    return cache.entry_key("report.execute_notebook", data, options)
+
+
+def _execute(
+    source: Path, kernel_cwd: Path, data_dir: Path, case: str | None, full_text: bool
+) -> nbformat.NotebookNode:
+    notebook = nbformat.read(source, as_version=4)
+    if case is not None and case != DEFAULT_CASE:  # the default is the notebooks' own
+        notebook = inject_parameters(notebook, case)
+    # Start clean: stale widget state or timings from an earlier run would leak into this one.
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
+    kernel_env = {**os.environ, "ANALYSIS_DATA_DIR": str(data_dir)}
+    if full_text:
+        kernel_env[FULL_TEXT_VARIABLE] = "1"
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            _run_cells(notebook, source, kernel_cwd, kernel_env)
+            break
+        except KernelDidNotStart as error:
+            if attempt == KERNEL_START_ATTEMPTS:
+                raise ReportError(
+                    f"{source.name}: its kernel did not start ({attempt} attempts): {error}"
+                ) from None
+    return stable_widget_ids(notebook)
+
+
+class KernelDidNotStart(RuntimeError):
+    """A kernel died or fell silent before it answered; the message is its last stderr line."""
+
+
+def _run_cells(
+    notebook: nbformat.NotebookNode, source: Path, kernel_cwd: Path, kernel_env: dict[str, str]
+) -> None:
+    """Execute every cell of ``notebook`` in place in one fresh kernel.
+
+    The kernel talks over Unix sockets in a folder of its own, not TCP ports: a port chosen
+    free can be taken by another process before the kernel binds it, and the kernel then dies
+    at start (a kernel died at start once in CI, cause unseen: its stderr was not kept; it is
+    now, for the message). Raises KernelDidNotStart
+    when the kernel never answers, ReportError when a cell fails or the kernel dies in one.
+    """
+    with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as folder:
+        # As configuration, not a kernel manager of ours: the client then owns the kernel
+        # and shuts it down when the cells are done.
+        sockets = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "k")}})
+        client = NotebookClient(
+            notebook,
+            config=sockets,
+            timeout=CELL_TIMEOUT_SECONDS,
+            kernel_name=KERNEL_NAME,
+            resources={"metadata": {"path": str(kernel_cwd)}},
+            record_timing=False,  # timestamps would make every run's files differ
+            # A busy machine splits one cell's printing into several stream outputs at the
+            # kernel's flush interval: merged, the file no longer depends on the machine's load.
+            coalesce_streams=True,
+            # Nothing runs in the kernel after its last cell: a graceful shutdown only waits
+            # (about a second a kernel) for it to tidy up and exit.
+            shutdown_kernel="immediate",
+        )
+        # The kernel's stderr only carries start-up chatter (cell errors arrive as messages);
+        # kept, its last line explains a kernel that does not start.
+        with open(Path(folder) / "stderr", "w+b") as stderr, ExitStack() as kernel:
+            try:
+                kernel.enter_context(client.setup_kernel(env=kernel_env, stderr=stderr))
+            except (RuntimeError, TimeoutError) as error:
+                raise KernelDidNotStart(_last_line(stderr) or str(error)) from None
+            for index, cell in enumerate(notebook.cells):
+                try:
+                    client.execute_cell(cell, index)
+                except CellExecutionError as error:
+                    raise ReportError(
+                        f"{source.name}: cell {index + 1} failed: {error.ename}: {error.evalue}"
+                    ) from None
+                except (DeadKernelError, CellTimeoutError) as error:
+                    raise ReportError(
+                        f"{source.name}: cell {index + 1}: {type(error).__name__}: "
+                        f"{_last_line(stderr) or 'the kernel stopped answering'}"
+                    ) from None
+            client.set_widgets_metadata()  # so the HTML page draws the widgets without a kernel
+
+
+def _last_line(stream: IO[bytes], limit: int = 200) -> str:
+    """The last non-blank line written to ``stream``, at most ``limit`` characters, printable."""
+    stream.flush()
+    stream.seek(0)
+    lines = [line for line in stream.read().decode("utf-8", "replace").splitlines() if line.strip()]
+    last = lines[-1].strip() if lines else ""
+    return "".join(ch if ch.isprintable() else "?" for ch in last)[:limit]
+
+
+def stable_widget_ids(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Replace the random ids of widget models by sequential ones, the same on every run.
+
+    Ids appear as keys of the stored widget state and as ``model_id`` in widget outputs; every
+    occurrence of one id (including ``IPY_MODEL_`` references) gets the same new id.
+    """
+    text = json.dumps(notebook, sort_keys=True)
+    state = notebook.get("metadata", {}).get("widgets", {})
+    model_ids = WIDGET_ID.findall(json.dumps(state)) + MODEL_ID_FIELD.findall(text)
+    renames = {old: f"{number:032x}" for number, old in enumerate(dict.fromkeys(model_ids), 1)}
+    if renames:
+        text = WIDGET_ID.sub(lambda match: renames.get(match.group(0), match.group(0)), text)
+    # Sort again: the keys were sorted by the old, random ids, and the HTML page embeds the
+    # widget state in the order of the keys.
+    return nbformat.from_dict(json.loads(json.dumps(json.loads(text), sort_keys=True)))
+
+
+def refresh_notebooks(notebooks_dir: Path = paths.NOTEBOOKS_DIR, log: Log = print) -> list[Path]:
+    """Re-execute each numbered notebook in place, after a change to the code or the data.
+
+    Same execution as the report (fresh kernel, no timestamps, stable widget ids), so a rerun
+    with nothing changed leaves the files byte-identical. If any notebook fails, none is written.
+    """
+    written = []
+    for source, notebook, seconds in execute_notebooks(
+        notebooks_dir, notebooks_dir, paths.DATA_DIR
+    ):
+        write_atomically(source, lambda temporary, nb=notebook: nbformat.write(nb, temporary))
+        written.append(source)
+        log(f"re-executed {source.name} ({seconds:.1f} s)")
+    return written
+
+
+# ``body .jp-Cell`` makes these rules outrank JupyterLab's own right-aligned table rules.
+def _write_notebooks(
+    notebooks_dir: Path, target: Path, data_dir: Path, case: str, banner: str, footer: str
+) -> tuple[dict[str, str], list[str]]:
+    """Execute and render each numbered notebook about ``case``; returns {page file: title}
+    and a progress line per notebook (for the caller to print: this runs in the background).
+    Each page carries ``banner`` and ``footer`` (the provenance, as on the index page)."""
+    target.mkdir(parents=True)
+    codes = codebook_codes(data_dir)
+    pages, timings = {}, []
+    executed = execute_notebooks(notebooks_dir, notebooks_dir, data_dir, case, full_text=True)
+    for source, notebook, seconds in executed:
+        nbformat.write(notebook, target / source.name)
+        page = source.with_suffix(".html").name
+        write_text_atomically(target / page, render_html(notebook, codes, banner, footer))
+        pages[page] = notebook_title(notebook, source.stem)
+        timings.append(f"      {source.name} ({seconds:.1f} s)")
+    return pages, timings
+
+
+def load_kernel_modules() -> None:
+    """Import, in the calling thread, what starting a kernel imports lazily (the kernel spec
+    lookup imports IPython). Called before notebooks run in another thread: a module half
+    imported there breaks matplotlib here, which checks IPython's version on every figure."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    KernelSpecManager().get_kernel_spec("python3")
+
+
+def execute_notebooks(
+    notebooks_dir: Path, kernel_cwd: Path, data_dir: Path, case: str | None = None,
+    full_text: bool = False,
+) -> list[tuple[Path, nbformat.NotebookNode, float]]:  # fmt: skip
+    """``execute_notebook`` on each numbered notebook of ``notebooks_dir``, NOTEBOOK_WORKERS at a
+    time, the largest file first; returns (source, executed notebook, seconds) in file order.
+
+    Raises the ReportError of the first failing notebook in file order; the others still finish
+    first, so no kernel is left running.
+    """
+    sources = sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
+    # The largest files start first: a stored notebook's size (mostly its outputs) is a fair
+    # guess at its running time, and a long one started last would run alone at the end.
+    starting_order = sorted(sources, key=lambda source: -source.stat().st_size)
+
+    def run(source: Path) -> tuple[Path, nbformat.NotebookNode, float]:
+        started = time.perf_counter()
+        notebook = execute_notebook(source, kernel_cwd, data_dir, case, full_text)
+        return source, notebook, time.perf_counter() - started
+
+    with ThreadPoolExecutor(max_workers=NOTEBOOK_WORKERS) as pool:
+        futures = {source: pool.submit(run, source) for source in starting_order}
+    return [futures[source].result() for source in sources]
+
+
+def save_figure(
+    figure: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")
+) -> list[Path]:
+    """Write ``figure`` as ``stem.png`` and ``stem.svg``, each atomically; returns the paths."""
+    from analysis.charts import style
+
+    with style.context():
+        return [
+            write_atomically(
+                stem.with_suffix(f".{fmt}"),
+                lambda temporary, fmt=fmt: figure.savefig(
+                    temporary, format=fmt, metadata=STABLE_METADATA[fmt]
+                ),
+            )
+            for fmt in formats
+        ]
+
+
+def report_figures(
+    dataset: Dataset,
+    view: CaseForecast,
+    forecasts: pd.DataFrame | None = None,
+    detail: HeadlineDetail | None = None,
+) -> dict[str, Callable[[], Figure]]:
+    """The report's charts for the question of ``view``, by file stem (see FIGURE_CAPTIONS):
+    each is drawn when its function is called, so that the writer holds one figure at a time.
+
+    The waterfall, tornado and timing are the question's (its as-of model); the plane is
+    today's record; the reliability diagram scores ``forecasts``, the in-time forecasts known
+    by the as-of date (``specifications.in_time_forecasts``, computed here when not given). With
+    the headline's ``detail``, the specification curve, the build-up from the base rate and the
+    timing chart are the headline's; the waterfall, plane and tornado are the what-if (the
+    article's argument) and say so in their titles.
+    """
+    from analysis.charts import measured as measured_charts
+    from analysis.charts import model as model_charts
+    from analysis.charts import scoring as scoring_charts
+    from analysis.charts import timeline as timeline_charts
+    from analysis.engine import measured, scoring, specifications, whatif
+    from analysis.engine.whatif import case_timing
+    from analysis.record import factors, timeline
+
+    facts, model, row = view.facts, view.case_model, view.case_scenario
+
+    def waterfall() -> Figure:
+        steps = whatif.waterfall_steps(
+            model.base_rate, row["pressure"], row["tension"], model.w_pressure, model.w_tension
+        )
+        return model_charts.plot_waterfall(
+            steps, f"{WHAT_IF.capitalize()}: {row['label']}, base rate to forecast"
+        )
+
+    def tornado() -> Figure:
+        table = whatif.tornado(
+            model, row["pressure"], row["tension"], dataset.events, facts.as_of
+        )
+        return model_charts.plot_tornado(
+            table, row["p_release"], f"{WHAT_IF.capitalize()}: which input moves it most"
+        )
+
+    def reliability() -> Figure:
+        scored = forecasts
+        if scored is None:
+            scored = specifications.in_time_forecasts(
+                dataset, facts.as_of, rule=question_rule(facts.question)
+            )
+        return scoring_charts.plot_reliability(
+            scoring.reliability_table(scoring.formulation_forecasts(scored))
+        )
+
+    figures: dict[str, Callable[[], Figure]] = {
+        "case_timeline": lambda: timeline_charts.case_timeline(
+            timeline.case_chart(dataset.events, dataset.actors, facts)
+        ),
+        "context_timeline": lambda: timeline_charts.context_timeline(
+            timeline.context_chart(dataset.events, facts)
+        ),
+        "scenarios_waterfall": waterfall,
+        "scenarios_plane": lambda: model_charts.plot_plane(
+            whatif.probability_plane(view.record_model),
+            whatif.share_release_more_likely(view.record_model),
+            view.levels,
+            view.reference_cases,
+        ),
+        "scenarios_tornado": tornado,
+        "backtest_reliability": reliability,
+        "scenarios_timing": lambda: model_charts.plot_timing(
+            case_timing(view), view.delays, 1.0 - row["p_release"], facts.windows,
+            held_until=facts.days_held,
+        ),
+        "factors": lambda: model_charts.plot_factors(
+            factors.factor_series(dataset.events, *factor_span(facts)),
+            dataset.events,
+            (facts.case["detained_date"], facts.case["detained_latest"]),
+            facts.as_of,
+            str(facts.question["as_of_label"]),
+        ),
+        "measured_series": lambda: measured_charts.plot_measured_series(
+            measured.series_over(dataset), measured.case_measures(dataset)
+        ),
+    }  # fmt: skip
+    if detail is not None:
+        figures |= headline_figures(view, detail)
+        if not returns_known(view):  # no return known by the date: no timing law to fit
+            del figures["scenarios_timing"]
+    return figures
+
+
+def returns_known(view: CaseForecast) -> bool:
+    """Whether the question's reference cases hold a return known by its date (the question's
+    own case left out): the timing laws are fitted to such returns, and a question of a class
+    with none (China's mission entries before 2002) has no timing chart."""
+    from analysis.record import durations
+
+    facts = view.facts
+    cases = view.reference_cases
+    cases = cases[cases["case_id"].astype(str) != facts.case_id]
+    returned, _, _ = durations.censored_return_durations_as_of(cases, facts.as_of)
+    return len(returned) > 0
+
+
+def headline_figures(view: CaseForecast, detail: HeadlineDetail) -> dict[str, Callable[[], Figure]]:
+    """The headline's own charts: its specification curve, its build-up from the base rate,
+    and its P(return) over time under each timing law (replacing the what-if's timing)."""
+    from analysis.charts import model as model_charts
+    from analysis.charts import multiverse as multiverse_charts
+    from analysis.record import durations
+
+    facts, stated = view.facts, detail.headline
+    pooled = detail.table[detail.table["in_headline"]]
+
+    def curves() -> Figure:
+        laws = durations.timing_laws(view.reference_cases, facts.as_of, facts.case_id)
+        last = int((facts.last_status - facts.detained).days)
+        held = {facts.days_held: "the forecast date"}
+        if last > facts.days_held:
+            held[last] = "the last report on record, later news"
+        table = durations.return_curves(1.0 - stated.p_release, laws, list(held))
+        return model_charts.plot_return_curves(table, 1.0 - stated.p_release, facts.windows, held)
+
+    return {
+        "headline_specifications": lambda: multiverse_charts.plot_specification_curve(
+            pooled, stated.p_release,
+            f"Headline: the question's {len(pooled)} specifications, sorted",
+        ),
+        "headline_build_up": lambda: multiverse_charts.plot_build_up(detail.build_up),
+        "scenarios_timing": curves,
+    }  # fmt: skip
+
+
+def factor_span(facts: CaseFacts) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The factor chart's span: the calendar year before the detention to the one after."""
+    year = facts.detained.year
+    return pd.Timestamp(f"{year - 1}-01-01"), pd.Timestamp(f"{year + 1}-12-31")
+
+
+def write_figures(
+    figures: Mapping[str, Callable[[], Figure]],
+    folder: Path,
+    stop: Callable[[], bool] | None = None,
+) -> list[Path]:
+    """Draw each figure, save it as ``folder/stem.png`` and ``.svg`` and close it; returns the
+    paths. Before each figure ``stop()`` is asked: once true, the rest are not drawn (the
+    report stops drawing as soon as a notebook has failed)."""
+    import matplotlib.pyplot as plt
+
+    written: list[Path] = []
+    for stem, draw in figures.items():
+        if stop is not None and stop():
+            break
+        figure = draw()
+        try:
+            written += save_figure(figure, folder / stem)
+        finally:
+            plt.close(figure)
+    return written
+
+
+def write_report_figures(
+    dataset: Dataset,
+    view: CaseForecast,
+    detail: HeadlineDetail | None,
+    folder: Path,
+    stop: Callable[[], bool] | None = None,
+) -> list[Path]:
+    """``write_figures`` of ``report_figures``, the files' bytes kept in the store under the
+    tables, the question and the code, so a report of the same inputs writes them again
+    without drawing (drawing the eight takes seconds; the bytes are the same on every run)."""
+    key = cache.entry_key(
+        "report.write_report_figures", cache.dataset_digest(dataset),
+        (("case", str(view.facts.question["question_id"])),),
+    )  # fmt: skip
+    kept = cache.lookup(key) if cache.enabled() else None
+    if kept is not None:
+        return [write_atomically(folder / name, lambda t, b=data: t.write_bytes(b))
+                for name, data in kept.items()]  # fmt: skip
+    forecasts = detail.forecasts if detail is not None else None
+    written = write_figures(report_figures(dataset, view, forecasts, detail), folder, stop)
+    if cache.enabled() and not (stop is not None and stop()):  # only a whole set is kept
+        cache.keep(key, {path.name: path.read_bytes() for path in written})
+    return written
+
+
+def _publish(output_dir: Path, build: Callable[[Path], None]) -> None:
+    """Run ``build`` into a new version beside ``output_dir``, then swap it in whole.
+
+    One run at a time (a lock on the parent folder); ``output_dir`` is a link to its live
+    version, replaced in one atomic step, so a failed or killed run leaves the previous report.
+    """
+    with files.exclusive_lock(output_dir):
+        files.recover(output_dir)
+        staging = files.new_version(output_dir)
+        try:
+            build(staging)
+            files.publish(staging, output_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+def carry_question_reports(output_dir: Path, staging: Path, questions: list[str]) -> dict:
+    """Copy each of ``questions``' reports found in the live ``output_dir`` (its link and its
+    hidden versions folder, as ``report --case ID`` publishes them) into ``staging``, so a new
+    main report keeps them; returns {question_id: its folder} of the reports carried."""
+    carried = {}
+    for question in questions:
+        link, versions = output_dir / question, output_dir / f".{question}.versions"
+        if not (os.path.islink(link) and versions.is_dir() and (link / "index.html").is_file()):
+            continue
+        shutil.copytree(versions, staging / versions.name, symlinks=True)
+        os.symlink(os.readlink(link), staging / question)
+        carried[question] = question
+    return carried
+
+
+def build_report(
+    output_dir: Path = paths.REPORTS_DIR,
+    data_dir: Path | None = None,
+    notebooks_dir: Path = paths.NOTEBOOKS_DIR,
+    log: Log = print,
+    case: str = DEFAULT_CASE,
+) -> Dataset:
+    """Build the whole report about question ``case`` into ``output_dir`` from ``data_dir``
+    (default: data/).
+
+    Raises DataValidationError for bad data, ReportError for a failed step and
+    case.UnknownCaseError for an unknown case; in every case ``output_dir`` is left as it was.
+    Returns the validated data the report was built from.
+    """
+    # Before any chart module imports pyplot: the non-interactive backend.
+    matplotlib.use("agg")
+    from analysis.engine import whatif
+
+    data_dir = (data_dir or paths.DATA_DIR).resolve()
+    # Not resolve(): the output folder is a link to its live version, which must not be followed.
+    output_dir = output_dir.parent.resolve() / output_dir.name
+    check_output_dir(output_dir, data_dir, notebooks_dir)
+    run_started = time.perf_counter()
+    with _step(log, 1, "validated the data", run_started):
+        dataset = load_dataset(data_dir)
+        view = case_forecast(dataset, case)
+        refuse_without_scored_cases(dataset, view)
+    banner = page_banner(dataset, view.facts)
+    footer = provenance.footer_html(provenance.collect(data_dir))
+
+    question = str(view.facts.question["question_id"])
+    others = [str(q) for q in dataset.questions["question_id"] if str(q) != question]
+
+    def build(staging: Path) -> None:
+        # Other questions' reports inside this folder (``report --case ID``) live on. The main
+        # page links them through the track record page, which is written after them; linking
+        # them here would make the page depend on which were built before it.
+        carry_question_reports(output_dir, staging, others)
+        links = {}
+        if (output_dir.parent / MARKER).exists():  # a question's report inside the main one
+            links = {"..": "the main report"}
+        # The kernels are processes of their own: they run while this one draws the charts.
+        log("      step 4 starts now: the notebooks run in fresh kernels while steps 2 and 3 run")
+        started = time.perf_counter()
+        load_kernel_modules()
+        with ThreadPoolExecutor(max_workers=1) as background:
+            notebooks = background.submit(
+                _write_notebooks, notebooks_dir, staging / "notebooks", data_dir, case,
+                banner, footer,
+            )  # fmt: skip
+
+            def notebooks_failed() -> bool:
+                return notebooks.done() and notebooks.exception() is not None
+
+            with _step(log, 2, "ran the model", run_started):
+                # The project's answer, stated by every output, and the in-time forecasts
+                # its rule scored, which the reliability diagram shows.
+                detail = headline_detail(dataset, case)
+                answer = detail.headline
+            with _step(log, 3, "drew and wrote the charts and the scenario table", run_started):
+                written = write_report_figures(
+                    dataset, view, detail, staging / "figures", notebooks_failed
+                )
+                if notebooks_failed():
+                    notebooks.result()  # raises its ReportError before this step is reported
+                # The question's own rows only: another case's dated scenarios stay out.
+                own = whatif.question_rows(view.scenario_table, view.facts)
+                write_text_atomically(staging / SCENARIO_TABLE, whatif.table_csv(own, answer))
+                table = scenario_rows(own)
+            pages, timings = notebooks.result()
+        log(_step_line(4, "executed and rendered the notebooks", started, run_started))
+        for line in timings:
+            log(line)
+        write_text_atomically(staging / MARKER, MARKER_TEXT)
+        main_report = question == str(dataset.questions["question_id"].iloc[0])
+        if main_report:  # every question scored together, linked from the main page
+            write_track_record(staging, data_dir)
+        with _step(log, 5, "wrote index.html", run_started):
+            from analysis.record import timeline
+
+            key = timeline.marker_key(
+                timeline.case_chart(dataset.events, dataset.actors, view.facts)
+            )
+            page = render_index(
+                dataset, view.facts, table, sorted(written), pages,
+                answer, whatif_grid(view), key, footer, question_links=links,
+                track_record=TRACK_RECORD_PAGE if main_report else None,
+            )  # fmt: skip
+            write_text_atomically(staging / "index.html", page)
+
+    _publish(output_dir, build)
+    log(f"report written to {output_dir}/index.html")
+    return dataset
+
+
+def write_track_record(output_dir: Path, data_dir: Path | None = None) -> Path:
+    """Write ``track_record.html`` and ``track_record.csv`` (every question, its ledger
+    forecast, outcome and scores, ``analysis.track_record``) into ``output_dir`` (the live
+    report or its staging folder), each file replaced atomically; each question links to its
+    report where ``output_dir`` holds one."""
+    from analysis.engine import track_record
+    from analysis.engine.ledger import read_frozen
+    from analysis.pages import track_record_page
+
+    source = paths.DATA_DIR if data_dir is None else data_dir
+    dataset = load_dataset(source)
+    ledger = source / "forecasts.csv"  # a data folder without a ledger has no forecast yet
+    frozen = read_frozen(ledger) if ledger.is_file() else []
+    table = track_record.track_record(dataset, frozen)
+    main = str(dataset.questions["question_id"].iloc[0])
+    links = {q: f"{q}/index.html" for q in table["question_id"]
+             if q != main and (output_dir / q / "index.html").exists()}  # fmt: skip
+    links[main] = "index.html"
+    bins = track_record.reliability(table)
+    figure = None
+    if bins is not None:  # drawn only when some bin holds both outcomes
+        from analysis.charts import scoring as scoring_charts
+
+        stem = output_dir / "figures" / "track_record_reliability"
+        stem.parent.mkdir(exist_ok=True)
+        save_figure(scoring_charts.plot_reliability(bins), stem)
+        figure = "figures/track_record_reliability.svg"
+    page = track_record_page.render(table, track_record.summary(table), links, figure)
+    files.write_text_atomically(output_dir / "track_record.csv", table.to_csv(index=False))
+    return files.write_text_atomically(output_dir / TRACK_RECORD_PAGE, page)
+
+
+def build_gallery(
+    output_dir: Path = paths.REPORTS_DIR, data_dir: Path | None = None, log: Log = print
+) -> list[tuple[str, str]]:
+    """Build the report of every question of questions.csv but the main one into
+    ``output_dir/<question_id>/`` (the main report must exist there), one after another, then
+    the track record page. A question that fails is logged with its reason and leaves the
+    others whole; returns [(question_id, reason)] of the failures. A question the report
+    refuses in one line (NothingToScoreError) is logged, left unlinked, and is no failure."""
+
+    dataset = load_dataset(paths.DATA_DIR if data_dir is None else data_dir)
+    failed = []
+    for question in [str(q) for q in dataset.questions["question_id"]][1:]:
+        log(f"gallery: building {question} into {output_dir / question}")
+        try:
+            build_report(output_dir=output_dir / question, data_dir=data_dir, log=log,
+                         case=question)  # fmt: skip
+        except NothingToScoreError as error:
+            # A stated refusal, not a failure: the question stays in the ledger and on the
+            # track record page, unlinked, and the reason is said.
+            log(f"gallery: {question} has no report of its own: {error}")
+        except Exception as error:  # noqa: BLE001 - one question's failure, whatever it is,
+            # is named with its reason and leaves the other reports whole (issue 22)
+            reason = f"{type(error).__name__}: {error}"
+            log(f"gallery: {question} failed: {reason}; the other reports are whole")
+            failed.append((question, reason))
+    write_track_record(output_dir, data_dir)
+    return failed
