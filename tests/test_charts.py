@@ -85,26 +85,6 @@ def test_timing_chart_draws_the_curves_the_windows_and_the_delays() -> None:
     assert "beyond the axis: 45 days" in rug.get_label()
 
 
-def test_weights_chart_draws_each_range_where_the_table_says() -> None:
-    comparison = pd.DataFrame(
-        {
-            "parameter": ["w_pressure", "w_pressure", "w_tension", "w_tension"],
-            "source": ["expert", "fitted", "expert", "fitted"],
-            "mean": [0.5, 0.1, 0.4, 0.3],
-            "sd": [0.8, 0.2, 0.6, 0.1],
-            "low": [-0.5, -0.2, -0.3, 0.2],
-            "high": [1.5, 0.4, 1.1, 0.4],
-        }
-    )
-    ax = charts.plot_weights(comparison).axes[0]
-    ranges = [list(line.get_xdata()) for line in ax.lines if len(line.get_xdata()) == 2]
-    assert ranges[:4] == [[-0.5, 1.5], [-0.2, 0.4], [-0.3, 1.1], [0.2, 0.4]]
-    means = [
-        list(np.atleast_1d(line.get_xdata())) for line in ax.lines if np.size(line.get_xdata()) == 1
-    ]
-    assert means == [[0.5], [0.1], [0.4], [0.3]]
-
-
 # --- one look everywhere -------------------------------------------------------------------
 
 # rcParams a caller might have set: every chart must draw in the house style regardless.

@@ -123,14 +123,6 @@ def test_a_malformed_date_is_refused() -> None:
         factors.factor_levels(events, "2017-13-01")
 
 
-def test_detention_window_is_the_case_detention_event() -> None:
-    events = load_dataset(VALID_FIXTURE).events
-    assert factors.detention_window(events) == (
-        pd.Timestamp("2017-03-11"),
-        pd.Timestamp("2017-03-20"),
-    )
-
-
 def test_factor_chart_draws_both_levels() -> None:
     events = load_dataset(VALID_FIXTURE).events
     series = factors.factor_series(events, "2017-01-01", "2017-12-31")

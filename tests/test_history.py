@@ -224,18 +224,6 @@ def test_mixed_outcomes_are_reported_but_not_counted(data_copy: Path) -> None:
     assert rate.estimate == pytest.approx(2 / 5)
 
 
-def test_unknown_outcomes_are_listed_and_counted(fixture_cases) -> None:
-    listed = history.case_list(fixture_cases, outcome="unknown")
-    assert listed["case_id"].tolist() == ["2017_fixture_unknown"]
-    assert listed["people"].tolist() == ["8"]
-    counts = history.outcome_counts(fixture_cases)
-    assert counts.loc["unknown", "cases"] == 1
-    assert counts.loc["all", "cases"] == 3
-    # People: 25 released, 21 to 41 returned, 8 unknown.
-    assert counts.loc["all", "people_low"] == 25 + 21 + 8
-    assert counts.loc["all", "people_high"] == 25 + 41 + 8
-
-
 def test_subgroup_rates_by_onset(fixture_cases) -> None:
     table = history.subgroup_rates(fixture_cases, "onset").set_index("level")
     # Codebook order: police_check before foreign_mission_entry; absent onsets not listed.
@@ -600,30 +588,6 @@ def test_outcomes_chart_rings_and_labels_the_questions_case(fixture_cases) -> No
         mdates.date2num(pd.Timestamp("2017-03-15"))
     )
     assert [t.get_text() for t in axes.texts if t.get_text() == "the fixture"] == ["the fixture"]
-
-
-def test_time_to_return_chart_has_both_reference_lines(fixture_cases) -> None:
-    lines = [(14, "article: 2 weeks", "--"), (61, "HRW: 2 months", "--"), (40, "held", ":")]
-    figure = history_charts.plot_time_to_return(durations.time_to_return(fixture_cases), lines)
-    axes = figure.axes[0]
-    verticals = {line.get_xdata()[0] for line in axes.lines if len(line.get_xdata()) == 2}
-    assert verticals == {14, 61, 40}
-    assert [t.get_text() for t in axes.texts] == ["article: 2 weeks", "HRW: 2 months", "held"]
-    dots = [line for line in axes.lines if line.get_marker() == OUTCOME_MARKERS["returned"]]
-    assert dots[0].get_xydata().tolist() == [[19.0, 0.0]]
-    assert "1 dated cases" in axes.get_title(loc="left")
-
-
-def test_subgroup_chart_has_one_row_per_level(fixture_cases) -> None:
-    table = history.subgroup_table(fixture_cases)
-    figure = history_charts.plot_subgroup_rates(*history.subgroup_comparison(fixture_cases))
-    labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
-    assert len(labels) == len(table)
-    assert "onset: police_check" in labels
-    assert "pressure: 2 high" in labels
-    # released/counted beside each bar: the mission entry is 1 of 1 among all cases.
-    texts = [t.get_text() for t in figure.axes[0].texts]
-    assert "1/1" in texts
 
 
 def test_describe_names_what_was_left_out(fixture_cases) -> None:

@@ -126,6 +126,9 @@ def test_every_command_survives_dollars_in_every_text_column_and_draws_them_as_w
 
     monkeypatch.setattr(Text, "draw", recording)
     monkeypatch.setattr(paths, "DATA_DIR", dollar_data)
+    # Every figure drawn afresh: one replayed from the store (an earlier run on the same copy)
+    # draws no text this test could see.
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
     with (tmp_path / "stdout").open("w") as sink:
         monkeypatch.setattr(sys, "stdout", ClosedAfterTwoLines(sink.fileno()))
         code = main(["report", "--output", str(tmp_path / "reports")])

@@ -39,15 +39,6 @@ def independent_yearly_agreement() -> dict[int, float]:
     return {year: same[year] / joint[year] for year in joint}
 
 
-def test_yearly_agreement_matches_the_readme_and_a_second_implementation() -> None:
-    oracle = independent_yearly_agreement()
-    for year, figure in README_YEARLY.items():
-        assert round(oracle[year], 3) == figure
-    computed = measured.yearly_agreement(load_dataset().unga_votes).set_index("year")["agreement"]
-    for year, share in oracle.items():
-        assert computed[year] == pytest.approx(share)
-
-
 def test_a_vote_enters_only_after_its_day(fixture_data) -> None:
     votes = fixture_data.unga_votes  # 1 Oct 2015 same, 1 Nov 2015 differ, 1 Oct 2016 differ
     assert math.isnan(measured.unga_agreement(votes, "2015-10-01", min_joint=1)[0])

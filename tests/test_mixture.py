@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from analysis.engine.mixture import mixture_summary, specification_weights
+from analysis.engine.mixture import mixture_summary
 
 
 def brute_quantile(sample: np.ndarray, q: float) -> float:
@@ -51,36 +51,12 @@ def test_a_zero_weight_specification_has_no_say() -> None:
     assert summary.mean == 1.5 and summary.quantiles[0.9] == 2.0
 
 
-def test_equal_weights() -> None:
-    weights = specification_weights({"x": -5.0, "y": -1.0, "z": -2.0}, "equal")
-    assert weights == pytest.approx({"x": 1 / 3, "y": 1 / 3, "z": 1 / 3})
-
-
-def test_log_score_weights_by_hand() -> None:
-    # exp(-3) : exp(-4) : exp(-inf) normalised: 1 / (1 + e^-1), e^-1 / (1 + e^-1), 0.
-    weights = specification_weights({"worse": -4.0, "better": -3.0, "dead": -math.inf}, "log_score")
-    assert weights["better"] == pytest.approx(1 / (1 + math.exp(-1)), abs=1e-15)
-    assert weights["worse"] == pytest.approx(math.exp(-1) / (1 + math.exp(-1)), abs=1e-15)
-    assert weights["dead"] == 0.0
-
-
-def test_log_score_weights_survive_very_low_scores() -> None:
-    # Summed log scores of many cases can be far below -700, where exp() underflows.
-    weights = specification_weights({"a": -1000.0, "b": -1001.0}, "log_score")
-    assert weights["a"] == pytest.approx(1 / (1 + math.exp(-1)), abs=1e-12)
-
-
 @pytest.mark.parametrize(
     ("call", "message"),
     [
         (lambda: mixture_summary({"a": [1.0]}, {"a": 0.5}), "sum to 1"),
         (lambda: mixture_summary({"a": [1.0]}, {"a": 1.5, "b": -0.5}), "same specifications"),
         (lambda: mixture_summary({"a": [1.0], "b": []}, {"a": 0.5, "b": 0.5}), "at least one draw"),
-        (lambda: specification_weights({"a": -1.0}, "best"), "rule must be one of"),
-        (lambda: specification_weights({}, "equal"), "at least one specification"),
-        (lambda: specification_weights({"a": -math.inf}, "log_score"), "every specification"),
-        (lambda: specification_weights({"a": math.nan}, "log_score"), "must be numbers"),
-        (lambda: specification_weights({"a": 0.5}, "log_score"), "must be numbers"),
     ],
 )
 def test_bad_arguments_are_refused(call, message: str) -> None:

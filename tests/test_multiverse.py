@@ -16,6 +16,7 @@ import pytest
 from analysis import words
 from analysis.data.dataset import load_dataset
 from analysis.engine import headline, ledger, specifications, whatif
+from analysis.engine.formula import Weight
 from analysis.engine.specifications import Training
 from analysis.engine.whatif import case_forecast
 from analysis.record import durations
@@ -23,7 +24,8 @@ from tests.conftest import VALID_FIXTURE
 from tests.model_helpers import by_hand
 from tests.test_scenarios import RELEASED_LATER, RELEASED_ON_THE_DAY
 
-WEIGHTS = (1.0, 0.5, 0.8, 0.3)  # w_pressure mean, sd, w_tension mean, sd: all four differ
+# w_pressure mean 1.0, sd 0.5; w_tension mean 0.8, sd 0.3: all four differ
+WEIGHTS = (Weight("w_pressure", 1.0, 0.5), Weight("w_tension", 0.8, 0.3))
 
 
 def test_there_is_one_specification_per_combination_and_the_default_comes_first() -> None:

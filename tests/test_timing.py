@@ -23,14 +23,6 @@ def test_return_timing_scales_the_delays_by_the_return_probability() -> None:
     assert math.isnan(by_day.loc[29, "empirical_given_held"])
 
 
-def test_still_held_lowers_the_chance_of_an_eventual_return() -> None:
-    delays = np.array([5.0, 10.0, 20.0, 40.0])
-    later = durations.eventual_return_given_held(0.6, delays, 30)
-    assert 0.0 < later < 0.6
-    assert durations.eventual_return_given_held(0.6, delays, 0) == pytest.approx(0.6)
-    assert math.isnan(durations.eventual_return_given_held(0.6, np.array([5.0]), 30))
-
-
 def test_timing_without_dated_returns_is_empty_not_invented() -> None:
     by_day = durations.return_timing(0.5, np.array([]), horizon=10)
     assert by_day["empirical"].isna().all()

@@ -7,7 +7,6 @@ Figure; colours, markers and labels come from ``analysis.charts.style``.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 
 import matplotlib.dates as mdates
 import numpy as np
@@ -19,8 +18,7 @@ from analysis.charts import figure as new_figure
 from analysis.charts import styled
 from analysis.charts.style import OKABE_ITO, OUTCOME_COLORS, OUTCOME_MARKERS
 from analysis.record.history import PERIODS
-from analysis.record.outcomes import OUTCOME_ORDER, RELEASE, RETURN
-from analysis.words import CASE_COLUMN_LABELS
+from analysis.record.outcomes import OUTCOME_ORDER
 
 
 def _marker_area(people: pd.Series | np.ndarray) -> np.ndarray:
@@ -154,130 +152,3 @@ def _ring(axes, x: pd.Timestamp, y: float, label: str) -> None:
     )  # fmt: skip
 
 
-@styled
-def plot_time_to_return(
-    delays: pd.DataFrame, references: Sequence[tuple[int, str, str]] = ()
-) -> Figure:
-    """Days from detention to return (and, for contrast, to release), one row per dated case.
-
-    ``delays`` is ``delays.time_to_return`` for the outcomes to draw; ``references`` are
-    vertical lines (days, label, linestyle): the claims' windows and the days the case had been
-    held (``CaseFacts.reference_lines``). Marker = middle estimate, bar = the window left by
-    imprecise dates; colour and shape by outcome. The x axis is linear up to a week and
-    logarithmic beyond, so same-day and seven-month cases fit on one chart. Cases without
-    usable dates are counted in the title, not drawn.
-    """
-    outcomes = tuple(o for o in (RETURN, RELEASE) if (delays["outcome"] == o).any())
-    usable = delays[delays["usable"]].sort_values(["days", "case_id"], ascending=[False, False])
-    excluded = delays[~delays["usable"]]
-    height = 1.5 + 0.26 * max(len(usable), 1)
-    figure = new_figure((9.0, height))
-    axes = figure.axes[0]
-    y = np.arange(len(usable))
-    for outcome in outcomes:
-        mask = (usable["outcome"] == outcome).to_numpy()
-        if not mask.any():
-            continue
-        colour = OUTCOME_COLORS[outcome]
-        axes.hlines(
-            y[mask],
-            usable["days_min"][mask].astype(float),
-            usable["days_max"][mask].astype(float),
-            color=colour,
-            linewidth=2.4,
-            alpha=0.4,
-        )
-        axes.plot(
-            usable["days"][mask].astype(float),
-            y[mask],
-            linestyle="",
-            marker=OUTCOME_MARKERS[outcome],
-            color=colour,
-            label=outcome,
-        )
-    for days, label, style in references:
-        axes.axvline(days, color=OKABE_ITO["black"], linestyle=style, linewidth=0.9)
-        # Vertical, beside its line, at the top: the short delays there leave that corner empty.
-        axes.text(
-            days * 1.05, len(usable) - 0.6, label, rotation=90, va="top", ha="left", fontsize=8
-        )
-    axes.set_xscale("symlog", linthresh=7, linscale=0.6)
-    ticks = [0, 1, 7, 14, 30, 61, 120, 240]
-    axes.set_xticks(ticks, [str(tick) for tick in ticks])
-    axes.set_xlim(-0.5, 300)
-    axes.set_yticks(y, list(usable["title"]), fontsize=8)
-    axes.set_ylim(-0.7, len(usable) - 0.3)
-    axes.set_xlabel("days from detention (marker: middle estimate; bar: date window)")
-    kinds = " or release" if RELEASE in outcomes else ""
-    axes.set_title(
-        f"Time from detention to return{kinds}\n{len(usable)} dated cases;"
-        f" {len(excluded)} more without usable dates are not drawn",
-        loc="left",
-    )
-    axes.legend(loc="center right", frameon=True)
-    figure.subplots_adjust(left=0.43, right=0.98, bottom=0.6 / height, top=1 - 0.6 / height)
-    return figure
-
-
-@styled
-def plot_subgroup_rates(comparison: pd.DataFrame, overall: dict[str, float]) -> Figure:
-    """P(release) with its 80% interval per subgroup, for all cases and for detentions in China.
-
-    ``comparison`` and ``overall`` are ``history.subgroup_comparison(cases)``. Each level gets
-    two bars: all cases (hollow marker, upper) and detentions in China (filled, lower); "k/n" at
-    the right gives released of counted cases. A dotted line marks each class's overall rate.
-    """
-    table = comparison.iloc[::-1].reset_index(drop=True)
-    height = 1.4 + 0.34 * len(table)
-    figure = new_figure((8.0, height))
-    axes = figure.axes[0]
-    y = np.arange(len(table), dtype=float)
-    colour = OUTCOME_COLORS[RELEASE]
-    series = (
-        ("_all", 0.17, "white", "all cases"),
-        ("_det", -0.17, colour, "detentions in China"),
-    )
-    for suffix, shift, face, name in series:
-        known = table[f"n_known{suffix}"].fillna(0).to_numpy() > 0
-        axes.hlines(
-            y[known] + shift,
-            table[f"low{suffix}"][known],
-            table[f"high{suffix}"][known],
-            color=colour,
-            linewidth=1.6,
-        )
-        axes.plot(
-            table[f"estimate{suffix}"][known],
-            y[known] + shift,
-            linestyle="",
-            marker="o",
-            markerfacecolor=face,
-            markeredgecolor=colour,
-            label=name,
-        )
-        for row, yy in zip(table.itertuples(), y, strict=True):
-            n = getattr(row, f"n_known{suffix}")
-            if pd.isna(n):
-                continue
-            released = int(getattr(row, f"released{suffix}"))
-            axes.text(1.01, yy + shift, f"{released}/{int(n)}", va="center", fontsize=7)
-    for value, style, name in (
-        (overall["all cases"], ":", "overall, all cases"),
-        (overall["detentions in China"], "-.", "overall, detentions"),
-    ):
-        axes.axvline(value, color=OKABE_ITO["grey"], linestyle=style, linewidth=0.9, label=name)
-    labels = [
-        f"{CASE_COLUMN_LABELS.get(factor, factor)}: {label}"
-        for factor, label in zip(table["factor"], table["label"], strict=True)
-    ]
-    axes.set_yticks(y, labels)
-    for index in range(1, len(table)):
-        if table["factor"].iloc[index] != table["factor"].iloc[index - 1]:
-            axes.axhline(index - 0.5, color=OKABE_ITO["grey"], linewidth=0.5)
-    axes.set_xlim(0, 1)
-    axes.set_ylim(-0.6, len(table) - 0.4)
-    axes.set_xlabel("P(release): posterior mean and 80% interval; k/n = released of counted")
-    axes.set_title("Release rate by subgroup: all cases and detentions in China", loc="left")
-    figure.legend(loc="lower center", ncols=4, fontsize=8)
-    figure.subplots_adjust(left=0.3, right=0.92, bottom=0.95 / height, top=1 - 0.4 / height)
-    return figure

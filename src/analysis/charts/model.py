@@ -467,37 +467,6 @@ def plot_timing(
 
 
 @styled
-def plot_weights(comparison: pd.DataFrame) -> Figure:
-    """Expert and fitted weights with their 80% ranges, on the log-odds scale."""
-    figure = new_figure((6.4, 2.4), layout="constrained")
-    ax = figure.axes[0]
-    styles = {
-        "expert": ("o", OKABE_ITO["blue"], 0.12),
-        "fitted": ("s", OKABE_ITO["vermillion"], -0.12),
-    }
-    names = list(dict.fromkeys(comparison["parameter"]))
-    for _, row in comparison.iterrows():
-        marker, colour, offset = styles[row["source"]]
-        y = names.index(row["parameter"]) + offset
-        ax.plot([row["low"], row["high"]], [y, y], color=colour, linewidth=2)
-        ax.plot(row["mean"], y, marker=marker, color=colour, markersize=7, linestyle="")
-    ax.axvline(0, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
-    ax.set_yticks(range(len(names)), names)
-    ax.set_ylim(-0.5, len(names) - 0.5)
-    ax.set_xlabel("weight (log-odds of release per unit factor); bars: 80% range")
-    ax.legend(
-        handles=[
-            Line2D([], [], marker=m, color=c, label=s, linewidth=2)
-            for s, (m, c, _) in styles.items()
-        ],
-        loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8,
-    )  # fmt: skip
-    ax.invert_yaxis()  # w_pressure on top, as in the tables
-    ax.set_title("Expert weights and weights fitted to the cases", fontsize=10)
-    return figure
-
-
-@styled
 def plot_factors(
     series: pd.DataFrame,
     events: pd.DataFrame,

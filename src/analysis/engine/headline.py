@@ -16,6 +16,7 @@ from scipy import special
 from analysis.cache import memoized
 from analysis.defaults import DEFAULT_CASE
 from analysis.record.classes import CHINA_ARRESTS, question_rule
+from analysis.record.intervals import QUANTILES
 from analysis.record.outcomes import STRICT
 
 
@@ -148,7 +149,7 @@ def signposts(table: Any, label: str = "group") -> tuple[Signpost, ...]:
     ].iloc[0]
     base = float(expert["estimate"])
     log_odds = float(np.log(base / (1 - base)))
-    wp, wt = table.attrs["weights"][::2]
+    wp, wt = (weight.mean for weight in table.attrs["weights"])
 
     def moved(pressure: float, tension: float) -> float:
         shift = wp * (pressure - expert["pressure_level"]) + wt * (
@@ -230,7 +231,7 @@ def _summary(draws: dict, names: list[str], weights: np.ndarray) -> tuple[float,
     total = float(np.sum(weights))
     chosen = {name: float(w) / total for name, w in zip(names, weights, strict=True)}
     result = mixture_summary({name: draws[name] for name in names}, chosen)
-    return result.mean, result.quantiles[0.1], result.quantiles[0.9]
+    return result.mean, result.quantiles[QUANTILES[0]], result.quantiles[QUANTILES[2]]
 
 
 def rules_table(table: Any, draws: dict, pointwise: np.ndarray, used: str) -> pd.DataFrame:
@@ -495,7 +496,7 @@ def reporting_posterior(
     weights = np.exp(log_post - log_post.max())
     weights /= weights.sum()
     cdf = np.cumsum(weights)
-    low, high = (float(pi[np.searchsorted(cdf, q)]) for q in (0.1, 0.9))
+    low, high = (float(pi[np.searchsorted(cdf, q)]) for q in (QUANTILES[0], QUANTILES[2]))
     return float(np.sum(pi * weights)), low, high
 
 

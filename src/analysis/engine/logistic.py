@@ -102,7 +102,3 @@ def fit_ridge_logistic(
     )  # fmt: skip
 
 
-def predict_probability(fit: LogisticFit, x: np.ndarray) -> np.ndarray:
-    """P(y = 1) in [0, 1] for rows of ``x`` (columns in the order the fit was given)."""
-    beta = np.array(list(fit.coefficients.values()))
-    return special.expit(_design(x) @ beta)

@@ -22,12 +22,12 @@ import pandas as pd
 
 from analysis.data.tables import Dataset
 from analysis.record.history import without_overlaps
-from analysis.record.intervals import binomial_interval
+from analysis.record.intervals import LEVEL, binomial_interval
 from analysis.record.outcomes import RELEASE, RETURN
 
 WINDOW_DAYS = 365  # the window before a day over which votes and contacts are counted
 MIN_JOINT_VOTES = 20  # fewer joint China-DPRK votes than this: agreement is not computed
-LEVEL = 0.8  # the package's interval level (analysis.intervals.LEVEL)
+
 # series name -> (what it measures, which way is warmer, the codebook's tension rule uses it)
 SERIES = {
     "unga_all": ("China-DPRK UNGA agreement, all votes (share)", "up", "no"),
@@ -91,18 +91,6 @@ def unga_agreement(
     if joint < min_joint:
         return math.nan, joint
     return float((china.to_numpy() == dprk.to_numpy())[keep].mean()), joint
-
-
-def yearly_agreement(votes: pd.DataFrame, issue: str | None = None) -> pd.DataFrame:
-    """Share of identical China-DPRK votes per calendar year (all joint votes of the year):
-    columns year, joint, agreement (in [0, 1])."""
-    joint = votes[votes["china_vote"].notna() & votes["dprk_vote"].notna()]
-    if issue is not None:
-        joint = joint[joint["issues"].map(lambda codes: issue in codes)]
-    same = joint["china_vote"].astype(str) == joint["dprk_vote"].astype(str)
-    frame = pd.DataFrame({"year": joint["date"].dt.year, "same": same})
-    grouped = frame.groupby("year")["same"]
-    return pd.DataFrame({"joint": grouped.size(), "agreement": grouped.mean()}).reset_index()
 
 
 def trade_public_day(trade: pd.DataFrame) -> pd.Series:

@@ -25,7 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
-PROBABILITIES = (0.1, 0.5, 0.9)
+from analysis.record.intervals import QUANTILES
+
+PROBABILITIES = QUANTILES  # the package's interval level (analysis.record.intervals)
 WEIGHT_RULES = ("equal", "log_score")
 WEIGHT_TOLERANCE = 1e-9
 # The score-based rules shown side by side; the first is the one a headline uses when it can.
@@ -111,28 +113,6 @@ def mixture_summaries(
             draws=sum(len(values_s) for values_s in arrays.values()),
         )
     return summaries
-
-
-def specification_weights(log_scores: Mapping[str, float], rule: str) -> dict[str, float]:
-    """Weights per specification under a WEIGHT_RULES rule, summing to 1.
-
-    ``log_scores`` are the summed in-time log scores (natural log, <= 0) of each
-    specification; ``equal`` uses only their names. ``log_score`` gives exp(score) normalised:
-    a specification one nat behind another gets e^-1 = 0.37 times its weight.
-    """
-    if not log_scores:
-        raise ValueError("need at least one specification")
-    names = list(log_scores)
-    if rule == "equal":
-        return {name: 1.0 / len(names) for name in names}
-    if rule == "log_score":
-        scores = np.array([log_scores[name] for name in names], dtype=float)
-        if np.isnan(scores).any() or (scores > 0).any():
-            raise ValueError("log scores must be numbers <= 0 (-inf allowed)")
-        if np.isneginf(scores).all():
-            raise ValueError("every specification scored -inf: no weights")
-        return dict(zip(names, (float(w) for w in special.softmax(scores)), strict=True))
-    raise ValueError(f"rule must be one of {WEIGHT_RULES} (got {rule!r})")
 
 
 def can_learn(outcomes: Sequence[float]) -> bool:

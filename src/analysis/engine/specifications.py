@@ -43,16 +43,26 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from analysis.data.tables import Dataset
 from analysis.defaults import SEED
-from analysis.engine.formula import weights_from_table
+from analysis.engine.formula import (
+    WEIGHT_NAMES,
+    Weights,
+    expit,
+    level_from_code,
+    log_odds,
+    logit,
+    weight_named,
+    weights_from_table,
+)
 from analysis.engine.logistic import fit_ridge_logistic
 from analysis.record import factors
 from analysis.record.case import forecast_day
 from analysis.record.classes import CHINA_ARRESTS, MISSION, ClassRule
+from analysis.record.codings import second_coder_cases
 from analysis.record.history import NOT_DETENTION_ONSETS, with_year_and_period, without_overlaps
+from analysis.record.intervals import PRIORS, QUANTILES, beta_quantiles, posterior_log_odds
 from analysis.record.outcomes import ANY_NON_RETURN, RETURN, STRICT
 
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -76,7 +86,6 @@ FACTOR_RULES = {
     "half_scale_3": (factors.HALF_LIFE_DAYS, factors.HALF_SCALE / 2),
     "half_scale_12": (factors.HALF_LIFE_DAYS, factors.HALF_SCALE * 2),
 }
-PRIORS = {"uniform": (1.0, 1.0), "jeffreys": (0.5, 0.5)}
 RELEASES = {"strict": STRICT, "any_non_return": ANY_NON_RETURN}
 SHENYANG_SIX = "2006_shenyang_six"
 KIM_VISIT = "2018_mar_kim_visit_arrests"
@@ -117,12 +126,7 @@ def coded_cases(dataset: Dataset, coder: str, six: str, kim: str) -> pd.DataFram
     cases = without_overlaps(dataset.cases).copy()
     cases["onset"] = cases["onset"].astype(str)
     if coder == "second":
-        second = dataset.second_coding.set_index("case_id")
-        ids = cases["case_id"].astype(str)
-        for column in ("onset", "pressure_level", "tension_level"):
-            cases[column] = ids.map(second[column].astype(cases[column].dtype)).fillna(
-                cases[column]
-            )
+        cases = second_coder_cases(cases, dataset.second_coding)
     six_rows = cases["case_id"] == SHENYANG_SIX
     cases.loc[six_rows, "onset"] = (
         "foreign_mission_entry" if six == "mission_attempt" else "unknown"
@@ -179,8 +183,8 @@ def labelled(cases: pd.DataFrame, outcome: str) -> pd.DataFrame:
     counted, y = outcome_labels(cases["outcome"], outcome)
     frame = cases[counted].copy()
     frame["y"] = y[counted]
-    frame["pressure"] = frame["pressure_level"].astype(float) / 2.0
-    frame["tension"] = frame["tension_level"].astype(float) / 2.0
+    frame["pressure"] = level_from_code(frame["pressure_level"])
+    frame["tension"] = level_from_code(frame["tension_level"])
     return frame
 
 
@@ -253,8 +257,8 @@ def learnable_sets(
     """``labelled(class_cases(coded, reference_class, rule), outcome)`` as arrays, for every
     (reference_class, outcome) of CHOICES at once."""
     columns = {name: coded[name].to_numpy() for name in ("onset", "decided_by", "year")}
-    pressure = coded["pressure_level"].to_numpy(dtype=float) / 2.0
-    tension = coded["tension_level"].to_numpy(dtype=float) / 2.0
+    pressure = level_from_code(coded["pressure_level"].to_numpy(dtype=float))
+    tension = level_from_code(coded["tension_level"].to_numpy(dtype=float))
     latest = coded["outcome_latest"].to_numpy(dtype="datetime64[ns]")
     ids = coded["case_id"].astype(str).to_numpy()
     labels = {outcome: outcome_labels(coded["outcome"].to_numpy(), outcome)
@@ -274,7 +278,7 @@ def base_draws(learned: Training, prior: str, uniforms: np.ndarray) -> np.ndarra
     """The base rate's draws on the log-odds scale: the logit of the Beta posterior (prior +
     counts) at ``uniforms`` (in (0, 1), shared by every specification)."""
     a0, b0 = PRIORS[prior]
-    return special.logit(special.betaincinv(a0 + learned.released, b0 + learned.returned, uniforms))
+    return logit(beta_quantiles(a0 + learned.released, b0 + learned.returned, uniforms))
 
 
 def forecast_draws(
@@ -283,13 +287,13 @@ def forecast_draws(
     prior: str,
     pressure: float,
     tension: float,
-    weights: tuple[float, float, float, float],
+    weights: Weights,
     normals: np.ndarray,
     base: np.ndarray,
 ) -> tuple[float, np.ndarray]:
     """Central P(release) and its draws for one case under one formulation.
 
-    ``weights`` = (w_pressure mean, sd, w_tension mean, sd) of weights.csv; ``normals`` is
+    ``weights`` are weights.csv's (``formula.Weight``, by name); ``normals`` is
     draws x 3 standard normals and ``base`` the matching ``base_draws``, both shared by every
     specification (common random numbers, so specifications differ by their choices, not by
     their luck; specifications that learn the same counts share one ``base``). The central
@@ -297,31 +301,38 @@ def forecast_draws(
     normals (mean, standard error).
     """
     central = central_forecast(learned, formulation, prior, pressure, tension, weights)
-    wp, sp, wt, st = weights
+    w_pressure, w_tension = (weight_named(weights, name) for name in WEIGHT_NAMES)
     if formulation in ("expert", "expert_centred"):
-        p_level, t_level = pressure, tension
-        if formulation == "expert_centred":
-            p_level, t_level = pressure - learned.mean_pressure, tension - learned.mean_tension
-        draws = base + (wp + sp * normals[:, 0]) * p_level + (wt + st * normals[:, 1]) * t_level
-        return central, special.expit(draws)
+        p_level, t_level = _levels(learned, formulation, pressure, tension)
+        drawn_p = w_pressure.mean + w_pressure.sd * normals[:, 0]
+        drawn_t = w_tension.mean + w_tension.sd * normals[:, 1]
+        return central, expit(log_odds(base, p_level, t_level, drawn_p, drawn_t))
     if formulation in ("ridge", "pooled") and learned.ridge is not None:
         mean, error = learned.ridge
-        ridge_draws = (mean + error * normals) @ np.array([1.0, pressure, tension])
+        coefficients = mean + error * normals  # intercept, pressure, tension: one row per draw
+        ridge = log_odds(coefficients[:, 0], pressure, tension, coefficients[:, 1],
+                         coefficients[:, 2])  # fmt: skip
         if formulation == "ridge":
-            return central, special.expit(ridge_draws)
-        return central, special.expit((base + ridge_draws) / 2.0)
-    return central, special.expit(base)
+            return central, expit(ridge)
+        return central, expit((base + ridge) / 2.0)
+    return central, expit(base)
 
 
-def _weights(dataset: Dataset) -> tuple[float, float, float, float]:
-    wp, wt = weights_from_table(dataset.weights)
-    return (wp.mean, wp.sd, wt.mean, wt.sd)
+def _levels(
+    learned: Training, formulation: str, pressure: float, tension: float
+) -> tuple[float, float]:
+    """The levels the expert weights act on: as coded, or centred on the class's mean levels."""
+    if formulation == "expert_centred":
+        return pressure - learned.mean_pressure, tension - learned.mean_tension
+    return pressure, tension
 
 
 def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
     """The focal case's pressure (both constructs, both coders) and tension (both coders)."""
-    row = dataset.cases[dataset.cases["case_id"] == case_id].iloc[0]
-    second = dataset.second_coding.set_index("case_id")
+    # A case without a second code keeps the first coder's, as in coded_cases.
+    by_coder = {"first": dataset.cases,
+                "second": second_coder_cases(dataset.cases, dataset.second_coding)}  # fmt: skip
+    rows = {coder: frame[frame["case_id"] == case_id].iloc[0] for coder, frame in by_coder.items()}
     events = dataset.events
     own = events[
         (events["pressure_kind"].astype(str) == "detainees")
@@ -332,13 +343,8 @@ def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
         if len(own) else 0.0
         for rule, (life, scale) in FACTOR_RULES.items()
     }  # fmt: skip
-    coded = {"first": row["pressure_level"] / 2.0}
-    tension = {"first": row["tension_level"] / 2.0}
-    if case_id in second.index:
-        coded["second"] = second.loc[case_id, "pressure_level"] / 2.0
-        tension["second"] = second.loc[case_id, "tension_level"] / 2.0
-    else:  # no second coding: the first stands for both
-        coded["second"], tension["second"] = coded["first"], tension["first"]
+    coded = {coder: level_from_code(row["pressure_level"]) for coder, row in rows.items()}
+    tension = {coder: level_from_code(row["tension_level"]) for coder, row in rows.items()}
     # The coded construct does not go through the factor rule: the same level under every rule.
     pressure = {("case_coded", r, c): float(v) for c, v in coded.items() for r in FACTOR_RULES}
     pressure |= {("event_detainees", r, c): float(derived[r]) for c in coded for r in FACTOR_RULES}
@@ -369,7 +375,7 @@ def multiverse(
     day = None if as_of is None else factors.to_day(as_of)
     level_day = day if day is not None else dataset.events["date"].max()
     focal = focal_levels(dataset, case_id, level_day)
-    weights = _weights(dataset)
+    weights = weights_from_table(dataset.weights)
     normals, uniforms = _random(draws, seed)
     sets: dict[tuple[str, str, str], dict[tuple[str, str], Learnable]] = {}
     learned_cache: dict[tuple[str, ...], Training] = {}
@@ -412,9 +418,9 @@ def multiverse(
     table = pd.DataFrame(rows)
     # One call for every specification's 10th and 90th percentiles: a row per specification.
     table["low"], table["high"] = np.quantile(
-        np.vstack(list(all_draws.values())), [0.1, 0.9], axis=1
+        np.vstack(list(all_draws.values())), [QUANTILES[0], QUANTILES[2]], axis=1
     )
-    table.attrs["weights"] = weights  # (w_pressure mean, sd, w_tension mean, sd) of weights.csv
+    table.attrs["weights"] = weights  # weights.csv's, by name (``formula.Weights``)
     return table, all_draws
 
 
@@ -443,20 +449,19 @@ def central_forecast(
     prior: str,
     pressure: float,
     tension: float,
-    weights: tuple[float, float, float, float],
+    weights: Weights,
 ) -> float:
     """The central P(release) in [0, 1] of ``forecast_draws``, without drawing."""
-    a0, b0 = PRIORS[prior]
-    log_odds = float(np.log((a0 + learned.released) / (b0 + learned.returned)))
-    wp, _, wt, _ = weights
-    if formulation == "expert":
-        log_odds += wp * pressure + wt * tension
-    elif formulation == "expert_centred":
-        log_odds += wp * (pressure - learned.mean_pressure) + wt * (tension - learned.mean_tension)
-    elif formulation in ("ridge", "pooled") and learned.ridge is not None:
-        ridge = float(learned.ridge[0] @ np.array([1.0, pressure, tension]))
-        log_odds = ridge if formulation == "ridge" else (log_odds + ridge) / 2.0
-    return float(special.expit(log_odds))
+    base = posterior_log_odds(learned.released, learned.returned, prior)
+    if formulation in ("expert", "expert_centred"):
+        w_pressure, w_tension = (weight_named(weights, name).mean for name in WEIGHT_NAMES)
+        p_level, t_level = _levels(learned, formulation, pressure, tension)
+        return float(expit(log_odds(base, p_level, t_level, w_pressure, w_tension)))
+    if formulation in ("ridge", "pooled") and learned.ridge is not None:
+        intercept, w_pressure, w_tension = learned.ridge[0]
+        ridge = float(log_odds(intercept, pressure, tension, w_pressure, w_tension))
+        return float(expit(ridge if formulation == "ridge" else (base + ridge) / 2.0))
+    return float(expit(base))
 
 
 def in_time_forecasts(
@@ -475,7 +480,7 @@ def in_time_forecasts(
     targets = scoring_set(dataset, as_of, outcome, rule)
     target_days = targets["forecast_day"].to_numpy(dtype="datetime64[ns]")
     target_ids = targets["case_id"].astype(str).to_numpy()
-    weights = _weights(dataset)
+    weights = weights_from_table(dataset.weights)
     rows = []
     for coder, six, kim in itertools.product(
         CHOICES["coder"], CHOICES["shenyang_six"], CHOICES["kim_visit_2018"]
@@ -485,8 +490,8 @@ def in_time_forecasts(
         # takes the case out of what the specifications learn from, not out of the common
         # scoring set (under the wider outcome it is a target once resolved).
         levels = coded_cases(dataset, coder, six, "in").set_index("case_id")
-        own = [(float(levels.loc[case, "pressure_level"]) / 2.0,
-                float(levels.loc[case, "tension_level"]) / 2.0) for case in target_ids]  # fmt: skip
+        own = [(level_from_code(levels.loc[case, "pressure_level"]),
+                level_from_code(levels.loc[case, "tension_level"])) for case in target_ids]  # fmt: skip
         for (reference_class, outcome), cases in learnable_sets(coded, rule).items():
             chosen = {**DEFAULTS, "reference_class": reference_class, "shenyang_six": six,
                       "kim_visit_2018": kim, "outcome": outcome, "coder": coder}  # fmt: skip

@@ -657,8 +657,7 @@ class CaseForecast:
     ``record_model`` is today's whole record (the scenarios without a date, the plane chart);
     ``scenario_models`` gives each scenario's model by scenario_id, as in ``scenario_table``.
     ``case_scenario`` is the question's row of that table. ``reference_cases`` is the model's
-    reference class in today's record (the plane's points and the fitted weights come from it);
-    ``reference_cases_then`` the same class as known on the forecast date. ``delays`` are days
+    reference class in today's record (the plane's points come from it). ``delays`` are days
     from detention to return in today's record, the question's own case left out.
     """
 
@@ -670,7 +669,6 @@ class CaseForecast:
     scenario_table: pd.DataFrame
     case_scenario: pd.Series
     reference_cases: pd.DataFrame
-    reference_cases_then: pd.DataFrame
     delays: np.ndarray
 
 
@@ -704,7 +702,6 @@ def case_forecast(
     row = table[table["scenario_id"] == facts.scenario_id].iloc[0]
     case_model = models[facts.scenario_id]
     reference = model_cases(dataset.cases)
-    then = model_cases(dataset.cases, case_model.as_of) if case_model.as_of else reference
     # The question's own return, if it came, never informs when its return would come.
     others = reference[reference["case_id"].astype(str) != facts.case_id]
     return CaseForecast(
@@ -716,7 +713,6 @@ def case_forecast(
         scenario_table=table,
         case_scenario=row,
         reference_cases=reference,
-        reference_cases_then=then,
         delays=return_delays(others),
     )
 

@@ -120,16 +120,6 @@ class CaseFacts:
         held = f"{self.label}: held so far at {self.question['as_of_label']}"
         return [*rows, (held, self.days_held)]
 
-    @property
-    def reference_lines(self) -> list[tuple[int, str, str]]:
-        """(days, label, linestyle) for the time-to-return chart: each window, then days held."""
-        lines = [
-            (int(w.days_since_detention), f"{w.source}: {w.phrase}", "--")
-            for w in self.windows.itertuples()
-        ]
-        held = f"{self.label} held so far ({self.question['as_of_label']})"
-        return [*lines, (self.days_held, held, ":")]
-
 
 def _windows(question: pd.Series, detained: pd.Timestamp) -> pd.DataFrame:
     rows = []

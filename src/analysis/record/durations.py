@@ -398,20 +398,6 @@ def return_timing(
     return frame
 
 
-def eventual_return_given_held(p_return: float, delays: np.ndarray, held_days: int) -> float:
-    """P(eventually returned | still held after ``held_days``), by Bayes with the log-normal.
-
-    A group that will be returned has probability F(h) of being back by day h; one that will
-    be released is still held either way. So p' = p (1 - F(h)) / (1 - p F(h)), in [0, 1].
-    """
-    if len(delays) < 2:
-        return math.nan
-    mu, sigma = lognormal_fit(delays)
-    at_h = float(lognormal_cdf(np.array([held_days]), mu, sigma)[0])
-    still_held = 1.0 - p_return * at_h  # P(not returned by day h)
-    return p_return * (1.0 - at_h) / still_held if still_held > 0 else math.nan
-
-
 # --- durations with censoring (issue 10, design decision 6) ------------------------------------
 
 # HRW, 29 June 2017: of at least 51 North Koreans detained in China since July 2016, at least 38

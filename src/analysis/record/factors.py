@@ -130,18 +130,6 @@ def factor_levels(
     return FactorLevels(float(levels["pressure"]), float(levels["tension"]), day)
 
 
-def levels_on(events: pd.DataFrame, days: list[DateLike]) -> pd.DataFrame:
-    """Both levels in [0, 1] on each of ``days``, indexed by the day (YYYY-MM-DD text)."""
-    rows = [factor_levels(events, day) for day in days]
-    return pd.DataFrame(
-        {
-            "pressure": [row.pressure for row in rows],
-            "tension": [row.tension for row in rows],
-        },
-        index=pd.Index([row.as_of.date().isoformat() for row in rows], name="as_of"),
-    )
-
-
 def first_event_day(events: pd.DataFrame) -> pd.Timestamp | None:
     """The first day of the record: the earliest ``date`` in the events (None when empty).
 
@@ -153,10 +141,3 @@ def first_event_day(events: pd.DataFrame) -> pd.Timestamp | None:
     return to_day(events["date"].min())
 
 
-def detention_window(events: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """First and last possible day of the case's detention (its first case-scope detention)."""
-    rows = events[(events["scope"].astype(str) == "case") & (events["event_type"] == "detention")]
-    if rows.empty:
-        return None
-    first = rows.sort_values("date").iloc[0]
-    return pd.Timestamp(first["date"]), pd.Timestamp(first["date_latest"])

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.record.intervals import LEVEL, beta_interval, wilson_interval
-from analysis.record.outcomes import OTHER_OUTCOMES, OUTCOME_ORDER, RETURN, STRICT
+from analysis.record.outcomes import OTHER_OUTCOMES, RETURN, STRICT
 
 # Periods of detention year, chosen from North Korean policy rather than from the data:
 # Kim Jong-il's rule; Kim Jong-un's border tightening up to the pandemic; the COVID closure
@@ -270,27 +270,6 @@ def subgroup_table(
     return pd.concat(tables, ignore_index=True)
 
 
-def subgroup_comparison(
-    cases: pd.DataFrame,
-    by: Sequence[str] = SUBGROUP_COLUMNS,
-    prior: tuple[float, float] = (1.0, 1.0),
-) -> tuple[pd.DataFrame, dict[str, float]]:
-    """Subgroup rates for all cases beside those for detentions in China, and each class's rate.
-
-    The table is ``subgroup_table`` of both, merged on (factor, label) with suffixes ``_all``
-    and ``_det``; levels are those present among all cases. The dict gives the overall
-    P(release) of "all cases" and "detentions in China".
-    """
-    wide = subgroup_table(cases, by, prior)
-    narrow = subgroup_table(detentions_in_china(cases), by, prior)
-    table = wide.merge(narrow, on=["factor", "label"], how="left", suffixes=("_all", "_det"))
-    overall = {
-        "all cases": release_base_rate(cases, prior).estimate,
-        "detentions in China": release_base_rate(detentions_in_china(cases), prior).estimate,
-    }
-    return table, overall
-
-
 def base_rate_table(cases: pd.DataFrame, prior: tuple[float, float] = (1.0, 1.0)) -> pd.DataFrame:
     """P(release) for each reference class (see reference_classes), one row each.
 
@@ -332,44 +311,3 @@ def _group_size(cases: pd.DataFrame) -> pd.Series:
     return low.astype(str).where(low == high, low.astype(str) + "-" + high.astype(str))
 
 
-def outcome_counts(cases: pd.DataFrame) -> pd.DataFrame:
-    """Cases (and people, smallest and largest count) by outcome and period; with totals.
-
-    Rows are outcomes in the order released, mixed, returned, unknown, then ``all``; the period
-    columns count cases.
-    """
-    frame = with_year_and_period(cases)
-    frame["outcome"] = pd.Categorical(frame["outcome"].astype(str), categories=OUTCOME_ORDER)
-    periods = [label for label in _levels(frame, "period")]
-    table = pd.crosstab(frame["outcome"], frame["period"], dropna=False).reindex(
-        index=list(OUTCOME_ORDER), columns=periods, fill_value=0
-    )
-    table["cases"] = table.sum(axis=1)
-    people = frame.groupby("outcome", observed=False)[["group_size_low", "group_size_high"]].sum()
-    table["people_low"] = people["group_size_low"].reindex(table.index).astype(int)
-    table["people_high"] = people["group_size_high"].reindex(table.index).astype(int)
-    table.loc["all"] = table.sum()
-    table.index.name = "outcome"
-    table.columns.name = None
-    return table
-
-
-def case_list(cases: pd.DataFrame, outcome: str | None = None) -> pd.DataFrame:
-    """The cases (all, or those with one ``outcome``) as a short table in year order."""
-    frame = with_year_and_period(cases)
-    if outcome is not None:
-        frame = frame[frame["outcome"].astype(str) == outcome]
-    listing = pd.DataFrame(
-        {
-            "year": frame["year"],
-            "case_id": frame["case_id"],
-            "title": frame["title"],
-            "people": _group_size(frame),
-            "onset": frame["onset"].astype(str),
-            "outcome": frame["outcome"].astype(str),
-            "campaign": frame["campaign"],
-            "pressure": frame["pressure_level"],
-            "tension": frame["tension_level"],
-        }
-    )
-    return listing.sort_values(["year", "case_id"]).reset_index(drop=True)

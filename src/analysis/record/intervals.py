@@ -26,8 +26,10 @@ import numpy as np
 from scipy import special
 
 LEVEL = 0.8
-# The Monte Carlo's summary: the lower end, the median and the upper end of the LEVEL interval.
-QUANTILES = ((1 - LEVEL) / 2, 0.5, 1 - (1 - LEVEL) / 2)
+# The lower end, the median and the upper end of a LEVEL interval: (0.1, 0.5, 0.9) exactly
+# (``(1 - LEVEL) / 2`` alone is 0.09999999999999998 in floating point).
+LOW_TAIL = round((1 - LEVEL) / 2, 12)
+QUANTILES = (LOW_TAIL, 0.5, 1 - LOW_TAIL)
 # Named priors for a share, as Beta(a, b). Uniform: every share equally likely before the data.
 # Jeffreys: invariant to reparametrisation; it pulls less towards 1/2 with few cases.
 PRIORS: dict[str, tuple[float, float]] = {"uniform": (1.0, 1.0), "jeffreys": (0.5, 0.5)}
@@ -84,6 +86,13 @@ def beta_posterior(k: int, n: int, prior: str = "uniform", level: float = LEVEL)
         k=k, n=n, prior=prior, alpha=alpha, beta=beta, mean=alpha / (alpha + beta),
         low=float(low), high=float(high), level=level,
     )  # fmt: skip
+
+
+def posterior_log_odds(released: int, returned: int, prior: str = "uniform") -> float:
+    """Log-odds of the posterior mean share after ``released`` of ``released + returned`` under a
+    prior named in PRIORS: log(alpha / beta) of the Beta posterior, the base rate's log-odds."""
+    a0, b0 = PRIORS[prior]
+    return float(np.log((a0 + released) / (b0 + returned)))
 
 
 def binomial_interval(
