@@ -148,14 +148,16 @@ def signposts(table: Any, label: str = "group") -> tuple[Signpost, ...]:
         )
     ].iloc[0]
     base = float(expert["estimate"])
-    log_odds = float(np.log(base / (1 - base)))
-    wp, wt = (weight.mean for weight in table.attrs["weights"])
+    # The expert formulation learns only its counts: the specification's own forecast, moved.
+    learned = specifications.Training(
+        int(expert["released"]), int(expert["returned"]), 0.0, 0.0, ridge=None
+    )
 
     def moved(pressure: float, tension: float) -> float:
-        shift = wp * (pressure - expert["pressure_level"]) + wt * (
-            tension - expert["tension_level"]
+        forecast = specifications.central_forecast(
+            learned, "expert", expert["prior"], pressure, tension, table.attrs["weights"]
         )
-        return float(1 / (1 + np.exp(-(log_odds + shift)))) - base
+        return forecast - base
 
     return (
         Signpost("the group is moved to a holding site near the border", "towards return", None,
