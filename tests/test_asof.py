@@ -112,7 +112,7 @@ def test_the_packet_carries_no_outcome_no_outcome_date_and_no_decision_date() ->
 
 def test_no_real_packet_names_its_case_outcome_or_outcome_dates() -> None:
     data = load_dataset()
-    dates = asof.load_asof_table(paths.DATA_DIR, "source_dates")
+    dates = asof.load_asof_table("source_dates")
     filtered = asof.filter_sources(data.cases, data.second_coding, dates)
     packets = asof.coding_packets(data.cases, filtered, load_codebook())
     assert packets

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import paths
 from analysis.data import _to_frame
 from analysis.schema import ASOF_TABLES, SECOND_CODING_ASOF, SOURCE_DATES
 from analysis.table_rules import _check_table
@@ -324,11 +325,13 @@ def asof_problems(data_dir: Path, cases: pd.DataFrame, second: pd.DataFrame) -> 
     return problems
 
 
-def load_asof_table(data_dir: Path, name: str) -> pd.DataFrame:
-    """One as-of table (``source_dates`` or ``second_coding_asof``), checked and typed like the
-    other tables; raises DataValidationError listing its problems."""
+def load_asof_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """One as-of table (``source_dates`` or ``second_coding_asof``) of ``data_dir`` (default:
+    the project's data/), checked and typed like the other tables; raises DataValidationError
+    listing its problems."""
     schema = {SOURCE_DATES.name: SOURCE_DATES, SECOND_CODING_ASOF.name: SECOND_CODING_ASOF}[name]
-    table = _read_csv(Path(data_dir) / schema.filename, schema)
+    folder = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    table = _read_csv(folder / schema.filename, schema)
     if not table.problems:
         _check_table(table, set(), set())
     if table.problems:

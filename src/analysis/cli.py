@@ -651,7 +651,7 @@ def _packets(args: argparse.Namespace) -> int:
 
     try:
         dataset = load_dataset(args.data_dir)
-        dates = asof.load_asof_table(args.data_dir, "source_dates")
+        dates = asof.load_asof_table("source_dates", args.data_dir)
         codebook = load_codebook(args.data_dir)
     except DataValidationError as error:
         return _report_problems(error, "no packet was written")
