@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from analysis import agreement, asof, paths
+from analysis.cli import main
 from analysis.data import load_codebook, load_dataset
 
 DECIDED, UNDECIDED = "2010_decided", "2011_undecided"
@@ -211,3 +212,31 @@ def test_validate_names_a_source_date_that_breaks_the_rules(tmp_path: Path) -> N
     assert messages[1].startswith("source_dates.csv:3: date_basis: does not match date_precision")
     assert messages[-1].startswith("source_dates.csv:1: url: a source of the cases has no row")
     assert len(messages) == 3
+
+
+def test_validate_exits_2_on_a_bad_source_date_and_packets_stay_out_of_the_project(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, folder)
+    table = folder / "source_dates.csv"
+    lines = table.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",day,url,", ",year,url,")  # 2004-07-30 is no year's first day
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["validate", str(folder)]) == 2
+    assert "source_dates.csv:2: published_date: not the first day of its year" in (
+        capsys.readouterr().err
+    )
+    inside = paths.PROJECT_ROOT / "build" / "packets"
+    assert main(["packets", str(inside)]) == 2
+    assert "is inside the project" in capsys.readouterr().err
+    assert not inside.exists()
+    assert main(["packets", str(tmp_path / "packets")]) == 0
+    written = sorted(path.name for path in (tmp_path / "packets").iterdir())
+    data = load_dataset()
+    filtered = asof.filter_sources(
+        data.cases, data.second_coding, asof.load_asof_table("source_dates")
+    )
+    expected = [f"{asof.neutral_id(case)}.txt" for case in set(filtered.loc[
+        filtered["status"] == "kept", "case_id"])]  # fmt: skip
+    assert written == sorted([*expected, "INSTRUCTIONS.txt"])

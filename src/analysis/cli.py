@@ -835,7 +835,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the data tables and print a one-line summary",
         description=(
             "Check every table (events, actors, cases, second_coding, counts, arrivals, "
-            "questions, scenarios, weights) against the rules in data/codebook.csv. "
+            "questions, scenarios, weights, and the as-of source_dates and second_coding_asof "
+            "when present) against the rules in data/codebook.csv. "
             "Exit 0 when valid; exit 2 and list every problem as "
             "file:line: column: what is wrong (got X, expected Y) when not. Writes nothing."
         ),
