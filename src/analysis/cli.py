@@ -80,6 +80,15 @@ def _validate(args: argparse.Namespace) -> int:
             return _report_problems(
                 DataValidationError(problems), f"{folder} was only read, nothing was written"
             )
+    from analysis.data.asof_tables import asof_problems
+    from analysis.record.asof import case_sources
+
+    urls_used = set(case_sources(dataset.cases, dataset.second_coding)["url"])
+    if problems := asof_problems(args.data_dir, set(dataset.cases["case_id"]), urls_used):
+        folder = printable(str(args.data_dir))
+        return _report_problems(
+            DataValidationError(problems), f"{folder} was only read, nothing was written"
+        )
     print(summary_line(dataset, args.data_dir))
     return EXIT_OK
 
@@ -630,6 +639,58 @@ def _notebooks(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _packets(args: argparse.Namespace) -> int:
+    problem = data_dir_problem(args.data_dir)
+    if problem:
+        print(f"python -m analysis packets: error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    output = args.output.resolve()
+    if output.is_relative_to(paths.PROJECT_ROOT):
+        print(f"python -m analysis packets: error: {printable(str(args.output))} is inside the "
+              "project (expected a folder outside it, such as one under /tmp: a blind coder "
+              "must not find the outcomes beside the packets)", file=sys.stderr)  # fmt: skip
+        return EXIT_BAD_INPUT
+    from analysis.data.dataset import load_codebook, load_dataset
+    from analysis.data.tables import DataValidationError
+    from analysis.files import write_text_atomically
+    from analysis.data.asof_tables import load_asof_table
+    from analysis.record import asof
+
+    try:
+        dataset = load_dataset(args.data_dir)
+        dates = load_asof_table("source_dates", args.data_dir)
+        codebook = load_codebook(args.data_dir)
+    except DataValidationError as error:
+        return _report_problems(error, "no packet was written")
+    filtered = asof.filter_sources(dataset.cases, dataset.second_coding, dates)
+    packets = asof.coding_packets(dataset.cases, filtered, codebook)
+    for packet_id, text in packets.items():
+        write_text_atomically(output / f"{packet_id}.txt", text)
+    write_text_atomically(output / "INSTRUCTIONS.txt", asof.coder_instructions())
+    print(asof.describe_filter(filtered, dates))
+    print(f"packets: wrote {len(packets)} packets and INSTRUCTIONS.txt to {printable(str(output))}")
+    return EXIT_OK
+
+
+def _add_packets_parser(commands: argparse._SubParsersAction) -> None:
+    packets = commands.add_parser(
+        "packets",
+        help="write the blind as-of coding packets (sources dated before each decision only)",
+        description=(
+            "Keep each case's sources dated on or before its forecast day (data/source_dates.csv) "
+            "and write one coding packet per case that keeps any, with the coding rules, a "
+            "neutral id and the detention date, and no outcome or decision date, into OUTPUT "
+            "(a folder outside the project)."
+        ),
+    )
+    packets.add_argument("output", type=Path, metavar="OUTPUT", help="folder for the packets")
+    packets.add_argument(
+        "--data-dir", type=Path, default=paths.DATA_DIR, metavar="DATA_DIR",
+        help="folder holding the tables (default: the project's data/)",
+    )  # fmt: skip
+    packets.set_defaults(handler=_packets)
+
+
 def _cache_clear(_args: argparse.Namespace) -> int:
     from analysis import cache
 
@@ -781,7 +842,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="check the data tables and print a one-line summary",
         description=(
             "Check every table (events, actors, cases, second_coding, counts, arrivals, "
-            "questions, scenarios, weights) against the rules in data/codebook.csv. "
+            "questions, scenarios, weights, and the as-of source_dates and second_coding_asof "
+            "when present) against the rules in data/codebook.csv. "
             "Exit 0 when valid; exit 2 and list every problem as "
             "file:line: column: what is wrong (got X, expected Y) when not. Writes nothing."
         ),
@@ -800,6 +862,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_report_parser(commands)
     _add_notebooks_parser(commands)
+    _add_packets_parser(commands)
     _add_ledger_parser(commands)
     _add_cache_parser(commands)
     for each in (parser, *commands.choices.values()):

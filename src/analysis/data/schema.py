@@ -481,8 +481,30 @@ FORECASTS = TableSchema(
     ),
 )
 
-# Every table the codebook documents: the loaded ones and the frozen ledger.
-DOCUMENTED_TABLES = (*TABLES, FORECASTS)
+# The as-of tables (analysis.record.asof): the publication date of every source URL the cases use
+# (data/source_dates.csv), and the coding redone from the sources dated before each decision
+# only (data/second_coding_asof.csv, the same columns as second_coding). Checked by validate
+# when present, not loaded with TABLES: no model reads them yet.
+SOURCE_DATE_PRECISIONS = ("day", "month", "year", "unknown")
+SOURCE_DATE_BASES = ("url", "page", "unknown")
+SOURCE_DATES = TableSchema(
+    name="source_dates",
+    id_column="url",
+    columns=(
+        Column("url", "url_list"),
+        Column("published_date", "date", required=False),
+        Column("date_precision", "category", allowed=SOURCE_DATE_PRECISIONS),
+        Column("date_basis", "category", allowed=SOURCE_DATE_BASES),
+        Column("date_note", "text", required=False),
+    ),
+)
+SECOND_CODING_ASOF = TableSchema(
+    name="second_coding_asof", id_column="case_id", columns=SECOND_CODING.columns
+)
+ASOF_TABLES = (SOURCE_DATES, SECOND_CODING_ASOF)
+
+# Every table the codebook documents: the loaded ones, the as-of ones and the frozen ledger.
+DOCUMENTED_TABLES = (*TABLES, *ASOF_TABLES, FORECASTS)
 
 # The data dictionary itself (data/codebook.csv): read and checked like every table, since the
 # report reads it too. Not one of TABLES: it documents them (and the frozen ledger), and no

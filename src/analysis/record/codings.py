@@ -161,3 +161,15 @@ def second_coder_cases(cases: pd.DataFrame, second: pd.DataFrame) -> pd.DataFram
             values = values.astype(frame[column].dtype)
         frame[column] = values
     return frame
+
+
+def agreement_by_rule(cases: pd.DataFrame, codings: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """agreement_table of the first coding with each of ``codings`` (rule name: a table with
+    second_coding's columns, such as the blind second coding and the as-of one), side by side:
+    one row per variable, an ``alpha`` and a ``cases_coded`` column per rule."""
+    columns = []
+    for rule, coding in codings.items():
+        table = agreement_table(cases, coding).set_index(["variable", "level"])
+        columns += [table["alpha"].rename(f"alpha {rule}"),
+                    table["cases_coded"].rename(f"cases {rule}")]  # fmt: skip
+    return pd.concat(columns, axis=1).reset_index()
