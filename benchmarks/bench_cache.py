@@ -48,8 +48,9 @@ def _spread(values: list[float]) -> str:
     return f"{statistics.median(values):.2f} s ({min(values):.2f}-{max(values):.2f})"
 
 
-def paired(name: str, command: list[str], before: Path, runs: int, warmup: int,
-           cold: bool = False) -> str:  # fmt: skip
+def paired(
+    name: str, command: list[str], before: Path, runs: int, warmup: int, cold: bool = False
+) -> str:
     """One table row: ``command`` in this tree against ``before``, in turn."""
     times: dict[Path, list[tuple[float, float]]] = {PROJECT: [], before: []}
     load = os.getloadavg()[0]
@@ -79,8 +80,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, required=True, help="the other checkout")
     parser.add_argument("--runs", type=int, default=5, help="pairs per command (5)")
-    parser.add_argument("--with-make-test", type=int, default=0, metavar="M",
-                        help="also time `make test`, M pairs")  # fmt: skip
+    parser.add_argument(
+        "--with-make-test", type=int, default=0, metavar="M", help="also time `make test`, M pairs"
+    )
     args = parser.parse_args()
     python = ".venv/bin/python"
     report = [python, "-m", "analysis", "report", "--output", "SCRATCH/reports"]
@@ -90,7 +92,7 @@ def main() -> None:
         ("`ledger`, warm", [python, "-m", "analysis", "ledger"], args.runs, 1, False),
         ("`report --output DIR`, warm", report, max(1, args.runs // 2), 1, False),
         ("`report --output DIR`, cold", report, max(1, args.runs // 2), 0, True),
-    ]  # fmt: skip
+    ]
     if args.with_make_test:
         rows.append(("`make test`", ["make", "test"], args.with_make_test, 0, False))
     print("| command | pairs | before | now | now / before | load (1 min) |")

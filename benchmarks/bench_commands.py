@@ -53,9 +53,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="counted runs per command (5)")
     parser.add_argument(
-        "--with-make-test", type=int, nargs="?", const=1, default=0, metavar="M",
+        "--with-make-test",
+        type=int,
+        nargs="?",
+        const=1,
+        default=0,
+        metavar="M",
         help="also time `make test`, M runs (1)",
-    )  # fmt: skip
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         report = [PYTHON, "-m", "analysis", "report", "--output", f"{scratch}/reports"]

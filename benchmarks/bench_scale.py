@@ -90,8 +90,11 @@ def main(count: int) -> None:
         print(f"  this process's peak memory after validating: {peak:.0f} MB")
         result = subprocess.run(
             [sys.executable, "-c", CHILD, str(folder)],
-            env={"PYTHONPATH": str(PROJECT / "src")}, capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            env={"PYTHONPATH": str(PROJECT / "src")},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         events, days, before, after, seconds, step = result.stdout.split()
         print(
             f"factor levels of {int(events):,} events over {days} days: {seconds} s; "

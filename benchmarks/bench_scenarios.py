@@ -157,29 +157,57 @@ def main() -> int:
 
     speedup = loop_s / vector_s
     rows = [
-        ("1,000,000 draws, vectorised (best of 5)", f"{vector_s:.3f} s",
-         f"< {GOAL_VECTORISED_S} s", vector_s < GOAL_VECTORISED_S),
+        (
+            "1,000,000 draws, vectorised (best of 5)",
+            f"{vector_s:.3f} s",
+            f"< {GOAL_VECTORISED_S} s",
+            vector_s < GOAL_VECTORISED_S,
+        ),
         ("  of which: the Beta draws of the base rate alone", f"{beta_s:.3f} s", "", None),
         ("  same, plus median and 80% interval", f"{summary_s:.3f} s", "", None),
         ("  variant: the two weights' sum as one normal draw", f"{one_normal_s:.3f} s", "", None),
-        (f"1,000,000 draws, Python loop (timed on {LOOP_DRAWS:,}, scaled)", f"{loop_s:.2f} s",
-         "", None),
+        (
+            f"1,000,000 draws, Python loop (timed on {LOOP_DRAWS:,}, scaled)",
+            f"{loop_s:.2f} s",
+            "",
+            None,
+        ),
         ("  the bare-numpy floor (same draws and formula)", f"{floor_s:.3f} s", "", None),
-        ("vectorised model / bare-numpy floor", f"{vector_s / floor_s:.2f}x",
-         f"< {GOAL_FLOOR_RATIO:.2f}x", vector_s / floor_s < GOAL_FLOOR_RATIO),
+        (
+            "vectorised model / bare-numpy floor",
+            f"{vector_s / floor_s:.2f}x",
+            f"< {GOAL_FLOOR_RATIO:.2f}x",
+            vector_s / floor_s < GOAL_FLOOR_RATIO,
+        ),
         ("speed-up of the vectorised model over the loop", f"{speedup:,.0f}x", "", None),
-        (f"1,000,000 draws, loop over the package function (timed on {LOOP_DRAWS // 5:,})",
-         f"{package_s:.2f} s", "", None),
+        (
+            f"1,000,000 draws, loop over the package function (timed on {LOOP_DRAWS // 5:,})",
+            f"{package_s:.2f} s",
+            "",
+            None,
+        ),
         ("  speed-up against that loop", f"{package_s / vector_s:,.0f}x", "", None),
-        ("speed-up ceiling: Python loop / exact Beta draws alone", f"{loop_s / beta_s:,.0f}x",
-         "", None),
+        (
+            "speed-up ceiling: Python loop / exact Beta draws alone",
+            f"{loop_s / beta_s:,.0f}x",
+            "",
+            None,
+        ),
         ("speed-up of the one-normal variant", f"{loop_s / one_normal_s:,.0f}x", "", None),
-        ("one slider update: model + waterfall + PNG (median of 21)", f"{slider:.0f} ms",
-         f"< {GOAL_SLIDER_MS:.0f} ms", slider < GOAL_SLIDER_MS),
+        (
+            "one slider update: model + waterfall + PNG (median of 21)",
+            f"{slider:.0f} ms",
+            f"< {GOAL_SLIDER_MS:.0f} ms",
+            slider < GOAL_SLIDER_MS,
+        ),
         ("loop and vectorised means agree (|diff| < 0.01)", "yes" if agree else "NO", "", agree),
-        ("one-normal variant's 10/50/90% agree (|diff| < 0.005)", "yes" if one_agrees else "NO",
-         "", one_agrees),
-    ]  # fmt: skip
+        (
+            "one-normal variant's 10/50/90% agree (|diff| < 0.005)",
+            "yes" if one_agrees else "NO",
+            "",
+            one_agrees,
+        ),
+    ]
     width = max(len(row[0]) for row in rows)
     print(f"{'measure':<{width}}  {'value':>9}  {'goal':>9}  result")
     for label, value, goal, ok in rows:

@@ -29,7 +29,10 @@ def round_model(
     """A model with round numbers (Beta(3, 7) has mean 0.3); the two sds differ, so a test
     sees a swap of the weights' sds."""
     return ScenarioModel(
-        base_rate=base_rate, base_alpha=base_alpha, base_beta=base_beta, base_low=base_low,
+        base_rate=base_rate,
+        base_alpha=base_alpha,
+        base_beta=base_beta,
+        base_low=base_low,
         base_high=base_high,
         weights=(Weight("w_pressure", wp, sd_pressure), Weight("w_tension", wt, sd_tension)),
-    )  # fmt: skip
+    )

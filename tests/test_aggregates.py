@@ -20,8 +20,17 @@ def _counts(rows: list[tuple]) -> pd.DataFrame:
     frame["value_high"] = frame["value_high"].astype("Int64")
     frame["publisher"] = "Fixture"
     frame["period_start"] = pd.NaT
-    frame["as_of_date"] = pd.to_datetime(["2017-04-23", "2017-04-23", "2017-08-31", "2017-08-31",
-                                          "2017-08-31", "2017-06-29", "2024-01-01"])  # fmt: skip
+    frame["as_of_date"] = pd.to_datetime(
+        [
+            "2017-04-23",
+            "2017-04-23",
+            "2017-08-31",
+            "2017-08-31",
+            "2017-08-31",
+            "2017-06-29",
+            "2024-01-01",
+        ]
+    )
     return frame
 
 
@@ -103,8 +112,14 @@ def _cases(rows: list[tuple]) -> pd.DataFrame:
 
 CASES = _cases(
     [
-        ("2002_mission", "foreign_mission_entry", "reached_south_or_third_country", "2002-05-01",
-         "", "china"),
+        (
+            "2002_mission",
+            "foreign_mission_entry",
+            "reached_south_or_third_country",
+            "2002-05-01",
+            "",
+            "china",
+        ),
         ("2009_returned", "unknown", "returned", "2009-10-08", "", "china"),
         ("2012_returned", "raid", "returned", "2012-03-08", "", "china"),
         ("2013_laos", "third_country_handover", "returned", "2013-05-28", "", "third_country"),
@@ -115,7 +130,7 @@ CASES = _cases(
         ("2017_open", "police_check", "unknown", None, "", "unknown"),
         ("2019_mixed", "unknown", "mixed", "2019-06-01", "", "china"),
     ]
-)  # fmt: skip
+)
 
 
 def test_base_rate_counts_only_china_s_standalone_decisions_on_detentions() -> None:
@@ -159,8 +174,11 @@ def test_grid_has_one_row_per_table_and_day() -> None:
         {"then": "2017-04-24", "today": None},
     )
     assert list(zip(grid["table"], grid["as_of"], strict=True)) == [
-        ("a", "then"), ("a", "today"), ("b", "then"), ("b", "today"),
-    ]  # fmt: skip
+        ("a", "then"),
+        ("a", "today"),
+        ("b", "then"),
+        ("b", "today"),
+    ]
     assert list(grid["released"]) == [0, 0, 1, 1]
     assert list(grid["returned"]) == [2, 4, 2, 4]
 
@@ -195,8 +213,10 @@ def test_before_table_is_the_commit_s_case_table() -> None:
         pytest.skip("git is not installed")
     shown = subprocess.run(
         [git, "-C", str(PROJECT_ROOT), "show", f"{aggregates.BEFORE_COMMIT}:data/cases.csv"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if shown.returncode != 0:
         pytest.skip(f"commit {aggregates.BEFORE_COMMIT} is not in this checkout's history")
     old = pd.read_csv(io.StringIO(shown.stdout), dtype=str, keep_default_na=False)

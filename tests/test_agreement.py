@@ -29,9 +29,7 @@ def test_textbook_example_gives_the_published_alphas() -> None:
 def test_two_coders_nominal_by_hand() -> None:
     # Values 0 x3, 1 x5 (n = 8); one disagreeing unit gives o_01 = o_10 = 1.
     # alpha = 1 - (n - 1) * 2 / (2 * 3 * 5) = 1 - 14/30.
-    assert codings.alpha([[0, 0, 1, 1], [0, 1, 1, 1]], "nominal", [0, 1]) == pytest.approx(
-        16 / 30
-    )
+    assert codings.alpha([[0, 0, 1, 1], [0, 1, 1, 1]], "nominal", [0, 1]) == pytest.approx(16 / 30)
 
 
 def test_two_coders_ordinal_by_hand() -> None:

@@ -206,9 +206,14 @@ def test_validate_names_a_source_date_that_breaks_the_rules(tmp_path: Path) -> N
     lines[2] = lines[2].replace(",month,url,", ",month,unknown,")
     table.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
     data = load_dataset(folder)
-    messages = [str(p) for p in asof_tables.asof_problems(
-        folder, set(data.cases["case_id"]), set(asof.case_sources(data.cases, data.second_coding)["url"])
-    )]
+    messages = [
+        str(p)
+        for p in asof_tables.asof_problems(
+            folder,
+            set(data.cases["case_id"]),
+            set(asof.case_sources(data.cases, data.second_coding)["url"]),
+        )
+    ]
     assert messages[0] == (
         "source_dates.csv:2: published_date: a date with precision unknown "
         "(got '2004-07-30', expected empty)"
@@ -241,6 +246,8 @@ def test_validate_exits_2_on_a_bad_source_date_and_packets_stay_out_of_the_proje
     filtered = asof.filter_sources(
         data.cases, data.second_coding, asof_tables.load_asof_table("source_dates")
     )
-    expected = [f"{asof.neutral_id(case)}.txt" for case in set(filtered.loc[
-        filtered["status"] == "kept", "case_id"])]  # fmt: skip
+    expected = [
+        f"{asof.neutral_id(case)}.txt"
+        for case in set(filtered.loc[filtered["status"] == "kept", "case_id"])
+    ]
     assert written == sorted([*expected, "INSTRUCTIONS.txt"])

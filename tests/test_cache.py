@@ -120,8 +120,11 @@ def test_a_changed_module_misses(tmp_path: Path) -> None:
     # A copy of the package, run in fresh processes sharing one store: the same code hits the
     # entry the first run wrote; one comment added to one module asks for a new one.
     package = tmp_path / "src" / "analysis"
-    shutil.copytree(paths.PROJECT_ROOT / "src" / "analysis", package,
-                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copytree(
+        paths.PROJECT_ROOT / "src" / "analysis",
+        package,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     script = textwrap.dedent(
         f"""
         from analysis import cache
@@ -139,8 +142,14 @@ def test_a_changed_module_misses(tmp_path: Path) -> None:
     env.pop(cache.SWITCH_VARIABLE, None)
 
     def run() -> list[str]:
-        done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
-                              text=True, check=True, cwd=tmp_path)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=tmp_path,
+        )
         return done.stdout.split()
 
     rows = str(len(load_dataset(VALID_FIXTURE).cases))
@@ -203,11 +212,17 @@ def test_the_data_digest_does_not_depend_on_the_hash_seed() -> None:
     # This process's seed is random or the make target's; the child's is another.
     seed = "1" if os.environ.get("PYTHONHASHSEED") != "1" else "2"
     code = (
-        "from analysis.cache import dataset_digest; from analysis.data.dataset import load_dataset; "
+        "from analysis.cache import dataset_digest; "
+        "from analysis.data.dataset import load_dataset; "
         f"print(dataset_digest(load_dataset({str(VALID_FIXTURE)!r})))"
     )
-    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           env={**os.environ, "PYTHONHASHSEED": seed}, check=True)  # fmt: skip
+    child = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+        check=True,
+    )
     assert child.stdout == cache.dataset_digest(load_dataset(VALID_FIXTURE)) + "\n"
 
 
@@ -240,7 +255,7 @@ def test_a_command_is_replayed_word_for_word_without_being_run(
     def not_again(*_args, **_kwargs):
         raise AssertionError("the command ran again instead of being replayed")
 
-    monkeypatch.setattr(whatif, "forecast_at", not_again)
+    monkeypatch.setattr(whatif, "whatif_at", not_again)
     assert main(LATE) == 0
     assert capsys.readouterr() == first
     with pytest.raises(AssertionError, match="ran again"):  # another argument is run
@@ -277,7 +292,7 @@ def test_a_replayed_command_does_not_load_pandas(store: Path) -> None:
     loaded = [
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
-        ).stderr.splitlines()[-1]  # fmt: skip
+        ).stderr.splitlines()[-1]
         for _ in range(2)
     ]
     assert loaded == ["True", "False"]
@@ -311,8 +326,10 @@ def test_a_notebook_is_executed_again_only_when_its_inputs_change(
     with monkeypatch.context() as inherited:  # what the kernel inherits that shapes outputs
         inherited.setenv("MPLBACKEND", "svg")
         others = {report._execution_key(source, data_copy, None, False)}
-    others |= {report._execution_key(source, data_copy, "fixture_case", False),
-               report._execution_key(source, data_copy, None, True)}  # fmt: skip
+    others |= {
+        report._execution_key(source, data_copy, "fixture_case", False),
+        report._execution_key(source, data_copy, None, True),
+    }
     nbformat.write(new_notebook(cells=[new_code_cell(PRINTS_A_FRESH_ID + " ")]), source)
     others.add(report._execution_key(source, data_copy, None, False))
     assert len(others) == 4 and key not in others
@@ -323,7 +340,7 @@ def test_the_report_figures_are_written_from_the_store_as_drawn(
 ) -> None:
     from matplotlib.figure import Figure
 
-    from analysis.engine.whatif import case_forecast
+    from analysis.engine.whatif import question_whatif
     from analysis.pages import report
 
     def two_small_figures(*_args) -> dict:
@@ -336,7 +353,7 @@ def test_the_report_figures_are_written_from_the_store_as_drawn(
         return {"rising": lambda: line(1.0), "falling": lambda: line(-1.0)}
 
     def figures_of(data, folder: Path) -> dict[str, tuple[bytes, int]]:
-        view = case_forecast(data, "fixture_case", draws=100)
+        view = question_whatif(data, "fixture_case", draws=100)
         written = report.write_report_figures(data, view, None, folder)
         return {p.name: (p.read_bytes(), p.stat().st_mode & 0o777) for p in written}
 

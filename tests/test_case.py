@@ -64,7 +64,7 @@ def test_an_unknown_question_or_case_is_refused(edit_table) -> None:
 
 def test_a_question_without_a_scenario_gets_its_own(edit_table) -> None:
     folder = edit_table("questions.csv", lambda t: t.replace(",case_as_of,", ",,"))
-    view = whatif.case_forecast(load_dataset(folder), "fixture_case", draws=500)
+    view = whatif.question_whatif(load_dataset(folder), "fixture_case", draws=500)
     row = view.case_scenario
     assert row["scenario_id"] == "fixture_case"
     assert row["as_of"] == pd.Timestamp("2017-04-24")
@@ -93,4 +93,7 @@ def test_forecast_day_is_the_detention_day_else_the_outcome_day() -> None:
             "outcome_date": pd.to_datetime(["2001-03-01", "2003-05-01"]),
         }
     )
-    assert case.forecast_day(cases).tolist() == [pd.Timestamp("2001-02-05"), pd.Timestamp("2003-05-01")]
+    assert case.forecast_day(cases).tolist() == [
+        pd.Timestamp("2001-02-05"),
+        pd.Timestamp("2003-05-01"),
+    ]

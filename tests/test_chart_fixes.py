@@ -103,9 +103,12 @@ def test_context_timeline_title_matches_its_axis_and_has_no_empty_half(data) -> 
     assert (first, last) == (2016, 2018)
     # No empty half: no gap between drawn events longer than half the axis.
     days = sorted(
-        x for axes in figure.axes for line in axes.get_lines() for x in line.get_xdata()
+        x
+        for axes in figure.axes
+        for line in axes.get_lines()
+        for x in line.get_xdata()
         if line.get_marker() not in ("None", None, "") and isinstance(x, (float, np.floating))
-    )  # fmt: skip
+    )
     assert days and np.diff(days).max() < (ax.get_xlim()[1] - ax.get_xlim()[0]) / 2
     assert "events of the record outside 2016-2018" in " ".join(t.get_text() for t in figure.texts)
 
@@ -131,9 +134,12 @@ def test_factor_chart_dates_have_no_leading_zero(data) -> None:
 
     facts = case_facts(data, DEFAULT_CASE)
     figure = model_charts.plot_factors(
-        factors.factor_series(data.events, *factor_span(facts)), data.events,
-        (facts.case["detained_date"], facts.case["detained_latest"]), facts.as_of, "as of",
-    )  # fmt: skip
+        factors.factor_series(data.events, *factor_span(facts)),
+        data.events,
+        (facts.case["detained_date"], facts.case["detained_latest"]),
+        facts.as_of,
+        "as of",
+    )
     texts = [t.get_text() for ax in figure.axes for t in ax.texts]
     texts += [t.get_text() for legend in figure.legends for t in legend.get_texts()]
     texts += [

@@ -41,9 +41,15 @@ def test_scenario_labels_with_dollars_are_drawn_as_written() -> None:
 
 @pytest.mark.parametrize(
     ("day", "refused"),
-    [("0001-01-01", True), ("9999-12-31", True), ("1899-12-31", True), ("2101-01-01", True),
-     ("1900-01-01", False), ("2100-12-31", False)],
-)  # fmt: skip
+    [
+        ("0001-01-01", True),
+        ("9999-12-31", True),
+        ("1899-12-31", True),
+        ("2101-01-01", True),
+        ("1900-01-01", False),
+        ("2100-12-31", False),
+    ],
+)
 def test_dates_the_charts_cannot_draw_are_refused(day: str, refused: bool, edit_table) -> None:
     # E004 is a day-precision event: any single day is a well-formed value for it.
     folder = edit_table("events.csv", lambda text: text.replace("E004,2017-04-24", f"E004,{day}"))

@@ -67,9 +67,13 @@ def test_timing_chart_draws_the_curves_the_windows_and_the_delays() -> None:
     days = np.arange(0, 31)
     timing = pd.DataFrame({"day": days, "empirical": days / 60, "lognormal": days / 50})
     windows = pd.DataFrame(
-        {"window": ["article", "hrw"], "source": ["article", "HRW"],
-         "phrase": ["about two weeks", "within two months"], "days_since_detention": [14, 61]}
-    )  # fmt: skip
+        {
+            "window": ["article", "hrw"],
+            "source": ["article", "HRW"],
+            "phrase": ["about two weeks", "within two months"],
+            "days_since_detention": [14, 61],
+        }
+    )
     delays = np.array([3.0, 20.0, 45.0])
     ax = charts.plot_timing(timing, delays, 0.6, windows).axes[0]
     curve = [line for line in ax.lines if line.get_label() == "log-normal fit"][0]
@@ -94,12 +98,12 @@ FOREIGN_STYLE = {"font.family": "serif", "axes.titleweight": "normal", "axes.spi
 @pytest.fixture(scope="module")
 def report_figures():
     from analysis.data.dataset import load_dataset
-    from analysis.engine.whatif import case_forecast
+    from analysis.engine.whatif import question_whatif
     from analysis.pages import report
 
     dataset = load_dataset()
     with matplotlib.rc_context(FOREIGN_STYLE):
-        drawn = report.report_figures(dataset, case_forecast(dataset))
+        drawn = report.report_figures(dataset, question_whatif(dataset))
         figures = {stem: draw() for stem, draw in drawn.items()}
     yield figures
     for figure in figures.values():
@@ -113,10 +117,16 @@ def _texts(figure) -> list:
 @pytest.mark.parametrize(
     "stem",
     [
-        "case_timeline", "context_timeline", "scenarios_waterfall", "scenarios_plane",
-        "scenarios_tornado", "scenarios_timing", "factors", "measured_series",
+        "case_timeline",
+        "context_timeline",
+        "scenarios_waterfall",
+        "scenarios_plane",
+        "scenarios_tornado",
+        "scenarios_timing",
+        "factors",
+        "measured_series",
     ],
-)  # fmt: skip
+)
 def test_every_report_figure_is_drawn_in_the_house_style(report_figures, stem: str) -> None:
     figure = report_figures[stem]
     families = {tuple(text.get_fontfamily()) for text in _texts(figure)}
@@ -147,8 +157,11 @@ def test_plane_legend_has_a_symbol_for_every_entry_and_markers_stay_in_frame(
     legend = figure.legends[0]
     for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=True):
         drawn = handle.get_linestyle() not in ("None", "", " ") or handle.get_marker() not in (
-            None, "None", "", " ",
-        )  # fmt: skip
+            None,
+            "None",
+            "",
+            " ",
+        )
         assert drawn, f"legend entry without a symbol: {text.get_text()!r}"
     ax = figure.axes[0]
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
@@ -197,9 +210,13 @@ def test_timing_chart_says_what_given_still_held_means() -> None:
         }
     )
     windows = pd.DataFrame(
-        {"window": ["article"], "source": ["article"], "phrase": ["two weeks"],
-         "days_since_detention": [14]}
-    )  # fmt: skip
+        {
+            "window": ["article"],
+            "source": ["article"],
+            "phrase": ["two weeks"],
+            "days_since_detention": [14],
+        }
+    )
     figure = charts.plot_timing(timing, np.array([3.0, 9.0]), 0.87, windows, held_until=45)
     explained = figure.axes[0].get_title()
     assert "still held on day 45" in explained and "futures" in explained

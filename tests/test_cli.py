@@ -79,8 +79,10 @@ def test_module_entry_point_runs_as_a_process(edit_table) -> None:
     folder = edit_table("actors.csv", lambda _: "")
     done = subprocess.run(
         [sys.executable, "-m", "analysis", "validate", str(folder)],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("actors.csv:1: -: file is empty")
     assert "Traceback" not in done.stderr
@@ -205,7 +207,7 @@ def test_cli_as_of_uses_the_cases_known_by_then_and_levels_alone_the_record(
 
 def test_cli_prints_the_scenario_tables_numbers(edit_table, capsys) -> None:
     folder = edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY + RELEASED_LATER)
-    view = whatif.case_forecast(load_dataset(folder), "fixture_case", draws=3000)
+    view = whatif.question_whatif(load_dataset(folder), "fixture_case", draws=3000)
     table = view.scenario_table.set_index("scenario_id")
     columns = ["p_release", "p_return", "interval_low", "interval_high", "pressure", "tension"]
     for scenario_id, args in (
@@ -265,15 +267,20 @@ def test_cli_plain_output_names_both_probabilities(capsys) -> None:
 
 
 # Two questions, the second's rows apart; values differ so a swapped column is seen.
-LEDGER = pd.DataFrame({
-    "question": ["Will the case_a group go?", "Will the group of case_bb go?",
-                 "Will the case_a group go?"],
-    "made_on": ["2001-02-03", "2004-05-06", "2007-08-09"],
-    "probability": [0.126, 0.874, float("nan")],
-    "specification": ["spec one " * 12, "spec two", "spec three"],
-    "resolution": [1.0, 0.0, float("nan")],
-    "resolved_on": ["2002-01-01", "2005-01-01", ""],
-})  # fmt: skip
+LEDGER = pd.DataFrame(
+    {
+        "question": [
+            "Will the case_a group go?",
+            "Will the group of case_bb go?",
+            "Will the case_a group go?",
+        ],
+        "made_on": ["2001-02-03", "2004-05-06", "2007-08-09"],
+        "probability": [0.126, 0.874, float("nan")],
+        "specification": ["spec one " * 12, "spec two", "spec three"],
+        "resolution": [1.0, 0.0, float("nan")],
+        "resolved_on": ["2002-01-01", "2005-01-01", ""],
+    }
+)
 
 
 def test_ledger_compact_view_groups_questions_words_and_wraps_to_the_width() -> None:
@@ -294,8 +301,10 @@ def test_ledger_wide_view_has_no_nan_and_resolutions_in_words() -> None:
     header, *rows = ledger_wide(LEDGER).splitlines()
     assert "NaN" not in "".join(rows)
     assert [row.split()[-2:] for row in rows] == [
-        ["release", "2002-01-01"], ["return", "2005-01-01"], ["not", "resolved"],
-    ]  # fmt: skip
+        ["release", "2002-01-01"],
+        ["return", "2005-01-01"],
+        ["not", "resolved"],
+    ]
 
 
 @pytest.mark.parametrize(
@@ -342,17 +351,31 @@ def test_cli_bad_data_exits_2_listing_the_problems(edit_table, capsys) -> None:
 
 def test_cli_runs_as_a_process_and_help_explains_it() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "analysis", "scenario", "--data-dir", str(VALID_FIXTURE),
-         "--pressure", "1.5", "--tension", "0"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "scenario",
+            "--data-dir",
+            str(VALID_FIXTURE),
+            "--pressure",
+            "1.5",
+            "--tension",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("python -m analysis scenario: error: argument --pressure")
     assert done.stderr.count("\n") == 1
     helped = subprocess.run(
         [sys.executable, "-m", "analysis", "scenario", "--help"],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert helped.returncode == 0
     for word in ("--pressure", "--tension", "--as-of", "--json", "--draws", "--seed", "80%"):
         assert word in helped.stdout

@@ -23,171 +23,252 @@ def test_valid_fixture_has_no_problems() -> None:
 # Each case: file, text to replace, replacement, the start of the expected problem line.
 BROKEN = {
     "bad date": (
-        "events.csv", "E002,2017-04-01", "E002,2017-13-01",
+        "events.csv",
+        "E002,2017-04-01",
+        "E002,2017-13-01",
         "events.csv:3: date: not a valid date (got '2017-13-01', expected YYYY-MM-DD)",
     ),
     "date in another format": (
-        "events.csv", "E004,2017-04-24", "E004,24/04/2017",
+        "events.csv",
+        "E004,2017-04-24",
+        "E004,24/04/2017",
         "events.csv:5: date: not a valid date (got '24/04/2017'",
     ),
     "unknown actor": (
-        "events.csv", "china;ngo,summit", "china;nobody,summit",
+        "events.csv",
+        "china;ngo,summit",
+        "china;nobody,summit",
         "events.csv:4: actor_ids: unknown actor (got 'nobody', expected an actor_id from actors.csv)",
     ),
     "duplicate event id": (
-        "events.csv", "E003,", "E001,",
+        "events.csv",
+        "E003,",
+        "E001,",
         "events.csv:4: event_id: duplicate id (got 'E001', expected unique; first on line 2)",
     ),
     "malformed event id": (
-        "events.csv", "E003,", "e3,",
+        "events.csv",
+        "E003,",
+        "e3,",
         "events.csv:4: event_id: malformed id (got 'e3', expected E followed by three digits, or more without a leading zero (E001, E1000))",
     ),
     "category not allowed": (
-        "events.csv", "sanction,163,pressure", "sanction,163,presure",
+        "events.csv",
+        "sanction,163,pressure",
+        "sanction,163,presure",
         "events.csv:3: factor: not an allowed value (got 'presure', expected one of pressure, tension, neither)",
     ),
     "cameo code that lost its leading zero": (
-        "events.csv", "appeal,0253", "appeal,253",
+        "events.csv",
+        "appeal,0253",
+        "appeal,253",
         "events.csv:5: cameo_code: not an allowed value (got '253'",
     ),
     "intensity out of range": (
-        "events.csv", "pressure,up,3", "pressure,up,5",
+        "events.csv",
+        "pressure,up,3",
+        "pressure,up,5",
         "events.csv:3: intensity: out of range (got 5, expected 0 to 3)",
     ),
     "intensity not a number": (
-        "events.csv", "pressure,up,3", "pressure,up,high",
+        "events.csv",
+        "pressure,up,3",
+        "pressure,up,high",
         "events.csv:3: intensity: not a whole number (got 'high', expected an integer)",
     ),
     "range ending before it starts": (
-        "events.csv", "2017-04-06,2017-04-07,range", "2017-04-06,2017-04-05,range",
+        "events.csv",
+        "2017-04-06,2017-04-07,range",
+        "2017-04-06,2017-04-05,range",
         "events.csv:4: date_end: not after date (got 2017-04-05, expected a date after 2017-04-06)",
     ),
     "approximate date without a window end": (
-        "events.csv", "2017-03-11,2017-03-20,approximate", "2017-03-11,,approximate",
+        "events.csv",
+        "2017-03-11,2017-03-20,approximate",
+        "2017-03-11,,approximate",
         "events.csv:2: date_end: empty (expected the last day of the window for precision approximate)",
     ),
     "day precision with a window end": (
-        "events.csv", "2017-04-24,,day", "2017-04-24,2017-04-25,day",
+        "events.csv",
+        "2017-04-24,,day",
+        "2017-04-24,2017-04-25,day",
         "events.csv:5: date_end: a window end with precision day (got 2017-04-25, expected empty)",
     ),
     "month precision not on the first": (
-        "events.csv", "2017-04-01,,month", "2017-04-15,,month",
+        "events.csv",
+        "2017-04-01,,month",
+        "2017-04-15,,month",
         "events.csv:3: date: not the first of the month (got 2017-04-15",
     ),
     "row without a source": (
-        "events.csv", "https://example.org/2,Example,", ",Example,",
+        "events.csv",
+        "https://example.org/2,Example,",
+        ",Example,",
         "events.csv:3: source_urls: empty (expected a value)",
     ),
     "source that is not a URL": (
-        "events.csv", "https://example.org/2,", "example.org/2,",
+        "events.csv",
+        "https://example.org/2,",
+        "example.org/2,",
         "events.csv:3: source_urls: not a URL (got 'example.org/2', expected http:// or https://...)",
     ),
     "publishers not matching URLs": (
-        "events.csv", "Example; Example Two,ngo_report", "Example,ngo_report",
+        "events.csv",
+        "Example; Example Two,ngo_report",
+        "Example,ngo_report",
         "events.csv:5: source_publishers: does not match source_urls (got 1 publishers, expected 2",
     ),
     "factor neither with a direction": (
-        "events.csv", "neither,none,0", "neither,up,0",
+        "events.csv",
+        "neither,none,0",
+        "neither,up,0",
         "events.csv:2: direction: a direction for factor neither (got 'up', expected none)",
     ),
     "factor with zero intensity": (
-        "events.csv", "tension,down,2", "tension,down,0",
+        "events.csv",
+        "tension,down,2",
+        "tension,down,0",
         "events.csv:4: intensity: zero intensity for factor tension (got 0, expected 1 to 3)",
     ),
     "title too long": (
-        "events.csv", "Fixture summit", "F" * 61,
+        "events.csv",
+        "Fixture summit",
+        "F" * 61,
         "events.csv:4: title: too long (got 61 characters, expected at most 60)",
     ),
     "missing column": (
-        "events.csv", "in_article,location", "in_article,place",
+        "events.csv",
+        "in_article,location",
+        "in_article,place",
         "events.csv:1: location: missing column (expected it in the header)",
     ),
     "ragged row": (
-        "events.csv", "Test city,https://example.org/2,Example,", "Test city,https://example.org/2,Example",
+        "events.csv",
+        "Test city,https://example.org/2,Example,",
+        "Test city,https://example.org/2,Example",
         "events.csv:3: -: row has 22 fields (expected 23, one per column)",
     ),
     "second case detention": (
-        "events.csv", "case,Fixture appeal,A fixture appeal on one day.,ngo;group,appeal",
+        "events.csv",
+        "case,Fixture appeal,A fixture appeal on one day.,ngo;group,appeal",
         "case,Fixture appeal,A fixture appeal on one day.,ngo;group,detention",
         "events.csv:5: event_type: a second case detention (got one, expected exactly one; first on line 2)",
     ),
     "no case detention": (
-        "events.csv", "china;group,detention", "china;group,other",
+        "events.csv",
+        "china;group,detention",
+        "china;group,other",
         "events.csv:0: event_type: no case event of type detention (expected exactly one: day 0)",
     ),
     "digits of another script": (
-        "events.csv", "pressure,up,3", "pressure,up,\u0663",
+        "events.csv",
+        "pressure,up,3",
+        "pressure,up,\u0663",
         "events.csv:3: intensity: not a whole number (got '\u0663', expected an integer)",
     ),
     "number with an underscore": (
-        "weights.csv", "w_pressure,1.0,0.5", "w_pressure,1_0,0.5",
+        "weights.csv",
+        "w_pressure,1.0,0.5",
+        "w_pressure,1_0,0.5",
         "weights.csv:2: mean: not a number (got '1_0', expected a decimal such as 0.5)",
     ),
     "superscript group size": (
-        "cases.csv", ",21,41,", ",\u00b2,41,",
+        "cases.csv",
+        ",21,41,",
+        ",\u00b2,41,",
         "cases.csv:3: group_size_low: not a whole number (got '\u00b2', expected an integer)",
     ),
     "duplicate actor id": (
-        "actors.csv", "ngo,Fixture NGO", "group,Fixture NGO",
+        "actors.csv",
+        "ngo,Fixture NGO",
+        "group,Fixture NGO",
         "actors.csv:3: actor_id: duplicate id (got 'group', expected unique; first on line 2)",
     ),
     "malformed actor id": (
-        "actors.csv", "ngo,Fixture NGO", "NGO 1,Fixture NGO",
+        "actors.csv",
+        "ngo,Fixture NGO",
+        "NGO 1,Fixture NGO",
         "actors.csv:3: actor_id: malformed id (got 'NGO 1'",
     ),
     "bad actor type": (
-        "actors.csv", "Fixture NGO,organisation", "Fixture NGO,organization",
+        "actors.csv",
+        "Fixture NGO,organisation",
+        "Fixture NGO,organization",
         "actors.csv:3: actor_type: not an allowed value (got 'organization'",
     ),
     "bad country code": (
-        "actors.csv", "state,CHN", "state,China",
+        "actors.csv",
+        "state,CHN",
+        "state,China",
         "actors.csv:4: country: malformed id (got 'China', expected ISO 3166-1 alpha-3 code or INT)",
     ),
     "group size high below low": (
-        "cases.csv", ",21,41,", ",41,21,",
+        "cases.csv",
+        ",21,41,",
+        ",41,21,",
         "cases.csv:3: group_size_high: below group_size_low (got 21, expected 41 or more)",
     ),
     "campaign without campaigner": (
-        "cases.csv", "true,Example NGO,2", "true,,2",
+        "cases.csv",
+        "true,Example NGO,2",
+        "true,,2",
         "cases.csv:2: campaign_by: empty (expected who campaigned, since campaign is true)",
     ),
     "unknown outcome with a dated precision": (
-        "cases.csv", "unknown,,,unknown", "unknown,,,month",
+        "cases.csv",
+        "unknown,,,unknown",
+        "unknown,,,month",
         "cases.csv:4: outcome_precision: a dated outcome that is unknown (got month, expected unknown)",
     ),
     "outcome before detention": (
-        "cases.csv", "reached_south_or_third_country,2002-03-15", "reached_south_or_third_country,2002-03-01",
+        "cases.csv",
+        "reached_south_or_third_country,2002-03-15",
+        "reached_south_or_third_country,2002-03-01",
         "cases.csv:2: outcome_date: before detained_date (got 2002-03-01, expected 2002-03-14 or later)",
     ),
     "unknown precision with a date": (
-        "cases.csv", "2017-03-11,2017-03-20,approximate", "2017-03-11,,unknown",
+        "cases.csv",
+        "2017-03-11,2017-03-20,approximate",
+        "2017-03-11,,unknown",
         "cases.csv:4: detained_date: a date with precision unknown (got '2017-03-11', expected empty)",
     ),
     "known precision without a date": (
-        "cases.csv", "2002-03-14,,day", ",,day",
+        "cases.csv",
+        "2002-03-14,,day",
+        ",,day",
         "cases.csv:2: detained_date: empty (expected a date, since detained_precision is day)",
     ),
     "scenario level out of range": (
-        "scenarios.csv", "Fixture scenario with low levels.,0.1", "Fixture scenario with low levels.,1.5",
+        "scenarios.csv",
+        "Fixture scenario with low levels.,0.1",
+        "Fixture scenario with low levels.,1.5",
         "scenarios.csv:2: pressure: out of range (got 1.5, expected 0 to 1)",
     ),
     "scenario level not a number": (
-        "scenarios.csv", "low levels.,0.1,0.1", "low levels.,0.1,high",
+        "scenarios.csv",
+        "low levels.,0.1,0.1",
+        "low levels.,0.1,high",
         "scenarios.csv:2: tension: not a number (got 'high', expected a decimal such as 0.5)",
     ),
     "scenario with neither levels nor a date": (
-        "scenarios.csv", ",,2017-04-24,", ",,,",
+        "scenarios.csv",
+        ",,2017-04-24,",
+        ",,,",
         "scenarios.csv:3: pressure: empty (expected a level in [0, 1], or an as_of date to take it from the events)",
     ),
     "unknown weight": (
-        "weights.csv", "w_tension,", "w_tensions,",
+        "weights.csv",
+        "w_tension,",
+        "w_tensions,",
         "weights.csv:3: parameter: not an allowed value (got 'w_tensions', expected one of w_pressure, w_tension)",
     ),
     "negative spread of a weight": (
-        "weights.csv", "w_pressure,1.0,0.5", "w_pressure,1.0,-0.5",
+        "weights.csv",
+        "w_pressure,1.0,0.5",
+        "w_pressure,1.0,-0.5",
         "weights.csv:2: sd: out of range (got -0.5, expected 0 to 10)",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", list(BROKEN))
@@ -306,11 +387,17 @@ def test_date_windows_give_latest_and_middle_day() -> None:
     }
     # approximate 11-20 March, a month, a two-day range, a single day
     assert as_days["date_latest"] == {
-        "E001": "2017-03-20", "E002": "2017-04-30", "E003": "2017-04-07", "E004": "2017-04-24"
-    }  # fmt: skip
+        "E001": "2017-03-20",
+        "E002": "2017-04-30",
+        "E003": "2017-04-07",
+        "E004": "2017-04-24",
+    }
     assert as_days["date_mid"] == {
-        "E001": "2017-03-15", "E002": "2017-04-15", "E003": "2017-04-06", "E004": "2017-04-24"
-    }  # fmt: skip
+        "E001": "2017-03-15",
+        "E002": "2017-04-15",
+        "E003": "2017-04-06",
+        "E004": "2017-04-24",
+    }
 
 
 def test_unknown_dates_stay_missing() -> None:

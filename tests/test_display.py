@@ -22,8 +22,15 @@ def test_counts_are_whole_missing_is_a_dash_codes_are_words() -> None:
         index=[5, 9],  # row numbers left by a filter: meaningless to a reader
     )
     shown = display.readable(frame)
-    assert list(shown.columns) == ["count id", "low", "share", "outcome", "part of", "exact",
-                                   "as of date"]  # fmt: skip
+    assert list(shown.columns) == [
+        "count id",
+        "low",
+        "share",
+        "outcome",
+        "part of",
+        "exact",
+        "as of date",
+    ]
     assert shown.to_dict("list") == {
         "count id": ["a one", "b"],
         "low": ["41", "\u2013"],

@@ -23,81 +23,111 @@ E004_TAIL = "china,detainees,,2017_fixture_unknown,true"
 # Each case: file, text to replace, replacement, the expected problem line.
 BROKEN = {
     "fewer kinds than URLs": (
-        "events.csv", "ngo_report; blog_or_aggregator", "ngo_report",
+        "events.csv",
+        "ngo_report; blog_or_aggregator",
+        "ngo_report",
         "events.csv:5: source_kinds: does not match source_urls "
         "(got 1 kinds, expected 2, one per URL)",
     ),
     "kind outside the vocabulary": (
-        "events.csv", "Example,newspaper,", "Example,tabloid,",
+        "events.csv",
+        "Example,newspaper,",
+        "Example,tabloid,",
         "events.csv:3: source_kinds: not an allowed value (got 'tabloid', expected one of "
         "official_document, wire_agency, newspaper, ngo_report, specialist_outlet, "
         "blog_or_aggregator, state_media)",
     ),
     "actor kinds not paired with URLs": (
-        "actors.csv", "official_document; state_media", "official_document",
+        "actors.csv",
+        "official_document; state_media",
+        "official_document",
         "actors.csv:4: source_kinds: does not match source_urls "
         "(got 1 kinds, expected 2, one per URL)",
     ),
     "unknown target": (
-        "events.csv", "0,group,,,", "0,nobody,,,",
+        "events.csv",
+        "0,group,,,",
+        "0,nobody,,,",
         "events.csv:2: target_ids: unknown actor "
         "(got 'nobody', expected an actor_id from actors.csv)",
     ),
     "acting actor as its own target": (
-        "events.csv", "0,group,,,", "0,china,,,",
+        "events.csv",
+        "0,group,,,",
+        "0,china,,,",
         "events.csv:2: target_ids: the acting actor as its own target (got 'china', "
         "expected others than the first of actor_ids)",
     ),
     "pressure without its kind": (
-        "events.csv", "3,,general,", "3,,,",
+        "events.csv",
+        "3,,general,",
+        "3,,,",
         "events.csv:3: pressure_kind: empty "
         "(expected detainees or general, since factor is pressure)",
     ),
     "pressure kind on a tension event": (
-        "events.csv", "2,ngo,,,", "2,ngo,general,,",
+        "events.csv",
+        "2,ngo,,,",
+        "2,ngo,general,,",
         "events.csv:4: pressure_kind: a pressure kind for factor tension "
         "(got 'general', expected empty)",
     ),
     "case event without a case": (
-        "events.csv", E004_TAIL, "china,detainees,,,true",
+        "events.csv",
+        E004_TAIL,
+        "china,detainees,,,true",
         "events.csv:5: case_id: empty "
         "(expected the case this event belongs to, since scope is case)",
     ),
     "context event with a case": (
-        "events.csv", "3,,general,,,false", "3,,general,,2017_fixture_unknown,false",
+        "events.csv",
+        "3,,general,,,false",
+        "3,,general,,2017_fixture_unknown,false",
         "events.csv:3: case_id: a case for a context event "
         "(got '2017_fixture_unknown', expected empty)",
     ),
     "case not in cases.csv": (
-        "events.csv", E004_TAIL, "china,detainees,,2017_shenyang_eight,true",
+        "events.csv",
+        E004_TAIL,
+        "china,detainees,,2017_shenyang_eight,true",
         "events.csv:5: case_id: unknown case "
         "(got '2017_shenyang_eight', expected a case_id from cases.csv)",
     ),
     "malformed case id": (
-        "events.csv", E004_TAIL, "china,detainees,,2017-shenyang,true",
+        "events.csv",
+        E004_TAIL,
+        "china,detainees,,2017-shenyang,true",
         "events.csv:5: case_id: malformed id "
         "(got '2017-shenyang', expected a four-digit year, _ and lower-case words)",
     ),
     "episode naming the event itself": (
-        "events.csv", E004_TAIL, "china,detainees,E004,2017_fixture_unknown,true",
+        "events.csv",
+        E004_TAIL,
+        "china,detainees,E004,2017_fixture_unknown,true",
         "events.csv:5: episode: names the event itself "
         "(got 'E004', expected empty on an episode's first event)",
     ),
     "episode naming no event": (
-        "events.csv", E004_TAIL, "china,detainees,E009,2017_fixture_unknown,true",
+        "events.csv",
+        E004_TAIL,
+        "china,detainees,E009,2017_fixture_unknown,true",
         "events.csv:5: episode: unknown event (got 'E009', expected an event_id of this table)",
     ),
     "episode of another factor": (
-        "events.csv", E004_TAIL, "china,detainees,E003,2017_fixture_unknown,true",
+        "events.csv",
+        E004_TAIL,
+        "china,detainees,E003,2017_fixture_unknown,true",
         "events.csv:5: episode: first event of another factor (got E003 with factor tension, "
         "expected factor pressure)",
     ),
     "episode starting after the event": (
-        "events.csv", "3,,general,,", "3,,general,E004,",
+        "events.csv",
+        "3,,general,,",
+        "3,,general,E004,",
         "events.csv:3: episode: first event dated after this one (got E004 on 2017-04-24, "
         "expected on or before 2017-04-01)",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("name", list(BROKEN))

@@ -152,7 +152,7 @@ event_rows = st.lists(
         st.integers(min_value=1, max_value=3),
     ),
     max_size=25,
-)  # fmt: skip
+)
 
 
 @settings(max_examples=40, deadline=None)

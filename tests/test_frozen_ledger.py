@@ -17,11 +17,18 @@ from analysis.engine import ledger
 from tests.conftest import VALID_FIXTURE
 
 CELLS = {
-    "made_on": "2026-12-01", "question_id": "fixture_case", "probability": "0.1300",
-    "interval_low": "0.0100", "interval_high": "0.3100", "rule": "equal weights",
-    "code_commit": "a" * 40, "data_sha256": "b" * 64, "resolve_by": "2018-04-24",
-    "status": "annulled", "resolution_source": "https://example.org/resolution",
-}  # fmt: skip
+    "made_on": "2026-12-01",
+    "question_id": "fixture_case",
+    "probability": "0.1300",
+    "interval_low": "0.0100",
+    "interval_high": "0.3100",
+    "rule": "equal weights",
+    "code_commit": "a" * 40,
+    "data_sha256": "b" * 64,
+    "resolve_by": "2018-04-24",
+    "status": "annulled",
+    "resolution_source": "https://example.org/resolution",
+}
 
 
 def three_rows() -> list[dict[str, str]]:

@@ -15,14 +15,35 @@ from analysis.record.classes import CHINA_ARRESTS, ClassRule, question_rule
 
 # A toy table: every decider and route a rule can tell apart, and a COVID-era case.
 TOY = {
-    "case_id": np.array(["cn_arrest", "cn_mission", "cn_2021", "la_arrest", "la_mission",
-                         "vn_border", "th_raid", "nobody"]),
-    "onset": np.array(["police_check", "foreign_mission_entry", "raid", "third_country_handover",
-                       "foreign_mission_entry", "border_arrest", "raid", "police_check"]),
-    "decided_by": np.array(["china", "china", "china", "laos", "laos", "vietnam", "thailand",
-                            "unknown"]),
+    "case_id": np.array(
+        [
+            "cn_arrest",
+            "cn_mission",
+            "cn_2021",
+            "la_arrest",
+            "la_mission",
+            "vn_border",
+            "th_raid",
+            "nobody",
+        ]
+    ),
+    "onset": np.array(
+        [
+            "police_check",
+            "foreign_mission_entry",
+            "raid",
+            "third_country_handover",
+            "foreign_mission_entry",
+            "border_arrest",
+            "raid",
+            "police_check",
+        ]
+    ),
+    "decided_by": np.array(
+        ["china", "china", "china", "laos", "laos", "vietnam", "thailand", "unknown"]
+    ),
     "year": np.array([2010, 2002, 2021, 2013, 2013, 2019, 2006, 2017]),
-}  # fmt: skip
+}
 THIRD = ClassRule(("laos", "vietnam", "thailand", "russia", "mongolia", "other_country"), "any")
 
 
@@ -36,8 +57,11 @@ def members(reference_class: str, rule: ClassRule) -> list[str]:
         (CHINA_ARRESTS, "china_decided", ["cn_arrest", "cn_2021"]),
         (CHINA_ARRESTS, "without_covid", ["cn_arrest"]),
         (CHINA_ARRESTS, "plus_missions", ["cn_arrest", "cn_mission", "cn_2021"]),
-        (CHINA_ARRESTS, "plus_third_country", ["cn_arrest", "cn_2021", "la_arrest",
-                                               "vn_border", "th_raid"]),
+        (
+            CHINA_ARRESTS,
+            "plus_third_country",
+            ["cn_arrest", "cn_2021", "la_arrest", "vn_border", "th_raid"],
+        ),
         (ClassRule(("china",), "mission"), "china_decided", ["cn_mission"]),
         (ClassRule(("laos",), "any"), "china_decided", ["la_arrest", "la_mission"]),
         (ClassRule(("laos",), "arrest"), "china_decided", ["la_arrest"]),
@@ -45,15 +69,21 @@ def members(reference_class: str, rule: ClassRule) -> list[str]:
         (ClassRule(("vietnam",), "any"), "china_decided", ["vn_border"]),
         (THIRD, "china_decided", ["la_arrest", "la_mission", "vn_border", "th_raid"]),
     ],
-)  # fmt: skip
+)
 def test_a_decider_aware_class_by_hand(rule, reference_class, expected) -> None:
     assert members(reference_class, rule) == expected
 
 
 @pytest.mark.parametrize(
-    "rule", [CHINA_ARRESTS, ClassRule(("laos",), "any"), ClassRule(("vietnam",), "arrest"),
-             ClassRule(("thailand",), "mission"), THIRD],
-)  # fmt: skip
+    "rule",
+    [
+        CHINA_ARRESTS,
+        ClassRule(("laos",), "any"),
+        ClassRule(("vietnam",), "arrest"),
+        ClassRule(("thailand",), "mission"),
+        THIRD,
+    ],
+)
 def test_a_question_never_draws_another_deciders_cases_unless_its_rule_says_so(rule) -> None:
     # Every class but the named third-country sensitivity keeps to the rule's deciders; the
     # headline pools only such classes.
@@ -84,8 +114,9 @@ def resolved_fixture(fixture_data):
     """The fixture's one question as three: resolved no, resolved yes, and open."""
     base = fixture_data.questions.iloc[0]
     rows = [base.copy() for _ in range(3)]
-    for row, (qid, status) in zip(rows, [("q_no", "resolved_no"), ("q_yes", "resolved_yes"),
-                                         ("q_open", "open")], strict=True):  # fmt: skip
+    for row, (qid, status) in zip(
+        rows, [("q_no", "resolved_no"), ("q_yes", "resolved_yes"), ("q_open", "open")], strict=True
+    ):
         row["question_id"], row["resolution_status"] = qid, status
     return fixture_data._replace(questions=pd.DataFrame(rows).reset_index(drop=True))
 
@@ -190,15 +221,27 @@ def test_the_ledger_command_prints_the_track_record(capsys) -> None:
 @pytest.mark.parametrize(
     ("decided_by", "deciders", "expected"),
     [
-        ("laos", "laos", "questions.csv:2: decided_by: not its case's decider (got 'laos', "
-         "expected 'china', the decided_by of 2017_fixture_unknown in cases.csv)"),
-        ("china", "china; laos", "questions.csv:2: class_deciders: breaks the class rule (got "
-         "'china; laos', expected 'china')"),
-        ("laos", "laos; vietnam", "questions.csv:2: class_deciders: breaks the class rule (got "
-         "'laos; vietnam', expected 'laos' or 'laos; vietnam; thailand; russia; mongolia; "
-         "other_country')"),
+        (
+            "laos",
+            "laos",
+            "questions.csv:2: decided_by: not its case's decider (got 'laos', "
+            "expected 'china', the decided_by of 2017_fixture_unknown in cases.csv)",
+        ),
+        (
+            "china",
+            "china; laos",
+            "questions.csv:2: class_deciders: breaks the class rule (got "
+            "'china; laos', expected 'china')",
+        ),
+        (
+            "laos",
+            "laos; vietnam",
+            "questions.csv:2: class_deciders: breaks the class rule (got "
+            "'laos; vietnam', expected 'laos' or 'laos; vietnam; thailand; russia; mongolia; "
+            "other_country')",
+        ),
     ],
-)  # fmt: skip
+)
 def test_validate_names_a_question_that_breaks_the_decider_rule(
     data_copy, decided_by, deciders, expected
 ) -> None:

@@ -513,9 +513,13 @@ def test_reference_classes_drop_mission_entries_and_legal_exits(data_copy: Path)
         {"case_id": "2002_embassy", "onset": "foreign_mission_entry", "outcome": RELEASE},
         {"case_id": "2016_exit", "onset": "legal_exit", "outcome": RELEASE},
         {"case_id": "2013_check", "detained_date": "2013-05-01", "outcome_date": "2013-05-09"},
-        {"case_id": "2021_undated_onset", "onset": "unknown", "detained_date": "2021-05-01",
-         "outcome_date": "2021-07-14"},
-    ]  # fmt: skip
+        {
+            "case_id": "2021_undated_onset",
+            "onset": "unknown",
+            "detained_date": "2021-05-01",
+            "outcome_date": "2021-07-14",
+        },
+    ]
     cases = load_dataset(write_cases(data_copy, rows)).cases
     classes = history.reference_classes(cases)
     assert list(classes) == ["all cases", "detentions in China", "detentions in China, before 2020"]
@@ -573,9 +577,14 @@ def test_outcomes_chart_shows_every_case_with_a_colour_and_a_marker(fixture_case
     # One row per outcome of the codebook, releases on top, unknown at the bottom.
     rows = {round(t.get_position()[1]): t.get_text() for t in axes.get_yticklabels()}
     assert rows == {
-        6: "reached_south_or_third_country", 5: "freed_in_china", 4: "left_legally", 3: "mixed",
-        2: "died_in_custody", 1: "returned", 0: "unknown",
-    }  # fmt: skip
+        6: "reached_south_or_third_country",
+        5: "freed_in_china",
+        4: "left_legally",
+        3: "mixed",
+        2: "died_in_custody",
+        1: "returned",
+        0: "unknown",
+    }
 
 
 def test_outcomes_chart_rings_and_labels_the_questions_case(fixture_cases) -> None:

@@ -56,8 +56,12 @@ def with_hostile_text(value: str, line: int, limit: int | None) -> str:
 def run(*args: str, **kwargs) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "analysis", *args],
-        capture_output=True, text=True, check=False, timeout=600, **kwargs,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        **kwargs,
+    )
 
 
 def one_line(stream: str) -> str:
@@ -145,9 +149,14 @@ def test_every_command_survives_dollars_in_every_text_column_and_draws_them_as_w
 
 
 def no_known_outcome(row: dict[str, str], _line: int) -> None:
-    row.update(outcome="unknown", outcome_date="", outcome_date_end="",
-               outcome_precision="unknown", tension_decision_level="",
-               tension_decision_rationale="")  # fmt: skip
+    row.update(
+        outcome="unknown",
+        outcome_date="",
+        outcome_date_end="",
+        outcome_precision="unknown",
+        tension_decision_level="",
+        tension_decision_rationale="",
+    )
 
 
 def dated_before_every_case(row: dict[str, str], _line: int) -> None:
@@ -174,8 +183,14 @@ def test_no_case_scored_by_the_forecast_date_is_said_or_refused_in_one_line(
     assert ledger.returncode == 0, ledger.stderr
     assert "nan" not in ledger.stdout
     assert NOTHING_SCORED in " ".join(ledger.stdout.split())
-    report = run("report", "--case", "fixture_case", "--output", str(tmp_path / "reports"),
-                 env={**os.environ, "ANALYSIS_DATA_DIR": str(data_copy)})  # fmt: skip
+    report = run(
+        "report",
+        "--case",
+        "fixture_case",
+        "--output",
+        str(tmp_path / "reports"),
+        env={**os.environ, "ANALYSIS_DATA_DIR": str(data_copy)},
+    )
     assert report.returncode == 2
     assert "so the forecast cannot be scored" in one_line(report.stderr)
     assert "no report was written" in report.stderr
@@ -255,8 +270,12 @@ def test_the_report_reads_no_codebook_that_validate_refuses(
 ) -> None:
     (data_copy / "codebook.csv").unlink()
     (data_copy / "codebook.csv").symlink_to("/proc/self/environ")
-    done = run("report", "--output", str(tmp_path / "reports"),
-               env={**os.environ, "ANALYSIS_DATA_DIR": str(data_copy)})  # fmt: skip
+    done = run(
+        "report",
+        "--output",
+        str(tmp_path / "reports"),
+        env={**os.environ, "ANALYSIS_DATA_DIR": str(data_copy)},
+    )
     assert done.returncode == 2
     assert done.stderr.splitlines() == [
         "codebook.csv:0: -: is a symbolic link (expected a regular file in the data folder)",
@@ -316,10 +335,20 @@ def test_a_long_argument_is_echoed_cut_and_escaped() -> None:
 
 def test_a_closed_stdout_ends_in_one_line_and_exit_141() -> None:
     with subprocess.Popen(
-        [sys.executable, "-m", "analysis", "ledger", "--case", "fixture_case", "--data-dir",
-         str(VALID_FIXTURE)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    ) as process:  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "analysis",
+            "ledger",
+            "--case",
+            "fixture_case",
+            "--data-dir",
+            str(VALID_FIXTURE),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
         process.stdout.close()  # the reader leaves before the first line, as head does
         err = process.stderr.read()
         assert process.wait(timeout=600) == 141
@@ -329,8 +358,10 @@ def test_a_closed_stdout_ends_in_one_line_and_exit_141() -> None:
 def test_ctrl_c_ends_in_one_line_and_exit_130() -> None:
     with subprocess.Popen(
         [sys.executable, "-m", "analysis", "scenario", "--case", "2017_shenyang_eight"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    ) as process:  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
         # Inside the command: numpy is imported by the command, never by ``analysis.cli``.
         maps = Path(f"/proc/{process.pid}/maps")
         deadline = time.monotonic() + 120
@@ -349,8 +380,9 @@ def test_a_missing_nbformat_gives_the_install_hint(tmp_path: Path) -> None:
         "import sys; sys.modules['nbformat'] = None; from analysis.cli import main; "
         f"sys.exit(main(['report', '--output', {str(tmp_path / 'r')!r}]))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False, timeout=600)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=600
+    )
     assert done.returncode == 1
     assert one_line(done.stderr) == (
         "python -m analysis: the package nbformat is not installed; run `make install` "
@@ -363,8 +395,14 @@ def test_a_missing_playwright_gives_the_install_hint() -> None:
         "import runpy, sys; sys.modules['playwright'] = None; "
         "runpy.run_path('tools/browser_check.py', run_name='__main__')"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=False, timeout=600, cwd=paths.PROJECT_ROOT)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+        cwd=paths.PROJECT_ROOT,
+    )
     assert done.returncode == 1
     assert one_line(done.stderr).startswith("browser check: playwright")
     assert "is not installed; run `make browser-check`" in done.stderr
@@ -413,8 +451,12 @@ def test_a_kill_during_the_one_time_move_leaves_a_whole_report(
 
 def test_a_failed_first_report_says_there_was_no_previous_one(edit_table, tmp_path: Path) -> None:
     folder = edit_table("events.csv", lambda text: text.replace("E003,", "E001,"))
-    done = run("report", "--output", str(tmp_path / "reports"),
-               env={**os.environ, "ANALYSIS_DATA_DIR": str(folder)})  # fmt: skip
+    done = run(
+        "report",
+        "--output",
+        str(tmp_path / "reports"),
+        env={**os.environ, "ANALYSIS_DATA_DIR": str(folder)},
+    )
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == (
         f"1 problem(s) in the data; no report was written to {tmp_path / 'reports'}."
@@ -437,9 +479,13 @@ def test_no_process_of_the_run_reaches_another_host() -> None:
     # 192.0.2.1 is TEST-NET-1 (RFC 5737): never a real host.
     for command in (
         ["bash", "-c", "exec 3<>/dev/tcp/192.0.2.1/80"],
-        [sys.executable, "-I", "-c",
-         "import _socket; s = _socket.socket(); s.settimeout(5); s.connect(('192.0.2.1', 80))"],
-    ):  # fmt: skip
+        [
+            sys.executable,
+            "-I",
+            "-c",
+            "import _socket; s = _socket.socket(); s.settimeout(5); s.connect(('192.0.2.1', 80))",
+        ],
+    ):
         done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=30)
         assert done.returncode != 0
         assert "unreachable" in done.stderr.lower(), done.stderr
@@ -451,10 +497,23 @@ def test_no_process_of_the_run_reaches_another_host() -> None:
 def test_pytest_with_the_loopback_down_stops_at_once() -> None:
     started = time.perf_counter()
     done = subprocess.run(
-        ["unshare", "-n", sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "tests/test_chart_text.py"],
-        capture_output=True, text=True, check=False, timeout=120, cwd=paths.PROJECT_ROOT,
-    )  # fmt: skip
+        [
+            "unshare",
+            "-n",
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_chart_text.py",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        cwd=paths.PROJECT_ROOT,
+    )
     assert time.perf_counter() - started < 60
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
     assert "the loopback interface does not work" in done.stdout + done.stderr

@@ -87,10 +87,15 @@ def test_method_states_the_technical_fields_each_in_its_place() -> None:
 
 @pytest.mark.parametrize(
     ("p", "words", "word"),
-    [(0.13, "about 1 in 8", "unlikely"), (0.05, "about 1 in 20", "very unlikely"),
-     (0.5, "about 5 in 10", "about as likely as not"), (0.72, "about 7 in 10", "likely"),
-     (0.004, "less than 1 in 100", "very unlikely"), (0.995, "more than 99 in 100", "very likely")],
-)  # fmt: skip
+    [
+        (0.13, "about 1 in 8", "unlikely"),
+        (0.05, "about 1 in 20", "very unlikely"),
+        (0.5, "about 5 in 10", "about as likely as not"),
+        (0.72, "about 7 in 10", "likely"),
+        (0.004, "less than 1 in 100", "very unlikely"),
+        (0.995, "more than 99 in 100", "very likely"),
+    ],
+)
 def test_chances_read_as_odds_and_words(p: float, words: str, word: str) -> None:
     assert index_page.chance_in_words(p) == words
     assert index_page.likelihood_word(p) == word
@@ -117,10 +122,12 @@ def test_bottom_line_escapes_its_text() -> None:
 
 @pytest.mark.parametrize(
     ("releases", "cases", "expected"),
-    [(2, 17, "2 of 17 releases; with a uniform prior, 0.16"),
-     (0, 11, "0 of 11 releases; with a uniform prior, 0.08"),
-     (1, 1, "1 of 1 release; with a uniform prior, 0.67")],
-)  # fmt: skip
+    [
+        (2, 17, "2 of 17 releases; with a uniform prior, 0.16"),
+        (0, 11, "0 of 11 releases; with a uniform prior, 0.08"),
+        (1, 1, "1 of 1 release; with a uniform prior, 0.67"),
+    ],
+)
 def test_base_rate_reads_as_counts_and_the_prior_mean(
     releases: int, cases: int, expected: str
 ) -> None:
@@ -238,7 +245,7 @@ def test_codes_in_table_cells_are_written_as_words() -> None:
 def test_two_questions_pages_never_name_each_others_case() -> None:
     from analysis.data.dataset import load_dataset
     from analysis.engine.headline import headline
-    from analysis.engine.whatif import case_forecast
+    from analysis.engine.whatif import question_whatif
     from analysis.record.case import case_facts
 
     data = load_dataset()
@@ -247,7 +254,7 @@ def test_two_questions_pages_never_name_each_others_case() -> None:
     pages = {}
     for question in names:
         facts = case_facts(data, question)
-        view = case_forecast(data, question, draws=500)
+        view = question_whatif(data, question, draws=500)
         rows = index_page.scenario_rows(whatif.question_rows(view.scenario_table, facts))
         pages[question] = index_page.render_bottom_line(headline(data, question), facts.label) + (
             index_page._table_html(rows)

@@ -109,8 +109,12 @@ def test_beta_quantiles_are_scipys_beta_ppf_to_the_last_bit() -> None:
 
 def test_exact_closed_forms_at_the_edges() -> None:
     # Clopper-Pearson: 0 of n gives (0, 1 - (t)^(1/n)), n of n gives ((t)^(1/n), 1), t = tail.
-    assert binomial_interval(0, 5, method="exact") == pytest.approx((0.0, 1 - 0.1 ** (1 / 5)), abs=1e-12)
-    assert binomial_interval(5, 5, method="exact") == pytest.approx((0.1 ** (1 / 5), 1.0), abs=1e-12)
+    assert binomial_interval(0, 5, method="exact") == pytest.approx(
+        (0.0, 1 - 0.1 ** (1 / 5)), abs=1e-12
+    )
+    assert binomial_interval(5, 5, method="exact") == pytest.approx(
+        (0.1 ** (1 / 5), 1.0), abs=1e-12
+    )
 
 
 def test_exact_is_wider_than_wilson() -> None:

@@ -99,7 +99,7 @@ def test_rank_correlation_against_a_second_implementation() -> None:
             "unga_all": [0.9, 0.8, 0.7, 0.6, 0.5, 0.4],
             "tension_level": [0, 0, 1, 1, 2, 1],
             "pressure_level": [2, 0, 1, 0, 1, 2],
-        }  # fmt: skip
+        }
     )
     for name in measured.SERIES:
         if name not in frame:
@@ -156,7 +156,7 @@ def test_outcome_by_route_counts_by_hand(fixture_data) -> None:
             lambda t: t.replace("yes,yes,no", "yes,maybe,no"),
             "unga_votes.csv:2: dprk_vote: not an allowed value (got 'maybe'",
         ),
-    ],  # fmt: skip
+    ],
 )
 def test_validate_reports_the_measured_tables_by_line(
     edit_table: Callable[[str, Callable[[str], str]], Path],

@@ -81,8 +81,9 @@ def test_several_weightings_at_once_match_numpy_and_brute_force() -> None:
     repeats = {"tilted": (1, 8), "even": (1, 2)}
     for rule, (ra, rb) in repeats.items():
         sample = np.concatenate([np.repeat(draws["a"], ra), np.repeat(draws["b"], rb)])
-        per_draw = np.concatenate([np.full(400, rules[rule]["a"] / 400),
-                                   np.full(200, rules[rule]["b"] / 200)])  # fmt: skip
+        per_draw = np.concatenate(
+            [np.full(400, rules[rule]["a"] / 400), np.full(200, rules[rule]["b"] / 200)]
+        )
         numpy_q = np.quantile(values, probabilities, weights=per_draw, method="inverted_cdf")
         for q, expected in zip(probabilities, numpy_q, strict=True):
             assert summaries[rule].quantiles[q] == brute_quantile(sample, q) == expected

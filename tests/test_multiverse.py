@@ -18,7 +18,7 @@ from analysis.data.dataset import load_dataset
 from analysis.engine import headline, ledger, specifications, whatif
 from analysis.engine.formula import Weight
 from analysis.engine.specifications import Training
-from analysis.engine.whatif import case_forecast
+from analysis.engine.whatif import question_whatif
 from analysis.record import durations
 from tests.conftest import VALID_FIXTURE
 from tests.model_helpers import by_hand
@@ -47,7 +47,9 @@ def test_central_forecasts_by_hand() -> None:
     )
     expert = specifications.central_forecast(learned, "expert", "uniform", 0.5, 1.0, WEIGHTS)
     assert expert == pytest.approx(by_hand(1 / 12, 0.5, 1.0, 1.0, 0.8))
-    centred = specifications.central_forecast(learned, "expert_centred", "uniform", 0.5, 1.0, WEIGHTS)
+    centred = specifications.central_forecast(
+        learned, "expert_centred", "uniform", 0.5, 1.0, WEIGHTS
+    )
     assert centred == pytest.approx(by_hand(1 / 12, 0.25, 0.5, 1.0, 0.8))
     # No ridge fit (one outcome only): ridge and pooled fall back to the base rate.
     assert specifications.central_forecast(learned, "pooled", "uniform", 0.5, 1.0, WEIGHTS) == (
@@ -107,7 +109,9 @@ def test_the_multiverse_uses_each_rules_level_and_scores_it_as_its_twin(fixture_
     event = table[table["pressure"] == "event_detainees"]
     for row in event.itertuples(index=False):
         assert row.pressure_level == focal.pressure[("event_detainees", row.factor_rule, row.coder)]
-    scores = specifications.all_spec_scores(specifications.in_time_forecasts(fixture_data, "2017-05-24"))
+    scores = specifications.all_spec_scores(
+        specifications.in_time_forecasts(fixture_data, "2017-05-24")
+    )
     spec = {**specifications.DEFAULTS, "formulation": "expert"}
     twin = specifications.spec_id(spec)
     moved = specifications.spec_id(
@@ -138,8 +142,10 @@ def test_classes_and_codings_on_the_fixture(fixture_data) -> None:
     first = specifications.coded_cases(fixture_data, "first", "mission_attempt", "in")
     second = specifications.coded_cases(fixture_data, "second", "mission_attempt", "in")
     # The second coder reads the road check's pressure 2 where the first reads 1.
-    levels = {c: f.set_index("case_id").loc["2012_fixture_check", "pressure_level"]
-              for c, f in (("first", first), ("second", second))}  # fmt: skip
+    levels = {
+        c: f.set_index("case_id").loc["2012_fixture_check", "pressure_level"]
+        for c, f in (("first", first), ("second", second))
+    }
     assert levels == {"first": 1, "second": 2}
     default = specifications.class_cases(first, "china_decided")
     assert list(default["case_id"]) == ["2012_fixture_check"]  # the 2017 case's decider: unknown
@@ -152,7 +158,9 @@ def test_the_arrays_the_forecasts_learn_from_are_the_labelled_class_tables() -> 
     coded = specifications.coded_cases(load_dataset(), "second", "detention", "out")
     sets = specifications.learnable_sets(coded[specifications.LEARNING_COLUMNS])
     assert sorted(sets) == sorted(
-        itertools.product(specifications.CHOICES["reference_class"], specifications.CHOICES["outcome"])
+        itertools.product(
+            specifications.CHOICES["reference_class"], specifications.CHOICES["outcome"]
+        )
     )
     for (reference_class, outcome), arrays in sets.items():
         table = specifications.labelled(specifications.class_cases(coded, reference_class), outcome)
@@ -170,9 +178,12 @@ def test_the_arrays_the_forecasts_learn_from_are_the_labelled_class_tables() -> 
 
 def test_log_scores_by_hand() -> None:
     forecasts = pd.DataFrame(
-        {"spec_id": ["a", "a", "b", "b"], "y": [0.0, 1.0, 0.0, 1.0],
-         "forecast": [0.2, 0.9, 0.5, 0.5]}
-    )  # fmt: skip
+        {
+            "spec_id": ["a", "a", "b", "b"],
+            "y": [0.0, 1.0, 0.0, 1.0],
+            "forecast": [0.2, 0.9, 0.5, 0.5],
+        }
+    )
     scores = specifications.spec_scores(forecasts)
     assert scores["a"] == pytest.approx(math.log(0.8) + math.log(0.9))
     assert scores["b"] == pytest.approx(2 * math.log(0.5))
@@ -186,8 +197,10 @@ def test_a_later_case_changes_no_earlier_forecast(edit_table) -> None:
         specifications.in_time_forecasts(before, "2017-04-24"),
         specifications.in_time_forecasts(after, "2017-04-24"),
     )
-    tables = [specifications.multiverse(d, "2017_fixture_unknown", "2017-04-24")[0]
-              for d in (before, after)]  # fmt: skip
+    tables = [
+        specifications.multiverse(d, "2017_fixture_unknown", "2017-04-24")[0]
+        for d in (before, after)
+    ]
     pd.testing.assert_frame_equal(*tables)
     # Today's record: the fixture's 2012 road check is forecast from what preceded it alone.
     today = [specifications.in_time_forecasts(d) for d in (before, after)]
@@ -226,7 +239,7 @@ def test_the_headline_is_the_rule_chosen_mixture(fixture_data) -> None:
 
 def test_the_scenario_table_leads_with_the_headline(fixture_data) -> None:
     stated = headline.headline(fixture_data, "fixture_case")
-    view = case_forecast(fixture_data, "fixture_case")
+    view = question_whatif(fixture_data, "fixture_case")
     table = whatif.with_headline(view.scenario_table, stated)
     first = table.iloc[0]
     assert first["scenario_id"] == "headline" and first["model"] == "headline"
@@ -238,9 +251,12 @@ def test_the_scenario_table_leads_with_the_headline(fixture_data) -> None:
 
 def test_ledger_scores_by_hand() -> None:
     frame = pd.DataFrame(
-        {"specification": ["s", "s", "t"], "probability": [0.2, 0.7, 0.5],
-         "resolution": [0.0, 1.0, math.nan]}
-    )  # fmt: skip
+        {
+            "specification": ["s", "s", "t"],
+            "probability": [0.2, 0.7, 0.5],
+            "resolution": [0.0, 1.0, math.nan],
+        }
+    )
     scores = ledger.score_ledger(frame)
     # Resolved: 0.2 (returned) and 0.7 (released); the open forecast is not scored.
     assert scores["all|n"] == 2

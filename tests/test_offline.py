@@ -114,10 +114,27 @@ def test_the_run_fails_when_a_swallowed_attempt_was_made(tmp_path: Path) -> None
     env = {key: value for key, value in os.environ.items() if key != LOG_VARIABLE}
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only the sandbox: a fast start
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "tests.sandbox", "-p", "no:cacheprovider",
-         "--rootdir", str(tmp_path), "-c", os.devnull, str(tmp_path)],
-        cwd=PROJECT, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "tests.sandbox",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            "-c",
+            os.devnull,
+            str(tmp_path),
+        ],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "1 passed" in result.stdout
     assert result.returncode == pytest.ExitCode.TESTS_FAILED
     assert "outbound network access was attempted" in result.stdout

@@ -15,8 +15,11 @@ def test_the_scan_sees_each_kind_of_raw_code() -> None:
     assert {"reached_south_or_third_country", "plus_third_country", "half_life_30"} <= codes
     text = "low NaN, dtype: float64; reached_south_or_third_country; half_life_30 here"
     assert raw_codes(text, codes) == [
-        "NaN", "dtype:", "reached_south_or_third_country", "half_life_30",
-    ]  # fmt: skip
+        "NaN",
+        "dtype:",
+        "reached_south_or_third_country",
+        "half_life_30",
+    ]
     assert raw_codes("reached South Korea or a third country; half-life 30 days", codes) == []
 
 

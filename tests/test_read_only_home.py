@@ -43,8 +43,25 @@ def test_a_run_gets_writable_folders(environment: dict[str, str], tmp_path: Path
     env = {k: v for k, v in os.environ.items() if k not in drop} | environment
     env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"  # only the sandbox: a fast start
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "tests.sandbox", "-p", "no:cacheprovider",
-         "--rootdir", str(tmp_path), "-c", os.devnull, str(tmp_path)],
-        cwd=PROJECT, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "tests.sandbox",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            "-c",
+            os.devnull,
+            str(tmp_path),
+        ],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

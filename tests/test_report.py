@@ -193,8 +193,10 @@ def test_every_page_carries_the_provenance_banner_and_footer(built) -> None:
     assert len(pages) == 2  # the index and the tour's one notebook
     commit = subprocess.run(
         ["git", "-C", str(paths.PROJECT_ROOT), "rev-parse", "HEAD"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     for page in pages:
         text = page.read_text(encoding="utf-8")
         banner = text.split('id="provenance-banner"', 1)[1].split("</header>")[0]

@@ -55,7 +55,7 @@ def test_probabilities_are_in_zero_one_and_sum_to_one(base, p, t, wp, wt) -> Non
     release = float(formula.release_probability(base, p, t, wp, wt))
     assert 0.0 <= release <= 1.0
     assert release == pytest.approx(by_hand(base, p, t, wp, wt), abs=1e-12)
-    forecast = whatif.forecast(round_model(base, wp, wt), p, t, draws=50, seed=1)
+    forecast = whatif.whatif_forecast(round_model(base, wp, wt), p, t, draws=50, seed=1)
     # p_return is a reported field: it must be the complement of the central p_release, which
     # is the hand formula at the given levels (not a draw).
     assert forecast.p_release == pytest.approx(by_hand(base, p, t, wp, wt), abs=1e-12)
@@ -71,9 +71,13 @@ def test_zero_factors_give_the_base_rate(base, wp, wt) -> None:
 
 @FEW
 @given(
-    base=probabilities, wp=non_negative_weights, wt=non_negative_weights,
-    low=levels, high=levels, other=levels,
-)  # fmt: skip
+    base=probabilities,
+    wp=non_negative_weights,
+    wt=non_negative_weights,
+    low=levels,
+    high=levels,
+    other=levels,
+)
 def test_with_non_negative_weights_release_never_falls_as_a_factor_rises(
     base, wp, wt, low, high, other
 ) -> None:
@@ -112,15 +116,26 @@ def case_row(case_id: str, onset: str, outcome: str, detained: str = "", returne
     """One fixture cases.csv line; dates to the day when given (a returned case needs both)."""
     return case_csv_line(
         {
-            "case_id": case_id, "title": "Extra case", "detained_date": detained,
-            "detained_precision": "day" if detained else "unknown", "location": "Test city",
-            "group_size_low": "5", "group_size_high": "5", "onset": onset, "outcome": outcome,
-            "outcome_date": returned, "outcome_precision": "day" if returned else "unknown",
-            "campaign": "false", "pressure_level": "2", "pressure_rationale": "Fixture rationale.",
-            "tension_level": "2", "tension_rationale": "Fixture rationale.",
-            "source_urls": "https://example.org/c8", "source_publishers": "Example",
+            "case_id": case_id,
+            "title": "Extra case",
+            "detained_date": detained,
+            "detained_precision": "day" if detained else "unknown",
+            "location": "Test city",
+            "group_size_low": "5",
+            "group_size_high": "5",
+            "onset": onset,
+            "outcome": outcome,
+            "outcome_date": returned,
+            "outcome_precision": "day" if returned else "unknown",
+            "campaign": "false",
+            "pressure_level": "2",
+            "pressure_rationale": "Fixture rationale.",
+            "tension_level": "2",
+            "tension_rationale": "Fixture rationale.",
+            "source_urls": "https://example.org/c8",
+            "source_publishers": "Example",
         }
-    )  # fmt: skip
+    )
 
 
 def test_the_base_rate_comes_from_detentions_in_china_only(edit_table) -> None:
@@ -222,7 +237,7 @@ def test_case_forecast_takes_delays_and_chart_cases_from_the_class(edit_table) -
         "2003_extra_mission", "foreign_mission_entry", "returned", "2003-05-01", "2003-05-04"
     ) + case_row("2013_extra_check", "police_check", "returned", "2013-05-01", "2013-05-10")
     data = load_dataset(edit_table("cases.csv", lambda text: text + extra))
-    view = whatif.case_forecast(data, "fixture_case")
+    view = whatif.question_whatif(data, "fixture_case")
     assert view.case_model.as_of == pd.Timestamp("2017-04-24")  # the case's own model
     assert view.record_model.as_of is None
     assert "2003_extra_mission" not in set(view.reference_cases["case_id"])
@@ -295,7 +310,7 @@ def test_zero_sd_and_a_sharp_base_rate_make_the_interval_collapse() -> None:
     sharp = round_model(
         0.3, 1.0, 1.0, 0.0, 0.0, base_alpha=3e6, base_beta=7e6, base_low=0.3, base_high=0.3
     )
-    forecast = whatif.forecast(sharp, 0.5, 0.5, draws=2000)
+    forecast = whatif.whatif_forecast(sharp, 0.5, 0.5, draws=2000)
     expected = by_hand(0.3, 0.5, 0.5, 1.0, 1.0)
     assert forecast.interval_low == pytest.approx(expected, abs=1e-3)
     assert forecast.interval_high == pytest.approx(expected, abs=1e-3)
@@ -303,7 +318,7 @@ def test_zero_sd_and_a_sharp_base_rate_make_the_interval_collapse() -> None:
 
 def test_out_of_range_levels_are_refused() -> None:
     with pytest.raises(ValueError, match=r"pressure must be in \[0, 1\]"):
-        whatif.forecast(round_model(), 1.5, 0.2)
+        whatif.whatif_forecast(round_model(), 1.5, 0.2)
 
 
 def test_scenario_levels_fill_only_the_empty_ones_from_the_events(fixture_data) -> None:
@@ -395,18 +410,28 @@ def with_dated_returns(edit_table) -> Path:
     extra = "".join(
         case_csv_line(
             {
-                "case_id": case_id, "title": "Extra return", "detained_date": f"2013-05-{day:02d}",
-                "detained_precision": "day", "location": "Test city", "group_size_low": "5",
-                "group_size_high": "5", "onset": "police_check", "outcome": "returned",
-                "outcome_date": f"2013-06-{day:02d}", "outcome_precision": "day",
-                "campaign": "false", "pressure_level": "0",
-                "pressure_rationale": "Fixture rationale.", "tension_level": "1",
-                "tension_rationale": "Fixture rationale.", "source_urls": "https://example.org/c9",
+                "case_id": case_id,
+                "title": "Extra return",
+                "detained_date": f"2013-05-{day:02d}",
+                "detained_precision": "day",
+                "location": "Test city",
+                "group_size_low": "5",
+                "group_size_high": "5",
+                "onset": "police_check",
+                "outcome": "returned",
+                "outcome_date": f"2013-06-{day:02d}",
+                "outcome_precision": "day",
+                "campaign": "false",
+                "pressure_level": "0",
+                "pressure_rationale": "Fixture rationale.",
+                "tension_level": "1",
+                "tension_rationale": "Fixture rationale.",
+                "source_urls": "https://example.org/c9",
                 "source_publishers": "Example",
             }
         )
         for case_id, day in (("2013_extra_one", 1), ("2013_extra_two", 10))
-    )  # fmt: skip
+    )
     edit_table("cases.csv", lambda text: text + extra)
     return edit_table(
         "scenarios.csv", lambda text: text.replace("routine,Routine,", "routine,=1+1 Routine,")
@@ -416,7 +441,7 @@ def with_dated_returns(edit_table) -> Path:
 def write_outputs(dataset, folder: Path) -> list[Path]:
     """The report's scenario table and charts for the fixture's question, as the report
     writes them."""
-    view = whatif.case_forecast(dataset, "fixture_case")
+    view = whatif.question_whatif(dataset, "fixture_case")
     written = report.write_figures(report.report_figures(dataset, view), folder)
     table = folder / "scenario_table.csv"
     table.write_text(whatif.table_csv(view.scenario_table), encoding="utf-8")
@@ -443,12 +468,23 @@ def test_report_outputs_are_complete_readable_and_safe_with_hostile_text(
         os.umask(old_umask)
     names = sorted(path.name for path in written)
     assert names == sorted(
-        [f"{stem}.{ext}" for stem in ("scenarios_waterfall", "scenarios_plane",
-         "scenarios_tornado", "scenarios_timing", "factors", "case_timeline",
-         "context_timeline", "backtest_reliability", "measured_series")
-         for ext in ("png", "svg")]
+        [
+            f"{stem}.{ext}"
+            for stem in (
+                "scenarios_waterfall",
+                "scenarios_plane",
+                "scenarios_tornado",
+                "scenarios_timing",
+                "factors",
+                "case_timeline",
+                "context_timeline",
+                "backtest_reliability",
+                "measured_series",
+            )
+            for ext in ("png", "svg")
+        ]
         + ["scenario_table.csv"]
-    )  # fmt: skip
+    )
     assert all(path.stat().st_size > 0 for path in written)
     assert {path.stat().st_mode & 0o777 for path in written[:-1]} == {0o644}  # the figures
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == names  # no temporary files
@@ -460,7 +496,7 @@ def test_report_outputs_are_complete_readable_and_safe_with_hostile_text(
 
 
 def test_the_report_stops_drawing_once_told_to(fixture_data, tmp_path: Path) -> None:
-    view = whatif.case_forecast(fixture_data, "fixture_case")
+    view = whatif.question_whatif(fixture_data, "fixture_case")
     drawn = []
     figures = {
         stem: (lambda stem=stem, draw=draw: drawn.append(stem) or draw())
@@ -469,5 +505,8 @@ def test_the_report_stops_drawing_once_told_to(fixture_data, tmp_path: Path) -> 
     written = report.write_figures(figures, tmp_path, stop=lambda: len(drawn) == 2)
     assert drawn == ["case_timeline", "context_timeline"]  # the first two, in report order
     assert [path.name for path in written] == [
-        "case_timeline.png", "case_timeline.svg", "context_timeline.png", "context_timeline.svg"
-    ]  # fmt: skip
+        "case_timeline.png",
+        "case_timeline.svg",
+        "context_timeline.png",
+        "context_timeline.svg",
+    ]

@@ -225,8 +225,9 @@ def test_reliability_table_stacks_variants_with_exact_intervals() -> None:
 
 
 def test_calibration_verdict_says_when_the_bins_cannot_tell() -> None:
-    frame = pd.DataFrame({"variant": ["a", "a", "b", "b"], "forecast": [0.1, 0.3, 0.05, 0.05],
-                          "y": [0, 0, 0, 0]})  # fmt: skip
+    frame = pd.DataFrame(
+        {"variant": ["a", "a", "b", "b"], "forecast": [0.1, 0.3, 0.05, 0.05], "y": [0, 0, 0, 0]}
+    )
     sentence = calibration_verdict(murphy_table(frame))
     assert sentence.startswith("With 2 cases and 0 releases (all returns)")
     assert "cannot tell a calibrated variant from a hindsight one" in sentence
@@ -256,7 +257,9 @@ def test_formulation_forecasts_name_each_formulation_at_the_defaults() -> None:
     from analysis.engine import specifications
 
     def spec(formulation: str, **other: str) -> str:
-        return specifications.spec_id({**specifications.DEFAULTS, "formulation": formulation, **other})
+        return specifications.spec_id(
+            {**specifications.DEFAULTS, "formulation": formulation, **other}
+        )
 
     long = pd.DataFrame(
         {
@@ -279,9 +282,13 @@ def test_formulation_gaps_compare_each_formulation_with_the_base_rate_by_hand() 
     def spec(formulation: str) -> str:
         return specifications.spec_id({**specifications.DEFAULTS, "formulation": formulation})
 
-    rows = [(spec("base_only"), "a", 0.2, 0.0), (spec("base_only"), "b", 0.2, 1.0),
-            (spec("expert"), "a", 0.5, 0.0), (spec("expert"), "b", 0.6, 1.0),
-            (spec("ridge"), "a", 0.1, 0.0)]  # fmt: skip
+    rows = [
+        (spec("base_only"), "a", 0.2, 0.0),
+        (spec("base_only"), "b", 0.2, 1.0),
+        (spec("expert"), "a", 0.5, 0.0),
+        (spec("expert"), "b", 0.6, 1.0),
+        (spec("ridge"), "a", 0.1, 0.0),
+    ]
     forecasts = pd.DataFrame(rows, columns=["spec_id", "case_id", "forecast", "y"])
     gaps = formulation_gaps(forecasts)
     # Expert against base: case a log(0.5) - log(0.8), case b log(0.6) - log(0.2).

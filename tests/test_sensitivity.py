@@ -52,9 +52,7 @@ def test_plane_marks_where_release_is_ahead() -> None:
 
 def test_plane_chart_draws_no_boundary_where_there_is_none() -> None:
     def legend_and_titles(m: whatif.ScenarioModel) -> tuple[list[str], str, str]:
-        figure = charts.plot_plane(
-            whatif.probability_plane(m), whatif.share_release_more_likely(m)
-        )
+        figure = charts.plot_plane(whatif.probability_plane(m), whatif.share_release_more_likely(m))
         legend = figure.legends[0] if figure.legends else figure.axes[0].get_legend()
         texts = [t.get_text() for t in legend.get_texts()] if legend else []
         title = " ".join(t.get_text() for t in figure.texts)

@@ -22,7 +22,7 @@ EVENTS = pd.DataFrame(
             ("china", "south_korea"),
             ("north_korea",),
             ("china",),
-        ],  # fmt: skip
+        ],
         "factor": ["tension", "pressure", "pressure", "tension", "tension"],
         "direction": ["up", "up", "up", "up", "up"],
         "intensity": [3, 3, 1, 2, 1],
@@ -64,8 +64,10 @@ def test_kind_mix_shares_of_citations_and_of_rows() -> None:
 def test_weak_rows_rest_only_on_blogs_and_state_media() -> None:
     weak = sources.weak_rows(DATASET, ("events", "cases"))
     assert list(zip(weak["table"], weak["row"], strict=True)) == [
-        ("events", "E002"), ("events", "E003"), ("cases", "2002_b"),
-    ]  # fmt: skip
+        ("events", "E002"),
+        ("events", "E003"),
+        ("cases", "2002_b"),
+    ]
     share = sources.weak_share(DATASET, ("events", "cases")).set_index("table")
     assert share.loc["events", "weak_rows"] == 2
     assert share.loc["events", "weak_share"] == pytest.approx(2 / 5)
@@ -93,9 +95,9 @@ def test_dyads_pair_the_first_actor_with_each_target() -> None:
 
 
 def test_pressure_kinds_split_the_pressure_events() -> None:
-    table = sources.pressure_kinds(EVENTS.assign(
-        pressure_kind=pd.Categorical(EVENTS["pressure_kind"].replace("", None))
-    ))  # fmt: skip
+    table = sources.pressure_kinds(
+        EVENTS.assign(pressure_kind=pd.Categorical(EVENTS["pressure_kind"].replace("", None)))
+    )
     as_dict = {r.pressure_kind: (r.events, r.intensity) for r in table.itertuples()}
     assert as_dict == {"general": (1, 3), "detainees": (1, 1)}
 

@@ -467,22 +467,34 @@ def test_real_case_chart_keeps_its_promises() -> None:
 def _events(ids: list[str], days: list[str], intensity: list[int]) -> pd.DataFrame:
     dates = pd.to_datetime(days)
     return pd.DataFrame(
-        {"event_id": ids, "date": dates, "date_mid": dates, "date_latest": dates,
-         "date_precision": "day", "intensity": intensity, "title": [f"t{i}" for i in ids]}
-    )  # fmt: skip
+        {
+            "event_id": ids,
+            "date": dates,
+            "date_mid": dates,
+            "date_latest": dates,
+            "date_precision": "day",
+            "intensity": intensity,
+            "title": [f"t{i}" for i in ids],
+        }
+    )
 
 
 def test_unlabelled_events_are_numbered_in_date_order_and_labelled_ones_get_0() -> None:
-    shown = _events(["E1", "E2", "E3", "E4"], ["2017-03-01", "2017-03-02", "2017-03-05",
-                                              "2017-03-09"], [1, 2, 3, 1])  # fmt: skip
+    shown = _events(
+        ["E1", "E2", "E3", "E4"],
+        ["2017-03-01", "2017-03-02", "2017-03-05", "2017-03-09"],
+        [1, 2, 3, 1],
+    )
     keys = shown[shown["event_id"] == "E2"]
     assert timeline.numbered(shown, keys).tolist() == [1, 0, 2, 3]
 
 
 def test_a_long_table_is_bounded_to_the_keys_then_the_most_intense() -> None:
-    shown = _events(["E1", "E2", "E3", "E4", "E5"],
-                    ["2017-01-01", "2017-01-02", "2017-01-03", "2017-01-04", "2017-01-05"],
-                    [1, 3, 1, 2, 1])  # fmt: skip
+    shown = _events(
+        ["E1", "E2", "E3", "E4", "E5"],
+        ["2017-01-01", "2017-01-02", "2017-01-03", "2017-01-04", "2017-01-05"],
+        [1, 3, 1, 2, 1],
+    )
     keys = shown[shown["event_id"] == "E5"]
     # By hand: the key E5, then E2 (3), E4 (2); back in date order.
     assert timeline.bounded(shown, keys, limit=3)["event_id"].tolist() == ["E2", "E4", "E5"]
@@ -501,9 +513,11 @@ def test_real_case_chart_keys_every_unlabelled_marker() -> None:
 
 
 def test_context_cluster_merges_close_events_of_one_height_with_a_count() -> None:
-    shown = _events(["E1", "E2", "E3", "E4", "E5"],
-                    ["2017-03-01", "2017-03-03", "2017-03-06", "2017-09-01", "2017-03-02"],
-                    [1, 1, 1, 1, 2])  # fmt: skip
+    shown = _events(
+        ["E1", "E2", "E3", "E4", "E5"],
+        ["2017-03-01", "2017-03-03", "2017-03-06", "2017-09-01", "2017-03-02"],
+        [1, 1, 1, 1, 2],
+    )
     keys = shown.iloc[0:0]
     table, heights, counts = charts._clusters(shown, np.array([1, 1, 1, 1, 2]), keys, 10.0)
     # By hand: E1-E3 lie within 10 days at height 1 (one marker, 3 events, on 3 March,

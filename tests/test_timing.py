@@ -34,12 +34,18 @@ def _case(case_id, outcome, detained, outcome_mid=None, outcome_latest=None) -> 
     mid = day(outcome_mid) if outcome_mid else pd.NaT
     latest = day(outcome_latest) if outcome_latest else pd.NaT
     return {
-        "case_id": case_id, "title": case_id, "outcome": outcome,
-        "detained_precision": "day", "outcome_precision": "day" if outcome_mid else "unknown",
-        "detained_date": day(detained), "detained_mid": day(detained),
-        "detained_latest": day(detained), "outcome_date": mid, "outcome_mid": mid,
+        "case_id": case_id,
+        "title": case_id,
+        "outcome": outcome,
+        "detained_precision": "day",
+        "outcome_precision": "day" if outcome_mid else "unknown",
+        "detained_date": day(detained),
+        "detained_mid": day(detained),
+        "detained_latest": day(detained),
+        "outcome_date": mid,
+        "outcome_mid": mid,
         "outcome_latest": latest,
-    }  # fmt: skip
+    }
 
 
 # As of 24 April 2017: a return closed by then (10 days), a return that came after it
@@ -59,7 +65,9 @@ AS_OF_CASES = pd.DataFrame(
 
 
 def test_as_of_durations_censor_later_outcomes_and_keep_unknowns_unknown() -> None:
-    returned, held, returned_by = durations.censored_return_durations_as_of(AS_OF_CASES, "2017-04-24")
+    returned, held, returned_by = durations.censored_return_durations_as_of(
+        AS_OF_CASES, "2017-04-24"
+    )
     assert returned.tolist() == [10.0]
     # Known outcomes that came later were held on 24 April: later_return 54, later_freed 82.
     # The open case's last reported still-held day is its detention (10 April): 0 days, not
@@ -158,7 +166,9 @@ def test_hrw_publication_date_is_the_counts_tables() -> None:
 def test_the_forecast_group_is_left_out_of_its_own_fit() -> None:
     # Leaving out "open" must give the fit of the table without it, and differ from the fit
     # with it (open adds a case held 14 days on 24 April).
-    left_out = durations.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45], leave_out="open")
+    left_out = durations.held_update_under_laws(
+        0.8, AS_OF_CASES, "2017-04-24", [45], leave_out="open"
+    )
     without = AS_OF_CASES[AS_OF_CASES["case_id"] != "open"]
     expected = durations.held_update_under_laws(0.8, without, "2017-04-24", [45])
     pd.testing.assert_frame_equal(left_out, expected)

@@ -61,8 +61,11 @@ def test_the_waterfall_keeps_its_labels_inside_at_the_sliders_ends() -> None:
     # Both factors at full strength up, then down, then one up and one down: at the sliders'
     # ends the labels used to run into the title or under the axis.
     for pressure, tension, w_pressure, w_tension in [
-        (1.0, 1.0, 3.0, 3.0), (0.0, 1.0, -3.0, -3.0), (1.0, 0.0, -3.0, -3.0), (1.0, 1.0, 3.0, -3.0)
-    ]:  # fmt: skip
+        (1.0, 1.0, 3.0, 3.0),
+        (0.0, 1.0, -3.0, -3.0),
+        (1.0, 0.0, -3.0, -3.0),
+        (1.0, 1.0, 3.0, -3.0),
+    ]:
         what_if.update(pressure, tension, w_pressure, w_tension)
         renderer = figure.canvas.get_renderer()
         frame = ax.get_window_extent(renderer)

@@ -74,11 +74,19 @@ def wait_for_server(url: str, seconds: float) -> None:
 
 def start_lab(root: Path, port: int, token: str, log: Path) -> subprocess.Popen:
     command = [
-        sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-        "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.root_dir={root}",
-        f"--IdentityProvider.token={token}", "--LabApp.news_url=",
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--allow-root",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={token}",
+        "--LabApp.news_url=",
         "--ServerApp.disable_check_xsrf=False",
-    ]  # fmt: skip
+    ]
     return subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT)
 
 
@@ -196,8 +204,11 @@ def check_index(
     shown = page.locator(STATIC_PROBABILITY)
     before = shown.inner_text().strip()
     after = expected = before
-    for selector, key in ((STATIC_SLIDERS[0], "End"), (STATIC_SLIDERS[1], "End"),
-                          (STATIC_SLIDERS[0], "Home")):  # fmt: skip
+    for selector, key in (
+        (STATIC_SLIDERS[0], "End"),
+        (STATIC_SLIDERS[1], "End"),
+        (STATIC_SLIDERS[0], "Home"),
+    ):
         slider = page.locator(selector)
         slider.scroll_into_view_if_needed()
         slider.focus()
@@ -227,14 +238,18 @@ def main_static(index: Path, screenshot: Path, method_screenshot: Path) -> int:
         finally:
             browser.close()
     print(f"browser check: the quotable sentence: {sentence}")
-    print(f"browser check: P(release) shown {before!r} -> after moving a slider {after!r} "
-          f"(grid: {expected!r})")  # fmt: skip
+    print(
+        f"browser check: P(release) shown {before!r} -> after moving a slider {after!r} "
+        f"(grid: {expected!r})"
+    )
     if blocked:
         print(f"browser check failed: the page asked the network for {blocked}", file=sys.stderr)
         return 1
     if not before or after == before or after != expected:
-        print("browser check failed: the shown probability did not change to the grid's value",
-              file=sys.stderr)  # fmt: skip
+        print(
+            "browser check failed: the shown probability did not change to the grid's value",
+            file=sys.stderr,
+        )
         return 1
     print(f"browser check passed, offline; screenshots: {screenshot}, {method_screenshot}")
     return 0
@@ -247,19 +262,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--notebook", default="04_scenarios.ipynb", help="notebook, with --lab")
     parser.add_argument(
-        "--index", type=Path, default=PROJECT_ROOT / "reports" / "index.html",
+        "--index",
+        type=Path,
+        default=PROJECT_ROOT / "reports" / "index.html",
         help="the page to check (default: reports/index.html)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--screenshot", type=Path,
+        "--screenshot",
+        type=Path,
         help="where to save the screenshot (default: reports/browser-check/index.png, or "
         "whatif.png with --lab)",
-    )  # fmt: skip
+    )
     parser.add_argument(
-        "--method-screenshot", type=Path,
+        "--method-screenshot",
+        type=Path,
         help="where to save the method section's screenshot (default: "
         "reports/browser-check/method.png)",
-    )  # fmt: skip
+    )
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"browser check: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from analysis.data.tables import DataValidationError
     from analysis.engine.headline import Headline
-    from analysis.engine.whatif import Forecast, ScenarioModel
+    from analysis.engine.whatif import ScenarioModel, WhatIfForecast
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -135,8 +135,11 @@ def _report(args: argparse.Namespace) -> int:
             for question, reason in failed:
                 print(f"report: question {question} failed: {printable(reason)}", file=sys.stderr)
             if failed:
-                print(f"report: {len(failed)} question report(s) failed; the main report and "
-                      "the others are whole.", file=sys.stderr)  # fmt: skip
+                print(
+                    f"report: {len(failed)} question report(s) failed; the main report and "
+                    "the others are whole.",
+                    file=sys.stderr,
+                )
                 return EXIT_FAILED
     except DataValidationError as error:
         return _report_problems(error, kept)
@@ -243,7 +246,7 @@ def _scenario(args: argparse.Namespace) -> int:
     from analysis.data.dataset import load_dataset
     from analysis.data.tables import DataValidationError
     from analysis.engine.headline import headline
-    from analysis.engine.whatif import case_forecast, forecast_at
+    from analysis.engine.whatif import question_whatif, whatif_at
     from analysis.record import factors
     from analysis.record.case import UnknownCaseError
 
@@ -265,7 +268,7 @@ def _scenario(args: argparse.Namespace) -> int:
     as_of = args.as_of
     if args.case:
         try:
-            row = case_forecast(dataset, args.case, args.draws, args.seed).case_scenario
+            row = question_whatif(dataset, args.case, args.draws, args.seed).case_scenario
         except UnknownCaseError as error:
             print(f"python -m analysis scenario: error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -286,7 +289,7 @@ def _scenario(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.as_of is not None:
         _warn_if_after_record(dataset.events, args.as_of)
-    result, model = forecast_at(dataset, pressure, tension, as_of, args.draws, args.seed)
+    result, model = whatif_at(dataset, pressure, tension, as_of, args.draws, args.seed)
     try:
         stated = headline(dataset, args.case or DEFAULT_CASE)
     except UnknownCaseError:  # a data folder whose questions lack the default: its first one
@@ -327,9 +330,13 @@ def _missing(value: object) -> bool:
 
 
 def _print_forecast(
-    result: Forecast, model: ScenarioModel, as_of: str | None, as_json: bool, stated: Headline,
+    result: WhatIfForecast,
+    model: ScenarioModel,
+    as_of: str | None,
+    as_json: bool,
+    stated: Headline,
     what_if_first: bool = False,
-) -> None:  # fmt: skip
+) -> None:
     """The scenario command's output: one JSON object, or lines for a reader: the project's
     headline (``analysis.headline``) and the what-if of the expert-weight model (the article's
     argument) at the levels asked for; the what-if first when ``what_if_first``."""
@@ -398,40 +405,57 @@ def _add_scenario_parser(commands: argparse._SubParsersAction) -> None:
     )
     _one_line_errors(scenario)
     scenario.add_argument(
-        "--pressure", type=_level("pressure"), metavar="P",
+        "--pressure",
+        type=_level("pressure"),
+        metavar="P",
         help="international pressure on Beijing, 0 to 1 (default: from the events as of --as-of)",
-    )  # fmt: skip
+    )
     scenario.add_argument(
-        "--tension", type=_level("tension"), metavar="T",
+        "--tension",
+        type=_level("tension"),
+        metavar="T",
         help="Beijing-Pyongyang tension, 0 to 1 (default: from the events as of --as-of)",
-    )  # fmt: skip
+    )
     scenario.add_argument(
-        "--as-of", type=_as_of, metavar="DATE",
+        "--as-of",
+        type=_as_of,
+        metavar="DATE",
         help="YYYY-MM-DD, not before the first event: take any level not given from the events "
         "dated on or before DATE, and the base rate from the cases resolved by DATE",
-    )  # fmt: skip
+    )
     scenario.add_argument(
-        "--json", action="store_true",
+        "--json",
+        action="store_true",
         help="print one JSON object: the headline's fields at the top level (model "
         "'headline'), the what-if at the levels asked for under what_if",
-    )  # fmt: skip
+    )
     scenario.add_argument(
-        "--draws", type=_whole("number of draws", 1, MAX_DRAWS), default=DEFAULT_DRAWS,
-        metavar="N", help=f"Monte Carlo draws (default {DEFAULT_DRAWS:,}; at most {MAX_DRAWS:,})",
-    )  # fmt: skip
+        "--draws",
+        type=_whole("number of draws", 1, MAX_DRAWS),
+        default=DEFAULT_DRAWS,
+        metavar="N",
+        help=f"Monte Carlo draws (default {DEFAULT_DRAWS:,}; at most {MAX_DRAWS:,})",
+    )
     scenario.add_argument(
-        "--seed", type=_whole("seed", 0, 2**32 - 1), default=SEED, metavar="S",
+        "--seed",
+        type=_whole("seed", 0, 2**32 - 1),
+        default=SEED,
+        metavar="S",
         help=f"random seed (default {SEED}); the same seed gives the same interval",
-    )  # fmt: skip
+    )
     scenario.add_argument(
-        "--case", metavar="ID",
+        "--case",
+        metavar="ID",
         help="a question of data/questions.csv (its case_id): its scenario's levels and "
         "forecast date, unless --pressure, --tension or --as-of say otherwise",
-    )  # fmt: skip
+    )
     scenario.add_argument(
-        "--data-dir", type=Path, default=paths.DATA_DIR, metavar="DATA_DIR",
+        "--data-dir",
+        type=Path,
+        default=paths.DATA_DIR,
+        metavar="DATA_DIR",
         help="folder holding the tables (default: the project's data/)",
-    )  # fmt: skip
+    )
     scenario.set_defaults(handler=_scenario)
 
 
@@ -442,8 +466,9 @@ def _wrapped(text: str, indent: str = "", width: int = LEDGER_WIDTH) -> str:
     """``text`` wrapped to ``width`` columns, continuation lines under its first word."""
     import textwrap
 
-    return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_on_hyphens=False)  # fmt: skip
+    return textwrap.fill(
+        text, width, initial_indent=indent, subsequent_indent=indent + "  ", break_on_hyphens=False
+    )
 
 
 def _resolution_words(resolution: object, resolved_on: object) -> str:
@@ -467,11 +492,14 @@ def ledger_text(table: pd.DataFrame, names: dict[str, str], width: int = LEDGER_
         lines = [_wrapped(str(question), width=width)]
         for row in rows.itertuples(index=False):
             p = f"{float(row.probability):.2f}" if row.probability == row.probability else "\u2013"
-            lines.append(_wrapped(
-                f"made {row.made_on}: P(release) {p}; "
-                f"{_resolution_words(row.resolution, row.resolved_on)}; {row.specification}",
-                indent="  ", width=width,
-            ))  # fmt: skip
+            lines.append(
+                _wrapped(
+                    f"made {row.made_on}: P(release) {p}; "
+                    f"{_resolution_words(row.resolution, row.resolved_on)}; {row.specification}",
+                    indent="  ",
+                    width=width,
+                )
+            )
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
@@ -533,20 +561,28 @@ def _ledger(args: argparse.Namespace) -> int:
     frozen = _frozen_rows(args.data_dir / "forecasts.csv", question)
     scores = score_ledger(ledger)
     if args.json:
-        print(json.dumps({"published": frozen,
-                          "retrodiction": json.loads(ledger.to_json(orient="records")),
-                          "retrodiction_scores": scores}))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "published": frozen,
+                    "retrodiction": json.loads(ledger.to_json(orient="records")),
+                    "retrodiction_scores": scores,
+                }
+            )
+        )
         return EXIT_OK
     if args.csv:
         sys.stdout.write(ledger.to_csv(index=False, lineterminator="\n"))
         return EXIT_OK
     print("Published forecasts (data/forecasts.csv, frozen: never recomputed):")
     for row in frozen:
-        print(_wrapped(
-            f"- {row['forecast_id']} {row['made_on']}: P(release) {row['probability']} "
-            f"(80% {row['interval_low']}-{row['interval_high']}), {row['status']}; "
-            f"{row['rule']} [commit {row['code_commit'][:7]}]"
-        ))  # fmt: skip
+        print(
+            _wrapped(
+                f"- {row['forecast_id']} {row['made_on']}: P(release) {row['probability']} "
+                f"(80% {row['interval_low']}-{row['interval_high']}), {row['status']}; "
+                f"{row['rule']} [commit {row['code_commit'][:7]}]"
+            )
+        )
     print()
     print("Retrodiction (recomputed from today's code and data; not what was published):")
     if args.wide:
@@ -559,11 +595,13 @@ def _ledger(args: argparse.Namespace) -> int:
         if not scores[name + "|n"]:
             print(f"retrodiction, {name}: no resolved forecast yet, so nothing to score")
             continue
-        print(_wrapped(
-            f"retrodiction, {name}: {int(scores[name + '|n'])} resolved forecasts, Brier "
-            f"{scores[name + '|brier']:.3f} (lower is better), log score "
-            f"{scores[name + '|log']:.3f} (higher is better)"
-        ))  # fmt: skip
+        print(
+            _wrapped(
+                f"retrodiction, {name}: {int(scores[name + '|n'])} resolved forecasts, Brier "
+                f"{scores[name + '|brier']:.3f} (lower is better), log score "
+                f"{scores[name + '|log']:.3f} (higher is better)"
+            )
+        )
     if stated.backtest_verdict == NOTHING_SCORED:
         print(_wrapped(f"Headline: {NOTHING_SCORED}"))
     print()
@@ -618,12 +656,19 @@ def _append_headline(dataset: object, args: argparse.Namespace) -> int:
     rows = read_frozen(target) if target.exists() else []
     question = case_facts(dataset, args.case).question
     made_on = datetime.now(UTC).date().isoformat()
-    cells = headline_cells(headline(dataset, args.case), question, commit,
-                           data_sha256(data_tables(args.data_dir)), made_on)  # fmt: skip
+    cells = headline_cells(
+        headline(dataset, args.case),
+        question,
+        commit,
+        data_sha256(data_tables(args.data_dir)),
+        made_on,
+    )
     row = chained_row(rows, cells)
     write_text_atomically(target, frozen_text([*rows, row]))
-    print(f"appended {row['forecast_id']} to {target}: P(release) {row['probability']} "
-          f"(80% {row['interval_low']}-{row['interval_high']}), commit {commit[:7]}")  # fmt: skip
+    print(
+        f"appended {row['forecast_id']} to {target}: P(release) {row['probability']} "
+        f"(80% {row['interval_low']}-{row['interval_high']}), commit {commit[:7]}"
+    )
     return EXIT_OK
 
 
@@ -646,14 +691,17 @@ def _packets(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     output = args.output.resolve()
     if output.is_relative_to(paths.PROJECT_ROOT):
-        print(f"python -m analysis packets: error: {printable(str(args.output))} is inside the "
-              "project (expected a folder outside it, such as one under /tmp: a blind coder "
-              "must not find the outcomes beside the packets)", file=sys.stderr)  # fmt: skip
+        print(
+            f"python -m analysis packets: error: {printable(str(args.output))} is inside the "
+            "project (expected a folder outside it, such as one under /tmp: a blind coder "
+            "must not find the outcomes beside the packets)",
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT
+    from analysis.data.asof_tables import load_asof_table
     from analysis.data.dataset import load_codebook, load_dataset
     from analysis.data.tables import DataValidationError
     from analysis.files import write_text_atomically
-    from analysis.data.asof_tables import load_asof_table
     from analysis.record import asof
 
     try:
@@ -685,9 +733,12 @@ def _add_packets_parser(commands: argparse._SubParsersAction) -> None:
     )
     packets.add_argument("output", type=Path, metavar="OUTPUT", help="folder for the packets")
     packets.add_argument(
-        "--data-dir", type=Path, default=paths.DATA_DIR, metavar="DATA_DIR",
+        "--data-dir",
+        type=Path,
+        default=paths.DATA_DIR,
+        metavar="DATA_DIR",
         help="folder holding the tables (default: the project's data/)",
-    )  # fmt: skip
+    )
     packets.set_defaults(handler=_packets)
 
 
@@ -696,8 +747,10 @@ def _cache_clear(_args: argparse.Namespace) -> int:
 
     folders = cache.cache_folders()
     removed = cache.clear(folders)
-    print(f"cache: removed {removed} entr{'y' if removed == 1 else 'ies'} from "
-          f"{', '.join(str(folder) for folder in folders)}")  # fmt: skip
+    print(
+        f"cache: removed {removed} entr{'y' if removed == 1 else 'ies'} from "
+        f"{', '.join(str(folder) for folder in folders)}"
+    )
     return EXIT_OK
 
 
@@ -801,27 +854,34 @@ def _add_ledger_parser(commands: argparse._SubParsersAction) -> None:
     shown = ledger.add_mutually_exclusive_group()
     shown.add_argument("--json", action="store_true", help="print one JSON object instead")
     shown.add_argument(
-        "--wide", action="store_true",
+        "--wide",
+        action="store_true",
         help="the whole table, one forecast a line, however wide (default: a compact view "
         f"that fits {LEDGER_WIDTH} columns)",
-    )  # fmt: skip
+    )
     shown.add_argument(
         "--csv", action="store_true", help="every column of every forecast as CSV, to pipe"
     )
     ledger.add_argument(
-        "--track-record", action="store_true",
+        "--track-record",
+        action="store_true",
         help="print every question's latest frozen forecast, outcome and Brier and log "
         "scores, beside the base rate alone and an uninformed 0.5",
-    )  # fmt: skip
+    )
     ledger.add_argument(
-        "--append", type=Path, metavar="PATH",
+        "--append",
+        type=Path,
+        metavar="PATH",
         help="append the current headline to the frozen ledger PATH (data/forecasts.csv to "
         "publish it), refusing a work tree with uncommitted changes; prints nothing else",
-    )  # fmt: skip
+    )
     ledger.add_argument(
-        "--data-dir", type=Path, default=paths.DATA_DIR, metavar="DATA_DIR",
+        "--data-dir",
+        type=Path,
+        default=paths.DATA_DIR,
+        metavar="DATA_DIR",
         help="folder holding the tables (default: the project's data/)",
-    )  # fmt: skip
+    )
     ledger.set_defaults(handler=_ledger)
 
 

@@ -103,15 +103,23 @@ def _shade_periods(axes) -> None:
         shade = "#f2f2f2" if index % 2 == 0 else "#ffffff"
         axes.axvspan(pd.Timestamp(f"{first}-01-01"), pd.Timestamp(f"{last}-12-31"), color=shade)
         axes.text(
-            pd.Timestamp(f"{(first + last) // 2}-07-01"), len(OUTCOME_ORDER) - 0.45, label,
-            ha="center", va="bottom", color=OKABE_ITO["grey"],
-        )  # fmt: skip
+            pd.Timestamp(f"{(first + last) // 2}-07-01"),
+            len(OUTCOME_ORDER) - 0.45,
+            label,
+            ha="center",
+            va="bottom",
+            color=OKABE_ITO["grey"],
+        )
 
 
 def _draw_outcome_rows(
-    axes, frame: pd.DataFrame, when: pd.Series, people: pd.Series, rows: dict[str, int],
+    axes,
+    frame: pd.DataFrame,
+    when: pd.Series,
+    people: pd.Series,
+    rows: dict[str, int],
     focal_case_id: str | None,
-) -> float:  # fmt: skip
+) -> float:
     """One row of markers per outcome; returns the height of the focal case's marker."""
     focal_y = math.nan
     for outcome in OUTCOME_ORDER:
@@ -134,11 +142,16 @@ def _draw_outcome_rows(
             if not part.any():
                 continue
             axes.scatter(
-                when[mask][part], y[part], s=_marker_area(people[mask][part]),
-                marker=OUTCOME_MARKERS[outcome], facecolors=colour if is_dated else "white",
-                edgecolors=colour, linewidths=0.8 if is_dated else 1.4,
-                alpha=0.75 if is_dated else 1.0, zorder=3,
-            )  # fmt: skip
+                when[mask][part],
+                y[part],
+                s=_marker_area(people[mask][part]),
+                marker=OUTCOME_MARKERS[outcome],
+                facecolors=colour if is_dated else "white",
+                edgecolors=colour,
+                linewidths=0.8 if is_dated else 1.4,
+                alpha=0.75 if is_dated else 1.0,
+                zorder=3,
+            )
     return focal_y
 
 
@@ -146,9 +159,13 @@ def _ring(axes, x: pd.Timestamp, y: float, label: str) -> None:
     """A ring and a boxed label on the question's own case."""
     axes.scatter([x], [y], s=260, facecolors="none", edgecolors=OKABE_ITO["black"], zorder=4)
     axes.annotate(
-        label, (x, y), xytext=(14, 30), textcoords="offset points", ha="left", va="bottom",
+        label,
+        (x, y),
+        xytext=(14, 30),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
         arrowprops={"arrowstyle": "-", "color": OKABE_ITO["black"], "lw": 0.6},
-        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9}, zorder=5,
-    )  # fmt: skip
-
-
+        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9},
+        zorder=5,
+    )

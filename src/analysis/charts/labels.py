@@ -34,9 +34,11 @@ def overlap_area(box: Bbox, others: Sequence[Bbox]) -> float:
 
 
 def place_labels(
-    ax: Axes, anchors: Sequence[tuple[float, float, str]], obstacles: Sequence[Bbox],
+    ax: Axes,
+    anchors: Sequence[tuple[float, float, str]],
+    obstacles: Sequence[Bbox],
     lane_half: float | None = None,
-) -> list[Annotation]:  # fmt: skip
+) -> list[Annotation]:
     """Label each anchor on a light box, trying offsets until the box collides with nothing.
 
     Tried in order: above, below, the four diagonals, then the same farther out. A label that
@@ -135,17 +137,26 @@ def _number_offsets(marker_size: float) -> tuple[tuple[tuple[float, float], str,
         ((dx * (marker_size / 2 + extra), dy * (marker_size / 2 + extra)), ha, va)
         for extra in (0.5, 4.0)
         for dx, dy, ha, va in (
-            (0, 1, "center", "bottom"), (0, -1, "center", "top"), (1, 0, "left", "center"),
-            (-1, 0, "right", "center"), (1, 1, "left", "bottom"), (-1, 1, "right", "bottom"),
-            (1, -1, "left", "top"), (-1, -1, "right", "top"),
+            (0, 1, "center", "bottom"),
+            (0, -1, "center", "top"),
+            (1, 0, "left", "center"),
+            (-1, 0, "right", "center"),
+            (1, 1, "left", "bottom"),
+            (-1, 1, "right", "bottom"),
+            (1, -1, "left", "top"),
+            (-1, -1, "right", "top"),
         )
-    )  # fmt: skip
+    )
 
 
 def place_numbers(
-    ax: Axes, x: np.ndarray, y: np.ndarray, numbers: np.ndarray, marker_size: float,
+    ax: Axes,
+    x: np.ndarray,
+    y: np.ndarray,
+    numbers: np.ndarray,
+    marker_size: float,
     obstacles: Sequence[Bbox],
-) -> list[Bbox]:  # fmt: skip
+) -> list[Bbox]:
     """Each non-zero number of ``numbers`` beside its marker at (x, y) (gid ``marker-number``):
     the first of ``_number_offsets`` clear of ``obstacles`` and the numbers already placed,
     or the least covered one; returns the numbers' boxes."""
@@ -156,9 +167,17 @@ def place_numbers(
         if not number:
             continue
         text = ax.annotate(
-            str(number), (px, py), xytext=offsets[0][0], textcoords="offset points",
-            ha="center", va="bottom", fontsize=6.5, color="0.1", zorder=5, gid="marker-number",
-        )  # fmt: skip
+            str(number),
+            (px, py),
+            xytext=offsets[0][0],
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=6.5,
+            color="0.1",
+            zorder=5,
+            gid="marker-number",
+        )
         best = None
         for offset, ha, va in offsets:
             text.xyann = offset

@@ -50,8 +50,14 @@ def plot_measured_series(series: pd.DataFrame, cases: pd.DataFrame) -> Figure:
                 at &= cases["outcome"].astype(str) == outcome
             rows = cases[at]
             offset = list(ROUTE_MARKERS).index(route)
-            strip.scatter(rows["detained_date"], [offset] * len(rows), color=color,
-                          marker=marker, s=28, zorder=3)  # fmt: skip
+            strip.scatter(
+                rows["detained_date"],
+                [offset] * len(rows),
+                color=color,
+                marker=marker,
+                s=28,
+                zorder=3,
+            )
     strip.set_yticks(range(len(ROUTE_MARKERS)), list(ROUTE_MARKERS), fontsize=7)
     strip.set_ylim(-0.7, len(ROUTE_MARKERS) - 0.3)
     for color, label in (*OUTCOME_STYLE.values(), OTHER_OUTCOME):

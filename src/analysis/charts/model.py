@@ -91,14 +91,23 @@ def plot_scenario_intervals(table: pd.DataFrame) -> Figure:
     ax = figure.axes[0]
     y = np.arange(len(rows))
     ax.hlines(
-        y, rows["interval_low"], rows["interval_high"], color=OKABE_ITO["blue"], linewidth=3,
+        y,
+        rows["interval_low"],
+        rows["interval_high"],
+        color=OKABE_ITO["blue"],
+        linewidth=3,
         label="80% interval",
-    )  # fmt: skip
+    )
     ax.plot(rows["p_release"], y, "o", color=OKABE_ITO["black"], markersize=6, label="central")
     ax.plot(
-        rows["median"], y, "|", color=OKABE_ITO["orange"], markersize=14, markeredgewidth=2,
+        rows["median"],
+        y,
+        "|",
+        color=OKABE_ITO["orange"],
+        markersize=14,
+        markeredgewidth=2,
         label="Monte Carlo median",
-    )  # fmt: skip
+    )
     ax.axvline(0.5, color=OKABE_ITO["black"], linewidth=0.8, linestyle="--")
     ax.set_yticks(y, list(rows["label"]))
     ax.set_xlim(0, 1)
@@ -152,26 +161,42 @@ def draw_waterfall(ax: Axes, steps: pd.DataFrame, title: str | None = None) -> N
         floor = low if row.step in ("base", "result") else row.start
         top = row.end
         ax.bar(
-            i, top - floor, bottom=floor, width=0.6, color=STEP_COLORS[row.step],
-            hatch=STEP_HATCHES[row.step], edgecolor="white" if row.step != "result" else "black",
-            alpha=0.9 if row.step != "result" else 0.85, linewidth=0.5,
-        )  # fmt: skip
+            i,
+            top - floor,
+            bottom=floor,
+            width=0.6,
+            color=STEP_COLORS[row.step],
+            hatch=STEP_HATCHES[row.step],
+            edgecolor="white" if row.step != "result" else "black",
+            alpha=0.9 if row.step != "result" else 0.85,
+            linewidth=0.5,
+        )
         if row.step in ("pressure", "tension"):
             text = f"{row.shift:+.2f} log-odds\n\u2192 P = {row.probability:.2f}"
             above = row.shift >= 0
             ax.annotate(
-                text, xy=(i, max(row.start, row.end) if above else min(row.start, row.end)),
-                xytext=(0, 4 if above else -4), textcoords="offset points", ha="center",
-                va="bottom" if above else "top", fontsize=8,
+                text,
+                xy=(i, max(row.start, row.end) if above else min(row.start, row.end)),
+                xytext=(0, 4 if above else -4),
+                textcoords="offset points",
+                ha="center",
+                va="bottom" if above else "top",
+                fontsize=8,
                 bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
-            )  # fmt: skip
+            )
         else:
             # Inside the bar, under its top: clear of the even-odds line and the connectors.
             ax.annotate(
-                f"P = {row.probability:.2f}", xy=(i, row.end), xytext=(0, -5),
-                textcoords="offset points", ha="center", va="top", fontsize=9,
-                fontweight="bold", color="white",
-            )  # fmt: skip
+                f"P = {row.probability:.2f}",
+                xy=(i, row.end),
+                xytext=(0, -5),
+                textcoords="offset points",
+                ha="center",
+                va="top",
+                fontsize=9,
+                fontweight="bold",
+                color="white",
+            )
         if i < len(steps) - 1:
             ax.plot([i + 0.3, i + 0.7], [row.end, row.end], color="#555555", linewidth=0.8)
     if low < 0.0 < high:  # even odds, where the axis reaches it
@@ -212,16 +237,26 @@ def plot_tornado(table: pd.DataFrame, central: float, title: str | None = None) 
         ):
             colour, hatch = RANGE_END_COLORS[end], RANGE_END_HATCHES[end]
             ax.barh(
-                i, value - central, left=central, height=0.55, color=colour, hatch=hatch,
-                edgecolor="#333333", linewidth=0.5,
-            )  # fmt: skip
+                i,
+                value - central,
+                left=central,
+                height=0.55,
+                color=colour,
+                hatch=hatch,
+                edgecolor="#333333",
+                linewidth=0.5,
+            )
             outward = value >= central
             ax.annotate(
-                f"{setting} {UNIT_SHORT.get(unit, unit)}".strip(), xy=(value, i),
-                xytext=(3 if outward else -3, 0), textcoords="offset points",
-                va="center", ha="left" if outward else "right", fontsize=7,
+                f"{setting} {UNIT_SHORT.get(unit, unit)}".strip(),
+                xy=(value, i),
+                xytext=(3 if outward else -3, 0),
+                textcoords="offset points",
+                va="center",
+                ha="left" if outward else "right",
+                fontsize=7,
                 bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"},
-            )  # fmt: skip
+            )
     ax.axvline(central, color=OKABE_ITO["black"], linewidth=1)
     ax.set_yticks(y, names)
     lows = min(rows["p_low"].min(), rows["p_high"].min(), central)
@@ -235,12 +270,18 @@ def plot_tornado(table: pd.DataFrame, central: float, title: str | None = None) 
     )
     figure.legend(
         handles=[
-            Patch(facecolor=RANGE_END_COLORS[end], hatch=RANGE_END_HATCHES[end],
-                  edgecolor="#333333", label=f"input at the {end} end of its 80% range")
+            Patch(
+                facecolor=RANGE_END_COLORS[end],
+                hatch=RANGE_END_HATCHES[end],
+                edgecolor="#333333",
+                label=f"input at the {end} end of its 80% range",
+            )
             for end in ("low", "high")
         ],
-        loc="outside lower center", ncols=2, fontsize=7,
-    )  # fmt: skip
+        loc="outside lower center",
+        ncols=2,
+        fontsize=7,
+    )
     ax.set_title(title or "Which input moves the chance of release most", fontsize=10)
     return figure
 
@@ -288,12 +329,25 @@ def plot_plane(
     share_lines = 0
     for level, style in ((0.25, "--"), (0.75, ":")):
         if share.min() < level < share.max():
-            ax.contour(coarse, coarse, share, levels=[level], colors="black", linewidths=1.2,
-                       linestyles=style)  # fmt: skip
+            ax.contour(
+                coarse,
+                coarse,
+                share,
+                levels=[level],
+                colors="black",
+                linewidths=1.2,
+                linestyles=style,
+            )
             legend.append(
-                Line2D([], [], color="black", linewidth=1.2, linestyle=style,
-                       label=f"{level:.0%} of draws put release ahead")
-            )  # fmt: skip
+                Line2D(
+                    [],
+                    [],
+                    color="black",
+                    linewidth=1.2,
+                    linestyle=style,
+                    label=f"{level:.0%} of draws put release ahead",
+                )
+            )
             share_lines += 1
     if not share_lines:  # neither line falls inside the square: say so beside the title
         subtitle += (
@@ -371,14 +425,26 @@ def _case_points(ax: Axes, cases: pd.DataFrame) -> list[Line2D]:
         x = np.clip(rows["pressure_level"].to_numpy() / 2 + jitter[:, 0], 0.015, 0.985)
         y = np.clip(rows["tension_level"].to_numpy() / 2 + jitter[:, 1], 0.015, 0.985)
         ax.scatter(
-            x, y, marker=marker, s=24, facecolor="white", edgecolor=OUTCOME_COLORS[outcome],
-            linewidths=1.4, zorder=3,
-        )  # fmt: skip
+            x,
+            y,
+            marker=marker,
+            s=24,
+            facecolor="white",
+            edgecolor=OUTCOME_COLORS[outcome],
+            linewidths=1.4,
+            zorder=3,
+        )
         legend.append(
-            Line2D([], [], linestyle="", marker=marker, markerfacecolor="white",
-                   markeredgecolor=OUTCOME_COLORS[outcome],
-                   label=f"past case: {OUTCOME_LABELS.get(outcome, outcome.replace('_', ' '))}")
-        )  # fmt: skip
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker=marker,
+                markerfacecolor="white",
+                markeredgecolor=OUTCOME_COLORS[outcome],
+                label=f"past case: {OUTCOME_LABELS.get(outcome, outcome.replace('_', ' '))}",
+            )
+        )
     return legend
 
 
@@ -388,13 +454,28 @@ def _scenario_points(ax: Axes, levels: pd.DataFrame) -> list[Line2D]:
     for i, row in enumerate(levels.itertuples(index=False)):
         marker = SCENARIO_MARKERS[i % len(SCENARIO_MARKERS)]
         ax.scatter(
-            row.pressure, row.tension, marker=marker, s=90, color="white",
-            edgecolor="black", linewidths=1.6, zorder=4,
-        )  # fmt: skip
+            row.pressure,
+            row.tension,
+            marker=marker,
+            s=90,
+            color="white",
+            edgecolor="black",
+            linewidths=1.6,
+            zorder=4,
+        )
         legend.append(
-            Line2D([], [], linestyle="", marker=marker, markersize=8, markeredgewidth=1.6,
-                   markerfacecolor="white", markeredgecolor="black", label=row.label)
-        )  # fmt: skip
+            Line2D(
+                [],
+                [],
+                linestyle="",
+                marker=marker,
+                markersize=8,
+                markeredgewidth=1.6,
+                markerfacecolor="white",
+                markeredgecolor="black",
+                label=row.label,
+            )
+        )
     return legend
 
 
@@ -417,19 +498,33 @@ def plot_timing(
     explained = ""
     if "lognormal_low" in timing:
         ax.fill_between(
-            timing["day"], timing["lognormal_low"], timing["lognormal_high"], color=colour,
-            alpha=0.18, linewidth=0, label="80% interval (Monte Carlo)",
-        )  # fmt: skip
+            timing["day"],
+            timing["lognormal_low"],
+            timing["lognormal_high"],
+            color=colour,
+            alpha=0.18,
+            linewidth=0,
+            label="80% interval (Monte Carlo)",
+        )
     ax.step(
-        timing["day"], timing["empirical"], where="post", color=colour, linewidth=1.2,
-        linestyle=":", label="empirical (cases' delays)",
-    )  # fmt: skip
+        timing["day"],
+        timing["empirical"],
+        where="post",
+        color=colour,
+        linewidth=1.2,
+        linestyle=":",
+        label="empirical (cases' delays)",
+    )
     ax.plot(timing["day"], timing["lognormal"], color=colour, linewidth=2, label="log-normal fit")
     if held_until is not None and "lognormal_given_held" in timing:
         ax.plot(
-            timing["day"], timing["lognormal_given_held"], color=OKABE_ITO["black"],
-            linewidth=1.5, linestyle="-.", label=f"given still held on day {held_until}",
-        )  # fmt: skip
+            timing["day"],
+            timing["lognormal_given_held"],
+            color=OKABE_ITO["black"],
+            linewidth=1.5,
+            linestyle="-.",
+            label=f"given still held on day {held_until}",
+        )
         explained = (
             f"Dash-dot line: the chance of a return by each day, counting only the futures in "
             f"which the group\nwas still held on day {held_until}, the last report on record "
@@ -437,9 +532,13 @@ def plot_timing(
         )
     ax.axhline(p_return, color="#555555", linewidth=0.8, linestyle="--")
     ax.text(
-        timing["day"].iloc[-1] - 1, p_return + 0.01, f"eventual P(return) = {p_return:.2f}",
-        ha="right", va="bottom", fontsize=8,
-    )  # fmt: skip
+        timing["day"].iloc[-1] - 1,
+        p_return + 0.01,
+        f"eventual P(return) = {p_return:.2f}",
+        ha="right",
+        va="bottom",
+        fontsize=8,
+    )
     for window in windows.itertuples(index=False):
         day, text = window.days_since_detention, f"{window.source}: {window.phrase}"
         style = WINDOW_LINESTYLES.get(window.window, "--")
@@ -452,9 +551,14 @@ def plot_timing(
     if len(beyond):
         label += f"; beyond the axis: {', '.join(f'{d:.0f}' for d in beyond)} days"
     ax.plot(
-        shown, np.full(len(shown), -0.03), linestyle="", marker="|", markersize=12,
-        color=colour, label=label,
-    )  # fmt: skip
+        shown,
+        np.full(len(shown), -0.03),
+        linestyle="",
+        marker="|",
+        markersize=12,
+        color=colour,
+        label=label,
+    )
     ax.set_xlim(0, horizon)
     ax.set_ylim(-0.06, 1.0)
     ax.set_xlabel("days since detention")
@@ -481,10 +585,13 @@ def plot_factors(
     styles = {"pressure": "-", "tension": "--"}
     for factor in ("pressure", "tension"):
         ax.plot(
-            series.index, series[factor], color=FACTOR_COLORS[factor], linestyle=styles[factor],
+            series.index,
+            series[factor],
+            color=FACTOR_COLORS[factor],
+            linestyle=styles[factor],
             linewidth=1.8,
             label=FACTOR_LABELS[factor],
-        )  # fmt: skip
+        )
         # A rug of the events themselves, on the day each one surely happened.
         rows = events[(events["factor"].astype(str) == factor)]
         rows = rows[
@@ -493,29 +600,46 @@ def plot_factors(
         rug_y = -0.06 if factor == "pressure" else -0.11
         up = rows["direction"].astype(str) == "up"
         ax.scatter(
-            rows.loc[up, "date_latest"], np.full(int(up.sum()), rug_y),
-            marker=FACTOR_MARKERS[factor], s=10 + 8 * rows.loc[up, "intensity"],
-            color=FACTOR_COLORS[factor], clip_on=False, linewidths=0,
-        )  # fmt: skip
+            rows.loc[up, "date_latest"],
+            np.full(int(up.sum()), rug_y),
+            marker=FACTOR_MARKERS[factor],
+            s=10 + 8 * rows.loc[up, "intensity"],
+            color=FACTOR_COLORS[factor],
+            clip_on=False,
+            linewidths=0,
+        )
         ax.scatter(
-            rows.loc[~up, "date_latest"], np.full(int((~up).sum()), rug_y),
-            marker=FACTOR_MARKERS[factor], s=10 + 8 * rows.loc[~up, "intensity"],
-            facecolor="white", edgecolor=FACTOR_COLORS[factor], clip_on=False,
-        )  # fmt: skip
+            rows.loc[~up, "date_latest"],
+            np.full(int((~up).sum()), rug_y),
+            marker=FACTOR_MARKERS[factor],
+            s=10 + 8 * rows.loc[~up, "intensity"],
+            facecolor="white",
+            edgecolor=FACTOR_COLORS[factor],
+            clip_on=False,
+        )
     if window is not None:
         ax.axvspan(
-            window[0], window[1] + pd.Timedelta(days=1), color=OKABE_ITO["grey"], alpha=0.35,
-            hatch=DETENTION_HATCH, linewidth=0,
+            window[0],
+            window[1] + pd.Timedelta(days=1),
+            color=OKABE_ITO["grey"],
+            alpha=0.35,
+            hatch=DETENTION_HATCH,
+            linewidth=0,
             label=f"detention ({window[0].day} {window[0]:%b}-{window[1].day} {window[1]:%b %Y})",
-        )  # fmt: skip
+        )
     if mark is not None:
         ax.axvline(mark, color=OKABE_ITO["black"], linewidth=1, linestyle=":")
         # Right of the line, on a white box: the detention band lies before the forecast date.
         ax.annotate(
-            f"{mark.day} {mark:%b %Y}: {mark_label}", xy=(mark, 1.0), xytext=(4, -2),
-            textcoords="offset points", va="top", ha="left", fontsize=8,
+            f"{mark.day} {mark:%b %Y}: {mark_label}",
+            xy=(mark, 1.0),
+            xytext=(4, -2),
+            textcoords="offset points",
+            va="top",
+            ha="left",
+            fontsize=8,
             bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
-        )  # fmt: skip
+        )
     ax.set_ylim(-0.14, 1.02)
     ax.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
     ax.set_ylabel("level (0 = no recent push, 1 = saturated)")
@@ -525,15 +649,21 @@ def plot_factors(
     ax.set_xlim(series.index[0], series.index[-1])
     figure.suptitle(
         "International pressure and Beijing-Pyongyang tension, from the events",
-        x=0.01, ha="left", fontsize=11, fontweight="bold",
-    )  # fmt: skip
+        x=0.01,
+        ha="left",
+        fontsize=11,
+        fontweight="bold",
+    )
     ax.set_title(
         f"Each event raises (or lowers) its factor by its strength; the effect halves every "
         f"{HALF_LIFE_DAYS:g} days, so a quiet spell\nbrings the level back towards 0. Marks "
         "below 0: the events (filled: raise, hollow: lower; larger: stronger). "
         "Source: data/events.csv.",
-        loc="left", fontsize=7.5, fontweight="normal", color="#444444",
-    )  # fmt: skip
+        loc="left",
+        fontsize=7.5,
+        fontweight="normal",
+        color="#444444",
+    )
     figure.legend(loc="outside lower center", ncols=3, fontsize=8)
     return figure
 
@@ -555,22 +685,40 @@ def plot_return_curves(
     for colour, (law, rows) in zip(palette * 3, curves.groupby("law", sort=False), strict=False):
         for condition, part in rows.groupby("condition", sort=False):
             if not condition:
-                ax.plot(part["day"], part["p_returned_by"], color=colour, linewidth=1.8,
-                        label=law)  # fmt: skip
+                ax.plot(part["day"], part["p_returned_by"], color=colour, linewidth=1.8, label=law)
                 continue
             held = int(condition.rsplit(" ", 1)[-1])
-            ax.plot(part["day"], part["p_returned_by"], color=colour, linewidth=1.0,
-                    linestyle="--" if held == min(held_labels) else ":")  # fmt: skip
+            ax.plot(
+                part["day"],
+                part["p_returned_by"],
+                color=colour,
+                linewidth=1.0,
+                linestyle="--" if held == min(held_labels) else ":",
+            )
     ax.axhline(p_return, color="#555555", linewidth=0.8, linestyle="--")
     horizon = int(curves["day"].max())
-    ax.text(horizon - 1, p_return + 0.01, f"headline's eventual P(return) = {p_return:.2f}",
-            ha="right", va="bottom", fontsize=8)  # fmt: skip
+    ax.text(
+        horizon - 1,
+        p_return + 0.01,
+        f"headline's eventual P(return) = {p_return:.2f}",
+        ha="right",
+        va="bottom",
+        fontsize=8,
+    )
     for window in windows.itertuples(index=False):
         style = WINDOW_LINESTYLES.get(window.window, "--")
-        ax.axvline(window.days_since_detention, color=OKABE_ITO["black"], linewidth=0.9,
-                   linestyle=style)  # fmt: skip
-        ax.text(window.days_since_detention + 1, 0.98, f"{window.source}: {window.phrase}",
-                rotation=90, va="top", ha="left", fontsize=8)  # fmt: skip
+        ax.axvline(
+            window.days_since_detention, color=OKABE_ITO["black"], linewidth=0.9, linestyle=style
+        )
+        ax.text(
+            window.days_since_detention + 1,
+            0.98,
+            f"{window.source}: {window.phrase}",
+            rotation=90,
+            va="top",
+            ha="left",
+            fontsize=8,
+        )
     explained = "; ".join(
         f"{'dashed' if held == min(held_labels) else 'dotted'}: given still held on day {held}"
         f" ({label})"

@@ -25,9 +25,14 @@ def events_per_quarter_figure(table: pd.DataFrame) -> Figure:
     positions = range(len(table))
     for factor in table.columns:
         axes.bar(
-            positions, table[factor], bottom=bottom, color=FACTOR_COLORS[factor],
-            hatch=FACTOR_HATCHES[factor], edgecolor="white", label=factor,
-        )  # fmt: skip
+            positions,
+            table[factor],
+            bottom=bottom,
+            color=FACTOR_COLORS[factor],
+            hatch=FACTOR_HATCHES[factor],
+            edgecolor="white",
+            label=factor,
+        )
         bottom = bottom + table[factor]
     axes.set_xticks(list(positions), [str(q) for q in table.index], rotation=45, ha="right")
     axes.set_ylabel("events in the record")
@@ -72,21 +77,33 @@ def plot_published_counts(counts: pd.DataFrame) -> Figure:
         floor = rows["qualifier"].isin(FLOORS)
         size = rows["is_part"].map({True: 30.0, False: 60.0})
         axes.scatter(
-            rows.loc[~floor, "as_of_date"], rows.loc[~floor, "low"], s=size[~floor],
-            color=color, marker=marker, label=measure.replace("_", " "), zorder=3,
-        )  # fmt: skip
+            rows.loc[~floor, "as_of_date"],
+            rows.loc[~floor, "low"],
+            s=size[~floor],
+            color=color,
+            marker=marker,
+            label=measure.replace("_", " "),
+            zorder=3,
+        )
         axes.scatter(
-            rows.loc[floor, "as_of_date"], rows.loc[floor, "low"], s=size[floor],
-            facecolors="none", edgecolors=color, marker=marker, zorder=3,
+            rows.loc[floor, "as_of_date"],
+            rows.loc[floor, "low"],
+            s=size[floor],
+            facecolors="none",
+            edgecolors=color,
+            marker=marker,
+            zorder=3,
             label=f"{measure.replace('_', ' ')} (at least)",
-        )  # fmt: skip
+        )
         for row in rows[rows["high"] > rows["low"]].itertuples():
             axes.vlines(row.as_of_date, row.low, row.high, color=color, linewidth=2)
         for row in rows[floor].itertuples():
             axes.annotate(
-                "", xy=(row.as_of_date, row.low * 1.5), xytext=(row.as_of_date, row.low),
+                "",
+                xy=(row.as_of_date, row.low * 1.5),
+                xytext=(row.as_of_date, row.low),
                 arrowprops={"arrowstyle": "->", "color": color, "linewidth": 0.8},
-            )  # fmt: skip
+            )
     axes.set_yscale("log")
     axes.set_ylabel("people (log scale)")
     axes.set_xlabel("last day the count covers")
@@ -103,18 +120,27 @@ def plot_arrivals(arrivals: pd.DataFrame) -> Figure:
     axes = figure.axes[0]
     split = arrivals["women"].notna() & arrivals["men"].notna()
     axes.bar(
-        arrivals.loc[split, "year"], arrivals.loc[split, "women"], color=OKABE_ITO["purple"],
+        arrivals.loc[split, "year"],
+        arrivals.loc[split, "women"],
+        color=OKABE_ITO["purple"],
         label="women",
-    )  # fmt: skip
+    )
     axes.bar(
-        arrivals.loc[split, "year"], arrivals.loc[split, "men"],
-        bottom=arrivals.loc[split, "women"], color=OKABE_ITO["sky_blue"], hatch="..",
+        arrivals.loc[split, "year"],
+        arrivals.loc[split, "men"],
+        bottom=arrivals.loc[split, "women"],
+        color=OKABE_ITO["sky_blue"],
+        hatch="..",
         label="men",
-    )  # fmt: skip
+    )
     axes.bar(
-        arrivals.loc[~split, "year"], arrivals.loc[~split, "arrivals"], color="white",
-        edgecolor=OKABE_ITO["grey"], hatch="xx", label="no split by sex",
-    )  # fmt: skip
+        arrivals.loc[~split, "year"],
+        arrivals.loc[~split, "arrivals"],
+        color="white",
+        edgecolor=OKABE_ITO["grey"],
+        hatch="xx",
+        label="no split by sex",
+    )
     axes.set_xticks(list(arrivals["year"]), [str(y) for y in arrivals["year"]], rotation=90)
     axes.set_ylabel("arrivals in South Korea")
     axes.set_title("North Koreans arriving in South Korea per year (Ministry of Unification)")
@@ -135,9 +161,14 @@ def plot_kind_mix(mix: pd.DataFrame) -> Figure:
         if kind not in table:
             continue
         axes.barh(
-            table.index, table[kind], left=left, color=color, hatch=hatch, edgecolor="white",
+            table.index,
+            table[kind],
+            left=left,
+            color=color,
+            hatch=hatch,
+            edgecolor="white",
             label=kind.replace("_", " "),
-        )  # fmt: skip
+        )
         left = left + table[kind]
     axes.set_xlim(0, 1)
     axes.set_xlabel("share of the table's source citations")

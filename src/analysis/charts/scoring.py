@@ -17,8 +17,9 @@ from analysis.charts.style import OKABE_ITO, SCENARIO_MARKERS
 
 # One colour and one marker shape per variant, in table order: the shapes alone tell them apart
 # in grey print, and hollow markers let two variants on the same spot both show.
-VARIANT_COLORS = tuple(OKABE_ITO[name] for name in ("blue", "vermillion", "green", "orange",
-                                                     "purple", "sky_blue"))  # fmt: skip
+VARIANT_COLORS = tuple(
+    OKABE_ITO[name] for name in ("blue", "vermillion", "green", "orange", "purple", "sky_blue")
+)
 VARIANT_HATCHES = ("", "////", "\\\\\\", "xxx", "...", "+++")  # the count bars, in grey print
 METHOD_NAMES = {"exact": "Clopper-Pearson", "wilson": "Wilson"}
 
@@ -52,8 +53,14 @@ def plot_reliability(table: pd.DataFrame) -> Figure:
     method = METHOD_NAMES.get(table.attrs.get("method", "exact"), "binomial")
     figure = new_figure((8.4, 5.6), layout="constrained", axes=False)
     top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=(3.0, 1.2))
-    top.plot([0, 1], [0, 1], color=OKABE_ITO["grey"], linestyle="--", linewidth=0.9,
-             label="perfect calibration (observed = forecast)")  # fmt: skip
+    top.plot(
+        [0, 1],
+        [0, 1],
+        color=OKABE_ITO["grey"],
+        linestyle="--",
+        linewidth=0.9,
+        label="perfect calibration (observed = forecast)",
+    )
     edges = np.unique(table[["low_edge", "high_edge"]].to_numpy())
     width = float(np.diff(edges).min()) / (len(variants) + 1)
     for i, name in enumerate(variants):
@@ -61,28 +68,51 @@ def plot_reliability(table: pd.DataFrame) -> Figure:
         shown = rows[rows["cases"] > 0]
         colour, marker = VARIANT_COLORS[i % len(VARIANT_COLORS)], SCENARIO_MARKERS[i]
         error = np.vstack([shown["observed"] - shown["low"], shown["high"] - shown["observed"]])
-        top.errorbar(shown["mean_forecast"], shown["observed"], yerr=error, linestyle="",
-                     marker=marker, markersize=6, markerfacecolor="none", color=colour,
-                     capsize=2, linewidth=0.9, label=name)  # fmt: skip
+        top.errorbar(
+            shown["mean_forecast"],
+            shown["observed"],
+            yerr=error,
+            linestyle="",
+            marker=marker,
+            markersize=6,
+            markerfacecolor="none",
+            color=colour,
+            capsize=2,
+            linewidth=0.9,
+            label=name,
+        )
         x = rows["low_edge"].to_numpy() + width * (i + 1)
-        bottom.bar(x, rows["cases"], width=width, color=colour, alpha=0.8, label=name,
-                   hatch=VARIANT_HATCHES[i % len(VARIANT_HATCHES)], edgecolor="white")  # fmt: skip
+        bottom.bar(
+            x,
+            rows["cases"],
+            width=width,
+            color=colour,
+            alpha=0.8,
+            label=name,
+            hatch=VARIANT_HATCHES[i % len(VARIANT_HATCHES)],
+            edgecolor="white",
+        )
         for position, count in zip(x, rows["cases"], strict=True):
             if count:
-                bottom.text(position, count, str(int(count)), ha="center", va="bottom",
-                            fontsize=6)  # fmt: skip
+                bottom.text(position, count, str(int(count)), ha="center", va="bottom", fontsize=6)
     top.set_xlim(0, 1)
     top.set_ylim(-0.03, 1.03)
     top.set_ylabel("observed share of releases")
     top.set_xticks(edges)
-    top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
-               title=f"bars: {level:.0%} {method} interval", title_fontsize=7)  # fmt: skip
+    top.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=7,
+        title=f"bars: {level:.0%} {method} interval",
+        title_fontsize=7,
+    )
     title, note = reliability_title(table)
     figure.suptitle(title, x=0.01, ha="left", fontweight="bold", fontsize=11)
     top.set_title(note, loc="left", fontsize=8, fontweight="normal")
     bottom.set_ylabel("cases in bin")
-    bottom.set_title("cases per bin, bars in the legend's order", loc="left", fontsize=7,
-                     fontweight="normal")  # fmt: skip
+    bottom.set_title(
+        "cases per bin, bars in the legend's order", loc="left", fontsize=7, fontweight="normal"
+    )
     bottom.set_xlabel("forecast P(release), bins of the forecasts (mean forecast for the marker)")
     bottom.set_ylim(0, max(float(table["cases"].max()), 1.0) * 1.3)
     return figure

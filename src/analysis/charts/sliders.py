@@ -47,11 +47,16 @@ class WhatIf:
 
         def slider(value: float, low: float, high: float, step: float, text: str):
             return widgets.FloatSlider(
-                value=round(value, 2), min=low, max=high, step=step, description=text,
-                continuous_update=False, readout_format=".2f",
+                value=round(value, 2),
+                min=low,
+                max=high,
+                step=step,
+                description=text,
+                continuous_update=False,
+                readout_format=".2f",
                 style={"description_width": "initial"},
                 layout=widgets.Layout(width="330px"),
-            )  # fmt: skip
+            )
 
         self.sliders = {
             "pressure": slider(pressure, 0.0, 1.0, 0.05, "pressure (0-1)"),

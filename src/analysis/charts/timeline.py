@@ -232,9 +232,15 @@ def _add_axes(figure: Figure, rect: tuple[float, float, float, float], **kwargs)
 
 
 def _place_events(
-    ax: Axes, shown: pd.DataFrame, groups: list[tuple[np.ndarray, float]], half: float,
-    gap: float, step: float, room: float, whole_window: bool,
-) -> np.ndarray:  # fmt: skip
+    ax: Axes,
+    shown: pd.DataFrame,
+    groups: list[tuple[np.ndarray, float]],
+    half: float,
+    gap: float,
+    step: float,
+    room: float,
+    whole_window: bool,
+) -> np.ndarray:
     """Heights of ``shown``: each group (a mask and its base height) dodged into rows so that
     markers ``2 * half`` days wide (and, with ``whole_window``, their date windows) never
     touch; then the events are drawn at those heights."""
@@ -254,9 +260,13 @@ def _place_events(
 def _shade_detention(ax: Axes, detained: pd.Timestamp, last_status: pd.Timestamp) -> None:
     """The detention period: day 0 to the last status report."""
     ax.axvspan(
-        date_numbers(detained), date_numbers(last_status), color=style.DETENTION_SHADE, lw=0,
-        zorder=0.5, gid="detention-period",
-    )  # fmt: skip
+        date_numbers(detained),
+        date_numbers(last_status),
+        color=style.DETENTION_SHADE,
+        lw=0,
+        zorder=0.5,
+        gid="detention-period",
+    )
 
 
 def _window_line_boxes(ax: Axes) -> list[Bbox]:
@@ -275,15 +285,22 @@ def _number_markers(ax: Axes, shown: pd.DataFrame, y: np.ndarray, numbers: pd.Se
     every marker, whisker and expected-return line; returns the numbers' boxes."""
     x = date_numbers(shown["date_mid"])
     obstacles = [
-        *marker_boxes(ax, x, y, MARKER_SIZE), *span_boxes(ax, shown, y), *_window_line_boxes(ax),
-    ]  # fmt: skip
+        *marker_boxes(ax, x, y, MARKER_SIZE),
+        *span_boxes(ax, shown, y),
+        *_window_line_boxes(ax),
+    ]
     return place_numbers(ax, x, y, numbers.to_numpy(), MARKER_SIZE, obstacles)
 
 
 def _label_events(
-    ax: Axes, shown: pd.DataFrame, y: np.ndarray, keys: pd.DataFrame,
-    obstacles: Sequence[Bbox] = (), lane_half: float | None = None, **text: object,
-) -> None:  # fmt: skip
+    ax: Axes,
+    shown: pd.DataFrame,
+    y: np.ndarray,
+    keys: pd.DataFrame,
+    obstacles: Sequence[Bbox] = (),
+    lane_half: float | None = None,
+    **text: object,
+) -> None:
     """Label ``keys`` (events of ``shown``, drawn at heights ``y``) where nothing collides;
     with ``lane_half``, each label stays within that many data units of its event's lane."""
     position = dict(zip(shown["event_id"], y, strict=True))
@@ -296,9 +313,16 @@ def _label_events(
 
 
 def _frame_text(
-    figure: Figure, height: float, bottom: float, title: str, subtitle: str,
-    extra: list[tuple[object, str]], shown: pd.DataFrame, as_of: pd.Timestamp, left_out: int,
-) -> None:  # fmt: skip
+    figure: Figure,
+    height: float,
+    bottom: float,
+    title: str,
+    subtitle: str,
+    extra: list[tuple[object, str]],
+    shown: pd.DataFrame,
+    as_of: pd.Timestamp,
+    left_out: int,
+) -> None:
     """Title, subtitle, legend (factors, precisions, ``extra``) and the sources caption."""
     _title(figure, title, height)
     figure.text(TITLE_X, 1 - 0.45 / height, subtitle, fontsize=8, color="0.25", va="top")
@@ -344,9 +368,15 @@ def _draw_held_period(axes: Sequence[Axes], detained: pd.Timestamp, last: pd.Tim
         x_max = ax.get_xlim()[1]
         if date_numbers(last) < x_max:
             ax.axvspan(
-                date_numbers(last), x_max, facecolor="none", edgecolor="0.8",
-                hatch=style.UNKNOWN_HATCH, lw=0, zorder=0.5, gid="outcome-unknown",
-            )  # fmt: skip
+                date_numbers(last),
+                x_max,
+                facecolor="none",
+                edgecolor="0.8",
+                hatch=style.UNKNOWN_HATCH,
+                lw=0,
+                zorder=0.5,
+                gid="outcome-unknown",
+            )
 
 
 def _draw_expected_bands(figure: Figure, main: Axes, bands: Axes, windows: pd.DataFrame) -> None:
@@ -362,15 +392,25 @@ def _draw_expected_bands(figure: Figure, main: Axes, bands: Axes, windows: pd.Da
         x0, x1 = date_numbers(window["start"]), date_numbers(window["end"])
         bands.add_patch(
             Rectangle(
-                (x0, y_band - 0.32), x1 - x0, 0.64, facecolor="white", edgecolor="0.2",
-                hatch=style.WINDOW_HATCH, lw=0.8, zorder=2,
+                (x0, y_band - 0.32),
+                x1 - x0,
+                0.64,
+                facecolor="white",
+                edgecolor="0.2",
+                hatch=style.WINDOW_HATCH,
+                lw=0.8,
+                zorder=2,
                 gid=f"expected-return:{window['window']}",
             )
-        )  # fmt: skip
+        )
         main.axvline(
-            x1, color="0.2", lw=0.8, ls=(0, (3, 2)), zorder=1,
+            x1,
+            color="0.2",
+            lw=0.8,
+            ls=(0, (3, 2)),
+            zorder=1,
             gid=f"expected-return-end:{window['window']}",
-        )  # fmt: skip
+        )
         text = f"{window['label']} (day {window['days_since_detention']})"
         label = bands.text(
             x1, y_band, f" {text}", ha="left", va="center", fontsize=7.5, bbox=LABEL_BOX, zorder=3
@@ -410,18 +450,31 @@ def case_timeline(chart: CaseChart) -> Figure:
             "in the table under the chart."
         )
         extra = [
-            (Patch(facecolor=style.DETENTION_SHADE, lw=0),
-             "held (detention to last status report)"),
-            (Patch(facecolor="none", edgecolor="0.75", hatch=style.UNKNOWN_HATCH, lw=0),
-             "outcome not on record"),
-            (Patch(facecolor="white", edgecolor="0.2", hatch=style.WINDOW_HATCH, lw=0.8),
-             "expected-return window, from day 0"),
-        ]  # fmt: skip
+            (
+                Patch(facecolor=style.DETENTION_SHADE, lw=0),
+                "held (detention to last status report)",
+            ),
+            (
+                Patch(facecolor="none", edgecolor="0.75", hatch=style.UNKNOWN_HATCH, lw=0),
+                "outcome not on record",
+            ),
+            (
+                Patch(facecolor="white", edgecolor="0.2", hatch=style.WINDOW_HATCH, lw=0.8),
+                "expected-return window, from day 0",
+            ),
+        ]
         title = f"{facts.label}: the case, {month_span(chart.start, chart.end)}"
         _frame_text(
-            figure, height, lay["bottom"], title, textwrap.fill(subtitle, 150), extra, shown,
-            facts.record_as_of, chart.left_out,
-        )  # fmt: skip
+            figure,
+            height,
+            lay["bottom"],
+            title,
+            textwrap.fill(subtitle, 150),
+            extra,
+            shown,
+            facts.record_as_of,
+            chart.left_out,
+        )
     return figure
 
 
@@ -438,8 +491,12 @@ def _context_axes(figure: Figure) -> dict[str, Axes]:
     y_top = fig_h - lay["top"]
     for name in FACTORS:
         y_top -= PANEL_HEIGHTS[name]
-        rect = (lay["left"] / fig_w, y_top / fig_h, (fig_w - lay["left"] - lay["right"]) / fig_w,
-                PANEL_HEIGHTS[name] / fig_h)  # fmt: skip
+        rect = (
+            lay["left"] / fig_w,
+            y_top / fig_h,
+            (fig_w - lay["left"] - lay["right"]) / fig_w,
+            PANEL_HEIGHTS[name] / fig_h,
+        )
         panels[name] = _add_axes(figure, rect, sharex=panels.get("pressure"))
         y_top -= lay["gap"]
     return panels
@@ -500,10 +557,18 @@ def _draw_panel(ax: Axes, chart: ContextChart, name: str, half: float) -> None:
     for x, height, count in zip(date_numbers(subset["date_mid"]), y, counts, strict=True):
         if count > 1:
             ax.annotate(
-                f"\u00d7{count}", (x, height), xytext=(0, MARKER_SIZE / 2 + 0.5),
-                textcoords="offset points", ha="center", va="bottom", fontsize=6.5,
-                fontweight="bold", color="0.1", zorder=7, gid="cluster-count",
-            )  # fmt: skip
+                f"\u00d7{count}",
+                (x, height),
+                xytext=(0, MARKER_SIZE / 2 + 0.5),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=6.5,
+                fontweight="bold",
+                color="0.1",
+                zorder=7,
+                gid="cluster-count",
+            )
     low = min(-0.6, level.min(initial=0) - 0.6)
     top_level = max(0.0, level.max(initial=0))
     # Room above the highest events for a three-line label: LABEL_ROOM points, whatever the
@@ -517,9 +582,12 @@ def _draw_panel(ax: Axes, chart: ContextChart, name: str, half: float) -> None:
     ax.grid(axis="x", color="0.9", lw=0.6)
     ax.set_axisbelow(True)
     ax.set_ylabel(
-        textwrap.fill(words.FACTOR_LABELS[name], 12), rotation=0, ha="right", va="center",
+        textwrap.fill(words.FACTOR_LABELS[name], 12),
+        rotation=0,
+        ha="right",
+        va="center",
         labelpad=6,
-    )  # fmt: skip
+    )
     _shade_detention(ax, chart.facts.detained, chart.facts.last_status)
     if name != "neither":
         ax.tick_params(axis="x", labelbottom=False)
@@ -538,10 +606,17 @@ def _case_note(ax: Axes, chart: ContextChart) -> None:
     ax.annotate(
         f"{facts.label} case: detained {facts.detained:%b %Y}, last status "
         f"{facts.last_status.day} {facts.last_status:%b %Y}, outcome not on record",
-        (middle, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 6),
-        textcoords="offset points", ha=align, va="bottom", fontsize=7.5, bbox=LABEL_BOX,
-        arrowprops={"arrowstyle": "-", "color": "0.35", "lw": 0.6}, gid="case-label",
-    )  # fmt: skip
+        (middle, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, 6),
+        textcoords="offset points",
+        ha=align,
+        va="bottom",
+        fontsize=7.5,
+        bbox=LABEL_BOX,
+        arrowprops={"arrowstyle": "-", "color": "0.35", "lw": 0.6},
+        gid="case-label",
+    )
 
 
 @styled
@@ -562,17 +637,27 @@ def context_timeline(chart: ContextChart) -> Figure:
             _draw_panel(ax, chart, name, half)
         _case_note(panels["pressure"], chart)
         extra = [
-            (Patch(facecolor=style.DETENTION_SHADE, lw=0),
-             f"{chart.facts.label} case: detention to last status")
-        ]  # fmt: skip
+            (
+                Patch(facecolor=style.DETENTION_SHADE, lw=0),
+                f"{chart.facts.label} case: detention to last status",
+            )
+        ]
         _frame_text(
-            figure, fig_h, CONTEXT_LAYOUT["bottom"],
+            figure,
+            fig_h,
+            CONTEXT_LAYOUT["bottom"],
             f"The case in its period: pressure on Beijing and Beijing-Pyongyang tension, {years}",
             "Height: the event's intensity, 1 minor to 3 major (a nuclear test, a UN sanctions "
             "resolution, a leaders' summit); + raises the factor, - lowers it.\n"
             "\u00d7n: n events of one height within a few days, merged into one marker."
-            + (f" Not drawn: the {chart.outside} events of the record outside {years}."
-               if chart.outside else ""),
-            extra, chart.shown, chart.facts.record_as_of, chart.left_out,
-        )  # fmt: skip
+            + (
+                f" Not drawn: the {chart.outside} events of the record outside {years}."
+                if chart.outside
+                else ""
+            ),
+            extra,
+            chart.shown,
+            chart.facts.record_as_of,
+            chart.left_out,
+        )
     return figure

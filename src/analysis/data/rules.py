@@ -682,21 +682,27 @@ def _check_codebook(table: _RawTable, cell_problems: dict[int, list[tuple[str, s
         column = schema.column(row["column"])
         kind = column.kind.replace("_", " ")
         if row["type"] != kind:
-            table.problem(line, "type", f"not the validator's type (got {_got(row['type'])}, "
-                          f"expected {kind})")  # fmt: skip
+            table.problem(
+                line, "type", f"not the validator's type (got {_got(row['type'])}, expected {kind})"
+            )
         required = "yes" if column.required else "no"
         if row["required"] != required:
-            table.problem(line, "required", f"not what the validator requires (got "
-                          f"{_got(row['required'])}, expected {required})")  # fmt: skip
+            table.problem(
+                line,
+                "required",
+                f"not what the validator requires (got "
+                f"{_got(row['required'])}, expected {required})",
+            )
     if table.problems:
         return
     for schema in TABLES:
         for name in schema.column_names:
             if (schema.name, name) not in documented:
                 table.problem(
-                    1, "column", f"{schema.filename}'s column {name} is not documented "
-                    "(expected a row for it)"
-                )  # fmt: skip
+                    1,
+                    "column",
+                    f"{schema.filename}'s column {name} is not documented (expected a row for it)",
+                )
 
 
 def _check_question_references(
@@ -708,9 +714,13 @@ def _check_question_references(
         row = questions.row(index)
         for name, known, table, expected in (
             ("case_id", case_ids, "cases.csv", "a case_id from cases.csv"),
-            ("scenario_id", scenario_ids, "scenarios.csv",
-             "a scenario_id from scenarios.csv, or empty"),
-        ):  # fmt: skip
+            (
+                "scenario_id",
+                scenario_ids,
+                "scenarios.csv",
+                "a scenario_id from scenarios.csv, or empty",
+            ),
+        ):
             if known and row[name] and row[name] not in known:
                 questions.problem(
                     line, name, f"not in {table} (got {_got(row[name])}, expected {expected})"
@@ -728,14 +738,22 @@ def check_question_deciders(questions: _RawTable, cases: _RawTable) -> None:
         row = questions.row(index)
         expected = deciders.get(row["case_id"])
         if expected not in (None, "unknown") and row["decided_by"] != expected:
-            questions.problem(line, "decided_by", f"not its case's decider (got "
-                              f"{_got(row['decided_by'])}, expected {expected!r}, the "
-                              f"decided_by of {row['case_id']} in cases.csv)")  # fmt: skip
+            questions.problem(
+                line,
+                "decided_by",
+                f"not its case's decider (got "
+                f"{_got(row['decided_by'])}, expected {expected!r}, the "
+                f"decided_by of {row['case_id']} in cases.csv)",
+            )
         drawn = tuple(part.strip() for part in row["class_deciders"].split(";"))
         allowed = [(row["decided_by"],)]
         if row["decided_by"] in THIRD_COUNTRIES:
             allowed.append(THIRD_COUNTRIES)
         if drawn not in allowed:
-            questions.problem(line, "class_deciders", f"breaks the class rule (got "
-                              f"{_got(row['class_deciders'])}, expected "
-                              f"{' or '.join(repr('; '.join(a)) for a in allowed)})")  # fmt: skip
+            questions.problem(
+                line,
+                "class_deciders",
+                f"breaks the class rule (got "
+                f"{_got(row['class_deciders'])}, expected "
+                f"{' or '.join(repr('; '.join(a)) for a in allowed)})",
+            )

@@ -98,9 +98,11 @@ class TableSchema:
 
 def _slug_id(name: str) -> Column:
     return Column(
-        name, "id", pattern=r"[a-z][a-z0-9_]*",
+        name,
+        "id",
+        pattern=r"[a-z][a-z0-9_]*",
         expected="lower-case letters, digits and _, starting with a letter",
-    )  # fmt: skip
+    )
 
 
 def _sources() -> tuple[Column, Column]:
@@ -176,7 +178,7 @@ CASES = TableSchema(
             "id",
             pattern=r"\d{4}_[a-z0-9_]+",
             expected="a four-digit year, _ and lower-case words",
-        ),  # fmt: skip
+        ),
         Column("title", "text", max_length=60),
         Column("detained_date", "date", required=False),
         Column("detained_date_end", "date", required=False),
@@ -325,7 +327,7 @@ COUNTS = TableSchema(
             "id",
             pattern=r"\d{4}_[a-z0-9_]+",
             expected="the four-digit year of publication, _ and lower-case words",
-        ),  # fmt: skip
+        ),
         Column("publisher", "text"),
         Column("published_date", "date"),
         Column("date_precision", "category", allowed=PUBLISHED_PRECISIONS),
@@ -466,7 +468,7 @@ FORECASTS = TableSchema(
             "id",
             pattern=r"[a-z0-9][a-z0-9_]*",
             expected="a question_id of questions.csv",
-        ),  # fmt: skip
+        ),
         Column("probability", "number", minimum=0.0, maximum=1.0),
         Column("interval_low", "number", minimum=0.0, maximum=1.0),
         Column("interval_high", "number", minimum=0.0, maximum=1.0),

@@ -65,7 +65,7 @@ def log_odds(
 def release_probability(
     base_rate: Array, pressure: Array, tension: Array, w_pressure: Array, w_tension: Array
 ) -> np.ndarray:
-    """P(release) in [0, 1] for a base rate in (0, 1): ``expit(log_odds(logit(base_rate), ...))``."""
+    """P(release) in [0, 1] for a base rate in (0, 1): expit(log_odds(logit(base_rate), ...))."""
     return expit(log_odds(logit(base_rate), pressure, tension, w_pressure, w_tension))
 
 

@@ -160,18 +160,31 @@ def signposts(table: Any, label: str = "group") -> tuple[Signpost, ...]:
         return forecast - base
 
     return (
-        Signpost("the group is moved to a holding site near the border", "towards return", None,
-                 "returns go through border holding sites; no factor of the model measures it"),
-        Signpost("Seoul asks Beijing, publicly, to let the group go south", "towards release",
-                 moved(1.0, float(expert["tension_level"])),
-                 "a government raising the case is pressure over these detainees (level 2)"),
-        Signpost("a Kim-Xi meeting or another warm phase between Beijing and Pyongyang",
-                 "towards return", moved(float(expert["pressure_level"]), 0.0),
-                 "a warm phase is tension level 0 under the codebook's rule"),
-        Signpost(f"a new public campaign for the {label}", "towards release",
-                 moved(1.0, float(expert["tension_level"])),
-                 "a campaign over the detainees is pressure level 2"),
-    )  # fmt: skip
+        Signpost(
+            "the group is moved to a holding site near the border",
+            "towards return",
+            None,
+            "returns go through border holding sites; no factor of the model measures it",
+        ),
+        Signpost(
+            "Seoul asks Beijing, publicly, to let the group go south",
+            "towards release",
+            moved(1.0, float(expert["tension_level"])),
+            "a government raising the case is pressure over these detainees (level 2)",
+        ),
+        Signpost(
+            "a Kim-Xi meeting or another warm phase between Beijing and Pyongyang",
+            "towards return",
+            moved(float(expert["pressure_level"]), 0.0),
+            "a warm phase is tension level 0 under the codebook's rule",
+        ),
+        Signpost(
+            f"a new public campaign for the {label}",
+            "towards release",
+            moved(1.0, float(expert["tension_level"])),
+            "a campaign over the detainees is pressure level 2",
+        ),
+    )
 
 
 def _outcome_status(outcome: str, label: str) -> str:
@@ -218,8 +231,13 @@ def pointwise_log_density(forecasts: Any, names: list[str]) -> tuple[np.ndarray,
     rows = []
     for name in names:
         spec = dict(zip(specifications.CHOICES, name.split("/"), strict=True))
-        twin = specifications.spec_id({**spec, "pressure": specifications.DEFAULTS["pressure"],
-                                   "factor_rule": specifications.DEFAULTS["factor_rule"]})  # fmt: skip
+        twin = specifications.spec_id(
+            {
+                **spec,
+                "pressure": specifications.DEFAULTS["pressure"],
+                "factor_rule": specifications.DEFAULTS["factor_rule"],
+            }
+        )
         rows.append(p.loc[twin].to_numpy(dtype=float))
     forecast = np.vstack(rows) if rows else np.zeros((0, len(y)))
     outcome = y.to_numpy(dtype=float)
@@ -251,9 +269,18 @@ def rules_table(table: Any, draws: dict, pointwise: np.ndarray, used: str) -> pd
     for rule, weights in by_rule.items():
         mean, low, high = _summary(draws, names, weights)
         range_low, range_high = weighted_range(chosen["estimate"], weights)
-        rows.append({"rule": rule, "used": rule == used, "p_release": mean, "low": low,
-                     "high": high, "effective_specifications": effective_number(weights),
-                     "range_low": range_low, "range_high": range_high})  # fmt: skip
+        rows.append(
+            {
+                "rule": rule,
+                "used": rule == used,
+                "p_release": mean,
+                "low": low,
+                "high": high,
+                "effective_specifications": effective_number(weights),
+                "range_low": range_low,
+                "range_high": range_high,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -269,9 +296,15 @@ def sensitivities(table: Any, draws: dict, blind: tuple[str, ...]) -> pd.DataFra
     for axis in blind:
         if axis in ("outcome", "reference_class"):
             continue
-        swaps += [(axis, value, f"{axis.replace('_', ' ')}: {value.replace('_', ' ')} "
-                   "(the score cannot see this axis)")
-                  for value in specifications.CHOICES[axis][1:]]  # fmt: skip
+        swaps += [
+            (
+                axis,
+                value,
+                f"{axis.replace('_', ' ')}: {value.replace('_', ' ')} "
+                "(the score cannot see this axis)",
+            )
+            for value in specifications.CHOICES[axis][1:]
+        ]
     rows = []
     for axis, value, label in swaps:
         twins: dict[str, float] = {}
@@ -281,8 +314,16 @@ def sensitivities(table: Any, draws: dict, blind: tuple[str, ...]) -> pd.DataFra
             twins[twin] = twins.get(twin, 0.0) + float(weight)
         names = list(twins)
         mean, low, high = _summary(draws, names, np.array([twins[n] for n in names]))
-        rows.append({"axis": axis, "value": value, "label": label, "p_release": mean,
-                     "low": low, "high": high})  # fmt: skip
+        rows.append(
+            {
+                "axis": axis,
+                "value": value,
+                "label": label,
+                "p_release": mean,
+                "low": low,
+                "high": high,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -536,8 +577,9 @@ def missing_outcome_table(
     returned = int(((outcome == "returned").to_numpy() & known).sum())
     # Detained before the date with no outcome known by it (unknown today, or known later).
     detained = (members["detained_mid"] < day).to_numpy()
-    unknown = int((detained & ~known & outcome.isin(["unknown", *STRICT, "returned"])
-                   .to_numpy()).sum())  # fmt: skip
+    unknown = int(
+        (detained & ~known & outcome.isin(["unknown", *STRICT, "returned"]).to_numpy()).sum()
+    )
     rows = []
     for treatment, words in MISSING_TREATMENTS.items():
         if treatment == "reporting_model":
@@ -546,7 +588,16 @@ def missing_outcome_table(
             extra = unknown if treatment == "as_returns" else 0
             law = stats.beta(1 + released, 1 + returned + extra)
             mean, low, high = float(law.mean()), float(law.ppf(0.1)), float(law.ppf(0.9))
-        rows.append({"treatment": treatment, "words": words, "released": released,
-                     "returned": returned, "unknown": unknown, "p_release": mean,
-                     "low": low, "high": high})  # fmt: skip
+        rows.append(
+            {
+                "treatment": treatment,
+                "words": words,
+                "released": released,
+                "returned": returned,
+                "unknown": unknown,
+                "p_release": mean,
+                "low": low,
+                "high": high,
+            }
+        )
     return pd.DataFrame(rows)

@@ -199,8 +199,10 @@ def check_frozen(path: Path) -> list[str]:
         reader = csv.reader(handle)
         header = next(reader, [])
     if tuple(header) != FROZEN_COLUMNS:
-        return [f"{name}:1: header: not the frozen ledger's columns (got {','.join(header)}, "
-                f"expected {','.join(FROZEN_COLUMNS)})"]  # fmt: skip
+        return [
+            f"{name}:1: header: not the frozen ledger's columns (got {','.join(header)}, "
+            f"expected {','.join(FROZEN_COLUMNS)})"
+        ]
     problems = []
     previous = GENESIS
     for line, row in enumerate(read_frozen(path), start=2):
@@ -214,8 +216,10 @@ def check_frozen(path: Path) -> list[str]:
             )
         own = row_sha256(row)
         if row["row_sha256"] != own:
-            problems.append(f"{name}:{line}: row_sha256: the row was edited (got "
-                            f"{row['row_sha256']}, expected {own})")  # fmt: skip
+            problems.append(
+                f"{name}:{line}: row_sha256: the row was edited (got "
+                f"{row['row_sha256']}, expected {own})"
+            )
         previous = row["row_sha256"]
     return problems
 
@@ -277,8 +281,11 @@ def frozen_text(rows: Sequence[Mapping[str, str]]) -> str:
 def chained_row(rows: Sequence[Mapping[str, str]], cells: Mapping[str, str]) -> dict[str, str]:
     """``cells`` (every FROZEN_COLUMNS but forecast_id and the two hashes) as the next row
     after ``rows``: numbered F001, F002, ..., chained to the last row's row_sha256."""
-    row = {"forecast_id": f"F{len(rows) + 1:03d}", **{k: str(v) for k, v in cells.items()},
-           "previous_row_sha256": rows[-1]["row_sha256"] if rows else GENESIS}  # fmt: skip
+    row = {
+        "forecast_id": f"F{len(rows) + 1:03d}",
+        **{k: str(v) for k, v in cells.items()},
+        "previous_row_sha256": rows[-1]["row_sha256"] if rows else GENESIS,
+    }
     row["row_sha256"] = row_sha256(row)
     return {column: row[column] for column in FROZEN_COLUMNS}
 
@@ -288,10 +295,12 @@ def committed_head(root: Path) -> str:
     changes (to tracked or new files) or is no git work tree."""
     try:
         git = ["git", "-C", str(root)]
-        status = subprocess.run([*git, "status", "--porcelain"], capture_output=True,
-                                text=True, check=True).stdout  # fmt: skip
-        head = subprocess.run([*git, "rev-parse", "HEAD"], capture_output=True, text=True,
-                              check=True).stdout.strip()  # fmt: skip
+        status = subprocess.run(
+            [*git, "status", "--porcelain"], capture_output=True, text=True, check=True
+        ).stdout
+        head = subprocess.run(
+            [*git, "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as error:
         raise LedgerError(f"{root} is not a git work tree ({error})") from None
     if status.strip():
@@ -315,13 +324,20 @@ def headline_cells(
 ) -> dict[str, str]:
     """A frozen row's cells for the headline ``stated`` of ``question`` (a questions.csv row),
     made on ``made_on`` (ISO date) at ``commit`` with data digest ``digest``."""
-    rule = (f"{stated.weighting} weights over {stated.n_specifications} specifications of "
-            f"the question (as of {stated.as_of})")  # fmt: skip
+    rule = (
+        f"{stated.weighting} weights over {stated.n_specifications} specifications of "
+        f"the question (as of {stated.as_of})"
+    )
     return {
-        "made_on": made_on, "question_id": str(question["question_id"]),
-        "probability": f"{stated.p_release:.4f}", "interval_low": f"{stated.low:.4f}",
-        "interval_high": f"{stated.high:.4f}", "rule": rule, "code_commit": commit,
-        "data_sha256": digest, "resolve_by": _day(question.get("resolve_by")),
+        "made_on": made_on,
+        "question_id": str(question["question_id"]),
+        "probability": f"{stated.p_release:.4f}",
+        "interval_low": f"{stated.low:.4f}",
+        "interval_high": f"{stated.high:.4f}",
+        "rule": rule,
+        "code_commit": commit,
+        "data_sha256": digest,
+        "resolve_by": _day(question.get("resolve_by")),
         "status": str(question.get("resolution_status") or "open"),
         "resolution_source": _url_text(question.get("resolution_source_urls")),
-    }  # fmt: skip
+    }

@@ -87,9 +87,14 @@ def fit_ridge_logistic(
     # converges in a few steps to the gradient tolerance.
     arguments = (design, outcomes, penalty)
     result = optimize.minimize(
-        _objective, np.zeros(design.shape[1]), args=arguments, jac=True, hess=_hessian,
-        method="trust-exact", options={"gtol": 1e-10},
-    )  # fmt: skip
+        _objective,
+        np.zeros(design.shape[1]),
+        args=arguments,
+        jac=True,
+        hess=_hessian,
+        method="trust-exact",
+        options={"gtol": 1e-10},
+    )
     beta = result.x
     errors = np.sqrt(np.diag(np.linalg.inv(_hessian(beta, *arguments))))
     labels = [INTERCEPT, *names]
@@ -98,7 +103,8 @@ def fit_ridge_logistic(
         coefficients={name: float(value) for name, value in zip(labels, beta, strict=True)},
         standard_errors={name: float(value) for name, value in zip(labels, errors, strict=True)},
         log_likelihood=float(np.sum(outcomes * eta - np.logaddexp(0.0, eta))),
-        l2=float(l2), n=len(outcomes), converged=bool(result.success), iterations=int(result.nit),
-    )  # fmt: skip
-
-
+        l2=float(l2),
+        n=len(outcomes),
+        converged=bool(result.success),
+        iterations=int(result.nit),
+    )

@@ -151,8 +151,17 @@ def case_measures(dataset: Dataset) -> pd.DataFrame:
     cases = without_overlaps(dataset.cases)
     cases = cases[cases["detained_date"].notna()]
     measured = measures_on(dataset, list(cases["detained_date"]))
-    frame = cases[["case_id", "detained_date", "onset", "decided_by", "outcome",
-                   "tension_level", "pressure_level"]].reset_index(drop=True)  # fmt: skip
+    frame = cases[
+        [
+            "case_id",
+            "detained_date",
+            "onset",
+            "decided_by",
+            "outcome",
+            "tension_level",
+            "pressure_level",
+        ]
+    ].reset_index(drop=True)
     frame["route"] = frame["onset"].astype(str).map(ROUTES)
     return pd.concat([frame, measured.drop(columns="day")], axis=1)
 
@@ -192,9 +201,19 @@ def construct_validity(measured: pd.DataFrame, level: float = LEVEL) -> pd.DataF
             construction = "no"
             if coded == "tension_level" and partly == "partly":
                 construction = f"partly: {CONSTRUCTION[series]}"
-            rows.append({"series": series, "measures": measures, "coded": coded, "n": n,
-                         "rho": rho, "low": low, "high": high, "warmer": warmer,
-                         "by_construction": construction})  # fmt: skip
+            rows.append(
+                {
+                    "series": series,
+                    "measures": measures,
+                    "coded": coded,
+                    "n": n,
+                    "rho": rho,
+                    "low": low,
+                    "high": high,
+                    "warmer": warmer,
+                    "by_construction": construction,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -216,10 +235,18 @@ def outcome_by_route(
         released, returned = int(group["released"].sum()), int(group["returned"].sum())
         decided = released + returned
         low, high = binomial_interval(released, decided, level)
-        rows.append({**dict(zip(by, key, strict=True)), "n": len(group), "released": released,
-                     "returned": returned, "other": len(group) - decided,
-                     "share_released": released / decided if decided else math.nan,
-                     "low": low, "high": high})  # fmt: skip
+        rows.append(
+            {
+                **dict(zip(by, key, strict=True)),
+                "n": len(group),
+                "released": released,
+                "returned": returned,
+                "other": len(group) - decided,
+                "share_released": released / decided if decided else math.nan,
+                "low": low,
+                "high": high,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -241,10 +268,17 @@ def factors_within_route(cases: pd.DataFrame) -> pd.DataFrame:
             mean_released = float(released[factor].mean()) if len(released) else math.nan
             mean_returned = float(returned[factor].mean()) if len(returned) else math.nan
             difference = mean_released - mean_returned if both else math.nan
-            rows.append({"route": route, "factor": factor, "released_n": len(released),
-                         "returned_n": len(returned), "released_mean": mean_released,
-                         "returned_mean": mean_returned,
-                         "difference": difference})  # fmt: skip
+            rows.append(
+                {
+                    "route": route,
+                    "factor": factor,
+                    "released_n": len(released),
+                    "returned_n": len(returned),
+                    "released_mean": mean_released,
+                    "returned_mean": mean_returned,
+                    "difference": difference,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -330,13 +364,22 @@ def headline_sensitivity(dataset: Dataset, series: tuple[str, ...] = tuple(SERIE
     rows = []
     for name in ("coded", *series):
         data, construct = (
-            (dataset, Construct("coded", 0)) if name == "coded"
+            (dataset, Construct("coded", 0))
+            if name == "coded"
             else with_measured_tension(dataset, name)
-        )  # fmt: skip
+        )
         h = headline_detail(data).headline
-        rows.append({"construct": name, "p_release": h.p_release, "low": h.low, "high": h.high,
-                     "spec_low": h.spec_low, "spec_high": h.spec_high,
-                     "fallback_cases": construct.fallback_cases})  # fmt: skip
+        rows.append(
+            {
+                "construct": name,
+                "p_release": h.p_release,
+                "low": h.low,
+                "high": h.high,
+                "spec_low": h.spec_low,
+                "spec_high": h.spec_high,
+                "fallback_cases": construct.fallback_cases,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -115,9 +115,13 @@ def murphy_decomposition(
     reliability, resolution = float(reliability / len(f)), float(resolution / len(f))
     uncertainty = float(share * (1.0 - share))
     return MurphyDecomposition(
-        brier=brier, reliability=reliability, resolution=resolution, uncertainty=uncertainty,
-        within_bin=brier - (reliability - resolution + uncertainty), n=len(f),
-    )  # fmt: skip
+        brier=brier,
+        reliability=reliability,
+        resolution=resolution,
+        uncertainty=uncertainty,
+        within_bin=brier - (reliability - resolution + uncertainty),
+        n=len(f),
+    )
 
 
 def reliability_diagram(
@@ -183,7 +187,9 @@ def formulation_forecasts(forecasts: pd.DataFrame) -> pd.DataFrame:
     from analysis.engine import specifications
 
     labels = {
-        specifications.spec_id({**specifications.DEFAULTS, "formulation": name}): name.replace("_", " ")
+        specifications.spec_id({**specifications.DEFAULTS, "formulation": name}): name.replace(
+            "_", " "
+        )
         for name in specifications.CHOICES["formulation"]
     }
     return variant_forecasts(forecasts, labels, {HINDSIGHT_SHORT: HINDSIGHT_P_RELEASE})
@@ -234,12 +240,17 @@ def murphy_table(
         parts = murphy_decomposition(f, y, edges)
         rows.append(
             {
-                "variant": name, "cases": parts.n, "events": int(np.sum(y)), "brier": parts.brier,
-                "reliability": parts.reliability, "resolution": parts.resolution,
-                "uncertainty": parts.uncertainty, "within_bin": parts.within_bin,
+                "variant": name,
+                "cases": parts.n,
+                "events": int(np.sum(y)),
+                "brier": parts.brier,
+                "reliability": parts.reliability,
+                "resolution": parts.resolution,
+                "uncertainty": parts.uncertainty,
+                "within_bin": parts.within_bin,
                 "log": log_score(f, y),
             }
-        )  # fmt: skip
+        )
     return pd.DataFrame(rows, columns=list(MURPHY_COLUMNS))
 
 
@@ -329,9 +340,15 @@ def bootstrap_gap(
     tail = (1.0 - level) / 2.0
     low, high = np.quantile(means, [tail, 1.0 - tail])
     return ScoreGap(
-        score=score, gap=float(differences.mean()), low=float(low), high=float(high),
-        level=level, draws=draws, seed=seed, n=n,
-    )  # fmt: skip
+        score=score,
+        gap=float(differences.mean()),
+        low=float(low),
+        high=float(high),
+        level=level,
+        draws=draws,
+        seed=seed,
+        n=n,
+    )
 
 
 def almost_always_return(n: int, p_release: float = HINDSIGHT_P_RELEASE) -> np.ndarray:

@@ -47,13 +47,11 @@ import pandas as pd
 from analysis.data.tables import Dataset
 from analysis.defaults import SEED
 from analysis.engine.formula import (
-    WEIGHT_NAMES,
     Weights,
     expit,
     level_from_code,
     log_odds,
     logit,
-    weight_named,
     weights_from_table,
 )
 from analysis.engine.logistic import fit_ridge_logistic
@@ -94,7 +92,7 @@ RIDGE_L2 = 1.0  # a normal prior with sd 1 log-odds per unit of a level: the bac
 # What the classes, the labels and the training read: copying only these keeps the many
 # filters of a multiverse cheap (the cases table has about thirty columns).
 LEARNING_COLUMNS = ["case_id", "onset", "decided_by", "year", "outcome", "outcome_latest",
-                    "pressure_level", "tension_level"]  # fmt: skip
+                    "pressure", "tension"]  # fmt: skip
 DRAWS_PER_SPEC = 400  # per specification; 6400 specifications give 2.6 million draws
 
 
@@ -122,7 +120,8 @@ def spec_id(spec: Mapping[str, str]) -> str:
 
 
 def coded_cases(dataset: Dataset, coder: str, six: str, kim: str) -> pd.DataFrame:
-    """The cases under one coder and the contested codings, overlaps dropped, with ``year``."""
+    """The cases under one coder and the contested codings, overlaps dropped, with ``year`` and
+    the factor levels in [0, 1] (``pressure``, ``tension``: the codes through level_from_code)."""
     cases = without_overlaps(dataset.cases).copy()
     cases["onset"] = cases["onset"].astype(str)
     if coder == "second":
@@ -133,6 +132,10 @@ def coded_cases(dataset: Dataset, coder: str, six: str, kim: str) -> pd.DataFram
     )
     if kim == "out":
         cases = cases[cases["case_id"] != KIM_VISIT]
+    cases = cases.assign(
+        pressure=level_from_code(cases["pressure_level"]),
+        tension=level_from_code(cases["tension_level"]),
+    )
     return with_year_and_period(cases)
 
 
@@ -148,8 +151,11 @@ def class_mask(
     onset = np.asarray(columns["onset"]).astype(str)
     decider = np.asarray(columns["decided_by"]).astype(str)
     mission = onset == MISSION
-    on_route = {"arrest": ~np.isin(onset, NOT_DETENTION_ONSETS), "mission": mission,
-                "any": np.ones(len(onset), dtype=bool)}[rule.route]  # fmt: skip
+    on_route = {
+        "arrest": ~np.isin(onset, NOT_DETENTION_ONSETS),
+        "mission": mission,
+        "any": np.ones(len(onset), dtype=bool),
+    }[rule.route]
     own_decider = np.isin(decider, rule.deciders)
     if reference_class == "plus_missions":
         return (on_route | mission) & own_decider
@@ -183,8 +189,6 @@ def labelled(cases: pd.DataFrame, outcome: str) -> pd.DataFrame:
     counted, y = outcome_labels(cases["outcome"], outcome)
     frame = cases[counted].copy()
     frame["y"] = y[counted]
-    frame["pressure"] = level_from_code(frame["pressure_level"])
-    frame["tension"] = level_from_code(frame["tension_level"])
     return frame
 
 
@@ -257,12 +261,14 @@ def learnable_sets(
     """``labelled(class_cases(coded, reference_class, rule), outcome)`` as arrays, for every
     (reference_class, outcome) of CHOICES at once."""
     columns = {name: coded[name].to_numpy() for name in ("onset", "decided_by", "year")}
-    pressure = level_from_code(coded["pressure_level"].to_numpy(dtype=float))
-    tension = level_from_code(coded["tension_level"].to_numpy(dtype=float))
+    pressure = coded["pressure"].to_numpy(dtype=float)
+    tension = coded["tension"].to_numpy(dtype=float)
     latest = coded["outcome_latest"].to_numpy(dtype="datetime64[ns]")
     ids = coded["case_id"].astype(str).to_numpy()
-    labels = {outcome: outcome_labels(coded["outcome"].to_numpy(), outcome)
-              for outcome in CHOICES["outcome"]}  # fmt: skip
+    labels = {
+        outcome: outcome_labels(coded["outcome"].to_numpy(), outcome)
+        for outcome in CHOICES["outcome"]
+    }
     sets = {}
     for reference_class in CHOICES["reference_class"]:
         member = class_mask(columns, reference_class, rule)
@@ -301,7 +307,7 @@ def forecast_draws(
     normals (mean, standard error).
     """
     central = central_forecast(learned, formulation, prior, pressure, tension, weights)
-    w_pressure, w_tension = (weight_named(weights, name) for name in WEIGHT_NAMES)
+    w_pressure, w_tension = weights  # in WEIGHT_NAMES order, as weights_from_table gives them
     if formulation in ("expert", "expert_centred"):
         p_level, t_level = _levels(learned, formulation, pressure, tension)
         drawn_p = w_pressure.mean + w_pressure.sd * normals[:, 0]
@@ -310,8 +316,9 @@ def forecast_draws(
     if formulation in ("ridge", "pooled") and learned.ridge is not None:
         mean, error = learned.ridge
         coefficients = mean + error * normals  # intercept, pressure, tension: one row per draw
-        ridge = log_odds(coefficients[:, 0], pressure, tension, coefficients[:, 1],
-                         coefficients[:, 2])  # fmt: skip
+        ridge = log_odds(
+            coefficients[:, 0], pressure, tension, coefficients[:, 1], coefficients[:, 2]
+        )
         if formulation == "ridge":
             return central, expit(ridge)
         return central, expit((base + ridge) / 2.0)
@@ -330,8 +337,10 @@ def _levels(
 def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
     """The focal case's pressure (both constructs, both coders) and tension (both coders)."""
     # A case without a second code keeps the first coder's, as in coded_cases.
-    by_coder = {"first": dataset.cases,
-                "second": second_coder_cases(dataset.cases, dataset.second_coding)}  # fmt: skip
+    by_coder = {
+        "first": dataset.cases,
+        "second": second_coder_cases(dataset.cases, dataset.second_coding),
+    }
     rows = {coder: frame[frame["case_id"] == case_id].iloc[0] for coder, frame in by_coder.items()}
     events = dataset.events
     own = events[
@@ -340,9 +349,10 @@ def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
     ]
     derived = {
         rule: factors.factor_levels(own, as_of, half_life_days=life, half_scale=scale).pressure
-        if len(own) else 0.0
+        if len(own)
+        else 0.0
         for rule, (life, scale) in FACTOR_RULES.items()
-    }  # fmt: skip
+    }
     coded = {coder: level_from_code(row["pressure_level"]) for coder, row in rows.items()}
     tension = {coder: level_from_code(row["tension_level"]) for coder, row in rows.items()}
     # The coded construct does not go through the factor rule: the same level under every rule.
@@ -404,17 +414,31 @@ def multiverse(
         forecast_key = (key, spec["formulation"], spec["prior"], pressure, tension)
         if forecast_key not in draws_cache:
             central, values = forecast_draws(
-                learned, spec["formulation"], spec["prior"], pressure, tension, weights,
-                normals, base_cache[counts],
-            )  # fmt: skip
+                learned,
+                spec["formulation"],
+                spec["prior"],
+                pressure,
+                tension,
+                weights,
+                normals,
+                base_cache[counts],
+            )
             values.setflags(write=False)
             draws_cache[forecast_key] = central, values
         central, values = draws_cache[forecast_key]
         name = spec_id(spec)
         all_draws[name] = values
-        rows.append({"spec_id": name, **spec, "released": learned.released,
-                     "returned": learned.returned, "pressure_level": pressure,
-                     "tension_level": tension, "estimate": central})  # fmt: skip
+        rows.append(
+            {
+                "spec_id": name,
+                **spec,
+                "released": learned.released,
+                "returned": learned.returned,
+                "pressure_level": pressure,
+                "tension_level": tension,
+                "estimate": central,
+            }
+        )
     table = pd.DataFrame(rows)
     # One call for every specification's 10th and 90th percentiles: a row per specification.
     table["low"], table["high"] = np.quantile(
@@ -435,8 +459,10 @@ def scoring_set(
     ``as_of`` only those resolved by then. ``outcome`` (a key of RELEASES) says what counts as
     a release; the headline scores on ``strict``. A question with another class ``rule`` is
     scored on its own class. Columns of cases plus y and forecast_day."""
-    cases = labelled(class_cases(coded_cases(dataset, "first", "mission_attempt", "in"),
-                                 "china_decided", rule), outcome)  # fmt: skip
+    cases = labelled(
+        class_cases(coded_cases(dataset, "first", "mission_attempt", "in"), "china_decided", rule),
+        outcome,
+    )
     cases["forecast_day"] = forecast_day(cases)
     if as_of is not None:
         cases = cases[cases["outcome_latest"] <= factors.to_day(as_of)]
@@ -454,7 +480,7 @@ def central_forecast(
     """The central P(release) in [0, 1] of ``forecast_draws``, without drawing."""
     base = posterior_log_odds(learned.released, learned.returned, prior)
     if formulation in ("expert", "expert_centred"):
-        w_pressure, w_tension = (weight_named(weights, name).mean for name in WEIGHT_NAMES)
+        w_pressure, w_tension = (weight.mean for weight in weights)  # WEIGHT_NAMES order
         p_level, t_level = _levels(learned, formulation, pressure, tension)
         return float(expit(log_odds(base, p_level, t_level, w_pressure, w_tension)))
     if formulation in ("ridge", "pooled") and learned.ridge is not None:
@@ -490,11 +516,19 @@ def in_time_forecasts(
         # takes the case out of what the specifications learn from, not out of the common
         # scoring set (under the wider outcome it is a target once resolved).
         levels = coded_cases(dataset, coder, six, "in").set_index("case_id")
-        own = [(level_from_code(levels.loc[case, "pressure_level"]),
-                level_from_code(levels.loc[case, "tension_level"])) for case in target_ids]  # fmt: skip
+        own = [
+            (float(levels.loc[case, "pressure"]), float(levels.loc[case, "tension"]))
+            for case in target_ids
+        ]
         for (reference_class, outcome), cases in learnable_sets(coded, rule).items():
-            chosen = {**DEFAULTS, "reference_class": reference_class, "shenyang_six": six,
-                      "kim_visit_2018": kim, "outcome": outcome, "coder": coder}  # fmt: skip
+            chosen = {
+                **DEFAULTS,
+                "reference_class": reference_class,
+                "shenyang_six": six,
+                "kim_visit_2018": kim,
+                "outcome": outcome,
+                "coder": coder,
+            }
             names = {
                 pair: spec_id({**chosen, "prior": pair[0], "formulation": pair[1]})
                 for pair in itertools.product(CHOICES["prior"], CHOICES["formulation"])
@@ -510,9 +544,14 @@ def in_time_forecasts(
                         learned, formulation, prior, pressure, tension, weights
                     )
                     rows.append(
-                        {"spec_id": name, "case_id": case, "forecast_day": made_on,
-                         "y": y, "forecast": forecast}
-                    )  # fmt: skip
+                        {
+                            "spec_id": name,
+                            "case_id": case,
+                            "forecast_day": made_on,
+                            "y": y,
+                            "forecast": forecast,
+                        }
+                    )
     # The columns even with no row (no case resolved by the forecast date): nothing is then
     # scored, and the headline says so (headline.NOTHING_SCORED).
     return pd.DataFrame(rows, columns=IN_TIME_COLUMNS)
@@ -537,8 +576,9 @@ def all_spec_scores(forecasts: pd.DataFrame) -> dict[str, float]:
     scored = spec_scores(forecasts)
     result = {}
     for spec in specifications():
-        twin = spec_id({**spec, "pressure": DEFAULTS["pressure"],
-                        "factor_rule": DEFAULTS["factor_rule"]})  # fmt: skip
+        twin = spec_id(
+            {**spec, "pressure": DEFAULTS["pressure"], "factor_rule": DEFAULTS["factor_rule"]}
+        )
         result[spec_id(spec)] = float(scored.get(twin, 0.0))
     return result
 

@@ -35,7 +35,9 @@ def base_rate(dataset: Dataset, question: Mapping[str, object]) -> tuple[float, 
     class rule, first coding, strict outcome, uniform prior) from the cases resolved by its
     as-of date, the question's own case left out."""
     coded = specifications.coded_cases(dataset, "first", "mission_attempt", "in")
-    sets = specifications.learnable_sets(coded[specifications.LEARNING_COLUMNS], question_rule(question))
+    sets = specifications.learnable_sets(
+        coded[specifications.LEARNING_COLUMNS], question_rule(question)
+    )
     cases = sets[("china_decided", "strict")]
     day = pd.Timestamp(str(question["as_of"])).to_datetime64()
     own = cases.case_id != str(question["case_id"])
@@ -62,14 +64,18 @@ def track_record(dataset: Dataset, frozen: Sequence[Mapping[str, str]]) -> pd.Da
         base, released, returned = base_rate(dataset, question)
         status = str(question["resolution_status"])
         row = {
-            "question_id": qid, "case_label": str(question["case_label"]),
+            "question_id": qid,
+            "case_label": str(question["case_label"]),
             "decided_by": str(question["decided_by"]),
-            "as_of": pd.Timestamp(question["as_of"]).date().isoformat(), "status": status,
+            "as_of": pd.Timestamp(question["as_of"]).date().isoformat(),
+            "status": status,
             "outcome": OUTCOMES.get(status, np.nan),
             "forecast_id": entry["forecast_id"] if entry else "",
             "forecast": float(entry["probability"]) if entry else np.nan,
-            "base_rate": base, "base_cases": released + returned, "uninformed": UNINFORMED,
-        }  # fmt: skip
+            "base_rate": base,
+            "base_cases": released + returned,
+            "uninformed": UNINFORMED,
+        }
         for column in SCORED:
             scorable = not np.isnan(row["outcome"]) and not np.isnan(row[column])
             for score in ("brier", "log"):
@@ -88,13 +94,17 @@ def summary(table: pd.DataFrame) -> pd.DataFrame:
     scored = table[table["outcome"].notna() & table["forecast"].notna()]
     return pd.DataFrame(
         [
-            {"forecast": column, "label": label, "questions": len(scored),
-             "releases": int(scored["outcome"].sum()),
-             "brier": float(scored[f"brier_{column}"].mean()) if len(scored) else np.nan,
-             "log": float(scored[f"log_{column}"].mean()) if len(scored) else np.nan}
+            {
+                "forecast": column,
+                "label": label,
+                "questions": len(scored),
+                "releases": int(scored["outcome"].sum()),
+                "brier": float(scored[f"brier_{column}"].mean()) if len(scored) else np.nan,
+                "log": float(scored[f"log_{column}"].mean()) if len(scored) else np.nan,
+            }
             for column, label in SCORED.items()
         ]
-    )  # fmt: skip
+    )
 
 
 def reliability(table: pd.DataFrame) -> pd.DataFrame | None:
@@ -104,8 +114,13 @@ def reliability(table: pd.DataFrame) -> pd.DataFrame | None:
     scored = table[table["outcome"].notna() & table["forecast"].notna()]
     if scored.empty:
         return None
-    frame = pd.DataFrame({"variant": MODEL, "forecast": scored["forecast"].to_numpy(),
-                          "y": scored["outcome"].to_numpy()})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "variant": MODEL,
+            "forecast": scored["forecast"].to_numpy(),
+            "y": scored["outcome"].to_numpy(),
+        }
+    )
     bins = reliability_table(frame, RELIABILITY_EDGES)
     both = (bins["events"] > 0) & (bins["events"] < bins["cases"])
     return bins if bool(both.any()) else None

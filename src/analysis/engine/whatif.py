@@ -5,7 +5,7 @@ detentions in China), evaluated where a reader asks (``ScenarioModel``, ``foreca
 ``simulate``): the scenario table (``scenario_table``: every scenario of ``scenarios.csv``, the
 headline's row beside them), its waterfall (``waterfall_steps``), the sensitivity of the
 what-if (``ablation``, ``tornado``, ``probability_plane``) and one question's what-if view
-(``question_whatif``, with ``question_timing``). Every row and title it feeds says "what-if"
+(``question_whatif``, with ``whatif_timing``). Every row and title it feeds says "what-if"
 (``WHAT_IF``). Uncertainty is a seeded Monte Carlo: the base rate from its Beta posterior, each
 weight from its normal, in a fixed order (base rate, then the weights in ``WEIGHT_NAMES``
 order); intervals at ``intervals.LEVEL``. Probabilities in [0, 1]; numbers only.
@@ -193,7 +193,9 @@ def simulate(
     rng = _rng(seed)
     base = rng.beta(model.base_alpha, model.base_beta, size=draws)
     # rng.normal(m, s) is m + s * a standard normal draw: the stream of draw_parameters.
-    drawn = {weight.name: rng.normal(weight.mean, weight.sd, size=draws) for weight in model.weights}
+    drawn = {
+        weight.name: rng.normal(weight.mean, weight.sd, size=draws) for weight in model.weights
+    }
     return release_probability(base, pressure, tension, drawn["w_pressure"], drawn["w_tension"])
 
 
@@ -204,8 +206,8 @@ def summarise(p_release: np.ndarray) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
-class Forecast:
-    """One forecast: central P(release) and P(return), with the Monte Carlo's median and 80%."""
+class WhatIfForecast:
+    """One what-if: central P(release) and P(return), with the Monte Carlo's median and 80%."""
 
     pressure: float
     tension: float
@@ -218,20 +220,20 @@ class Forecast:
     seed: int | None
 
 
-def forecast(
+def whatif_forecast(
     model: ScenarioModel,
     pressure: float,
     tension: float,
     draws: int = DEFAULT_DRAWS,
     seed: int = SEED,
-) -> Forecast:
-    """The forecast at given factor levels in [0, 1]; the interval is of P(release)."""
+) -> WhatIfForecast:
+    """The what-if at given factor levels in [0, 1]; the interval is of P(release)."""
     for name, value in (("pressure", pressure), ("tension", tension)):
         if not 0.0 <= value <= 1.0:
             raise ValueError(f"{name} must be in [0, 1] (got {value})")
     p = float(model.p_release(pressure, tension))
     summary = summarise(simulate(model, pressure, tension, draws, seed))
-    return Forecast(
+    return WhatIfForecast(
         pressure=float(pressure),
         tension=float(tension),
         p_release=p,
@@ -327,9 +329,12 @@ def scenario_draws(
         frame["pressure"] = row.pressure
         frame["tension"] = row.tension
         frame["p_release"] = release_probability(
-            frame["base_rate"].to_numpy(), row.pressure, row.tension,
-            frame["w_pressure"].to_numpy(), frame["w_tension"].to_numpy(),
-        )  # fmt: skip
+            frame["base_rate"].to_numpy(),
+            row.pressure,
+            row.tension,
+            frame["w_pressure"].to_numpy(),
+            frame["w_tension"].to_numpy(),
+        )
         frame["p_return"] = 1.0 - frame["p_release"]
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
@@ -524,9 +529,12 @@ def ablation(
     rows = []
     for label, p_level, t_level in variants:
         p_draws = release_probability(
-            parameters["base_rate"].to_numpy(), p_level, t_level,
-            parameters["w_pressure"].to_numpy(), parameters["w_tension"].to_numpy(),
-        )  # fmt: skip
+            parameters["base_rate"].to_numpy(),
+            p_level,
+            t_level,
+            parameters["w_pressure"].to_numpy(),
+            parameters["w_tension"].to_numpy(),
+        )
         summary = summarise(p_draws)
         rows.append(
             {
@@ -571,9 +579,14 @@ def tornado(
     for weight in model.weights:
         low, high = weight.low, weight.high
         moves.append(
-            (f"{weight.name} (weight)", f"{low:+.2f}", f"{high:+.2f}",
-             {weight.name: low}, {weight.name: high})
-        )  # fmt: skip
+            (
+                f"{weight.name} (weight)",
+                f"{low:+.2f}",
+                f"{high:+.2f}",
+                {weight.name: low},
+                {weight.name: high},
+            )
+        )
     if events is not None and as_of is not None:
         settings = []
         for half_life in half_lives:
@@ -642,16 +655,20 @@ def share_release_more_likely(
     for start in range(0, draws, 2_000):
         chunk = slice(start, start + 2_000)
         odds = log_odds(
-            base[chunk, None, None], grid[None, None, :], grid[None, :, None],
-            w_pressure[chunk, None, None], w_tension[chunk, None, None],
-        )  # fmt: skip
+            base[chunk, None, None],
+            grid[None, None, :],
+            grid[None, :, None],
+            w_pressure[chunk, None, None],
+            w_tension[chunk, None, None],
+        )
         ahead += (odds > 0).sum(axis=0)
     return ahead / draws
 
 
 @dataclass(frozen=True)
-class CaseForecast:
-    """Everything the notebook and the report show about one question's forecast.
+class QuestionWhatIf:
+    """Everything the notebook and the report show about one question's what-if (the expert
+    weights at the scenarios' levels; the headline is ``headline.HeadlineDetail``).
 
     ``case_model`` counts only the cases whose outcome was known by the forecast date;
     ``record_model`` is today's whole record (the scenarios without a date, the plane chart);
@@ -690,10 +707,12 @@ def question_scenarios(dataset: Dataset, facts: CaseFacts) -> pd.DataFrame:
     return pd.concat([dataset.scenarios, pd.DataFrame([own])], ignore_index=True)
 
 
-def case_forecast(
+def question_whatif(
     dataset: Dataset, case: str = DEFAULT_CASE, draws: int = DEFAULT_DRAWS, seed: int = SEED
-) -> CaseForecast:
-    """The forecast of question ``case`` (a question_id or case_id of questions.csv)."""
+) -> QuestionWhatIf:
+    """The what-if of question ``case`` (a question_id or case_id of questions.csv): every
+    scenario of the expert-weight model, the question's own row among them; not the headline
+    (``analysis.engine.headline``)."""
     facts = case_facts(dataset, case)
     scenarios = question_scenarios(dataset, facts)
     models = scenario_models(dataset, scenarios)
@@ -704,7 +723,7 @@ def case_forecast(
     reference = model_cases(dataset.cases)
     # The question's own return, if it came, never informs when its return would come.
     others = reference[reference["case_id"].astype(str) != facts.case_id]
-    return CaseForecast(
+    return QuestionWhatIf(
         facts=facts,
         case_model=case_model,
         record_model=build_model(dataset),
@@ -717,25 +736,29 @@ def case_forecast(
     )
 
 
-def case_timing(view: CaseForecast, horizon: int = TIMING_HORIZON_DAYS) -> pd.DataFrame:
-    """``timing.return_timing`` for the question: its P(return), the Monte Carlo band (its
-    model and the scenario table's seed) and the update for being still held on its date."""
+def whatif_timing(view: QuestionWhatIf, horizon: int = TIMING_HORIZON_DAYS) -> pd.DataFrame:
+    """``durations.return_timing`` for the question's what-if: its P(return), the Monte Carlo
+    band (its model and the scenario table's seed) and the update for being still held on its
+    date."""
     row = view.case_scenario
     return return_timing(
-        1.0 - float(row["p_release"]), view.delays, horizon, held_until=view.facts.days_held,
+        1.0 - float(row["p_release"]),
+        view.delays,
+        horizon,
+        held_until=view.facts.days_held,
         p_return_draws=1.0 - simulate(view.case_model, row["pressure"], row["tension"]),
-    )  # fmt: skip
+    )
 
 
-def forecast_at(
+def whatif_at(
     dataset: Dataset,
     pressure: float | None,
     tension: float | None,
     as_of: factors.DateLike | None,
     draws: int = DEFAULT_DRAWS,
     seed: int = SEED,
-) -> tuple[Forecast, ScenarioModel]:
-    """The forecast at given levels; a level not given comes from the events as of ``as_of``.
+) -> tuple[WhatIfForecast, ScenarioModel]:
+    """The what-if at given levels; a level not given comes from the events as of ``as_of``.
 
     As of a date, the base rate counts only the cases whose outcome was known by then, as the
     scenario table does for its dated rows; without a date, today's whole record. Raises
@@ -748,4 +771,4 @@ def forecast_at(
         pressure = levels.pressure if pressure is None else pressure
         tension = levels.tension if tension is None else tension
     model = build_model(dataset, as_of)
-    return forecast(model, pressure, tension, draws, seed), model
+    return whatif_forecast(model, pressure, tension, draws, seed), model

@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.data.tables import Dataset
 from analysis.engine.headline import WHAT_IF, Headline, Signpost
-from analysis.engine.whatif import CaseForecast
+from analysis.engine.whatif import QuestionWhatIf
 from analysis.pages import provenance
 from analysis.record.case import CaseFacts
 from analysis.record.outcomes import RELEASE
@@ -269,7 +269,7 @@ return; 80% interval {headline.low:.2f} to {headline.high:.2f}.{spread}</p>
 <p class="basis">How the number is chosen: {html.escape(headline.rule)}</p>"""
 
 
-def whatif_grid(view: CaseForecast) -> dict[str, object]:
+def whatif_grid(view: QuestionWhatIf) -> dict[str, object]:
     """The static what-if's data: the case model's central P(release) over every combination
     of WHATIF_LEVELS (pressure, tension) and WHATIF_WEIGHTS (each weight), in whole
     percentages (0-100), indexed [pressure][tension][w_pressure][w_tension]; ``start`` is the
@@ -277,8 +277,9 @@ def whatif_grid(view: CaseForecast) -> dict[str, object]:
     from analysis.engine.formula import release_probability
 
     model, row = view.case_model, view.case_scenario
-    p, t, wp, wt = np.meshgrid(WHATIF_LEVELS, WHATIF_LEVELS, WHATIF_WEIGHTS, WHATIF_WEIGHTS,
-                               indexing="ij")  # fmt: skip
+    p, t, wp, wt = np.meshgrid(
+        WHATIF_LEVELS, WHATIF_LEVELS, WHATIF_WEIGHTS, WHATIF_WEIGHTS, indexing="ij"
+    )
     grid = np.rint(100 * release_probability(model.base_rate, p, t, wp, wt)).astype(int)
 
     def nearest(values: tuple[float, ...], value: float) -> int:
@@ -293,7 +294,7 @@ def whatif_grid(view: CaseForecast) -> dict[str, object]:
             nearest(WHATIF_LEVELS, row["tension"]),
             nearest(WHATIF_WEIGHTS, model.w_pressure),
             nearest(WHATIF_WEIGHTS, model.w_tension),
-        ],  # fmt: skip
+        ],
         "percent_release": grid.tolist(),
     }
 
@@ -325,11 +326,14 @@ def render_whatif(grid: dict[str, object]) -> str:
     script only, so it works from a file with no server and no network."""
     start = grid["start"]
     sliders = []
-    for i, (name, text) in enumerate((
-        ("pressure", "pressure on Beijing (0-1)"), ("tension", "Beijing-Pyongyang tension (0-1)"),
-        ("w_pressure", "weight of pressure (log-odds per unit)"),
-        ("w_tension", "weight of tension (log-odds per unit)"),
-    )):  # fmt: skip
+    for i, (name, text) in enumerate(
+        (
+            ("pressure", "pressure on Beijing (0-1)"),
+            ("tension", "Beijing-Pyongyang tension (0-1)"),
+            ("w_pressure", "weight of pressure (log-odds per unit)"),
+            ("w_tension", "weight of tension (log-odds per unit)"),
+        )
+    ):
         values = grid["levels"] if i < 2 else grid["weights"]
         sliders.append(
             f'<label for="whatif-{name}">{text}: <output id="whatif-{name}-value"></output>'
@@ -471,8 +475,10 @@ def _question_links_html(links: dict[str, str]) -> str:
 def _track_record_html(page: str | None) -> str:
     if not page:
         return ""
-    return (f'<p><a href="{html.escape(page)}">Track record: every question of the gallery, '
-            "its forecast, outcome and score</a></p>")  # fmt: skip
+    return (
+        f'<p><a href="{html.escape(page)}">Track record: every question of the gallery, '
+        "its forecast, outcome and score</a></p>"
+    )
 
 
 def render_index(

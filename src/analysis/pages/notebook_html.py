@@ -114,9 +114,11 @@ BODY_TAG = re.compile(r"<body[^>]*>")
 
 
 def render_html(
-    notebook: nbformat.NotebookNode, codes: frozenset[str] = frozenset(), banner: str = "",
+    notebook: nbformat.NotebookNode,
+    codes: frozenset[str] = frozenset(),
+    banner: str = "",
     footer: str = "",
-) -> str:  # fmt: skip
+) -> str:
     """A notebook with its outputs as a standalone HTML page that needs no network, the same
     bytes on every run; tables show ``codes`` (``codebook_codes``) as words; ``banner`` opens
     the body and ``footer`` closes it (the provenance, ``analysis.provenance``).

@@ -52,8 +52,11 @@ def _git(*arguments: str) -> str | None:
     try:
         done = subprocess.run(
             ["git", "-C", str(paths.PROJECT_ROOT), *arguments],
-            capture_output=True, text=True, timeout=20, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=20,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() if done.returncode == 0 else None

@@ -38,7 +38,7 @@ from analysis.data.dataset import load_dataset
 from analysis.data.tables import Dataset
 from analysis.defaults import DEFAULT_CASE
 from analysis.engine.headline import WHAT_IF, HeadlineDetail, headline_detail
-from analysis.engine.whatif import CaseForecast, case_forecast
+from analysis.engine.whatif import QuestionWhatIf, question_whatif
 from analysis.files import write_atomically, write_text_atomically
 from analysis.pages import provenance
 from analysis.pages.index_page import (
@@ -77,7 +77,7 @@ class NothingToScoreError(ReportError):
     backtest has nothing to score, so the report refuses before it starts."""
 
 
-def refuse_without_scored_cases(dataset: Dataset, view: CaseForecast) -> None:
+def refuse_without_scored_cases(dataset: Dataset, view: QuestionWhatIf) -> None:
     """Raise NothingToScoreError, in one line, when no past case could be scored by the
     question's date (the scenario and ledger commands fall back to equal weights and say so;
     the report's notebook would fail minutes later in its backtest)."""
@@ -156,9 +156,12 @@ def inject_parameters(notebook: nbformat.NotebookNode, case: str) -> nbformat.No
 
 
 def execute_notebook(
-    source: Path, kernel_cwd: Path, data_dir: Path, case: str | None = None,
+    source: Path,
+    kernel_cwd: Path,
+    data_dir: Path,
+    case: str | None = None,
     full_text: bool = False,
-) -> nbformat.NotebookNode:  # fmt: skip
+) -> nbformat.NotebookNode:
     """Run a notebook top to bottom in a fresh kernel in ``kernel_cwd``, reading ``data_dir``;
     with ``case`` other than the default, about that question (injected after the
     ``parameters`` cell, so cell numbers then count the injected cell); with ``full_text``,
@@ -193,8 +196,13 @@ def _execution_key(source: Path, data_dir: Path, case: str | None, full_text: bo
     if data is None or notebook is None:
         return None
     settings = tuple((name, os.environ.get(name)) for name in KERNEL_SETTINGS)
-    options = (("notebook", notebook), ("case", case), ("full_text", full_text),
-               ("kernel", KERNEL_NAME), ("settings", settings))  # fmt: skip
+    options = (
+        ("notebook", notebook),
+        ("case", case),
+        ("full_text", full_text),
+        ("kernel", KERNEL_NAME),
+        ("settings", settings),
+    )
     return cache.entry_key("report.execute_notebook", data, options)
 
 
@@ -350,9 +358,12 @@ def load_kernel_modules() -> None:
 
 
 def execute_notebooks(
-    notebooks_dir: Path, kernel_cwd: Path, data_dir: Path, case: str | None = None,
+    notebooks_dir: Path,
+    kernel_cwd: Path,
+    data_dir: Path,
+    case: str | None = None,
     full_text: bool = False,
-) -> list[tuple[Path, nbformat.NotebookNode, float]]:  # fmt: skip
+) -> list[tuple[Path, nbformat.NotebookNode, float]]:
     """``execute_notebook`` on each numbered notebook of ``notebooks_dir``, NOTEBOOK_WORKERS at a
     time, the largest file first; returns (source, executed notebook, seconds) in file order.
 
@@ -394,7 +405,7 @@ def save_figure(
 
 def report_figures(
     dataset: Dataset,
-    view: CaseForecast,
+    view: QuestionWhatIf,
     forecasts: pd.DataFrame | None = None,
     detail: HeadlineDetail | None = None,
 ) -> dict[str, Callable[[], Figure]]:
@@ -413,7 +424,7 @@ def report_figures(
     from analysis.charts import scoring as scoring_charts
     from analysis.charts import timeline as timeline_charts
     from analysis.engine import measured, scoring, specifications, whatif
-    from analysis.engine.whatif import case_timing
+    from analysis.engine.whatif import whatif_timing
     from analysis.record import factors, timeline
 
     facts, model, row = view.facts, view.case_model, view.case_scenario
@@ -427,9 +438,7 @@ def report_figures(
         )
 
     def tornado() -> Figure:
-        table = whatif.tornado(
-            model, row["pressure"], row["tension"], dataset.events, facts.as_of
-        )
+        table = whatif.tornado(model, row["pressure"], row["tension"], dataset.events, facts.as_of)
         return model_charts.plot_tornado(
             table, row["p_release"], f"{WHAT_IF.capitalize()}: which input moves it most"
         )
@@ -461,7 +470,10 @@ def report_figures(
         "scenarios_tornado": tornado,
         "backtest_reliability": reliability,
         "scenarios_timing": lambda: model_charts.plot_timing(
-            case_timing(view), view.delays, 1.0 - row["p_release"], facts.windows,
+            whatif_timing(view),
+            view.delays,
+            1.0 - row["p_release"],
+            facts.windows,
             held_until=facts.days_held,
         ),
         "factors": lambda: model_charts.plot_factors(
@@ -474,7 +486,7 @@ def report_figures(
         "measured_series": lambda: measured_charts.plot_measured_series(
             measured.series_over(dataset), measured.case_measures(dataset)
         ),
-    }  # fmt: skip
+    }
     if detail is not None:
         figures |= headline_figures(view, detail)
         if not returns_known(view):  # no return known by the date: no timing law to fit
@@ -482,7 +494,7 @@ def report_figures(
     return figures
 
 
-def returns_known(view: CaseForecast) -> bool:
+def returns_known(view: QuestionWhatIf) -> bool:
     """Whether the question's reference cases hold a return known by its date (the question's
     own case left out): the timing laws are fitted to such returns, and a question of a class
     with none (China's mission entries before 2002) has no timing chart."""
@@ -495,7 +507,9 @@ def returns_known(view: CaseForecast) -> bool:
     return len(returned) > 0
 
 
-def headline_figures(view: CaseForecast, detail: HeadlineDetail) -> dict[str, Callable[[], Figure]]:
+def headline_figures(
+    view: QuestionWhatIf, detail: HeadlineDetail
+) -> dict[str, Callable[[], Figure]]:
     """The headline's own charts: its specification curve, its build-up from the base rate,
     and its P(return) over time under each timing law (replacing the what-if's timing)."""
     from analysis.charts import model as model_charts
@@ -516,12 +530,13 @@ def headline_figures(view: CaseForecast, detail: HeadlineDetail) -> dict[str, Ca
 
     return {
         "headline_specifications": lambda: multiverse_charts.plot_specification_curve(
-            pooled, stated.p_release,
+            pooled,
+            stated.p_release,
             f"Headline: the question's {len(pooled)} specifications, sorted",
         ),
         "headline_build_up": lambda: multiverse_charts.plot_build_up(detail.build_up),
         "scenarios_timing": curves,
-    }  # fmt: skip
+    }
 
 
 def factor_span(facts: CaseFacts) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -554,7 +569,7 @@ def write_figures(
 
 def write_report_figures(
     dataset: Dataset,
-    view: CaseForecast,
+    view: QuestionWhatIf,
     detail: HeadlineDetail | None,
     folder: Path,
     stop: Callable[[], bool] | None = None,
@@ -563,13 +578,16 @@ def write_report_figures(
     tables, the question and the code, so a report of the same inputs writes them again
     without drawing (drawing the eight takes seconds; the bytes are the same on every run)."""
     key = cache.entry_key(
-        "report.write_report_figures", cache.dataset_digest(dataset),
+        "report.write_report_figures",
+        cache.dataset_digest(dataset),
         (("case", str(view.facts.question["question_id"])),),
-    )  # fmt: skip
+    )
     kept = cache.lookup(key) if cache.enabled() else None
     if kept is not None:
-        return [write_atomically(folder / name, lambda t, b=data: t.write_bytes(b))
-                for name, data in kept.items()]  # fmt: skip
+        return [
+            write_atomically(folder / name, lambda t, b=data: t.write_bytes(b))
+            for name, data in kept.items()
+        ]
     forecasts = detail.forecasts if detail is not None else None
     written = write_figures(report_figures(dataset, view, forecasts, detail), folder, stop)
     if cache.enabled() and not (stop is not None and stop()):  # only a whole set is kept
@@ -634,7 +652,7 @@ def build_report(
     run_started = time.perf_counter()
     with _step(log, 1, "validated the data", run_started):
         dataset = load_dataset(data_dir)
-        view = case_forecast(dataset, case)
+        view = question_whatif(dataset, case)
         refuse_without_scored_cases(dataset, view)
     banner = page_banner(dataset, view.facts)
     footer = provenance.footer_html(provenance.collect(data_dir))
@@ -656,9 +674,14 @@ def build_report(
         load_kernel_modules()
         with ThreadPoolExecutor(max_workers=1) as background:
             notebooks = background.submit(
-                _write_notebooks, notebooks_dir, staging / "notebooks", data_dir, case,
-                banner, footer,
-            )  # fmt: skip
+                _write_notebooks,
+                notebooks_dir,
+                staging / "notebooks",
+                data_dir,
+                case,
+                banner,
+                footer,
+            )
 
             def notebooks_failed() -> bool:
                 return notebooks.done() and notebooks.exception() is not None
@@ -693,10 +716,18 @@ def build_report(
                 timeline.case_chart(dataset.events, dataset.actors, view.facts)
             )
             page = render_index(
-                dataset, view.facts, table, sorted(written), pages,
-                answer, whatif_grid(view), key, footer, question_links=links,
+                dataset,
+                view.facts,
+                table,
+                sorted(written),
+                pages,
+                answer,
+                whatif_grid(view),
+                key,
+                footer,
+                question_links=links,
                 track_record=TRACK_RECORD_PAGE if main_report else None,
-            )  # fmt: skip
+            )
             write_text_atomically(staging / "index.html", page)
 
     _publish(output_dir, build)
@@ -719,8 +750,11 @@ def write_track_record(output_dir: Path, data_dir: Path | None = None) -> Path:
     frozen = read_frozen(ledger) if ledger.is_file() else []
     table = track_record.track_record(dataset, frozen)
     main = str(dataset.questions["question_id"].iloc[0])
-    links = {q: f"{q}/index.html" for q in table["question_id"]
-             if q != main and (output_dir / q / "index.html").exists()}  # fmt: skip
+    links = {
+        q: f"{q}/index.html"
+        for q in table["question_id"]
+        if q != main and (output_dir / q / "index.html").exists()
+    }
     links[main] = "index.html"
     bins = track_record.reliability(table)
     figure = None
@@ -750,8 +784,9 @@ def build_gallery(
     for question in [str(q) for q in dataset.questions["question_id"]][1:]:
         log(f"gallery: building {question} into {output_dir / question}")
         try:
-            build_report(output_dir=output_dir / question, data_dir=data_dir, log=log,
-                         case=question)  # fmt: skip
+            build_report(
+                output_dir=output_dir / question, data_dir=data_dir, log=log, case=question
+            )
         except NothingToScoreError as error:
             # A stated refusal, not a failure: the question stays in the ledger and on the
             # track record page, unlinked, and the reason is said.

@@ -67,8 +67,10 @@ def render(
 
 def _figure_html(figure: str | None) -> str:
     if figure is None:
-        return ("<p>No reliability diagram: no bin of forecasts holds both outcomes, and a bin "
-                "of one outcome only shows no calibration.</p>")  # fmt: skip
+        return (
+            "<p>No reliability diagram: no bin of forecasts holds both outcomes, and a bin "
+            "of one outcome only shows no calibration.</p>"
+        )
     return (
         f"<h2>Reliability of the ledger's forecasts ({html.escape(MODEL)})</h2>"
         f'<img src="{html.escape(figure)}" alt="Reliability diagram of the ledger forecasts">'

@@ -170,6 +170,8 @@ def agreement_by_rule(cases: pd.DataFrame, codings: dict[str, pd.DataFrame]) -> 
     columns = []
     for rule, coding in codings.items():
         table = agreement_table(cases, coding).set_index(["variable", "level"])
-        columns += [table["alpha"].rename(f"alpha {rule}"),
-                    table["cases_coded"].rename(f"cases {rule}")]  # fmt: skip
+        columns += [
+            table["alpha"].rename(f"alpha {rule}"),
+            table["cases_coded"].rename(f"cases {rule}"),
+        ]
     return pd.concat(columns, axis=1).reset_index()

@@ -81,7 +81,7 @@ def time_to_return(cases: pd.DataFrame, outcomes: Sequence[str] = (RETURN,)) -> 
 def return_delays(cases: pd.DataFrame) -> np.ndarray:
     """Days from detention to return of the returned cases with usable dates (middle estimates).
 
-    The model's timing passes its reference class (``model_cases``), as ``case_forecast`` does.
+    The model's timing passes its reference class (``model_cases``), as ``question_whatif`` does.
     """
     delays = time_to_return(cases)
     usable = delays[delays["usable"]]
@@ -325,8 +325,9 @@ def fit_lognormal_with_cohort(data: stats.CensoredData, cohort: Cohort, name: st
 
     def negative(theta: np.ndarray) -> float:
         law = lognormal_law(float(np.exp(theta[0])), float(np.exp(theta[1])), name)
-        return -(_censored_log_likelihood(data, law.distribution)
-                 + cohort_log_likelihood(law, cohort))  # fmt: skip
+        return -(
+            _censored_log_likelihood(data, law.distribution) + cohort_log_likelihood(law, cohort)
+        )
 
     best = _tight_fmin(negative, np.array([start["mu"], np.log(start["sigma"])]))
     law = lognormal_law(float(np.exp(best[0])), float(np.exp(best[1])), name)
@@ -516,14 +517,26 @@ def held_update_under_laws(
         cases = cases[cases["case_id"].astype(str) != leave_out]
     readings = [(f"cases known on {day.date()}", censored_return_durations_as_of, day, False)]
     if hrw_known(day):
-        readings.append((f"cases known on {day.date()} + {HRW_EVIDENCE}",
-                         censored_return_durations_as_of, day, True))  # fmt: skip
+        readings.append(
+            (
+                f"cases known on {day.date()} + {HRW_EVIDENCE}",
+                censored_return_durations_as_of,
+                day,
+                True,
+            )
+        )
     if record_day is not None:
         today = factors.to_day(record_day)
         for with_hrw in (False, True):
             extra = f" + {HRW_EVIDENCE}" if with_hrw else ""
-            readings.append((f"{TODAYS_RECORD} ({today.date()}): cases{extra}",
-                             censored_return_durations, today, with_hrw))  # fmt: skip
+            readings.append(
+                (
+                    f"{TODAYS_RECORD} ({today.date()}): cases{extra}",
+                    censored_return_durations,
+                    today,
+                    with_hrw,
+                )
+            )
     tables = []
     for evidence, durations_on, known_on, with_hrw in readings:
         for unknown in UNKNOWN_TREATMENTS:
@@ -536,8 +549,11 @@ def held_update_under_laws(
             else:
                 fitted = fit_law(data, "lognormal")
             table = held_update_table(p_return, days_held, [fitted])
-            tables.append(table.assign(evidence=evidence, unknowns=unknown,
-                                       known_on=known_on.date().isoformat()))  # fmt: skip
+            tables.append(
+                table.assign(
+                    evidence=evidence, unknowns=unknown, known_on=known_on.date().isoformat()
+                )
+            )
     references = fixed_laws()  # the fit does not enter them
     tables.append(
         held_update_table(p_return, days_held, references).assign(
@@ -551,8 +567,9 @@ def update_sentence(updates: pd.DataFrame, p_return: float, days_held: int) -> s
     """Why the headline does or does not take in "still held on day ``days_held``": the
     update's range over the timing multiverse (``held_update_under_laws`` rows known on the
     forecast date and the reference laws), in one sentence."""
-    known = updates[~updates["evidence"].str.startswith(TODAYS_RECORD)
-                    & (updates["days_held"] == days_held)]  # fmt: skip
+    known = updates[
+        ~updates["evidence"].str.startswith(TODAYS_RECORD) & (updates["days_held"] == days_held)
+    ]
     low, high = known["p_return_given_held"].min(), known["p_return_given_held"].max()
     return (
         f"Still held on day {days_held} (the forecast date) moves P(eventual return) from "
@@ -577,8 +594,12 @@ def timing_laws(
     else:
         fitted = fit_law(data, "lognormal")
     day = factors.to_day(as_of).date()
-    named = DurationLaw(f"log-normal fit to the cases known on {day}", fitted.family,
-                                 fitted.distribution, fitted.parameters)  # fmt: skip
+    named = DurationLaw(
+        f"log-normal fit to the cases known on {day}",
+        fitted.family,
+        fitted.distribution,
+        fitted.parameters,
+    )
     return reference_laws(named)
 
 
@@ -596,13 +617,28 @@ def return_curves(
     for law in laws:
         cdf = 1.0 - law.survival(np.maximum(days, 1e-9))
         cdf[days == 0] = 0.0
-        frames.append(pd.DataFrame({"law": law.name, "day": days.astype(int), "condition": "",
-                                    "p_returned_by": p_return * cdf}))  # fmt: skip
+        frames.append(
+            pd.DataFrame(
+                {
+                    "law": law.name,
+                    "day": days.astype(int),
+                    "condition": "",
+                    "p_returned_by": p_return * cdf,
+                }
+            )
+        )
         for held in held_days:
             at_h = float(cdf[min(int(held), horizon)])
             given = p_return * (cdf - at_h) / (1.0 - p_return * at_h)
             keep = days >= held
-            frames.append(pd.DataFrame({"law": law.name, "day": days[keep].astype(int),
-                                        "condition": f"still held on day {held}",
-                                        "p_returned_by": given[keep]}))  # fmt: skip
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "law": law.name,
+                        "day": days[keep].astype(int),
+                        "condition": f"still held on day {held}",
+                        "p_returned_by": given[keep],
+                    }
+                )
+            )
     return pd.concat(frames, ignore_index=True)

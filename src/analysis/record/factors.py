@@ -124,9 +124,13 @@ def factor_levels(
     """Pressure and tension in [0, 1] as of a day, from events surely over by then only."""
     day = to_day(as_of)
     levels = factor_series(
-        events, day, day, half_life_days=half_life_days, window_days=window_days,
+        events,
+        day,
+        day,
+        half_life_days=half_life_days,
+        window_days=window_days,
         half_scale=half_scale,
-    ).iloc[0]  # fmt: skip
+    ).iloc[0]
     return FactorLevels(float(levels["pressure"]), float(levels["tension"]), day)
 
 
@@ -139,5 +143,3 @@ def first_event_day(events: pd.DataFrame) -> pd.Timestamp | None:
     if events.empty:
         return None
     return to_day(events["date"].min())
-
-

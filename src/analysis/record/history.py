@@ -309,5 +309,3 @@ def base_rate_table(cases: pd.DataFrame, prior: tuple[float, float] = (1.0, 1.0)
 def _group_size(cases: pd.DataFrame) -> pd.Series:
     low, high = cases["group_size_low"], cases["group_size_high"]
     return low.astype(str).where(low == high, low.astype(str) + "-" + high.astype(str))
-
-

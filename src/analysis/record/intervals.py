@@ -83,9 +83,16 @@ def beta_posterior(k: int, n: int, prior: str = "uniform", level: float = LEVEL)
     tail = (1.0 - level) / 2.0
     low, high = beta_quantiles(alpha, beta, [tail, 1.0 - tail])
     return BetaPosterior(
-        k=k, n=n, prior=prior, alpha=alpha, beta=beta, mean=alpha / (alpha + beta),
-        low=float(low), high=float(high), level=level,
-    )  # fmt: skip
+        k=k,
+        n=n,
+        prior=prior,
+        alpha=alpha,
+        beta=beta,
+        mean=alpha / (alpha + beta),
+        low=float(low),
+        high=float(high),
+        level=level,
+    )
 
 
 def posterior_log_odds(released: int, returned: int, prior: str = "uniform") -> float:
