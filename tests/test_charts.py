@@ -63,32 +63,6 @@ def test_tornado_bars_start_at_the_centre_and_end_at_each_setting() -> None:
     assert [p.get_hatch() or "" for p in ax.patches[:2]] == ["xx", ""]
 
 
-def test_timing_chart_draws_the_curves_the_windows_and_the_delays() -> None:
-    days = np.arange(0, 31)
-    timing = pd.DataFrame({"day": days, "empirical": days / 60, "lognormal": days / 50})
-    windows = pd.DataFrame(
-        {
-            "window": ["article", "hrw"],
-            "source": ["article", "HRW"],
-            "phrase": ["about two weeks", "within two months"],
-            "days_since_detention": [14, 61],
-        }
-    )
-    delays = np.array([3.0, 20.0, 45.0])
-    ax = charts.plot_timing(timing, delays, 0.6, windows).axes[0]
-    curve = [line for line in ax.lines if line.get_label() == "log-normal fit"][0]
-    assert curve.get_ydata().tolist() == pytest.approx((days / 50).tolist())
-    verticals = [
-        line.get_xdata()[0]
-        for line in ax.lines
-        if np.size(line.get_xdata()) == 2 and line.get_xdata()[0] == line.get_xdata()[1]
-    ]
-    assert 14 in verticals and 61 in verticals
-    rug = [line for line in ax.lines if line.get_marker() == "|"][0]
-    assert rug.get_xdata().tolist() == [3.0, 20.0]  # 45 lies beyond the 30-day axis
-    assert "beyond the axis: 45 days" in rug.get_label()
-
-
 # --- one look everywhere -------------------------------------------------------------------
 
 # rcParams a caller might have set: every chart must draw in the house style regardless.
@@ -98,12 +72,13 @@ FOREIGN_STYLE = {"font.family": "serif", "axes.titleweight": "normal", "axes.spi
 @pytest.fixture(scope="module")
 def report_figures():
     from analysis.data.dataset import load_dataset
+    from analysis.engine.headline import headline_detail
     from analysis.engine.whatif import question_whatif
     from analysis.pages import report
 
     dataset = load_dataset()
     with matplotlib.rc_context(FOREIGN_STYLE):
-        drawn = report.report_figures(dataset, question_whatif(dataset))
+        drawn = report.report_figures(dataset, question_whatif(dataset), headline_detail(dataset))
         figures = {stem: draw() for stem, draw in drawn.items()}
     yield figures
     for figure in figures.values():
@@ -197,29 +172,6 @@ def test_tornado_labels_inputs_in_words_and_ends_in_their_units() -> None:
     ]
     ends = {t.get_text() for t in figure.axes[0].texts}
     assert ends == {"-0.53 log-odds", "+1.53 log-odds", "30 days", "120 days"}
-    plt.close(figure)
-
-
-def test_timing_chart_says_what_given_still_held_means() -> None:
-    timing = pd.DataFrame(
-        {
-            "day": np.arange(0, 121),
-            "empirical": np.linspace(0, 0.8, 121),
-            "lognormal": np.linspace(0, 0.7, 121),
-            "lognormal_given_held": np.linspace(0, 0.3, 121),
-        }
-    )
-    windows = pd.DataFrame(
-        {
-            "window": ["article"],
-            "source": ["article"],
-            "phrase": ["two weeks"],
-            "days_since_detention": [14],
-        }
-    )
-    figure = charts.plot_timing(timing, np.array([3.0, 9.0]), 0.87, windows, held_until=45)
-    explained = figure.axes[0].get_title()
-    assert "still held on day 45" in explained and "futures" in explained
     plt.close(figure)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from analysis import paths
 from analysis.data.dataset import load_dataset
+from analysis.engine.headline import headline_detail
 from analysis.engine.whatif import question_whatif
 from analysis.pages import report
 
@@ -23,7 +24,7 @@ IMAGES = paths.PROJECT_ROOT / "docs" / "images"
 def drawn(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("figures")
     dataset = load_dataset()
-    figures = report.report_figures(dataset, question_whatif(dataset))
+    figures = report.report_figures(dataset, question_whatif(dataset), headline_detail(dataset))
     shown = [Path(image).stem for image in readme_images()]
     report.write_figures({stem: figures[stem] for stem in shown}, folder)  # those alone
     return folder

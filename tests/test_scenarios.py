@@ -16,7 +16,7 @@ from matplotlib.collections import PathCollection
 
 from analysis.charts import model as charts
 from analysis.data.dataset import load_dataset
-from analysis.engine import formula, whatif
+from analysis.engine import formula, headline, whatif
 from analysis.pages import report
 from analysis.record import history
 from analysis.record.outcomes import RELEASE
@@ -231,7 +231,7 @@ def test_scenarios_with_the_same_model_share_their_draws(fixture_data) -> None:
     assert np.array_equal(by_id["case_as_of"], by_id["c"])  # both as of 24 April 2017
 
 
-def test_case_forecast_takes_delays_and_chart_cases_from_the_class(edit_table) -> None:
+def test_case_forecast_takes_its_base_rate_and_chart_cases_from_the_class(edit_table) -> None:
     # A dated return after a foreign-mission entry (3 days) and one after a police check (9).
     extra = case_row(
         "2003_extra_mission", "foreign_mission_entry", "returned", "2003-05-01", "2003-05-04"
@@ -242,9 +242,6 @@ def test_case_forecast_takes_delays_and_chart_cases_from_the_class(edit_table) -
     assert view.record_model.as_of is None
     assert "2003_extra_mission" not in set(view.reference_cases["case_id"])
     assert "2002_fixture_mission" not in set(view.reference_cases["case_id"])
-    # Dated returns in the class: the fixture's own police check and the extra one (9 days).
-    assert len(view.delays) == 2
-    assert 9.0 in view.delays and 3.0 not in view.delays
     # Class: 0 released, 2 returned (the mission return is outside it) -> Beta(1, 3).
     assert (view.record_model.base_alpha, view.record_model.base_beta) == (1.0, 3.0)
     # Both returns were known by 24 April 2017, so the case's model counts them too.
@@ -442,7 +439,10 @@ def write_outputs(dataset, folder: Path) -> list[Path]:
     """The report's scenario table and charts for the fixture's question, as the report
     writes them."""
     view = whatif.question_whatif(dataset, "fixture_case")
-    written = report.write_figures(report.report_figures(dataset, view), folder)
+    written = report.write_figures(
+        report.report_figures(dataset, view, headline.headline_detail(dataset, "fixture_case")),
+        folder,
+    )
     table = folder / "scenario_table.csv"
     table.write_text(whatif.table_csv(view.scenario_table), encoding="utf-8")
     return [*written, table]
@@ -480,6 +480,8 @@ def test_report_outputs_are_complete_readable_and_safe_with_hostile_text(
                 "context_timeline",
                 "backtest_reliability",
                 "measured_series",
+                "headline_specifications",
+                "headline_build_up",
             )
             for ext in ("png", "svg")
         ]
@@ -500,7 +502,9 @@ def test_the_report_stops_drawing_once_told_to(fixture_data, tmp_path: Path) -> 
     drawn = []
     figures = {
         stem: (lambda stem=stem, draw=draw: drawn.append(stem) or draw())
-        for stem, draw in report.report_figures(fixture_data, view).items()
+        for stem, draw in report.report_figures(
+            fixture_data, view, headline.headline_detail(fixture_data, "fixture_case")
+        ).items()
     }
     written = report.write_figures(figures, tmp_path, stop=lambda: len(drawn) == 2)
     assert drawn == ["case_timeline", "context_timeline"]  # the first two, in report order

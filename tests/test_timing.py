@@ -4,29 +4,10 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.record import durations
-
-
-def test_return_timing_scales_the_delays_by_the_return_probability() -> None:
-    delays = np.array([5.0, 10.0, 20.0, 40.0])
-    by_day = durations.return_timing(0.6, delays, horizon=60, held_until=30).set_index("day")
-    assert by_day.loc[10, "empirical"] == pytest.approx(0.6 * 2 / 4)
-    assert by_day.loc[60, "empirical"] == pytest.approx(0.6)
-    mu = np.log(delays).mean()
-    assert by_day.loc[round(math.exp(mu)), "lognormal"] == pytest.approx(0.3, abs=0.01)
-    # Held on day 30 (F = 3/4): by day 40, 0.6 * (1 - 3/4) / (1 - 0.6 * 3/4) = 0.2727.
-    assert by_day.loc[40, "empirical_given_held"] == pytest.approx(0.15 / 0.55)
-    assert math.isnan(by_day.loc[29, "empirical_given_held"])
-
-
-def test_timing_without_dated_returns_is_empty_not_invented() -> None:
-    by_day = durations.return_timing(0.5, np.array([]), horizon=10)
-    assert by_day["empirical"].isna().all()
-    assert by_day["lognormal"].isna().all()
 
 
 def _case(case_id, outcome, detained, outcome_mid=None, outcome_latest=None) -> dict:

@@ -15,6 +15,7 @@ from scipy import special
 
 from analysis.cache import memoized
 from analysis.defaults import DEFAULT_CASE
+from analysis.engine.mixture import log_density
 from analysis.record.classes import CHINA_ARRESTS, question_rule
 from analysis.record.intervals import QUANTILES
 from analysis.record.outcomes import STRICT
@@ -241,8 +242,7 @@ def pointwise_log_density(forecasts: Any, names: list[str]) -> tuple[np.ndarray,
         rows.append(p.loc[twin].to_numpy(dtype=float))
     forecast = np.vstack(rows) if rows else np.zeros((0, len(y)))
     outcome = y.to_numpy(dtype=float)
-    with np.errstate(divide="ignore"):
-        return np.log(np.where(outcome == 1, forecast, 1 - forecast)), outcome
+    return log_density(forecast, outcome), outcome
 
 
 def _summary(draws: dict, names: list[str], weights: np.ndarray) -> tuple[float, float, float]:

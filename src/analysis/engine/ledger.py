@@ -32,7 +32,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from analysis.data.schema import FORECASTS, RESOLUTION_STATUSES
@@ -40,6 +39,7 @@ from analysis.data.tables import Dataset
 from analysis.defaults import DEFAULT_CASE
 from analysis.engine import specifications
 from analysis.engine.headline import Headline, headline_detail
+from analysis.engine.scoring import case_scores
 from analysis.record.case import case_facts
 from analysis.record.outcomes import RELEASE, RETURN
 
@@ -135,9 +135,8 @@ def score_ledger(ledger: pd.DataFrame) -> dict[str, float]:
     for name, group in [("all", resolved), *resolved.groupby("specification")]:
         p = group["probability"].to_numpy(dtype=float)
         y = group["resolution"].to_numpy(dtype=float)
-        with np.errstate(divide="ignore"):
-            scores[f"{name}|brier"] = float(np.mean((p - y) ** 2))
-            scores[f"{name}|log"] = float(np.mean(np.log(np.where(y == 1, p, 1 - p))))
+        scores[f"{name}|brier"] = float(case_scores(p, y, "brier").mean())
+        scores[f"{name}|log"] = float(case_scores(p, y, "log").mean())
         scores[f"{name}|n"] = float(len(group))
     return scores
 

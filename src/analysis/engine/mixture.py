@@ -51,6 +51,16 @@ class MixtureSummary:
     draws: int
 
 
+def log_density(forecasts: np.ndarray, outcomes: np.ndarray) -> np.ndarray:
+    """The natural-log score of each forecast: log P(what happened), elementwise (<= 0; -inf
+    for a certain forecast proven wrong). ``forecasts`` are P(release) in [0, 1] and
+    ``outcomes`` 1 (release) or 0 (return), of any matching shape. The package's one log score:
+    the in-time scores, the pointwise densities of the weighting rules and the track record."""
+    p, y = np.asarray(forecasts, dtype=float), np.asarray(outcomes, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.log(np.where(y == 1, p, 1.0 - p))
+
+
 def _checked_weights(weights: Mapping[str, float], names: Sequence[str]) -> None:
     if set(weights) != set(names):
         raise ValueError(

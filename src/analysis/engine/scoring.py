@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.engine.mixture import log_density
 from analysis.record.intervals import LEVEL, binomial_interval
 
 SCORES = ("brier", "log")
@@ -54,8 +55,7 @@ def case_scores(forecasts: Sequence[float], outcomes: Sequence[float], score: st
     if score == "brier":
         return (f - y) ** 2
     if score == "log":
-        with np.errstate(divide="ignore"):
-            return np.log(np.where(y == 1, f, 1.0 - f))
+        return log_density(f, y)
     raise ValueError(f"score must be one of {SCORES} (got {score!r})")
 
 

@@ -55,6 +55,7 @@ from analysis.engine.formula import (
     weights_from_table,
 )
 from analysis.engine.logistic import fit_ridge_logistic
+from analysis.engine.mixture import log_density
 from analysis.record import factors
 from analysis.record.case import forecast_day
 from analysis.record.classes import CHINA_ARRESTS, MISSION, ClassRule
@@ -562,10 +563,7 @@ IN_TIME_COLUMNS = ("spec_id", "case_id", "forecast_day", "y", "forecast")
 
 def spec_scores(forecasts: pd.DataFrame) -> pd.Series:
     """Summed natural-log score of each coded-pressure spec_id over the scoring set (<= 0)."""
-    p = forecasts["forecast"].to_numpy()
-    y = forecasts["y"].to_numpy()
-    with np.errstate(divide="ignore"):
-        scores = np.log(np.where(y == 1, p, 1 - p))
+    scores = log_density(forecasts["forecast"].to_numpy(), forecasts["y"].to_numpy())
     return pd.Series(scores, index=forecasts.index).groupby(forecasts["spec_id"]).sum()
 
 

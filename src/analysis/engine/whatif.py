@@ -5,7 +5,7 @@ detentions in China), evaluated where a reader asks (``ScenarioModel``, ``foreca
 ``simulate``): the scenario table (``scenario_table``: every scenario of ``scenarios.csv``, the
 headline's row beside them), its waterfall (``waterfall_steps``), the sensitivity of the
 what-if (``ablation``, ``tornado``, ``probability_plane``) and one question's what-if view
-(``question_whatif``, with ``whatif_timing``). Every row and title it feeds says "what-if"
+(``question_whatif``). Every row and title it feeds says "what-if"
 (``WHAT_IF``). Uncertainty is a seeded Monte Carlo: the base rate from its Beta posterior, each
 weight from its normal, in a fixed order (base rate, then the weights in ``WEIGHT_NAMES``
 order); intervals at ``intervals.LEVEL``. Probabilities in [0, 1]; numbers only.
@@ -39,7 +39,6 @@ from analysis.engine.formula import (
 from analysis.engine.headline import WHAT_IF, Headline
 from analysis.record import factors
 from analysis.record.case import CaseFacts, case_facts
-from analysis.record.durations import TIMING_HORIZON_DAYS, return_delays, return_timing
 from analysis.record.history import BaseRate, detentions_in_china, release_base_rate
 from analysis.record.intervals import QUANTILES
 
@@ -674,8 +673,7 @@ class QuestionWhatIf:
     ``record_model`` is today's whole record (the scenarios without a date, the plane chart);
     ``scenario_models`` gives each scenario's model by scenario_id, as in ``scenario_table``.
     ``case_scenario`` is the question's row of that table. ``reference_cases`` is the model's
-    reference class in today's record (the plane's points come from it). ``delays`` are days
-    from detention to return in today's record, the question's own case left out.
+    reference class in today's record (the plane's points come from it).
     """
 
     facts: CaseFacts
@@ -686,7 +684,6 @@ class QuestionWhatIf:
     scenario_table: pd.DataFrame
     case_scenario: pd.Series
     reference_cases: pd.DataFrame
-    delays: np.ndarray
 
 
 def question_scenarios(dataset: Dataset, facts: CaseFacts) -> pd.DataFrame:
@@ -721,8 +718,6 @@ def question_whatif(
     row = table[table["scenario_id"] == facts.scenario_id].iloc[0]
     case_model = models[facts.scenario_id]
     reference = model_cases(dataset.cases)
-    # The question's own return, if it came, never informs when its return would come.
-    others = reference[reference["case_id"].astype(str) != facts.case_id]
     return QuestionWhatIf(
         facts=facts,
         case_model=case_model,
@@ -732,21 +727,6 @@ def question_whatif(
         scenario_table=table,
         case_scenario=row,
         reference_cases=reference,
-        delays=return_delays(others),
-    )
-
-
-def whatif_timing(view: QuestionWhatIf, horizon: int = TIMING_HORIZON_DAYS) -> pd.DataFrame:
-    """``durations.return_timing`` for the question's what-if: its P(return), the Monte Carlo
-    band (its model and the scenario table's seed) and the update for being still held on its
-    date."""
-    row = view.case_scenario
-    return return_timing(
-        1.0 - float(row["p_release"]),
-        view.delays,
-        horizon,
-        held_until=view.facts.days_held,
-        p_return_draws=1.0 - simulate(view.case_model, row["pressure"], row["tension"]),
     )
 
 

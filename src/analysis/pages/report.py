@@ -406,8 +406,8 @@ def save_figure(
 def report_figures(
     dataset: Dataset,
     view: QuestionWhatIf,
+    detail: HeadlineDetail,
     forecasts: pd.DataFrame | None = None,
-    detail: HeadlineDetail | None = None,
 ) -> dict[str, Callable[[], Figure]]:
     """The report's charts for the question of ``view``, by file stem (see FIGURE_CAPTIONS):
     each is drawn when its function is called, so that the writer holds one figure at a time.
@@ -424,7 +424,6 @@ def report_figures(
     from analysis.charts import scoring as scoring_charts
     from analysis.charts import timeline as timeline_charts
     from analysis.engine import measured, scoring, specifications, whatif
-    from analysis.engine.whatif import whatif_timing
     from analysis.record import factors, timeline
 
     facts, model, row = view.facts, view.case_model, view.case_scenario
@@ -469,13 +468,6 @@ def report_figures(
         ),
         "scenarios_tornado": tornado,
         "backtest_reliability": reliability,
-        "scenarios_timing": lambda: model_charts.plot_timing(
-            whatif_timing(view),
-            view.delays,
-            1.0 - row["p_release"],
-            facts.windows,
-            held_until=facts.days_held,
-        ),
         "factors": lambda: model_charts.plot_factors(
             factors.factor_series(dataset.events, *factor_span(facts)),
             dataset.events,
@@ -487,10 +479,9 @@ def report_figures(
             measured.series_over(dataset), measured.case_measures(dataset)
         ),
     }
-    if detail is not None:
-        figures |= headline_figures(view, detail)
-        if not returns_known(view):  # no return known by the date: no timing law to fit
-            del figures["scenarios_timing"]
+    figures |= headline_figures(view, detail)
+    if not returns_known(view):  # no return known by the date: no timing law to fit
+        del figures["scenarios_timing"]
     return figures
 
 
@@ -589,7 +580,7 @@ def write_report_figures(
             for name, data in kept.items()
         ]
     forecasts = detail.forecasts if detail is not None else None
-    written = write_figures(report_figures(dataset, view, forecasts, detail), folder, stop)
+    written = write_figures(report_figures(dataset, view, detail, forecasts), folder, stop)
     if cache.enabled() and not (stop is not None and stop()):  # only a whole set is kept
         cache.keep(key, {path.name: path.read_bytes() for path in written})
     return written

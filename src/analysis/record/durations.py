@@ -22,7 +22,6 @@ import pandas as pd
 from scipy import optimize, stats
 
 from analysis.record import factors
-from analysis.record.intervals import QUANTILES
 from analysis.record.outcomes import RETURN
 
 # Date precisions precise enough for a delay in days; a year (up to 365 days) is not.
@@ -76,16 +75,6 @@ def time_to_return(cases: pd.DataFrame, outcomes: Sequence[str] = (RETURN,)) -> 
     )
     table = table.sort_values(["usable", "days", "case_id"], ascending=[False, True, True])
     return table.reset_index(drop=True)
-
-
-def return_delays(cases: pd.DataFrame) -> np.ndarray:
-    """Days from detention to return of the returned cases with usable dates (middle estimates).
-
-    The model's timing passes its reference class (``model_cases``), as ``question_whatif`` does.
-    """
-    delays = time_to_return(cases)
-    usable = delays[delays["usable"]]
-    return np.sort(usable["days"].astype(float).to_numpy())
 
 
 def delay_summary(cases: pd.DataFrame, benchmarks: Sequence[tuple[str, int]]) -> pd.DataFrame:
@@ -334,71 +323,6 @@ def fit_lognormal_with_cohort(data: stats.CensoredData, cohort: Cohort, name: st
     return DurationLaw(name, "lognormal", law.distribution, law.parameters)
 
 
-TIMING_HORIZON_DAYS = 120
-
-
-def lognormal_fit(days: np.ndarray) -> tuple[float, float]:
-    """Mean and sd of log(days) (days floored at 0.5 so a same-day return has a log)."""
-    logs = np.log(np.maximum(np.asarray(days, dtype=float), 0.5))
-    if len(logs) < 2:
-        raise ValueError(f"a curve needs at least two dated returns (got {len(logs)})")
-    return float(logs.mean()), float(logs.std(ddof=1))
-
-
-def lognormal_cdf(days: np.ndarray, mu: float, sigma: float) -> np.ndarray:
-    """P(a return comes by day d | it comes at all), for a log-normal in days; in [0, 1]."""
-    d = np.asarray(days, dtype=float)
-    z = (np.log(np.maximum(d, 1e-9)) - mu) / (sigma * math.sqrt(2.0))
-    values = 0.5 * (1.0 + np.vectorize(math.erf)(z))
-    return np.where(d > 0, values, 0.0)
-
-
-def empirical_cdf(days: np.ndarray, delays: np.ndarray) -> np.ndarray:
-    """Share of the observed delays that are <= each day; in [0, 1]."""
-    ordered = np.sort(np.asarray(delays, dtype=float))
-    return np.searchsorted(ordered, np.asarray(days, dtype=float), side="right") / len(ordered)
-
-
-def return_timing(
-    p_return: float,
-    delays: np.ndarray,
-    horizon: int = TIMING_HORIZON_DAYS,
-    held_until: int | None = None,
-    p_return_draws: np.ndarray | None = None,
-) -> pd.DataFrame:
-    """P(returned by day d since detention), d = 0..horizon, under the model; in [0, 1].
-
-    Assumption: the group is eventually returned with probability ``p_return`` (the model's),
-    and the day of a return follows the delays of the returned cases: their empirical
-    distribution (column ``empirical``) and a log-normal fitted to them (``lognormal``), so
-    P(returned by d) = p_return * F(d). With ``held_until`` (a day on which the group is known
-    to be still held) the ``*_given_held`` columns condition on it:
-    P(returned by d | not by h) = p (F(d) - F(h)) / (1 - p F(h)) for d >= h. With
-    ``p_return_draws`` (Monte Carlo), ``lognormal_low``/``lognormal_high`` give the 80% band.
-    """
-    days = np.arange(horizon + 1, dtype=float)
-    delays = np.asarray(delays, dtype=float)
-    # Too few dated returns for a curve: the columns stay empty (NaN) rather than invented.
-    missing = np.full(len(days), np.nan)
-    curves = {
-        "empirical": empirical_cdf(days, delays) if len(delays) else missing,
-        "lognormal": lognormal_cdf(days, *lognormal_fit(delays)) if len(delays) > 1 else missing,
-    }
-    frame = pd.DataFrame({"day": days.astype(int)})
-    for name, cdf in curves.items():
-        frame[name] = p_return * cdf
-    if p_return_draws is not None:
-        draws = np.asarray(p_return_draws, dtype=float)
-        band = np.quantile(draws[:, None] * curves["lognormal"][None, :], QUANTILES[::2], axis=0)
-        frame["lognormal_low"], frame["lognormal_high"] = band[0], band[1]
-    if held_until is not None:
-        for name, cdf in curves.items():
-            at_h = float(cdf[min(held_until, horizon)])
-            conditional = p_return * (cdf - at_h) / (1.0 - p_return * at_h)
-            frame[f"{name}_given_held"] = np.where(days >= held_until, conditional, np.nan)
-    return frame
-
-
 # --- durations with censoring (issue 10, design decision 6) ------------------------------------
 
 # HRW, 29 June 2017: of at least 51 North Koreans detained in China since July 2016, at least 38
@@ -601,6 +525,9 @@ def timing_laws(
         fitted.parameters,
     )
     return reference_laws(named)
+
+
+TIMING_HORIZON_DAYS = 120  # days since detention the timing charts cover
 
 
 def return_curves(
