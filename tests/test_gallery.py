@@ -270,3 +270,49 @@ def test_a_laos_question_learns_from_laos_cases_resolved_before_its_date() -> No
     assert detail.headline.reference_class == "cases decided by laos"
     pooled = detail.table[detail.table["in_headline"]]
     assert set(pooled["released"] + pooled["returned"]) == {1}
+
+
+def mission_question(dataset, route: str = "mission"):
+    """The fixture's question with China's foreign-mission entries as its class (as
+    2002_spanish_embassy's rule reads), or another ``route``."""
+    questions = dataset.questions.copy()
+    questions["class_route"] = route
+    return dataset._replace(questions=questions)
+
+
+def test_a_mission_question_with_scored_mission_cases_is_not_refused(fixture_data) -> None:
+    from types import SimpleNamespace
+
+    from analysis.pages.report import NothingToScoreError, refuse_without_scored_cases
+    from analysis.record.case import case_facts
+
+    # Without the 2012 road check, the fixture's only resolved case is the 2002 mission entry
+    # (reached the South): China's arrests have nothing to score, China's missions one case.
+    cases = fixture_data.cases[fixture_data.cases["case_id"] != "2012_fixture_check"]
+    for route, refused in (("arrest", True), ("mission", False)):
+        dataset = mission_question(fixture_data._replace(cases=cases), route)
+        view = SimpleNamespace(facts=case_facts(dataset, "fixture_case"))
+        if refused:
+            with pytest.raises(NothingToScoreError, match=r"arrests decided by china"):
+                refuse_without_scored_cases(dataset, view)
+        else:
+            refuse_without_scored_cases(dataset, view)  # no error: one mission case to score
+
+
+def test_a_mission_questions_backtest_and_missing_outcomes_count_mission_cases_only(
+    fixture_data,
+) -> None:
+    from analysis.engine import headline
+
+    # By 24 April 2017 the fixture has one resolved mission entry (2002, reached the South)
+    # and one resolved arrest (2012, returned); the 2017 unknown is the question's own case.
+    expected = {
+        "mission": (["2002_fixture_mission"], [1, 0]),
+        "arrest": (["2012_fixture_check"], [0, 1]),
+    }
+    for route, (scored, counts) in expected.items():
+        dataset = mission_question(fixture_data, route)
+        detail = headline.headline_detail(dataset, "fixture_case")
+        assert sorted(set(detail.forecasts["case_id"])) == scored, route
+        table = headline.missing_outcome_table(dataset, "fixture_case").set_index("treatment")
+        assert table.loc["missing_at_random", ["released", "returned"]].tolist() == counts

@@ -156,3 +156,14 @@ def test_the_forecast_group_is_left_out_of_its_own_fit() -> None:
     kept = durations.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45])
     fits = kept["evidence"].str.startswith("cases known")
     assert kept.loc[fits, "median_days"].iloc[0] != left_out.loc[fits, "median_days"].iloc[0]
+
+
+def test_with_no_return_known_by_the_date_the_timing_laws_are_the_reference_laws_alone() -> None:
+    # On 5 January 2017 the only return on record (closed_return) was still ten days away: no
+    # fit, just the three stated laws, each with its median of 7, 61 and 183 days.
+    laws = durations.timing_laws(AS_OF_CASES, "2017-01-05")
+    medians = [law.distribution.median() for law in laws]
+    assert medians == pytest.approx([7.0, 61.0, 183.0])
+    # By 24 April the return was known (and the later one censored): the fit comes first.
+    fitted = durations.timing_laws(AS_OF_CASES, "2017-04-24")
+    assert len(fitted) == 4 and fitted[0].name.startswith("log-normal fit")

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from analysis.data.tables import DataValidationError
     from analysis.engine.headline import Headline
     from analysis.engine.whatif import ScenarioModel, WhatIfForecast
+    from analysis.record.classes import ClassRule
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -249,6 +250,7 @@ def _scenario(args: argparse.Namespace) -> int:
     from analysis.engine.whatif import question_whatif, whatif_at
     from analysis.record import factors
     from analysis.record.case import UnknownCaseError
+    from analysis.record.classes import CHINA_ARRESTS, question_rule
 
     if args.as_of is None and (args.pressure is None or args.tension is None) and not args.case:
         print(
@@ -265,13 +267,14 @@ def _scenario(args: argparse.Namespace) -> int:
         folder = printable(str(args.data_dir))
         print(f"{len(error.problems)} problem(s) in {folder}.", file=sys.stderr)
         return EXIT_BAD_INPUT
-    as_of = args.as_of
+    as_of, rule = args.as_of, CHINA_ARRESTS
     if args.case:
         try:
-            row = question_whatif(dataset, args.case, args.draws, args.seed).case_scenario
+            view = question_whatif(dataset, args.case, args.draws, args.seed)
         except UnknownCaseError as error:
             print(f"python -m analysis scenario: error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        row, rule = view.case_scenario, question_rule(view.facts.question)
         as_of = row["as_of"].date() if as_of is None and not _missing(row["as_of"]) else as_of
         pressure = row["pressure"] if args.pressure is None else args.pressure
         tension = row["tension"] if args.tension is None else args.tension
@@ -289,7 +292,7 @@ def _scenario(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     if args.as_of is not None:
         _warn_if_after_record(dataset.events, args.as_of)
-    result, model = whatif_at(dataset, pressure, tension, as_of, args.draws, args.seed)
+    result, model = whatif_at(dataset, pressure, tension, as_of, args.draws, args.seed, rule)
     try:
         stated = headline(dataset, args.case or DEFAULT_CASE)
     except UnknownCaseError:  # a data folder whose questions lack the default: its first one
@@ -297,7 +300,7 @@ def _scenario(args: argparse.Namespace) -> int:
     # What was asked comes first: levels or a date by hand ask for the what-if.
     what_if_asked = args.pressure is not None or args.tension is not None or args.as_of is not None
     _print_forecast(
-        result, model, as_of.isoformat() if as_of else None, args.json, stated, what_if_asked
+        result, model, as_of.isoformat() if as_of else None, args.json, stated, what_if_asked, rule
     )
     return EXIT_OK
 
@@ -336,11 +339,16 @@ def _print_forecast(
     as_json: bool,
     stated: Headline,
     what_if_first: bool = False,
+    rule: ClassRule | None = None,
 ) -> None:
     """The scenario command's output: one JSON object, or lines for a reader: the project's
     headline (``analysis.headline``) and the what-if of the expert-weight model (the article's
-    argument) at the levels asked for; the what-if first when ``what_if_first``."""
+    argument) at the levels asked for, its base rate from ``rule``'s class (None: the
+    headline's, arrests decided by China); the what-if first when ``what_if_first``."""
     from analysis.engine.headline import NOTHING_SCORED, WHAT_IF, as_dict, sentence
+    from analysis.record.classes import CHINA_ARRESTS
+
+    rule = CHINA_ARRESTS if rule is None else rule
 
     if as_json:
         what_if = {
@@ -369,10 +377,10 @@ def _print_forecast(
         f"{result.interval_high:.2f} ({result.draws:,} Monte Carlo draws, seed {result.seed})",
         (
             f"What-if's base rate {model.base_rate:.2f}, from {model.released} {releases} in "
-            f"{model.cases_counted} detentions in China with a one-way outcome ({model.view})"
+            f"{model.cases_counted} {rule.describe()} with a one-way outcome ({model.view})"
             if model.cases_counted
-            else f"What-if's base rate {model.base_rate:.2f}, the prior alone: no detention in "
-            f"China with a one-way outcome to learn from ({model.view})"
+            else f"What-if's base rate {model.base_rate:.2f}, the prior alone: none of the "
+            f"{rule.describe()} has a one-way outcome to learn from ({model.view})"
         ),
     ]
     head = [f"Headline: {sentence(stated)}"]

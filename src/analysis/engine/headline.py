@@ -557,7 +557,8 @@ def silence_update(
 def missing_outcome_table(
     dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None
 ) -> pd.DataFrame:
-    """The headline's base rate (detentions in China decided by China, first coding) under each
+    """The headline's base rate (the question's own class by its rule, ``question_rule``:
+    detentions in China decided by China for the main question; first coding) under each
     MISSING_TREATMENTS reading, as of the question's date: treatment, words, released,
     returned, unknown (cases of the class detained before the date with no outcome known by
     it, the question's own group left out), p_release, low, high (80%, uniform prior)."""
@@ -569,7 +570,7 @@ def missing_outcome_table(
     facts = case_facts(dataset, case)
     day = facts.as_of if as_of is None else pd.Timestamp(as_of)
     coded = specifications.coded_cases(dataset, "first", "mission_attempt", "in")
-    members = specifications.class_cases(coded, "china_decided")
+    members = specifications.class_cases(coded, "china_decided", question_rule(facts.question))
     members = members[members["case_id"] != facts.case_id]
     outcome = members["outcome"].astype(str)
     known = (members["outcome_latest"] <= day).to_numpy()

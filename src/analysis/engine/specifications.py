@@ -46,21 +46,15 @@ import pandas as pd
 
 from analysis.data.tables import Dataset
 from analysis.defaults import SEED
-from analysis.engine.formula import (
-    Weights,
-    expit,
-    level_from_code,
-    log_odds,
-    logit,
-    weights_from_table,
-)
+from analysis.engine import formula
+from analysis.engine.formula import Weights, weights_from_table
 from analysis.engine.logistic import fit_ridge_logistic
 from analysis.engine.mixture import log_density
 from analysis.record import factors
 from analysis.record.case import forecast_day
-from analysis.record.classes import CHINA_ARRESTS, MISSION, ClassRule
+from analysis.record.classes import CHINA_ARRESTS, ClassRule, in_class, on_route
 from analysis.record.codings import second_coder_cases
-from analysis.record.history import NOT_DETENTION_ONSETS, with_year_and_period, without_overlaps
+from analysis.record.history import with_year_and_period, without_overlaps
 from analysis.record.intervals import PRIORS, QUANTILES, beta_quantiles, posterior_log_odds
 from analysis.record.outcomes import ANY_NON_RETURN, RETURN, STRICT
 
@@ -134,8 +128,8 @@ def coded_cases(dataset: Dataset, coder: str, six: str, kim: str) -> pd.DataFram
     if kim == "out":
         cases = cases[cases["case_id"] != KIM_VISIT]
     cases = cases.assign(
-        pressure=level_from_code(cases["pressure_level"]),
-        tension=level_from_code(cases["tension_level"]),
+        pressure=formula.level_from_code(cases["pressure_level"]),
+        tension=formula.level_from_code(cases["tension_level"]),
     )
     return with_year_and_period(cases)
 
@@ -149,20 +143,15 @@ def class_mask(
     headline's rule, arrests decided by China); ``plus_missions`` adds the same deciders'
     mission entries; ``plus_third_country`` takes the rule's route from any named decider;
     ``without_covid`` is the own class without the cases of 2020-2024."""
-    onset = np.asarray(columns["onset"]).astype(str)
-    decider = np.asarray(columns["decided_by"]).astype(str)
-    mission = onset == MISSION
-    on_route = {
-        "arrest": ~np.isin(onset, NOT_DETENTION_ONSETS),
-        "mission": mission,
-        "any": np.ones(len(onset), dtype=bool),
-    }[rule.route]
-    own_decider = np.isin(decider, rule.deciders)
+    onset, decider = columns["onset"], np.asarray(columns["decided_by"]).astype(str)
+    route = on_route(onset, rule.route)
     if reference_class == "plus_missions":
-        return (on_route | mission) & own_decider
+        return in_class(onset, decider, rule) | in_class(
+            onset, decider, ClassRule(rule.deciders, "mission")
+        )
     if reference_class == "plus_third_country":
-        return on_route & (decider != "unknown")  # the rule's deciders or any named other state
-    keep = on_route & own_decider
+        return route & (decider != "unknown")  # the rule's deciders or any named other state
+    keep = in_class(onset, decider, rule)
     if reference_class == "without_covid":
         year = np.asarray(columns["year"])
         keep &= ~((year >= COVID_YEARS[0]) & (year <= COVID_YEARS[1]))
@@ -285,7 +274,7 @@ def base_draws(learned: Training, prior: str, uniforms: np.ndarray) -> np.ndarra
     """The base rate's draws on the log-odds scale: the logit of the Beta posterior (prior +
     counts) at ``uniforms`` (in (0, 1), shared by every specification)."""
     a0, b0 = PRIORS[prior]
-    return logit(beta_quantiles(a0 + learned.released, b0 + learned.returned, uniforms))
+    return formula.logit(beta_quantiles(a0 + learned.released, b0 + learned.returned, uniforms))
 
 
 def forecast_draws(
@@ -313,17 +302,17 @@ def forecast_draws(
         p_level, t_level = _levels(learned, formulation, pressure, tension)
         drawn_p = w_pressure.mean + w_pressure.sd * normals[:, 0]
         drawn_t = w_tension.mean + w_tension.sd * normals[:, 1]
-        return central, expit(log_odds(base, p_level, t_level, drawn_p, drawn_t))
+        return central, formula.expit(formula.log_odds(base, p_level, t_level, drawn_p, drawn_t))
     if formulation in ("ridge", "pooled") and learned.ridge is not None:
         mean, error = learned.ridge
         coefficients = mean + error * normals  # intercept, pressure, tension: one row per draw
-        ridge = log_odds(
+        ridge = formula.log_odds(
             coefficients[:, 0], pressure, tension, coefficients[:, 1], coefficients[:, 2]
         )
         if formulation == "ridge":
-            return central, expit(ridge)
-        return central, expit((base + ridge) / 2.0)
-    return central, expit(base)
+            return central, formula.expit(ridge)
+        return central, formula.expit((base + ridge) / 2.0)
+    return central, formula.expit(base)
 
 
 def _levels(
@@ -354,8 +343,8 @@ def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
         else 0.0
         for rule, (life, scale) in FACTOR_RULES.items()
     }
-    coded = {coder: level_from_code(row["pressure_level"]) for coder, row in rows.items()}
-    tension = {coder: level_from_code(row["tension_level"]) for coder, row in rows.items()}
+    coded = {coder: formula.level_from_code(row["pressure_level"]) for coder, row in rows.items()}
+    tension = {coder: formula.level_from_code(row["tension_level"]) for coder, row in rows.items()}
     # The coded construct does not go through the factor rule: the same level under every rule.
     pressure = {("case_coded", r, c): float(v) for c, v in coded.items() for r in FACTOR_RULES}
     pressure |= {("event_detainees", r, c): float(derived[r]) for c in coded for r in FACTOR_RULES}
@@ -483,12 +472,12 @@ def central_forecast(
     if formulation in ("expert", "expert_centred"):
         w_pressure, w_tension = (weight.mean for weight in weights)  # WEIGHT_NAMES order
         p_level, t_level = _levels(learned, formulation, pressure, tension)
-        return float(expit(log_odds(base, p_level, t_level, w_pressure, w_tension)))
+        return float(formula.expit(formula.log_odds(base, p_level, t_level, w_pressure, w_tension)))
     if formulation in ("ridge", "pooled") and learned.ridge is not None:
         intercept, w_pressure, w_tension = learned.ridge[0]
-        ridge = float(log_odds(intercept, pressure, tension, w_pressure, w_tension))
-        return float(expit(ridge if formulation == "ridge" else (base + ridge) / 2.0))
-    return float(expit(base))
+        ridge = float(formula.log_odds(intercept, pressure, tension, w_pressure, w_tension))
+        return float(formula.expit(ridge if formulation == "ridge" else (base + ridge) / 2.0))
+    return float(formula.expit(base))
 
 
 def in_time_forecasts(

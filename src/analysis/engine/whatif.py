@@ -26,19 +26,11 @@ import pandas as pd
 from analysis.data.tables import Dataset
 from analysis.defaults import DEFAULT_CASE, DEFAULT_DRAWS, SEED
 from analysis.engine import formula
-from analysis.engine.formula import (
-    WEIGHT_NAMES,
-    Weights,
-    expit,
-    log_odds,
-    logit,
-    release_probability,
-    weight_named,
-    weights_from_table,
-)
+from analysis.engine.formula import WEIGHT_NAMES, Weights, weight_named, weights_from_table
 from analysis.engine.headline import WHAT_IF, Headline
 from analysis.record import factors
 from analysis.record.case import CaseFacts, case_facts
+from analysis.record.classes import CHINA_ARRESTS, ClassRule, question_rule
 from analysis.record.history import BaseRate, detentions_in_china, release_base_rate
 from analysis.record.intervals import QUANTILES
 
@@ -111,42 +103,48 @@ class ScenarioModel:
 
     def p_release(self, pressure: np.ndarray | float, tension: np.ndarray | float) -> np.ndarray:
         """Central P(release) in [0, 1]: the base rate's mean and the weights' means."""
-        return release_probability(
+        return formula.release_probability(
             self.base_rate, pressure, tension, self.w_pressure, self.w_tension
         )
 
 
-def model_cases(cases: pd.DataFrame, as_of: factors.DateLike | None = None) -> pd.DataFrame:
-    """The model's reference class: the cases that began in Chinese custody.
+def model_cases(
+    cases: pd.DataFrame, as_of: factors.DateLike | None = None, rule: ClassRule = CHINA_ARRESTS
+) -> pd.DataFrame:
+    """The model's reference class: the cases of the question's class ``rule``; by default,
+    arrests decided by China.
 
     With ``as_of``, only those whose outcome was surely known by that day: the last possible
     day of the outcome (``outcome_latest``) on or before ``as_of``. Cases of unknown outcome have
     no such day and drop out (they are not counted in a base rate anyway), as do cases resolved
     later. Without ``as_of``, the whole record as known today.
 
-    That is ``history.detentions_in_china``: every case but foreign-mission entries (embassy,
-    consulate, UN office or foreign school) and legal exits. Those people never went through
-    the routine police process: their fate was negotiated with a foreign government or settled
-    by their papers, and every one of them with a known outcome was released. The Shenyang
-    eight were stopped by police at a road check, so their like-for-like cases are the
-    detentions inside China, where release is rare (notebook 03); the foreign-mission releases
-    would more than double the base rate with cases unlike this one. Cases of unknown onset
-    stay in (see detentions_in_china).
+    For the default rule that is ``history.detentions_in_china``: every case but
+    foreign-mission entries (embassy, consulate, UN office or foreign school) and legal exits.
+    Those people never went through the routine police process: their fate was negotiated
+    with a foreign government or settled by their papers, and every one of them with a known
+    outcome was released. The Shenyang eight were stopped by police at a road check, so their
+    like-for-like cases are the detentions inside China, where release is rare (notebook 03);
+    the foreign-mission releases would more than double the base rate with cases unlike this
+    one. Cases of unknown onset stay in (see detentions_in_china).
     """
-    detentions = detentions_in_china(cases)
+    detentions = detentions_in_china(cases, rule)
     if as_of is None:
         return detentions
     return detentions[detentions["outcome_latest"] <= factors.to_day(as_of)]
 
 
-def build_model(dataset: Dataset, as_of: factors.DateLike | None = None) -> ScenarioModel:
+def build_model(
+    dataset: Dataset, as_of: factors.DateLike | None = None, rule: ClassRule = CHINA_ARRESTS
+) -> ScenarioModel:
     """The model from the validated tables: the base rate from the model's reference class
-    (``model_cases``: detentions in China), the weights from weights.csv.
+    (``model_cases`` under ``rule``: by default arrests decided by China), the weights from
+    weights.csv.
 
     With ``as_of``, the base rate counts only the cases whose outcome was known by that day
     (the forecast as it could have been made then); without it, today's whole record.
     """
-    base = release_base_rate(model_cases(dataset.cases, as_of))
+    base = release_base_rate(model_cases(dataset.cases, as_of, rule))
     return ScenarioModel.from_tables(base, dataset.weights, as_of)
 
 
@@ -195,7 +193,9 @@ def simulate(
     drawn = {
         weight.name: rng.normal(weight.mean, weight.sd, size=draws) for weight in model.weights
     }
-    return release_probability(base, pressure, tension, drawn["w_pressure"], drawn["w_tension"])
+    return formula.release_probability(
+        base, pressure, tension, drawn["w_pressure"], drawn["w_tension"]
+    )
 
 
 def summarise(p_release: np.ndarray) -> dict[str, float]:
@@ -248,15 +248,18 @@ def whatif_forecast(
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
-def scenario_models(dataset: Dataset, scenarios: pd.DataFrame) -> dict[str, ScenarioModel]:
-    """Each scenario's model, by scenario_id: rows with an ``as_of`` date get the as-of model
-    (cases known by that day), rows without get today's record. Models are built once per date."""
+def scenario_models(
+    dataset: Dataset, scenarios: pd.DataFrame, rule: ClassRule = CHINA_ARRESTS
+) -> dict[str, ScenarioModel]:
+    """Each scenario's model, by scenario_id, with the base rate of ``rule``'s class: rows with
+    an ``as_of`` date get the as-of model (cases known by that day), rows without get today's
+    record. Models are built once per date."""
     built: dict[pd.Timestamp | None, ScenarioModel] = {}
     models = {}
     for row in scenarios.itertuples(index=False):
         as_of = None if pd.isna(row.as_of) else factors.to_day(row.as_of)
         if as_of not in built:
-            built[as_of] = build_model(dataset, as_of)
+            built[as_of] = build_model(dataset, as_of, rule)
         models[row.scenario_id] = built[as_of]
     return models
 
@@ -327,7 +330,7 @@ def scenario_draws(
         frame.insert(0, "scenario_id", row.scenario_id)
         frame["pressure"] = row.pressure
         frame["tension"] = row.tension
-        frame["p_release"] = release_probability(
+        frame["p_release"] = formula.release_probability(
             frame["base_rate"].to_numpy(),
             row.pressure,
             row.tension,
@@ -427,9 +430,13 @@ def waterfall_steps(
     step; for base and result the level itself), start and end (log-odds), probability (P
     (release) in [0, 1] after the step).
     """
-    base = float(logit(base_rate))
+    base = float(formula.logit(base_rate))
     shift_p, shift_t = w_pressure * pressure, w_tension * tension
-    ends = [base, base + shift_p, float(log_odds(base, pressure, tension, w_pressure, w_tension))]
+    ends = [
+        base,
+        base + shift_p,
+        float(formula.log_odds(base, pressure, tension, w_pressure, w_tension)),
+    ]
     rows = [
         ("base", "base rate", base, 0.0, base),
         (
@@ -442,7 +449,7 @@ def waterfall_steps(
         ("result", "scenario", ends[2], 0.0, ends[2]),
     ]
     frame = pd.DataFrame(rows, columns=["step", "label", "shift", "start", "end"])
-    frame["probability"] = expit(frame["end"].to_numpy())
+    frame["probability"] = formula.expit(frame["end"].to_numpy())
     return frame
 
 
@@ -527,7 +534,7 @@ def ablation(
     )
     rows = []
     for label, p_level, t_level in variants:
-        p_draws = release_probability(
+        p_draws = formula.release_probability(
             parameters["base_rate"].to_numpy(),
             p_level,
             t_level,
@@ -602,8 +609,8 @@ def tornado(
         )
     rows = []
     for label, low_text, high_text, low_change, high_change in moves:
-        p_low = float(release_probability(**{**central, **low_change}))
-        p_high = float(release_probability(**{**central, **high_change}))
+        p_low = float(formula.release_probability(**{**central, **low_change}))
+        p_high = float(formula.release_probability(**{**central, **high_change}))
         rows.append(
             {
                 "input": label,
@@ -647,13 +654,13 @@ def share_release_more_likely(
     parameters = draw_parameters(model, draws, seed)
     grid = np.linspace(0.0, 1.0, resolution)
     # P(release) > 0.5 exactly when the log-odds are positive, so no expit is needed.
-    base = logit(parameters["base_rate"].to_numpy())
+    base = formula.logit(parameters["base_rate"].to_numpy())
     w_pressure = parameters["w_pressure"].to_numpy()
     w_tension = parameters["w_tension"].to_numpy()
     ahead = np.zeros((resolution, resolution))
     for start in range(0, draws, 2_000):
         chunk = slice(start, start + 2_000)
-        odds = log_odds(
+        odds = formula.log_odds(
             base[chunk, None, None],
             grid[None, None, :],
             grid[None, :, None],
@@ -708,20 +715,22 @@ def question_whatif(
     dataset: Dataset, case: str = DEFAULT_CASE, draws: int = DEFAULT_DRAWS, seed: int = SEED
 ) -> QuestionWhatIf:
     """The what-if of question ``case`` (a question_id or case_id of questions.csv): every
-    scenario of the expert-weight model, the question's own row among them; not the headline
+    scenario of the expert-weight model, the question's own row among them, each with the base
+    rate of the question's class (``classes.question_rule``); not the headline
     (``analysis.engine.headline``)."""
     facts = case_facts(dataset, case)
+    rule = question_rule(facts.question)
     scenarios = question_scenarios(dataset, facts)
-    models = scenario_models(dataset, scenarios)
+    models = scenario_models(dataset, scenarios, rule)
     levels = scenario_levels(scenarios, dataset.events)
     table = scenario_table(models, levels, draws, seed)
     row = table[table["scenario_id"] == facts.scenario_id].iloc[0]
     case_model = models[facts.scenario_id]
-    reference = model_cases(dataset.cases)
+    reference = model_cases(dataset.cases, rule=rule)
     return QuestionWhatIf(
         facts=facts,
         case_model=case_model,
-        record_model=build_model(dataset),
+        record_model=build_model(dataset, rule=rule),
         scenario_models=models,
         levels=levels,
         scenario_table=table,
@@ -737,11 +746,13 @@ def whatif_at(
     as_of: factors.DateLike | None,
     draws: int = DEFAULT_DRAWS,
     seed: int = SEED,
+    rule: ClassRule = CHINA_ARRESTS,
 ) -> tuple[WhatIfForecast, ScenarioModel]:
     """The what-if at given levels; a level not given comes from the events as of ``as_of``.
 
-    As of a date, the base rate counts only the cases whose outcome was known by then, as the
-    scenario table does for its dated rows; without a date, today's whole record. Raises
+    The base rate is ``rule``'s class (a question's ``classes.question_rule``). As of a date,
+    it counts only the cases whose outcome was known by then, as the scenario table does for
+    its dated rows; without a date, today's whole record. Raises
     ValueError when a level is missing and there is no date to compute it from.
     """
     if pressure is None or tension is None:
@@ -750,5 +761,5 @@ def whatif_at(
         levels = factors.factor_levels(dataset.events, as_of)
         pressure = levels.pressure if pressure is None else pressure
         tension = levels.tension if tension is None else tension
-    model = build_model(dataset, as_of)
+    model = build_model(dataset, as_of, rule)
     return whatif_forecast(model, pressure, tension, draws, seed), model

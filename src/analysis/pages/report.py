@@ -83,10 +83,12 @@ def refuse_without_scored_cases(dataset: Dataset, view: QuestionWhatIf) -> None:
     the report's notebook would fail minutes later in its backtest)."""
     from analysis.engine import specifications
 
-    if specifications.scoring_set(dataset, view.facts.as_of).empty:
+    rule = question_rule(view.facts.question)  # the question's own class, as its headline's
+    if specifications.scoring_set(dataset, view.facts.as_of, rule=rule).empty:
         raise NothingToScoreError(
-            f"no past detention in China decided by China with one of the question's two "
-            f"outcomes was resolved by {view.facts.as_of:%Y-%m-%d}, so the forecast cannot be "
+            f"no past case of the question's class ({rule.describe()}) with one of the "
+            f"question's two outcomes was resolved by {view.facts.as_of:%Y-%m-%d}, so the "
+            "forecast cannot be "
             "scored and the report has no backtest to show (expected a later question date "
             "or more resolved cases in cases.csv)"
         )
@@ -479,23 +481,7 @@ def report_figures(
             measured.series_over(dataset), measured.case_measures(dataset)
         ),
     }
-    figures |= headline_figures(view, detail)
-    if not returns_known(view):  # no return known by the date: no timing law to fit
-        del figures["scenarios_timing"]
-    return figures
-
-
-def returns_known(view: QuestionWhatIf) -> bool:
-    """Whether the question's reference cases hold a return known by its date (the question's
-    own case left out): the timing laws are fitted to such returns, and a question of a class
-    with none (China's mission entries before 2002) has no timing chart."""
-    from analysis.record import durations
-
-    facts = view.facts
-    cases = view.reference_cases
-    cases = cases[cases["case_id"].astype(str) != facts.case_id]
-    returned, _, _ = durations.censored_return_durations_as_of(cases, facts.as_of)
-    return len(returned) > 0
+    return figures | headline_figures(view, detail)
 
 
 def headline_figures(

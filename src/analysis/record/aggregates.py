@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.paths import PROJECT_ROOT
-from analysis.record.history import NOT_DETENTION_ONSETS
+from analysis.record.classes import CHINA_ARRESTS, on_route
 from analysis.record.intervals import beta_posterior
 from analysis.record.outcomes import ANY_NON_RETURN, RETURN, STRICT
 from analysis.words import label
@@ -170,16 +170,17 @@ class CaseRate:
 
 
 def _layers(cases: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Detentions in China (every onset but NOT_DETENTION_ONSETS); of them those not part of
+    """Detentions in China (the arrest route, ``classes.on_route``); of them those not part of
     another case; of those the ones China decided. A table without part_of or decided_by (the
     one before the corrections) keeps all, as the project counted then."""
-    detentions = cases[~cases["onset"].astype(str).isin(NOT_DETENTION_ONSETS)]
+    detentions = cases[on_route(cases["onset"], CHINA_ARRESTS.route)]
     standalone = detentions
     if "part_of" in detentions:
         standalone = detentions[detentions["part_of"].fillna("") == ""]
     by_china = standalone
     if "decided_by" in standalone:
-        by_china = standalone[standalone["decided_by"].astype(str) == "china"]
+        chosen = np.isin(standalone["decided_by"].astype(str), CHINA_ARRESTS.deciders)
+        by_china = standalone[chosen]
     return detentions, standalone, by_china
 
 

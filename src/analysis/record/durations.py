@@ -508,11 +508,15 @@ def timing_laws(
 ) -> list[object]:
     """The timing multiverse as laws (``DurationLaw``): the log-normal fit to the
     record as it stood on ``as_of`` (unknown outcomes censored at their last report; HRW's
-    cohort only once published), then the three reference laws."""
+    cohort only once published), then the three reference laws; the reference laws alone when
+    no return was known by ``as_of`` (nothing to fit, as in ``held_update_under_laws``)."""
 
     if leave_out is not None:
         cases = cases[cases["case_id"].astype(str) != leave_out]
-    data = censored_durations(*censored_return_durations_as_of(cases, as_of))
+    returned, still_held, returned_by = censored_return_durations_as_of(cases, as_of)
+    if not (len(returned) or len(returned_by)):
+        return fixed_laws()
+    data = censored_durations(returned, still_held, returned_by)
     if hrw_known(as_of):
         fitted = fit_lognormal_with_cohort(data, hrw_cohort(), "fit")
     else:

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.record.classes import CHINA_ARRESTS, ClassRule, class_name, in_class
 from analysis.record.intervals import LEVEL, beta_interval, wilson_interval
 from analysis.record.outcomes import OTHER_OUTCOMES, RETURN, STRICT
 
@@ -60,7 +61,6 @@ LEVEL_LABELS = {
 # China on papers were not in the routine police process: their fate was negotiated with a
 # foreign government. The Shenyang eight were stopped at a road check, so the like-for-like
 # reference class leaves these onsets out (they stay in "all cases").
-NOT_DETENTION_ONSETS = ("foreign_mission_entry", "legal_exit")
 
 
 # --------------------------------------------------------------------------------------------
@@ -188,32 +188,31 @@ def with_year_and_period(cases: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def detentions_in_china(cases: pd.DataFrame) -> pd.DataFrame:
-    """The cases that began in Chinese custody and that China decided, without overlapping rows.
+def detentions_in_china(cases: pd.DataFrame, rule: ClassRule = CHINA_ARRESTS) -> pd.DataFrame:
+    """The cases of ``rule``'s class (``classes.in_class``), without overlapping rows (none with
+    ``part_of`` set). The default rule, arrests decided by China, is the reference class for the
+    Shenyang eight (a road check): every onset but foreign-mission entries and legal exits
+    (``classes.NOT_DETENTION_ONSETS``), only cases China decided (a third country's decision, or
+    one no source assigns, is another question). Cases of unknown onset stay in."""
+    return without_overlaps(cases[in_class(cases["onset"], cases["decided_by"], rule)])
 
-    All but foreign-mission entries and legal exits (see NOT_DETENTION_ONSETS), only those with
-    ``decided_by == china`` (a third country's decision, or one no source assigns, is another
-    question) and none with ``part_of`` set. This is the reference class for the Shenyang eight
-    (a road check, decided by China). Cases of unknown onset stay in: most of them are arrests
-    the sources describe only briefly.
+
+def reference_classes(
+    cases: pd.DataFrame, rule: ClassRule = CHINA_ARRESTS
+) -> dict[str, pd.DataFrame]:
+    """The three reference classes the notebook compares, widest first, by name.
+
+    all cases; ``rule``'s class (see detentions_in_china; by default detentions in China);
+    and those of it detained before 2020, the era of the Shenyang eight, before the COVID
+    border closure changed how returns worked.
     """
-    onset_ok = ~cases["onset"].astype(str).isin(NOT_DETENTION_ONSETS)
-    china = cases["decided_by"].astype(str) == "china"
-    return without_overlaps(cases[onset_ok & china])
-
-
-def reference_classes(cases: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The three reference classes the notebook compares, widest first.
-
-    all cases; detentions in China (see detentions_in_china); and those detained before 2020,
-    the era of the Shenyang eight, before the COVID border closure changed how returns worked.
-    """
-    detentions = detentions_in_china(cases)
+    detentions = detentions_in_china(cases, rule)
     years = with_year_and_period(detentions)["year"]
+    name = class_name(rule)
     return {
         "all cases": cases,
-        "detentions in China": detentions,
-        "detentions in China, before 2020": detentions[years < 2020],
+        name: detentions,
+        f"{name}, before 2020": detentions[years < 2020],
     }
 
 
