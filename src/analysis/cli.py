@@ -342,8 +342,8 @@ def _print_forecast(
     rule: ClassRule | None = None,
 ) -> None:
     """The scenario command's output: one JSON object, or lines for a reader: the project's
-    headline (``analysis.headline``) and the what-if of the expert-weight model (the article's
-    argument) at the levels asked for, its base rate from ``rule``'s class (None: the
+    headline (``analysis.engine.headline``) and the what-if of the expert-weight model (the
+    article's argument) at the levels asked for, its base rate from ``rule``'s class (None: the
     headline's, arrests decided by China); the what-if first when ``what_if_first``."""
     from analysis.engine.headline import NOTHING_SCORED, WHAT_IF, as_dict, sentence
     from analysis.record.classes import CHINA_ARRESTS

@@ -1,7 +1,8 @@
 """Charts of the reference class: outcomes over time, time to return, subgroup rates.
 
-Each takes computed results from ``analysis.history`` and ``analysis.delays`` and returns a
-Figure; colours, markers and labels come from ``analysis.charts.style``.
+Each takes computed results from ``analysis.record.history`` and
+``analysis.record.durations`` and returns a Figure; colours, markers and labels come from
+``analysis.charts.style``.
 """
 
 from __future__ import annotations

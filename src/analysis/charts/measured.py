@@ -1,5 +1,5 @@
 """The measured series over 2001-2025 with the cases marked by outcome and route: a Figure from
-``analysis.measured.measures_on`` and ``analysis.measured.case_measures``."""
+``analysis.engine.measured.measures_on`` and ``analysis.engine.measured.case_measures``."""
 
 from __future__ import annotations
 

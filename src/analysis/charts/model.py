@@ -1,9 +1,9 @@
 """Charts of the model: the waterfall, the scenario intervals, the tornado, the plane, the
 timing of a return, the weights, and the factor levels over time.
 
-Each takes computed results (tables and arrays from ``analysis.scenarios``,
-``analysis.sensitivity``, ``analysis.timing``, ``analysis.backtest``, ``analysis.factors``)
-and returns a Figure; colours, hatches, markers and labels come from ``analysis.charts.style``.
+Each takes computed results (tables and arrays from ``analysis.engine.whatif``,
+``analysis.record.durations`` and ``analysis.record.factors``) and returns a Figure; colours,
+hatches, markers and labels come from ``analysis.charts.style``.
 """
 
 from __future__ import annotations

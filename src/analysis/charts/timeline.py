@@ -1,4 +1,4 @@
-"""The timeline charts: the case chart and the context chart, from ``analysis.timeline``.
+"""The timeline charts: the case chart and the context chart, from ``analysis.record.timeline``.
 
 In both, colour AND shape give the factor, and the fill gives the date precision: a filled
 marker is an exact day, a hollow marker with a whisker spanning the period is a month, year or

@@ -48,7 +48,7 @@ DECIDERS = (
 # The deciders other than China that a case can name (the class rule's third countries).
 THIRD_COUNTRIES = tuple(d for d in DECIDERS if d not in ("china", "unknown"))
 BOOLEANS = ("true", "false")
-CLASS_ROUTES = ("arrest", "mission", "any")  # analysis.classes.ROUTES
+CLASS_ROUTES = ("arrest", "mission", "any")  # analysis.record.classes.on_route
 # A question's status, and the status column of the frozen ledger (data/forecasts.csv).
 RESOLUTION_STATUSES = ("open", "resolved_yes", "resolved_no", "annulled")
 # The kind of each source URL, parallel to source_urls: how much a row can rest on it.
@@ -290,7 +290,7 @@ QUESTIONS = TableSchema(
         Column("resolution_status", "category", allowed=RESOLUTION_STATUSES),
         Column("resolution_note", "text"),
         # Whose decision the question asks about, and the reference class it learns from
-        # (analysis.classes): the deciders whose cases enter and the route (onset) drawn.
+        # (analysis.record.classes): the deciders whose cases enter and the route (onset) drawn.
         Column("decided_by", "category", allowed=DECIDERS),
         Column("class_deciders", "category_list", allowed=DECIDERS),
         Column("class_route", "category", allowed=CLASS_ROUTES),
@@ -456,7 +456,8 @@ UNSC_VOTES = TableSchema(
 MEASURED_TABLES = (UNGA_VOTES, TRADE, CONTACTS, UNSC_VOTES)
 TABLES = (*TABLES, *MEASURED_TABLES)
 # The frozen ledger (data/forecasts.csv): one row per published forecast, append-only, checked
-# by ``analysis.ledger.check_frozen`` (its hash chain) rather than loaded with the tables above.
+# by ``analysis.engine.ledger.check_frozen`` (its hash chain) rather than loaded with the
+# tables above.
 FORECASTS = TableSchema(
     name="forecasts",
     id_column="forecast_id",

@@ -107,7 +107,8 @@ EXCLUDED_CHOICES = (
 
 
 def rule_text(rule: Any) -> str:
-    """RULE in the words of another question's class rule (``analysis.classes.ClassRule``)."""
+    """RULE in the words of another question's class rule
+    (``analysis.record.classes.ClassRule``)."""
     own = rule.describe()
     return RULE.replace("arrests decided by China", own).replace(
         "each resolved detention in China decided by China",

@@ -13,7 +13,7 @@ project would have made, one row per forecast (a retrodiction, never the record)
 resolution_criteria, deadline (ISO date by which the outcome resolves it, empty while open),
 made_on (ISO date), probability (P(release) in [0, 1]), specification, rationale, resolution (1
 release, 0 return, empty when unresolved or resolved neither way) and resolved_on. It holds the
-headline (``analysis.headline``) for the default question's case as of its detention, the
+headline (``analysis.engine.headline``) for the default question's case as of its detention, the
 question's date and 18 May 2017 (HRW's last word on the record), the headline of every other
 worked question of questions.csv, and the in-time backtest's forecasts of the past cases (the
 default specification and the expert-weight what-if). Reads files, never writes one: ``python -m

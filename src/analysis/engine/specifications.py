@@ -6,23 +6,23 @@ A specification picks one value on each axis of ``CHOICES`` (the first value is 
   the same plus foreign-mission entries; plus cases a named third country decided (Laos,
   Vietnam, Thailand, Mongolia or another); or without the
   cases detained 2020-2024 (the COVID-era backlog). A question with another class rule
-  (``analysis.classes``: its deciders and route) reads the four values on its own class
+  (``analysis.record.classes``: its deciders and route) reads the four values on its own class
   (``class_mask``): the first is then that rule's class, not China's.
 * ``shenyang_six``: the 2006 six as recorded (a consulate bid, so outside the detentions) or as
   detained in transit (Adrian Hong's reading, which brings the case into the class).
 * ``kim_visit_2018``: the single-source 2018 Kim-visit arrests in or out.
 * ``outcome``: ``strict`` (release = reached the South or a third country) or ``any_non_return``
-  (freed in China and left legally count as releases too); see ``analysis.outcomes``.
+  (freed in China and left legally count as releases too); see ``analysis.record.outcomes``.
 * ``prior``: Beta(1, 1) (uniform) or Beta(1/2, 1/2) (Jeffreys).
 * ``formulation``: ``base_only``; ``expert`` (weights.csv on the levels as coded);
   ``expert_centred`` (the same on the levels minus the class's mean levels); ``ridge`` (a
-  ridge logistic fit on the class, ``analysis.logistic``); ``pooled`` (the average of base rate
-  and ridge on the log-odds scale).
+  ridge logistic fit on the class, ``analysis.engine.logistic``); ``pooled`` (the average of
+  base rate and ridge on the log-odds scale).
 * ``pressure``: the focal case's pressure as coded on the cases' 0-2 scale (divided by 2), or
   derived from the events about these detainees (``pressure_kind == detainees``, the case's own
-  events, ``analysis.factors``). Only the focal case has the second construct, so the choice
+  events, ``analysis.record.factors``). Only the focal case has the second construct, so the choice
   does not change a specification's score.
-* ``factor_rule``: the constants of the event rule (``analysis.factors``): the codebook's
+* ``factor_rule``: the constants of the event rule (``analysis.record.factors``): the codebook's
   half-life of 60 days and half-scale of 6, or one of them halved or doubled. They act only on
   the event-derived pressure, so under the coded construct the five rules give the same row.
 * ``coder``: the first coding (cases.csv) or the blind second coding (second_coding.csv).
@@ -70,8 +70,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "coder": ("first", "second"),
 }
 DEFAULTS = {axis: values[0] for axis, values in CHOICES.items()}
-# The factor rule's constants (``analysis.factors``): (half-life in days, half-scale in intensity
-# units). The codebook's rule, then each constant halved and doubled with the other kept.
+# The factor rule's constants (``analysis.record.factors``): (half-life in days, half-scale
+# in intensity units). The codebook's rule, then each constant halved and doubled with the other
+# kept.
 FACTOR_RULES = {
     "codebook": (factors.HALF_LIFE_DAYS, factors.HALF_SCALE),
     "half_life_30": (factors.HALF_LIFE_DAYS / 2, factors.HALF_SCALE),
@@ -138,7 +139,7 @@ def class_mask(
     columns: Mapping[str, np.ndarray], reference_class: str, rule: ClassRule = CHINA_ARRESTS
 ) -> np.ndarray:
     """Which cases belong to one reference class of a question whose class rule is ``rule``
-    (``analysis.classes``): a boolean array. ``columns`` holds the onset, decided_by and year
+    (``analysis.record.classes``): a boolean array. ``columns`` holds the onset, decided_by and year
     of each case, as strings and integers. ``china_decided`` is the rule's own class (for the
     headline's rule, arrests decided by China); ``plus_missions`` adds the same deciders'
     mission entries; ``plus_third_country`` takes the rule's route from any named decider;

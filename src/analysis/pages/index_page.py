@@ -2,7 +2,7 @@
 a static what-if that works offline, the charts with alt text and captions, and the events with
 their sources. Text from the tables is HTML-escaped.
 
-Returns text only; ``analysis.report`` writes the page.
+Returns text only; ``analysis.pages.report`` writes the page.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """A notebook as a self-contained HTML page: no external script, style or font; tables left-
 aligned and wrapped, without a meaningless 0..n index, with codebook codes in words.
 
-Returns text only; ``analysis.report`` writes the pages.
+Returns text only; ``analysis.pages.report`` writes the pages.
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ def render_html(
 ) -> str:
     """A notebook with its outputs as a standalone HTML page that needs no network, the same
     bytes on every run; tables show ``codes`` (``codebook_codes``) as words; ``banner`` opens
-    the body and ``footer`` closes it (the provenance, ``analysis.provenance``).
+    the body and ``footer`` closes it (the provenance, ``analysis.pages.provenance``).
 
     The exporter gives each output a fresh uuid4 as its element id; those become sequential
     ids, renamed consistently wherever they appear.

@@ -2,7 +2,8 @@
 SHA-256 of the data folder, the Python and key package versions, and a build date.
 
 The build date is the commit's date, not the clock's, so two builds of one commit give the same
-bytes. Reads git and files only; ``analysis.index_page`` and ``analysis.notebook_html`` show it.
+bytes. Reads git and files only; ``analysis.pages.index_page`` and
+``analysis.pages.notebook_html`` show it.
 """
 
 from __future__ import annotations

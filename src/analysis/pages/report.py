@@ -714,7 +714,7 @@ def build_report(
 
 def write_track_record(output_dir: Path, data_dir: Path | None = None) -> Path:
     """Write ``track_record.html`` and ``track_record.csv`` (every question, its ledger
-    forecast, outcome and scores, ``analysis.track_record``) into ``output_dir`` (the live
+    forecast, outcome and scores, ``analysis.engine.track_record``) into ``output_dir`` (the live
     report or its staging folder), each file replaced atomically; each question links to its
     report where ``output_dir`` holds one."""
     from analysis.engine import track_record

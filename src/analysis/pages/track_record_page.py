@@ -1,6 +1,6 @@
 """The track record's page (``reports/track_record.html``): every question of the gallery, its
 forecast, its outcome and its scores, each linked to its own report, and the scores against the
-base rate alone and an uninformed 0.5. Renders text only; ``analysis.report`` writes it."""
+base rate alone and an uninformed 0.5. Renders text only; ``analysis.pages.report`` writes it."""
 
 from __future__ import annotations
 

@@ -22,8 +22,9 @@ from analysis.record.intervals import beta_posterior
 from analysis.record.outcomes import ANY_NON_RETURN, RETURN, STRICT
 from analysis.words import label
 
-# The question's two outcomes, as analysis.outcomes maps them: reaching South Korea or a third
-# country is the release the article asks about; every other outcome is counted beside the rate.
+# The question's two outcomes, as analysis.record.outcomes maps them: reaching South Korea or
+# a third country is the release the article asks about; every other outcome is counted beside the
+# rate.
 RELEASE = STRICT
 # The looser reading: any exit from custody short of return (freed in China, left on papers).
 RELEASE_OR_FREED = ANY_NON_RETURN

@@ -2,7 +2,7 @@
 advance: a share claim is *supported* when its whole 80% interval lies on the claimed side, a
 difference claim when the posterior probability of the claimed direction is at least 0.9.
 
-Numbers only, on the base rates of ``analysis.history``.
+Numbers only, on the base rates of ``analysis.record.history``.
 """
 
 from __future__ import annotations

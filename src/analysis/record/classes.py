@@ -28,7 +28,7 @@ class ClassRule:
     """Which past cases a question learns from: decided_by in ``deciders``, onset on ``route``."""
 
     deciders: tuple[str, ...]
-    route: str  # one of ROUTES
+    route: str  # one of schema.CLASS_ROUTES (see on_route)
 
     def describe(self) -> str:
         """The rule in words, such as ``arrests decided by china``."""

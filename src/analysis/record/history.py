@@ -6,11 +6,11 @@ would otherwise outweigh every other case.
 
 Counting rules, used by every function here:
 
-* The question's two outcomes are mapped once, in ``analysis.outcomes``: a release is ``RELEASE``
-  (reached_south_or_third_country), a return is ``RETURN`` (returned). Every other outcome
-  (freed_in_china, left_legally, died_in_custody, mixed, unknown) counts as neither by default
-  and is counted apart, never dropped; ``release_base_rate`` can be told to count more outcomes
-  as releases (the multiverse's "any non-return").
+* The question's two outcomes are mapped once, in ``analysis.record.outcomes``: a release is
+  ``RELEASE`` (reached_south_or_third_country), a return is ``RETURN`` (returned). Every other
+  outcome (freed_in_china, left_legally, died_in_custody, mixed, unknown) counts as neither by
+  default and is counted apart, never dropped; ``release_base_rate`` can be told to count more
+  outcomes as releases (the multiverse's "any non-return").
 * Rows with ``part_of`` set overlap another row (a person inside a mass return, a family inside a
   monthly count): every count drops them, and says how many it dropped.
 * ``mixed`` (part of the group returned, part let go) is excluded from the binary rate and
@@ -20,13 +20,14 @@ Counting rules, used by every function here:
   counts non-integers. The rate is therefore P(release | the group was handled one way).
 * Probabilities are in [0, 1]. Intervals are 80% (``intervals.LEVEL``): a Beta posterior
   ``Beta(prior + counts)`` with its equal-tailed interval, and the Wilson interval of the raw
-  share (``analysis.beta``).
+  share (``analysis.record.intervals``).
 
 The cases are few and selected: they are the ones that made the news, and news favours the
 dramatic (embassy entries, campaigns, releases abroad) over the routine quiet return, so the
 release rate here is almost certainly higher than among all North Koreans detained in China.
 
-Numbers only: the charts are in ``analysis.charts.history``, the delays in ``analysis.delays``.
+Numbers only: the charts are in ``analysis.charts.history``, the delays in
+``analysis.record.durations``.
 """
 
 from __future__ import annotations

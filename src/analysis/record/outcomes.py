@@ -3,7 +3,7 @@
 The question (data/questions.csv): will China return the group to North Korea (``RETURN``) or
 let it reach South Korea or a third country (``RELEASE``)? Every other outcome of cases.csv
 (freed in China, left legally, died in custody, mixed, unknown) counts as neither by default.
-Imports nothing, so that the lowest layers (``analysis.delays``) can use it.
+Imports nothing, so that the lowest layers (``analysis.record.durations``) can use it.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ Two charts (drawn by ``analysis.charts.timeline``), one encoding:
 Choices a reader can check against the data:
 
 * Day 0, the last status report and the windows are the question's ``CaseFacts``
-  (``analysis.case``); the detention period runs from day 0 to the last status report.
+  (``analysis.record.case``); the detention period runs from day 0 to the last status report.
 * Key events labelled on the case chart: the case's events that the seed article mentions
   (``in_article``), plus the last status report, at most ``MAX_LABELS``, earliest first.
 * Key events labelled on the context chart: major events (intensity 3), nearest day 0 first,
