@@ -316,3 +316,23 @@ def test_a_mission_questions_backtest_and_missing_outcomes_count_mission_cases_o
         assert sorted(set(detail.forecasts["case_id"])) == scored, route
         table = headline.missing_outcome_table(dataset, "fixture_case").set_index("treatment")
         assert table.loc["missing_at_random", ["released", "returned"]].tolist() == counts
+
+
+def test_another_questions_notebook_keeps_its_code_and_drops_the_main_groups_prose() -> None:
+    import nbformat
+
+    from analysis.pages.report import LEFT_OUT_NOTE, without_main_group_prose
+
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# Timeline\n\nThe eight were still held in May."),
+            nbformat.v4.new_markdown_cell("## The outside view\n\nReturns dominate the class."),
+            nbformat.v4.new_markdown_cell("## The Shenyang eight\n\nEight North Koreans, 2017."),
+            nbformat.v4.new_code_cell('print("the eight")  # code is the question\'s own'),
+        ]
+    )
+    cells = without_main_group_prose(notebook).cells
+    assert cells[0].source == f"# Timeline\n\n{LEFT_OUT_NOTE}"  # heading kept, prose out
+    assert cells[1].source == "## The outside view\n\nReturns dominate the class."  # untouched
+    assert cells[2].source == LEFT_OUT_NOTE  # its heading names the group too
+    assert cells[3].source == 'print("the eight")  # code is the question\'s own'

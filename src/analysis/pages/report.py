@@ -208,12 +208,36 @@ def _execution_key(source: Path, data_dir: Path, case: str | None, full_text: bo
     return cache.entry_key("report.execute_notebook", data, options)
 
 
+# Prose about the main question's own group, which another question's pages must not carry.
+MAIN_GROUP_PROSE = re.compile(r"(?i)\bshenyang eight\b|\bthe eight\b|\beight(?:'s| north)\b")
+LEFT_OUT_NOTE = (
+    "*This passage is the notebook's commentary on the project's main question and is left out "
+    "of this question's page; the code and outputs around it are about this page's question.*"
+)
+
+
+def without_main_group_prose(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with each markdown cell that speaks of the main question's group
+    (MAIN_GROUP_PROSE) cut to its headings and LEFT_OUT_NOTE, for another question's pages:
+    the code cells are about that question, the notebooks' prose about the Shenyang eight."""
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown" or not MAIN_GROUP_PROSE.search(cell.source):
+            continue
+        headings = [
+            line
+            for line in cell.source.splitlines()
+            if line.startswith("#") and not MAIN_GROUP_PROSE.search(line)
+        ]
+        cell.source = "\n\n".join([*headings, LEFT_OUT_NOTE])
+    return notebook
+
+
 def _execute(
     source: Path, kernel_cwd: Path, data_dir: Path, case: str | None, full_text: bool
 ) -> nbformat.NotebookNode:
     notebook = nbformat.read(source, as_version=4)
     if case is not None and case != DEFAULT_CASE:  # the default is the notebooks' own
-        notebook = inject_parameters(notebook, case)
+        notebook = without_main_group_prose(inject_parameters(notebook, case))
     # Start clean: stale widget state or timings from an earlier run would leak into this one.
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
