@@ -41,9 +41,9 @@ FIGURE_CAPTIONS = {
     "choice opened at a time (each step is the mean over the specifications opened so far).",
     "scenarios_timing": "Headline: the chance of a return by each day since detention, from "
     "the headline's chance of an eventual return, under each law of the timing multiverse "
-    "(the fit to the cases known on {as_of} and laws with medians of a week, two months and "
-    "six months); dashed and dotted, the same given the group was still held on the forecast "
-    "date and at the last report on record.",
+    "(the fit to the cases known on {as_of}, when a return was known by then, and laws with "
+    "medians of a week, two months and six months); dashed and dotted, the same given the "
+    "group was still held on the forecast date and at the last report on record.",
     "backtest_reliability": "How well the forecasts would have done: every formulation (and a "
     "low constant chosen with hindsight), "
     "forecasting in time each past case resolved by {as_of}, against what happened; each bin's "
