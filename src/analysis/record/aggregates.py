@@ -18,7 +18,7 @@ import pandas as pd
 
 from analysis.paths import PROJECT_ROOT
 from analysis.record.classes import CHINA_ARRESTS, on_route
-from analysis.record.intervals import beta_posterior
+from analysis.record.history import rate_phrase, release_base_rate
 from analysis.record.outcomes import ANY_NON_RETURN, RETURN, STRICT
 from analysis.words import label
 
@@ -202,20 +202,19 @@ def case_base_rate(
     """The case-based base rate: releases (outcomes in ``release``) against returns among
     ``counted_cases``; the other outcomes are reported in ``not_counted``, never guessed."""
     detentions, standalone, by_china = _layers(cases)
-    outcome = counted_cases(cases, as_of)["outcome"].astype(str)
-    released = int(outcome.isin(release).sum())
-    returned = int((outcome == RETURN).sum())
+    counted = counted_cases(cases, as_of)
+    outcome = counted["outcome"].astype(str)
     others = outcome[~outcome.isin([*release, RETURN])].value_counts()
-    posterior = beta_posterior(released, released + returned)
+    rate = release_base_rate(counted, releases=release)  # the one Beta(1, 1) base rate
     return CaseRate(
-        released=released,
-        returned=returned,
+        released=rate.released,
+        returned=rate.returned,
         not_counted={str(k): int(v) for k, v in others.items()},
         overlaps=len(detentions) - len(standalone),
         not_china=len(standalone) - len(by_china),
-        estimate=posterior.mean,
-        low=posterior.low,
-        high=posterior.high,
+        estimate=rate.estimate,
+        low=rate.low,
+        high=rate.high,
     )
 
 
@@ -267,7 +266,7 @@ def describe_rate(rate: CaseRate) -> str:
         f"{rate.released} released and {rate.returned} returned of {rate.n_known} detentions "
         f"decided by China (not counted: {others or 'none'}; {rate.overlaps} overlapping and "
         f"{rate.not_china} not known to be decided by China left out): "
-        f"P(release) = {rate.estimate:.2f}, 80% interval {rate.low:.2f}-{rate.high:.2f}."
+        f"{rate_phrase(rate.estimate, rate.low, rate.high)}"
     )
 
 

@@ -158,8 +158,14 @@ def describe(rate: BaseRate) -> str:
         f"{rate.released} released and {rate.returned} returned of {rate.n_known} cases with one "
         f"of the question's two outcomes ({rate.mixed} mixed, {rate.other} freed in China, left "
         f"legally or died in custody, and {rate.unknown} unknown counted as neither{overlaps}): "
-        f"P(release) = {rate.estimate:.2f}, 80% interval {rate.low:.2f}-{rate.high:.2f}."
+        f"{rate_phrase(rate.estimate, rate.low, rate.high)}"
     )
+
+
+def rate_phrase(estimate: float, low: float, high: float) -> str:
+    """A base rate's number in the one form every sentence of it uses (probabilities in
+    [0, 1]): ``P(release) = 0.08, 80% interval 0.01-0.21.``"""
+    return f"P(release) = {estimate:.2f}, {LEVEL:.0%} interval {low:.2f}-{high:.2f}."
 
 
 def period_of(year: int) -> str:
