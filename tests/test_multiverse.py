@@ -406,3 +406,27 @@ def test_missing_outcome_readings_on_the_fixture(fixture_data) -> None:
     # Known by 24 April 2017: the road check (returned); no other case of the class is open.
     assert table[["released", "returned", "unknown"]].iloc[0].tolist() == [0, 1, 0]
     assert table.loc["missing_at_random", "p_release"] == pytest.approx(1 / 3)
+
+
+def test_the_headline_under_each_missing_outcome_reading_moves_by_its_base_rates_log_odds() -> None:
+    from analysis.engine.headline import Headline, headline_under_missing
+
+    # Base rates 0.10 (missing at random), 0.05 (as returns); headline 0.20, interval 0.02-0.50.
+    # By hand, on the odds: the base rate's odds ratio is (0.05 / 0.95) / (0.10 / 0.90) = 9/19,
+    # so the headline's odds 1/4 become 9/76 (p = 9/85), 1/49 become 9/931 (p = 9/940) and 1
+    # becomes 9/19 (p = 9/28).
+    missing = pd.DataFrame(
+        {
+            "treatment": ["missing_at_random", "as_returns"],
+            "words": ["a", "b"],
+            "p_release": [0.1, 0.05],
+        }
+    )
+    stated = Headline("q", "2017-04-24", 0.2, 0.02, 0.5, 0.1, 0.3, 80, "equal", 10, 0, "c", "", "")
+    moved = headline_under_missing(missing, stated).set_index("treatment")
+    assert moved.loc[
+        "missing_at_random", ["headline", "headline_low", "headline_high"]
+    ].tolist() == (pytest.approx([0.2, 0.02, 0.5]))
+    assert moved.loc["as_returns", ["headline", "headline_low", "headline_high"]].tolist() == (
+        pytest.approx([9 / 85, 9 / 940, 9 / 28], rel=1e-12)
+    )

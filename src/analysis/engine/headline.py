@@ -17,7 +17,7 @@ from analysis.cache import memoized
 from analysis.defaults import DEFAULT_CASE
 from analysis.engine.mixture import log_density
 from analysis.record.classes import CHINA_ARRESTS, question_rule
-from analysis.record.intervals import QUANTILES
+from analysis.record.intervals import QUANTILES, beta_interval
 from analysis.record.outcomes import STRICT
 
 
@@ -563,8 +563,6 @@ def missing_outcome_table(
     MISSING_TREATMENTS reading, as of the question's date: treatment, words, released,
     returned, unknown (cases of the class detained before the date with no outcome known by
     it, the question's own group left out), p_release, low, high (80%, uniform prior)."""
-    from scipy import stats
-
     from analysis.engine import specifications
     from analysis.record.case import case_facts
 
@@ -587,9 +585,9 @@ def missing_outcome_table(
         if treatment == "reporting_model":
             mean, low, high = reporting_posterior(released, returned, unknown)
         else:
-            extra = unknown if treatment == "as_returns" else 0
-            law = stats.beta(1 + released, 1 + returned + extra)
-            mean, low, high = float(law.mean()), float(law.ppf(0.1)), float(law.ppf(0.9))
+            alpha = 1 + released
+            beta = 1 + returned + (unknown if treatment == "as_returns" else 0)
+            mean, (low, high) = alpha / (alpha + beta), beta_interval(alpha, beta)
         rows.append(
             {
                 "treatment": treatment,
@@ -603,3 +601,25 @@ def missing_outcome_table(
             }
         )
     return pd.DataFrame(rows)
+
+
+def headline_under_missing(missing: pd.DataFrame, stated: Headline) -> pd.DataFrame:
+    """The headline under each reading of ``missing`` (``missing_outcome_table``): its number
+    and 80% interval moved on the log-odds scale by the base rate's change from the
+    missing-at-random row, since every specification of the headline starts from the base
+    rate. An approximation that keeps the specifications' other steps as they are. Columns:
+    treatment, words, headline, headline_low, headline_high (probabilities in [0, 1])."""
+    from analysis.engine import formula
+
+    at_random = missing["treatment"] == "missing_at_random"
+    reference = float(missing.loc[at_random, "p_release"].iloc[0])
+    shift = formula.logit(missing["p_release"].to_numpy()) - formula.logit(reference)
+
+    def moved(p: float) -> np.ndarray:
+        return formula.expit(formula.logit(p) + shift)
+
+    return missing[["treatment", "words"]].assign(
+        headline=moved(stated.p_release),
+        headline_low=moved(stated.low),
+        headline_high=moved(stated.high),
+    )
