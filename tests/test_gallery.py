@@ -336,3 +336,20 @@ def test_another_questions_notebook_keeps_its_code_and_drops_the_main_groups_pro
     assert cells[1].source == "## The outside view\n\nReturns dominate the class."  # untouched
     assert cells[2].source == LEFT_OUT_NOTE  # its heading names the group too
     assert cells[3].source == 'print("the eight")  # code is the question\'s own'
+
+
+def test_a_questions_what_if_learns_its_base_rate_from_the_questions_own_class(
+    fixture_data,
+) -> None:
+    from analysis.engine import whatif
+
+    # Today's record: the 2002 mission entry reached the South, the 2012 road check was
+    # returned; the question's own 2017 case has no outcome. Uniform prior, so by hand the
+    # mission class gives Beta(1 + 1, 1 + 0) and the arrest class Beta(1 + 0, 1 + 1).
+    for route, (alpha, beta, mission_in) in {
+        "mission": (2, 1, True),
+        "arrest": (1, 2, False),
+    }.items():
+        view = whatif.question_whatif(mission_question(fixture_data, route), "fixture_case", 500)
+        assert (view.record_model.base_alpha, view.record_model.base_beta) == (alpha, beta)
+        assert ("2002_fixture_mission" in set(view.reference_cases["case_id"])) is mission_in
