@@ -346,9 +346,9 @@ def _print_forecast(
     article's argument) at the levels asked for, its base rate from ``rule``'s class (None: the
     headline's, arrests decided by China); the what-if first when ``what_if_first``."""
     from analysis.engine.headline import NOTHING_SCORED, WHAT_IF, as_dict, sentence
-    from analysis.record.classes import CHINA_ARRESTS
+    from analysis.record.classes import CHINA_ARRESTS, class_name
 
-    rule = CHINA_ARRESTS if rule is None else rule
+    members = class_name(CHINA_ARRESTS if rule is None else rule)
 
     if as_json:
         what_if = {
@@ -377,10 +377,10 @@ def _print_forecast(
         f"{result.interval_high:.2f} ({result.draws:,} Monte Carlo draws, seed {result.seed})",
         (
             f"What-if's base rate {model.base_rate:.2f}, from {model.released} {releases} in "
-            f"{model.cases_counted} {rule.describe()} with a one-way outcome ({model.view})"
+            f"{model.cases_counted} {members} with a one-way outcome ({model.view})"
             if model.cases_counted
             else f"What-if's base rate {model.base_rate:.2f}, the prior alone: none of the "
-            f"{rule.describe()} has a one-way outcome to learn from ({model.view})"
+            f"{members} has a one-way outcome to learn from ({model.view})"
         ),
     ]
     head = [f"Headline: {sentence(stated)}"]
