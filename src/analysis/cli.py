@@ -250,7 +250,7 @@ def _scenario(args: argparse.Namespace) -> int:
     from analysis.engine.whatif import question_whatif, whatif_at
     from analysis.record import factors
     from analysis.record.case import UnknownCaseError
-    from analysis.record.classes import CHINA_ARRESTS, question_rule
+    from analysis.record.classes import CHINA_ARRESTS
 
     if args.as_of is None and (args.pressure is None or args.tension is None) and not args.case:
         print(
@@ -274,7 +274,7 @@ def _scenario(args: argparse.Namespace) -> int:
         except UnknownCaseError as error:
             print(f"python -m analysis scenario: error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        row, rule = view.case_scenario, question_rule(view.facts.question)
+        row, rule = view.case_scenario, view.facts.rule
         as_of = row["as_of"].date() if as_of is None and not _missing(row["as_of"]) else as_of
         pressure = row["pressure"] if args.pressure is None else args.pressure
         tension = row["tension"] if args.tension is None else args.tension

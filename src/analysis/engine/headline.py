@@ -16,7 +16,7 @@ from scipy import special
 from analysis.cache import memoized
 from analysis.defaults import DEFAULT_CASE
 from analysis.engine.mixture import log_density
-from analysis.record.classes import CHINA_ARRESTS, question_rule
+from analysis.record.classes import CHINA_ARRESTS
 from analysis.record.intervals import QUANTILES, beta_interval
 from analysis.record.outcomes import STRICT
 
@@ -376,7 +376,7 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
     day = facts.as_of if as_of is None else pd.Timestamp(as_of)
     # The question's class rule (questions.class_deciders, class_route): whose decisions it
     # learns from and is scored on; China's arrests for the headline's question.
-    rule = question_rule(facts.question)
+    rule = facts.rule
     table, draws = specifications.multiverse(dataset, facts.case_id, day, rule=rule)
     forecasts = specifications.in_time_forecasts(dataset, day, rule=rule)
     scores = specifications.all_spec_scores(forecasts)
@@ -558,7 +558,7 @@ def silence_update(
 def missing_outcome_table(
     dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None
 ) -> pd.DataFrame:
-    """The headline's base rate (the question's own class by its rule, ``question_rule``:
+    """The headline's base rate (the question's own class by its rule, ``CaseFacts.rule``:
     detentions in China decided by China for the main question; first coding) under each
     MISSING_TREATMENTS reading, as of the question's date: treatment, words, released,
     returned, unknown (cases of the class detained before the date with no outcome known by
@@ -569,7 +569,7 @@ def missing_outcome_table(
     facts = case_facts(dataset, case)
     day = facts.as_of if as_of is None else pd.Timestamp(as_of)
     coded = specifications.coded_cases(dataset, "first", "mission_attempt", "in")
-    members = specifications.class_cases(coded, "china_decided", question_rule(facts.question))
+    members = specifications.class_cases(coded, "china_decided", facts.rule)
     members = members[members["case_id"] != facts.case_id]
     outcome = members["outcome"].astype(str)
     known = (members["outcome_latest"] <= day).to_numpy()

@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.data.tables import Dataset
 from analysis.engine import specifications
+from analysis.engine.formula import weights_from_table
 from analysis.engine.scoring import case_scores, reliability_table
 from analysis.record.classes import question_rule
 
@@ -42,7 +43,8 @@ def base_rate(dataset: Dataset, question: Mapping[str, object]) -> tuple[float, 
     day = pd.Timestamp(str(question["as_of"])).to_datetime64()
     own = cases.case_id != str(question["case_id"])
     learned = cases.known(own & (cases.outcome_latest <= day))
-    p = specifications.central_forecast(learned, "base_only", "uniform", 0.0, 0.0, (0.0,) * 4)
+    weights = weights_from_table(dataset.weights)  # the base rate alone never reads them
+    p = specifications.central_forecast(learned, "base_only", "uniform", 0.0, 0.0, weights)
     return p, learned.released, learned.returned
 
 

@@ -30,7 +30,7 @@ from analysis.engine.formula import WEIGHT_NAMES, Weights, weight_named, weights
 from analysis.engine.headline import WHAT_IF, Headline
 from analysis.record import factors
 from analysis.record.case import CaseFacts, case_facts
-from analysis.record.classes import CHINA_ARRESTS, ClassRule, question_rule
+from analysis.record.classes import CHINA_ARRESTS, ClassRule
 from analysis.record.history import BaseRate, detentions_in_china, release_base_rate
 from analysis.record.intervals import QUANTILES
 
@@ -716,10 +716,10 @@ def question_whatif(
 ) -> QuestionWhatIf:
     """The what-if of question ``case`` (a question_id or case_id of questions.csv): every
     scenario of the expert-weight model, the question's own row among them, each with the base
-    rate of the question's class (``classes.question_rule``); not the headline
+    rate of the question's class (``CaseFacts.rule``); not the headline
     (``analysis.engine.headline``)."""
     facts = case_facts(dataset, case)
-    rule = question_rule(facts.question)
+    rule = facts.rule
     scenarios = question_scenarios(dataset, facts)
     models = scenario_models(dataset, scenarios, rule)
     levels = scenario_levels(scenarios, dataset.events)
@@ -750,7 +750,7 @@ def whatif_at(
 ) -> tuple[WhatIfForecast, ScenarioModel]:
     """The what-if at given levels; a level not given comes from the events as of ``as_of``.
 
-    The base rate is ``rule``'s class (a question's ``classes.question_rule``). As of a date,
+    The base rate is ``rule``'s class (a question's ``CaseFacts.rule``). As of a date,
     it counts only the cases whose outcome was known by then, as the scenario table does for
     its dated rows; without a date, today's whole record. Raises
     ValueError when a level is missing and there is no date to compute it from.

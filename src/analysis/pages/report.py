@@ -50,7 +50,6 @@ from analysis.pages.index_page import (
 )
 from analysis.pages.notebook_html import codebook_codes, notebook_title, render_html
 from analysis.record.case import CaseFacts
-from analysis.record.classes import question_rule
 
 Log = Callable[[str], None]
 CELL_TIMEOUT_SECONDS = 600
@@ -83,7 +82,7 @@ def refuse_without_scored_cases(dataset: Dataset, view: QuestionWhatIf) -> None:
     the report's notebook would fail minutes later in its backtest)."""
     from analysis.engine import specifications
 
-    rule = question_rule(view.facts.question)  # the question's own class, as its headline's
+    rule = view.facts.rule  # the question's own class, as its headline's
     if specifications.scoring_set(dataset, view.facts.as_of, rule=rule).empty:
         raise NothingToScoreError(
             f"no past case of the question's class ({rule.describe()}) with one of the "
@@ -471,9 +470,7 @@ def report_figures(
     def reliability() -> Figure:
         scored = forecasts
         if scored is None:
-            scored = specifications.in_time_forecasts(
-                dataset, facts.as_of, rule=question_rule(facts.question)
-            )
+            scored = specifications.in_time_forecasts(dataset, facts.as_of, rule=facts.rule)
         return scoring_charts.plot_reliability(
             scoring.reliability_table(scoring.formulation_forecasts(scored))
         )

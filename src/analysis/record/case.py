@@ -25,6 +25,7 @@ import pandas as pd
 
 from analysis.data.tables import Dataset
 from analysis.defaults import DEFAULT_CASE
+from analysis.record.classes import ClassRule, question_rule
 from analysis.text import excerpt
 
 # The two claims a question tests, by the prefix of their columns in questions.csv.
@@ -75,7 +76,8 @@ class CaseFacts:
     ``last_status`` the last day the record says where the group is; ``record_as_of`` the
     latest date in the events table. ``windows`` has one row per claim: window (article, hrw),
     source, label, phrase, claim, start (day 0), end, days_since_detention, max_days (the
-    longest delay that still agrees with the claim's wording).
+    longest delay that still agrees with the claim's wording). ``rule`` is the question's
+    reference class by its written rule (``classes.question_rule``).
     """
 
     question: pd.Series
@@ -88,6 +90,7 @@ class CaseFacts:
     last_status_event: pd.Series | None
     record_as_of: pd.Timestamp
     windows: pd.DataFrame
+    rule: ClassRule
 
     @property
     def case_id(self) -> str:
@@ -179,6 +182,7 @@ def case_facts(dataset: Dataset, case: str = DEFAULT_CASE) -> CaseFacts:
         last_status_event=last,
         record_as_of=dataset.events["date_latest"].max(),
         windows=_windows(question, detained),
+        rule=question_rule(question),
     )
 
 
