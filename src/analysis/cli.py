@@ -338,17 +338,17 @@ def _print_forecast(
     as_of: str | None,
     as_json: bool,
     stated: Headline,
-    what_if_first: bool = False,
-    rule: ClassRule | None = None,
+    what_if_first: bool,
+    rule: ClassRule,
 ) -> None:
     """The scenario command's output: one JSON object, or lines for a reader: the project's
     headline (``analysis.engine.headline``) and the what-if of the expert-weight model (the
-    article's argument) at the levels asked for, its base rate from ``rule``'s class (None: the
-    headline's, arrests decided by China); the what-if first when ``what_if_first``."""
+    article's argument) at the levels asked for, its base rate from ``rule``'s class; the
+    what-if first when ``what_if_first``."""
     from analysis.engine.headline import NOTHING_SCORED, WHAT_IF, as_dict, sentence
-    from analysis.record.classes import CHINA_ARRESTS, class_name
+    from analysis.record.classes import class_name
 
-    members = class_name(CHINA_ARRESTS if rule is None else rule)
+    members = class_name(rule)
 
     if as_json:
         what_if = {

@@ -87,9 +87,8 @@ def refuse_without_scored_cases(dataset: Dataset, view: QuestionWhatIf) -> None:
         raise NothingToScoreError(
             f"no past case of the question's class ({rule.describe()}) with one of the "
             f"question's two outcomes was resolved by {view.facts.as_of:%Y-%m-%d}, so the "
-            "forecast cannot be "
-            "scored and the report has no backtest to show (expected a later question date "
-            "or more resolved cases in cases.csv)"
+            "forecast cannot be scored and the report has no backtest to show (expected a "
+            "later question date or more resolved cases in cases.csv)"
         )
 
 
