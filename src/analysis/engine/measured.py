@@ -70,6 +70,74 @@ def _window_end(dates: pd.Series, precision: pd.Series) -> pd.Series:
     return end.mask(precision == "year", dates + pd.offsets.YearEnd(0))
 
 
+class _Arrays:
+    """The measured tables as arrays, computed once, so that each day's values are a few
+    numpy operations (a pandas pass per day and series took about 5 s per construct)."""
+
+    def __init__(
+        self,
+        unga: pd.DataFrame | None = None,
+        trade: pd.DataFrame | None = None,
+        contacts: pd.DataFrame | None = None,
+        unsc: pd.DataFrame | None = None,
+    ) -> None:
+        if unga is not None:
+            self.vote_days = unga["date"].to_numpy(dtype="datetime64[D]")
+            self.both_voted = (unga["china_vote"].notna() & unga["dprk_vote"].notna()).to_numpy()
+            self.same_vote = (
+                unga["china_vote"].astype(str).to_numpy()
+                == unga["dprk_vote"].astype(str).to_numpy()
+            )
+            self.issues = unga["issues"]
+            self.on_issue: dict[str, np.ndarray] = {}
+        if trade is not None:
+            known = trade[trade["total_usd_million"].notna()]
+            self.trade_public = trade_public_day(known).to_numpy(dtype="datetime64[D]")
+            self.trade_years = known["year"].to_numpy()
+            self.trade_totals = known["total_usd_million"].to_numpy(dtype=float)
+        if contacts is not None:
+            ends = _window_end(contacts["date"], contacts["date_precision"].astype(str))
+            self.contact_ends = ends.to_numpy(dtype="datetime64[D]")
+        if unsc is not None:
+            self.unsc_days = unsc["date"].to_numpy(dtype="datetime64[D]")
+            self.unsc_yes = (unsc["china_vote"].astype(str) == "yes").to_numpy()
+
+    @classmethod
+    def of(cls, dataset: Dataset) -> _Arrays:
+        return cls(dataset.unga_votes, dataset.trade, dataset.contacts, dataset.unsc_votes)
+
+    def agreement(
+        self, end: np.datetime64, issue: str | None, window_days: int, min_joint: int
+    ) -> tuple[float, int]:
+        keep = (self.vote_days < end) & (self.vote_days >= end - np.timedelta64(window_days, "D"))
+        keep &= self.both_voted
+        if issue is not None:
+            if issue not in self.on_issue:
+                self.on_issue[issue] = self.issues.map(lambda codes: issue in codes).to_numpy()
+            keep &= self.on_issue[issue]
+        joint = int(keep.sum())
+        if joint < min_joint:
+            return math.nan, joint
+        return float(self.same_vote[keep].mean()), joint
+
+    def trade_on(self, end: np.datetime64) -> tuple[float, int | None]:
+        public = self.trade_public < end
+        if not public.any():
+            return math.nan, None
+        # idxmax's rule: the first row holding the latest year
+        latest = np.flatnonzero(public)[np.argmax(self.trade_years[public])]
+        return float(self.trade_totals[latest]), int(self.trade_years[latest])
+
+    def contacts_on(self, end: np.datetime64, window_days: int) -> int:
+        ends = self.contact_ends
+        return int(((ends < end) & (ends >= end - np.timedelta64(window_days, "D"))).sum())
+
+    def unsc_on(self, end: np.datetime64, window_days: int) -> int:
+        days = self.unsc_days
+        start = end - np.timedelta64(window_days, "D")
+        return int((self.unsc_yes & (days < end) & (days >= start)).sum())
+
+
 def unga_agreement(
     votes: pd.DataFrame,
     day: object,
@@ -80,17 +148,7 @@ def unga_agreement(
     """(share of identical China-DPRK votes in [0, 1], joint votes) over the ``window_days``
     before ``day`` (the day itself excluded); only votes on ``issue`` (a code such as ``nu``)
     when given. The share is NaN when fewer than ``min_joint`` joint votes fall in the window."""
-    end = _day(day)
-    dates = votes["date"].to_numpy(dtype="datetime64[D]")
-    keep = (dates < end) & (dates >= end - np.timedelta64(window_days, "D"))
-    china, dprk = votes["china_vote"].astype(str), votes["dprk_vote"].astype(str)
-    keep &= (votes["china_vote"].notna() & votes["dprk_vote"].notna()).to_numpy()
-    if issue is not None:
-        keep &= votes["issues"].map(lambda codes: issue in codes).to_numpy()
-    joint = int(keep.sum())
-    if joint < min_joint:
-        return math.nan, joint
-    return float((china.to_numpy() == dprk.to_numpy())[keep].mean()), joint
+    return _Arrays(unga=votes).agreement(_day(day), issue, window_days, min_joint)
 
 
 def trade_public_day(trade: pd.DataFrame) -> pd.Series:
@@ -103,43 +161,36 @@ def trade_public_day(trade: pd.DataFrame) -> pd.Series:
 def trade_as_of(trade: pd.DataFrame, day: object) -> tuple[float, int | None]:
     """(the latest trade year's total in USD million, that year) among the totals public
     before ``day``; (NaN, None) when none is."""
-    known = trade[trade["total_usd_million"].notna()]
-    known = known[trade_public_day(known).to_numpy(dtype="datetime64[D]") < _day(day)]
-    if known.empty:
-        return math.nan, None
-    latest = known.loc[known["year"].idxmax()]
-    return float(latest["total_usd_million"]), int(latest["year"])
+    return _Arrays(trade=trade).trade_on(_day(day))
 
 
 def contacts_count(contacts: pd.DataFrame, day: object, window_days: int = WINDOW_DAYS) -> int:
     """High-level contacts whose last possible day falls in the ``window_days`` before ``day``."""
-    ends = _window_end(contacts["date"], contacts["date_precision"].astype(str))
-    ends = ends.to_numpy(dtype="datetime64[D]")
-    end = _day(day)
-    return int(((ends < end) & (ends >= end - np.timedelta64(window_days, "D"))).sum())
+    return _Arrays(contacts=contacts).contacts_on(_day(day), window_days)
 
 
 def unsc_count(unsc: pd.DataFrame, day: object, window_days: int = WINDOW_DAYS) -> int:
     """Security Council sanctions texts China voted for in the ``window_days`` before ``day``."""
-    dates = unsc["date"].to_numpy(dtype="datetime64[D]")
-    end = _day(day)
-    voted = (unsc["china_vote"].astype(str) == "yes").to_numpy()
-    return int((voted & (dates < end) & (dates >= end - np.timedelta64(window_days, "D"))).sum())
+    return _Arrays(unsc=unsc).unsc_on(_day(day), window_days)
 
 
 def measures_on(dataset: Dataset, days: list[object] | pd.Series) -> pd.DataFrame:
     """Every measured series (the SERIES columns) as of each day, one row per day, from only
     what was public before that day; plus ``unga_joint``, the joint votes of the window."""
+    arrays = _Arrays.of(dataset)
     rows = []
     for day in days:
+        end = _day(day)
         row: dict[str, object] = {"day": pd.Timestamp(day)}
         for name in ("unga_all", "unga_nuclear", "unga_disarmament"):
-            row[name], joint = unga_agreement(dataset.unga_votes, day, ISSUE_OF.get(name))
+            row[name], joint = arrays.agreement(
+                end, ISSUE_OF.get(name), WINDOW_DAYS, MIN_JOINT_VOTES
+            )
             if name == "unga_all":
                 row["unga_joint"] = joint
-        row["trade"] = trade_as_of(dataset.trade, day)[0]
-        row["contacts"] = contacts_count(dataset.contacts, day)
-        row["unsc"] = unsc_count(dataset.unsc_votes, day)
+        row["trade"] = arrays.trade_on(end)[0]
+        row["contacts"] = arrays.contacts_on(end, WINDOW_DAYS)
+        row["unsc"] = arrays.unsc_on(end, WINDOW_DAYS)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -328,7 +379,11 @@ def tension_from_series(dataset: Dataset, series: str, day: object) -> float:
     series is not computed on ``day`` or has no past value."""
     today = pd.Timestamp(day)
     days = [*reference_days(today), today]
-    values = measures_on(dataset, days)[series].to_numpy(dtype=float)
+    return _warmer_share(series, measures_on(dataset, days)[series].to_numpy(dtype=float))
+
+
+def _warmer_share(series: str, values: np.ndarray) -> float:
+    """``tension_from_series`` of the values on the reference days, then on the day itself."""
     past, now = values[:-1], values[-1]
     past = past[np.isfinite(past)]
     if not np.isfinite(now) or len(past) == 0:
@@ -343,10 +398,25 @@ def with_measured_tension(dataset: Dataset, series: str) -> tuple[Dataset, Const
     series is nobody's coding) replaced by ``tension_from_series`` on its detention day; cases
     without a date or a computed value keep their coded level (counted in the Construct)."""
     cases = dataset.cases.copy()
-    levels = []
-    for day in cases["detained_date"]:
-        levels.append(math.nan if pd.isna(day) else tension_from_series(dataset, series, day))
-    measured = pd.Series(levels, index=cases.index)
+    # Every case's days measured in one pass: the reference days are shared by all cases.
+    days_of = {
+        i: [*reference_days(pd.Timestamp(day)), pd.Timestamp(day)]
+        for i, day in cases["detained_date"].items()
+        if not pd.isna(day)
+    }
+    every_day = sorted({d for days in days_of.values() for d in days})
+    table = measures_on(dataset, every_day)
+    value_on = dict(zip(table["day"], table[series].to_numpy(dtype=float), strict=True))
+    measured = pd.Series(
+        [
+            _warmer_share(series, np.array([value_on[d] for d in days_of[i]]))
+            if i in days_of
+            else math.nan
+            for i in cases.index
+        ],
+        index=cases.index,
+        dtype=float,
+    )
     fallback = int(measured.isna().sum())
     cases["tension_level"] = measured.fillna(cases["tension_level"].astype(float))
     by_id = dict(zip(cases["case_id"].astype(str), cases["tension_level"], strict=True))
