@@ -181,3 +181,33 @@ def test_the_chart_marks_every_dated_case_once(fixture_data) -> None:
         assert marked == len(cases) > 0
     finally:
         plt.close(figure)
+
+
+def test_a_construct_measured_in_one_pass_equals_each_case_measured_alone() -> None:
+    """The one-pass lookup of with_measured_tension against tension_from_series, which
+    measures each case's own days afresh (a second path through measures_on)."""
+    dataset = load_dataset()
+    for series in ("unga_all", "trade", "unsc"):
+        replaced, construct = measured.with_measured_tension(dataset, series)
+        alone = [
+            measured.tension_from_series(dataset, series, day)
+            for day in dataset.cases["detained_date"]
+            if not pd.isna(day)
+        ]
+        dated = replaced.cases[dataset.cases["detained_date"].notna()]
+        coded = dataset.cases.loc[dated.index, "tension_level"].astype(float)
+        expected = [c if math.isnan(a) else a for a, c in zip(alone, coded, strict=True)]
+        assert dated["tension_level"].tolist() == pytest.approx(expected)
+        assert construct.fallback_cases == sum(math.isnan(a) for a in alone) + int(
+            dataset.cases["detained_date"].isna().sum()
+        )
+
+
+def test_the_sensitivity_sentence_names_the_farthest_construct() -> None:
+    table = pd.DataFrame(
+        {"construct": ["coded", "unga_all", "trade"], "p_release": [0.30, 0.25, 0.34]}
+    )
+    assert measured.describe_sensitivity(table) == (
+        "Used in place of the coded tension, the 2 measured series give 0.250 to 0.340 "
+        "against 0.300; the farthest, unga_all, moves the headline by -0.050."
+    )

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data.tables import Dataset
+from analysis.defaults import DEFAULT_CASE
 from analysis.record.history import without_overlaps
 from analysis.record.intervals import LEVEL, binomial_interval
 from analysis.record.outcomes import RELEASE, RETURN
@@ -425,10 +426,13 @@ def with_measured_tension(dataset: Dataset, series: str) -> tuple[Dataset, Const
     return dataset._replace(cases=cases, second_coding=second), Construct(series, fallback)
 
 
-def headline_sensitivity(dataset: Dataset, series: tuple[str, ...] = tuple(SERIES)) -> pd.DataFrame:
-    """The headline (``headline.headline_detail``, unchanged) with each measured series in place
-    of the coded tension: columns construct, p_release, low, high (80% interval), spec_low,
-    spec_high (in [0, 1]), fallback_cases. The first row is the headline on the coded levels."""
+def headline_sensitivity(
+    dataset: Dataset, case: str = DEFAULT_CASE, series: tuple[str, ...] = tuple(SERIES)
+) -> pd.DataFrame:
+    """The headline of question ``case`` (``headline.headline_detail``, unchanged) with each
+    measured series in place of the coded tension: columns construct, p_release, low, high
+    (80% interval), spec_low, spec_high (in [0, 1]), fallback_cases. The first row is the
+    headline on the coded levels."""
     from analysis.engine.headline import headline_detail
 
     rows = []
@@ -438,7 +442,7 @@ def headline_sensitivity(dataset: Dataset, series: tuple[str, ...] = tuple(SERIE
             if name == "coded"
             else with_measured_tension(dataset, name)
         )
-        h = headline_detail(data).headline
+        h = headline_detail(data, case).headline
         rows.append(
             {
                 "construct": name,
@@ -451,6 +455,20 @@ def headline_sensitivity(dataset: Dataset, series: tuple[str, ...] = tuple(SERIE
             }
         )
     return pd.DataFrame(rows)
+
+
+def describe_sensitivity(table: pd.DataFrame) -> str:
+    """One sentence on ``headline_sensitivity``'s table: how far the measured constructs move
+    the headline from its coded value."""
+    coded = float(table["p_release"].iloc[0])
+    others = table.iloc[1:]
+    far = others.loc[(others["p_release"] - coded).abs().idxmax()]
+    return (
+        f"Used in place of the coded tension, the {len(others)} measured series give "
+        f"{others['p_release'].min():.3f} to {others['p_release'].max():.3f} against "
+        f"{coded:.3f}; the farthest, {far['construct']}, moves the headline by "
+        f"{far['p_release'] - coded:+.3f}."
+    )
 
 
 def series_over(
