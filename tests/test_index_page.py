@@ -150,7 +150,7 @@ def test_sources_link_only_http_and_https_with_noopener() -> None:
 def test_whatif_grid_holds_the_closed_form_at_every_point() -> None:
     model = SimpleNamespace(base_rate=0.2, w_pressure=0.5, w_tension=0.4)
     row = {"pressure": 0.62, "tension": 0.68}
-    grid = index_page.whatif_grid(SimpleNamespace(case_model=model, case_scenario=row))
+    grid = whatif.whatif_grid(SimpleNamespace(case_model=model, case_scenario=row))
     levels, weights = grid["levels"], grid["weights"]
     # Start: the nearest grid point to (0.62, 0.68, 0.5, 0.4).
     assert [levels[grid["start"][0]], levels[grid["start"][1]]] == [0.6, 0.7]
@@ -165,7 +165,7 @@ def test_whatif_grid_holds_the_closed_form_at_every_point() -> None:
 
 def test_whatif_embeds_its_data_and_script_inline() -> None:
     model = SimpleNamespace(base_rate=0.2, w_pressure=0.5, w_tension=0.4)
-    grid = index_page.whatif_grid(
+    grid = whatif.whatif_grid(
         SimpleNamespace(case_model=model, case_scenario={"pressure": 0.1, "tension": 0.2})
     )
     page = index_page.render_whatif(grid)

@@ -763,3 +763,37 @@ def whatif_at(
         tension = levels.tension if tension is None else tension
     model = build_model(dataset, as_of, rule)
     return whatif_forecast(model, pressure, tension, draws, seed), model
+
+
+# The what-if's precomputed grid: factor levels 0-1 and weights in log-odds per unit, on steps
+# of 0.1 (53,361 points, about 160 kB of inline JSON as whole percentages).
+WHATIF_LEVELS = tuple(round(0.1 * step, 1) for step in range(11))
+WHATIF_WEIGHTS = tuple(round(-0.5 + 0.1 * step, 1) for step in range(21))
+
+
+def whatif_grid(view: QuestionWhatIf) -> dict[str, object]:
+    """The static what-if's data: the case model's central P(release) over every combination
+    of WHATIF_LEVELS (pressure, tension) and WHATIF_WEIGHTS (each weight), in whole
+    percentages (0-100), indexed [pressure][tension][w_pressure][w_tension]; ``start`` is the
+    grid point nearest the case's own settings."""
+    model, row = view.case_model, view.case_scenario
+    p, t, wp, wt = np.meshgrid(
+        WHATIF_LEVELS, WHATIF_LEVELS, WHATIF_WEIGHTS, WHATIF_WEIGHTS, indexing="ij"
+    )
+    grid = np.rint(100 * formula.release_probability(model.base_rate, p, t, wp, wt)).astype(int)
+
+    def nearest(values: tuple[float, ...], value: float) -> int:
+        return int(np.argmin(np.abs(np.asarray(values) - value)))
+
+    return {
+        "levels": list(WHATIF_LEVELS),
+        "weights": list(WHATIF_WEIGHTS),
+        "base_rate": round(model.base_rate, 4),
+        "start": [
+            nearest(WHATIF_LEVELS, row["pressure"]),
+            nearest(WHATIF_LEVELS, row["tension"]),
+            nearest(WHATIF_WEIGHTS, model.w_pressure),
+            nearest(WHATIF_WEIGHTS, model.w_tension),
+        ],
+        "percent_release": grid.tolist(),
+    }

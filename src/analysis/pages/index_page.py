@@ -12,12 +12,10 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import numpy as np
 import pandas as pd
 
 from analysis.data.tables import Dataset
 from analysis.engine.headline import WHAT_IF, Headline, Signpost
-from analysis.engine.whatif import QuestionWhatIf
 from analysis.pages import provenance
 from analysis.record.case import CaseFacts
 from analysis.record.outcomes import RELEASE
@@ -94,10 +92,6 @@ FIGURE_ALT = {
     "2020; trade; contacts; sanctions votes) above a strip of the cases, one row per route: "
     "the releases sit on the mission-entry row, almost all before 2010.",
 }
-# The what-if's precomputed grid: factor levels 0-1 and weights in log-odds per unit, on steps
-# of 0.1 (53,361 points, about 160 kB of inline JSON as whole percentages).
-WHATIF_LEVELS = tuple(round(0.1 * step, 1) for step in range(11))
-WHATIF_WEIGHTS = tuple(round(-0.5 + 0.1 * step, 1) for step in range(21))
 
 
 def _cell(value: object) -> str:
@@ -267,36 +261,6 @@ return; 80% interval {headline.low:.2f} to {headline.high:.2f}.{spread}</p>
 <p>{html.escape(headline.weighting_reason)}</p>
 <p>Backtest: {html.escape(headline.backtest_verdict)}</p>{grid}
 <p class="basis">How the number is chosen: {html.escape(headline.rule)}</p>"""
-
-
-def whatif_grid(view: QuestionWhatIf) -> dict[str, object]:
-    """The static what-if's data: the case model's central P(release) over every combination
-    of WHATIF_LEVELS (pressure, tension) and WHATIF_WEIGHTS (each weight), in whole
-    percentages (0-100), indexed [pressure][tension][w_pressure][w_tension]; ``start`` is the
-    grid point nearest the case's own settings."""
-    from analysis.engine.formula import release_probability
-
-    model, row = view.case_model, view.case_scenario
-    p, t, wp, wt = np.meshgrid(
-        WHATIF_LEVELS, WHATIF_LEVELS, WHATIF_WEIGHTS, WHATIF_WEIGHTS, indexing="ij"
-    )
-    grid = np.rint(100 * release_probability(model.base_rate, p, t, wp, wt)).astype(int)
-
-    def nearest(values: tuple[float, ...], value: float) -> int:
-        return int(np.argmin(np.abs(np.asarray(values) - value)))
-
-    return {
-        "levels": list(WHATIF_LEVELS),
-        "weights": list(WHATIF_WEIGHTS),
-        "base_rate": round(model.base_rate, 4),
-        "start": [
-            nearest(WHATIF_LEVELS, row["pressure"]),
-            nearest(WHATIF_LEVELS, row["tension"]),
-            nearest(WHATIF_WEIGHTS, model.w_pressure),
-            nearest(WHATIF_WEIGHTS, model.w_tension),
-        ],
-        "percent_release": grid.tolist(),
-    }
 
 
 WHATIF_SCRIPT = """

@@ -46,7 +46,6 @@ from analysis.pages.index_page import (
     page_banner,
     render_index,
     scenario_rows,
-    whatif_grid,
 )
 from analysis.pages.notebook_html import codebook_codes, notebook_title, render_html
 from analysis.record.case import CaseFacts
@@ -719,7 +718,7 @@ def build_report(
                 sorted(written),
                 pages,
                 answer,
-                whatif_grid(view),
+                whatif.whatif_grid(view),
                 key,
                 footer,
                 question_links=links,
