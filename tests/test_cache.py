@@ -335,6 +335,49 @@ def test_a_notebook_is_executed_again_only_when_its_inputs_change(
     assert len(others) == 4 and key not in others
 
 
+def test_a_record_notebook_runs_once_for_every_question_and_a_question_notebook_per_question(
+    store: Path, data_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from analysis.pages import report
+
+    record, question = tmp_path / "01_record.ipynb", tmp_path / "02_question.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("print('the record')")]), record)
+    parameters = new_code_cell("CASE = 'main'")
+    parameters.metadata["tags"] = ["parameters"]
+    nbformat.write(new_notebook(cells=[parameters, new_code_cell("print(CASE)")]), question)
+    runs: list[tuple[str, str | None]] = []
+
+    def counted(source: Path, _cwd: Path, _data: Path, case: str | None, _full: bool):
+        runs.append((source.name, case))  # what a kernel would have been started for
+        return nbformat.read(source, as_version=4)
+
+    monkeypatch.setattr(report, "_execute", counted)
+    for case in ("question_a", "question_b", "question_a"):
+        for source in (record, question):
+            report.execute_notebook(source, tmp_path, data_copy, case)
+    assert (report.takes_question(record), report.takes_question(question)) == (False, True)
+    assert runs == [
+        ("01_record.ipynb", None),  # once, without the question: the same for both
+        ("02_question.ipynb", "question_a"),
+        ("02_question.ipynb", "question_b"),  # question_a again comes from the store
+    ]
+
+
+def test_the_committed_record_notebooks_take_no_question() -> None:
+    from analysis.pages.report import takes_question
+
+    taking = {s.name: takes_question(s) for s in sorted(paths.NOTEBOOKS_DIR.glob("0*.ipynb"))}
+    assert taking == {
+        "01_events_and_actors.ipynb": False,
+        "02_timeline.ipynb": True,
+        "03_history.ipynb": False,
+        "04_scenarios.ipynb": True,
+    }
+
+
 def test_the_report_figures_are_written_from_the_store_as_drawn(
     store: Path, tmp_path: Path, edit_table, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,11 +3,12 @@ table, execute every notebook in a fresh kernel, render each to HTML, and write 
 
 Every file the project writes is written here (the numbers and chart modules only return data
 and Figures). The report is about one question (``--case``, default the Shenyang eight): the
-notebooks get it papermill-style, as a cell injected after their ``parameters`` cell.
-Everything is built in a staging folder beside the output folder and swapped in only when the
-whole build succeeded (``_publish``), so a failed or interrupted run leaves the previous report
-whole. The committed notebooks and the data folder are only read. Text from the tables is
-HTML-escaped.
+notebooks that take a question (02 and 04) get it papermill-style, as a cell injected after
+their ``parameters`` cell; the record's notebooks (01 and 03) have none and run as they are, the
+same for every question, so the gallery executes them once (``takes_question``). Everything is
+built in a staging folder beside the output folder and swapped in only when the whole build
+succeeded (``_publish``), so a failed or interrupted run leaves the previous report whole. The
+committed notebooks and the data folder are only read. Text from the tables is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -140,6 +141,16 @@ def _step_line(number: int, label: str, started: float, run_started: float) -> s
     return f"[{number}/{STEPS}] {label} ({now - started:.1f} s; {now - run_started:.1f} s elapsed)"
 
 
+def takes_question(source: Path) -> bool:
+    """Whether the notebook at ``source`` is about one question (a cell tagged ``parameters``
+    sets its CASE) rather than the record's, the same for every question (no such cell)."""
+    cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
+    return any("parameters" in cell.get("metadata", {}).get("tags", []) for cell in cells)
+
+
+RECORD_NOTE = " (the record's: the same on every question's report)"
+
+
 def inject_parameters(notebook: nbformat.NotebookNode, case: str) -> nbformat.NotebookNode:
     """Papermill's convention: a cell tagged ``injected-parameters`` setting ``CASE`` right
     after the cell tagged ``parameters`` (at the top when there is none)."""
@@ -163,13 +174,16 @@ def execute_notebook(
 ) -> nbformat.NotebookNode:
     """Run a notebook top to bottom in a fresh kernel in ``kernel_cwd``, reading ``data_dir``;
     with ``case`` other than the default, about that question (injected after the
-    ``parameters`` cell, so cell numbers then count the injected cell); with ``full_text``,
+    ``parameters`` cell, so cell numbers then count the injected cell; a record notebook, which
+    has none, runs as it is for every question); with ``full_text``,
     tables show long text whole (for the HTML pages, which wrap it).
 
     Raises ReportError naming the notebook and the 1-based cell number that failed. A notebook
     executed before with the same bytes, data, code, case and options is taken from the store
     (``analysis.cache``): a kernel gives the same outputs for them, byte for byte.
     """
+    if case is not None and not takes_question(source):
+        case = None  # the record's notebook: one execution serves every question
     key = _execution_key(source, data_dir, case, full_text)
     if key is None or not cache.enabled():
         return _execute(source, kernel_cwd, data_dir, case, full_text)
@@ -366,7 +380,8 @@ def _write_notebooks(
         nbformat.write(notebook, target / source.name)
         page = source.with_suffix(".html").name
         write_text_atomically(target / page, render_html(notebook, codes, banner, footer))
-        pages[page] = notebook_title(notebook, source.stem)
+        record = "" if takes_question(source) else RECORD_NOTE
+        pages[page] = notebook_title(notebook, source.stem) + record
         timings.append(f"      {source.name} ({seconds:.1f} s)")
     return pages, timings
 
