@@ -73,17 +73,18 @@ def test_a_question_without_a_scenario_gets_its_own(edit_table) -> None:
     assert (row["pressure"], row["tension"]) == (named["pressure"], named["tension"])
 
 
-def test_the_report_injects_the_case_after_the_parameters_cell() -> None:
+def test_the_report_injects_the_case_in_place_of_the_parameters_cell() -> None:
     notebook = nbformat.v4.new_notebook()
     first = nbformat.v4.new_code_cell('CASE = "2017_shenyang_eight"')
     first.metadata["tags"] = ["parameters"]
     notebook.cells = [nbformat.v4.new_markdown_cell("# T"), first, nbformat.v4.new_code_cell("1")]
     injected = inject_parameters(notebook, "2012_shenyang_31")
-    assert [c.source for c in injected.cells][1:3] == [
-        'CASE = "2017_shenyang_eight"',
-        "CASE = '2012_shenyang_31'",
-    ]
-    assert injected.cells[2].metadata["tags"] == ["injected-parameters"]
+    assert [c.source for c in injected.cells] == [
+        "# T",
+        "CASE = '2012_shenyang_31'  # the question: a case_id of data/questions.csv",
+        "1",
+    ]  # the main question's default is gone, and the cells keep their numbers
+    assert injected.cells[1].metadata["tags"] == ["injected-parameters"]
 
 
 def test_forecast_day_is_the_detention_day_else_the_outcome_day() -> None:

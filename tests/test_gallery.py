@@ -318,24 +318,28 @@ def test_a_mission_questions_backtest_and_missing_outcomes_count_mission_cases_o
         assert table.loc["missing_at_random", ["released", "returned"]].tolist() == counts
 
 
-def test_another_questions_notebook_keeps_its_code_and_drops_the_main_groups_prose() -> None:
+def test_another_questions_notebook_keeps_its_code_and_drops_the_main_questions_prose() -> None:
     import nbformat
 
-    from analysis.pages.report import LEFT_OUT_NOTE, without_main_group_prose
+    from analysis.pages.report import LEFT_OUT_NOTE, without_main_question_prose
 
     notebook = nbformat.v4.new_notebook(
         cells=[
-            nbformat.v4.new_markdown_cell("# Timeline\n\nThe eight were still held in May."),
+            nbformat.v4.new_markdown_cell("# 02 · Timeline\n\nThe group was still held in May."),
             nbformat.v4.new_markdown_cell("## The outside view\n\nReturns dominate the class."),
-            nbformat.v4.new_markdown_cell("## The Shenyang eight\n\nEight North Koreans, 2017."),
+            nbformat.v4.new_markdown_cell("## The Shenyang eight\n\nEight North Koreans."),
+            nbformat.v4.new_markdown_cell("## March to May 2017, lane by lane\n\nA chart."),
             nbformat.v4.new_code_cell('print("the eight")  # code is the question\'s own'),
         ]
     )
-    cells = without_main_group_prose(notebook).cells
-    assert cells[0].source == f"# Timeline\n\n{LEFT_OUT_NOTE}"  # heading kept, prose out
-    assert cells[1].source == "## The outside view\n\nReturns dominate the class."  # untouched
-    assert cells[2].source == LEFT_OUT_NOTE  # its heading names the group too
-    assert cells[3].source == 'print("the eight")  # code is the question\'s own'
+    cells = without_main_question_prose(notebook).cells
+    assert [cell.source for cell in cells] == [
+        f"# 02 · Timeline\n\n{LEFT_OUT_NOTE}",  # the title kept, the note once
+        "## The outside view",  # a heading of no case kept, its prose out
+        "",  # its heading names the main group
+        "",  # its heading names the main case's year
+        'print("the eight")  # code is the question\'s own',
+    ]
 
 
 def test_a_questions_what_if_learns_its_base_rate_from_the_questions_own_class(
@@ -353,3 +357,26 @@ def test_a_questions_what_if_learns_its_base_rate_from_the_questions_own_class(
         view = whatif.question_whatif(mission_question(fixture_data, route), "fixture_case", 500)
         assert (view.record_model.base_alpha, view.record_model.base_beta) == (alpha, beta)
         assert ("2002_fixture_mission" in set(view.reference_cases["case_id"])) is mission_in
+
+
+def test_the_committed_question_notebooks_prepared_for_another_question_name_no_main_case() -> None:
+    """What a kernel is given for another question's page: no source of 02 or 04 may name the
+    main question's case (its id, its group, its dates); the outputs are that question's."""
+    import re
+
+    import nbformat
+
+    from analysis import paths
+    from analysis.defaults import DEFAULT_CASE
+    from analysis.pages.report import inject_parameters, takes_question, without_main_question_prose
+
+    words = re.compile(rf"(?i){DEFAULT_CASE}|shenyang|\beight\b|\b2017\b|24 april")
+    for source in sorted(paths.NOTEBOOKS_DIR.glob("0*.ipynb")):
+        if not takes_question(source):
+            continue
+        notebook = nbformat.read(source, as_version=4)
+        prepared = without_main_question_prose(
+            inject_parameters(notebook, "2013_laos_nine_via_china")
+        )
+        named = [c.source for c in prepared.cells if words.search(c.source)]
+        assert named == [], source.name

@@ -151,17 +151,25 @@ def takes_question(source: Path) -> bool:
 RECORD_NOTE = " (the record's: the same on every question's report)"
 
 
+PARAMETER_COMMENT = "# the question: a case_id of data/questions.csv"
+
+
 def inject_parameters(notebook: nbformat.NotebookNode, case: str) -> nbformat.NotebookNode:
-    """Papermill's convention: a cell tagged ``injected-parameters`` setting ``CASE`` right
-    after the cell tagged ``parameters`` (at the top when there is none)."""
-    cell = nbformat.v4.new_code_cell(f"CASE = {case!r}")
+    """Papermill's injected cell, tagged ``injected-parameters``, setting ``CASE``: in place of
+    the cell tagged ``parameters`` (so that another question's page carries no default of the
+    main question's, and cell numbers stay the committed notebook's), or at the top when there
+    is none."""
+    cell = nbformat.v4.new_code_cell(f"CASE = {case!r}  {PARAMETER_COMMENT}")
     cell.metadata["tags"] = ["injected-parameters"]
     tagged = [
         index
         for index, each in enumerate(notebook.cells)
         if "parameters" in each.get("metadata", {}).get("tags", [])
     ]
-    notebook.cells.insert(tagged[0] + 1 if tagged else 0, cell)
+    if tagged:
+        notebook.cells[tagged[0]] = cell
+    else:
+        notebook.cells.insert(0, cell)
     return notebook
 
 
@@ -173,10 +181,9 @@ def execute_notebook(
     full_text: bool = False,
 ) -> nbformat.NotebookNode:
     """Run a notebook top to bottom in a fresh kernel in ``kernel_cwd``, reading ``data_dir``;
-    with ``case`` other than the default, about that question (injected after the
-    ``parameters`` cell, so cell numbers then count the injected cell; a record notebook, which
-    has none, runs as it is for every question); with ``full_text``,
-    tables show long text whole (for the HTML pages, which wrap it).
+    with ``case`` other than the default, about that question (injected in place of the
+    ``parameters`` cell; a record notebook, which has none, runs as it is for every question);
+    with ``full_text``, tables show long text whole (for the HTML pages, which wrap it).
 
     Raises ReportError naming the notebook and the 1-based cell number that failed. A notebook
     executed before with the same bytes, data, code, case and options is taken from the store
@@ -219,27 +226,36 @@ def _execution_key(source: Path, data_dir: Path, case: str | None, full_text: bo
     return cache.entry_key("report.execute_notebook", data, options)
 
 
-# Prose about the main question's own group, which another question's pages must not carry.
-MAIN_GROUP_PROSE = re.compile(r"(?i)\bshenyang eight\b|\bthe eight\b|\beight(?:'s| north)\b")
+# A heading that names the main question's group or a year is about the main question's case.
+MAIN_CASE_HEADING = re.compile(
+    r"(?i)\bshenyang eight\b|\bthe eight\b|\beight(?:'s| north)\b|\b(?:19|20)\d\d\b"
+)
 LEFT_OUT_NOTE = (
-    "*This passage is the notebook's commentary on the project's main question and is left out "
-    "of this question's page; the code and outputs around it are about this page's question.*"
+    "*The commentary of this notebook is written for the project's main question and is left "
+    "out of this question's page (the main report's notebook has it); the code and its outputs "
+    "are about this page's question.*"
 )
 
 
-def without_main_group_prose(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The notebook with each markdown cell that speaks of the main question's group
-    (MAIN_GROUP_PROSE) cut to its headings and LEFT_OUT_NOTE, for another question's pages:
-    the code cells are about that question, the notebooks' prose about the Shenyang eight."""
+def without_main_question_prose(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with every markdown cell cut to its headings, for another question's
+    pages: a question notebook's commentary is written for the main question, its code and
+    outputs are the page's. A heading that names the main case (MAIN_CASE_HEADING) goes too;
+    the first markdown cell says what was left out (LEFT_OUT_NOTE). Cells are kept, emptied,
+    so cell numbers stay the committed notebook's."""
+    noted = False
     for cell in notebook.cells:
-        if cell.cell_type != "markdown" or not MAIN_GROUP_PROSE.search(cell.source):
+        if cell.cell_type != "markdown":
             continue
-        headings = [
+        kept = [
             line
             for line in cell.source.splitlines()
-            if line.startswith("#") and not MAIN_GROUP_PROSE.search(line)
+            if line.startswith("#") and not MAIN_CASE_HEADING.search(line)
         ]
-        cell.source = "\n\n".join([*headings, LEFT_OUT_NOTE])
+        if not noted:
+            kept.append(LEFT_OUT_NOTE)
+            noted = True
+        cell.source = "\n\n".join(kept)
     return notebook
 
 
@@ -248,7 +264,7 @@ def _execute(
 ) -> nbformat.NotebookNode:
     notebook = nbformat.read(source, as_version=4)
     if case is not None and case != DEFAULT_CASE:  # the default is the notebooks' own
-        notebook = without_main_group_prose(inject_parameters(notebook, case))
+        notebook = without_main_question_prose(inject_parameters(notebook, case))
     # Start clean: stale widget state or timings from an earlier run would leak into this one.
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
