@@ -380,3 +380,40 @@ def test_the_committed_question_notebooks_prepared_for_another_question_name_no_
         )
         named = [c.source for c in prepared.cells if words.search(c.source)]
         assert named == [], source.name
+
+
+@pytest.mark.parametrize("inside_main", [True, False], ids=["inside the main report", "alone"])
+def test_a_questions_folder_holds_its_own_notebooks_and_links_the_records(
+    inside_main, monkeypatch, tmp_path, data_copy
+) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+    from analysis.pages import report
+
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    parameters = new_code_cell("CASE = 'main'")
+    parameters.metadata["tags"] = ["parameters"]
+    record = new_notebook(cells=[new_markdown_cell("# 01 · The record"), new_code_cell("1")])
+    question = new_notebook(cells=[new_markdown_cell("# 02 · The question"), parameters])
+    nbformat.write(record, notebooks / "01_record.ipynb")
+    nbformat.write(question, notebooks / "02_question.ipynb")
+    ran = []
+
+    def without_kernel(source, _cwd, _data, case, _full):
+        ran.append(source.name)
+        return nbformat.read(source, as_version=4)
+
+    monkeypatch.setattr(report, "_execute", without_kernel)
+    monkeypatch.setenv("ANALYSIS_CACHE", "off")
+    target = tmp_path / "out" / "notebooks"
+    elsewhere = "../notebooks" if inside_main else None
+    pages, _ = report._write_notebooks(notebooks, target, data_copy, "q", "", "", elsewhere)
+    record_link = "../notebooks/01_record.html" if inside_main else "notebooks/01_record.html"
+    assert pages == {
+        record_link: "01 · The record" + report.RECORD_NOTE,
+        "notebooks/02_question.html": "02 · The question",
+    }
+    assert (target / "01_record.html").exists() is not inside_main
+    assert sorted(ran) == ([] if inside_main else ["01_record.ipynb"]) + ["02_question.ipynb"]

@@ -460,7 +460,8 @@ def render_index(
 ) -> str:
     """The report's front page: the provenance banner, the bottom line in plain words, the
     question once, the charts a reader can use, the events, and the method one click down;
-    ``footer`` (``provenance.footer_html``) closes it; ``question_links`` maps a folder
+    ``pages`` maps each notebook page's link (relative to the page) to its title; ``footer``
+    (``provenance.footer_html``) closes it; ``question_links`` maps a folder
     (relative to the page) to the name of another question's report, or ".." to the main
     report, each a link; ``track_record`` names the track record's page to link (the main
     report's), or None. Every text from the data is escaped."""
@@ -471,8 +472,8 @@ def render_index(
 
     title = html.escape(str(facts.question["title"]))
     page_links = "".join(
-        f'<li><a href="notebooks/{html.escape(page)}">{html.escape(name)}</a></li>'
-        for page, name in pages.items()
+        f'<li><a href="{html.escape(link)}">{html.escape(name)}</a></li>'
+        for link, name in pages.items()
     )
     return f"""<!DOCTYPE html>
 <html lang="en">

@@ -383,21 +383,41 @@ def refresh_notebooks(notebooks_dir: Path = paths.NOTEBOOKS_DIR, log: Log = prin
 
 # ``body .jp-Cell`` makes these rules outrank JupyterLab's own right-aligned table rules.
 def _write_notebooks(
-    notebooks_dir: Path, target: Path, data_dir: Path, case: str, banner: str, footer: str
+    notebooks_dir: Path,
+    target: Path,
+    data_dir: Path,
+    case: str,
+    banner: str,
+    footer: str,
+    record_pages: str | None = None,
 ) -> tuple[dict[str, str], list[str]]:
-    """Execute and render each numbered notebook about ``case``; returns {page file: title}
+    """Execute and render each numbered notebook about ``case``; returns {page link: title}
     and a progress line per notebook (for the caller to print: this runs in the background).
-    Each page carries ``banner`` and ``footer`` (the provenance, as on the index page)."""
+    Each page carries ``banner`` and ``footer`` (the provenance, as on the index page). With
+    ``record_pages`` (a folder link, such as the main report's ``../notebooks``), the record's
+    notebooks are not run here but linked there: a question's folder holds its own pages."""
     target.mkdir(parents=True)
     codes = codebook_codes(data_dir)
+    sources = sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
+    linked = [s for s in sources if record_pages is not None and not takes_question(s)]
+    executed = {
+        source: (notebook, seconds)
+        for source, notebook, seconds in execute_notebooks(
+            notebooks_dir, notebooks_dir, data_dir, case, full_text=True, skip=linked
+        )
+    }
     pages, timings = {}, []
-    executed = execute_notebooks(notebooks_dir, notebooks_dir, data_dir, case, full_text=True)
-    for source, notebook, seconds in executed:
-        nbformat.write(notebook, target / source.name)
+    for source in sources:
         page = source.with_suffix(".html").name
-        write_text_atomically(target / page, render_html(notebook, codes, banner, footer))
         record = "" if takes_question(source) else RECORD_NOTE
-        pages[page] = notebook_title(notebook, source.stem) + record
+        if source in linked:
+            title = notebook_title(nbformat.read(source, as_version=4), source.stem)
+            pages[f"{record_pages}/{page}"] = title + record
+            continue
+        notebook, seconds = executed[source]
+        nbformat.write(notebook, target / source.name)
+        write_text_atomically(target / page, render_html(notebook, codes, banner, footer))
+        pages[f"notebooks/{page}"] = notebook_title(notebook, source.stem) + record
         timings.append(f"      {source.name} ({seconds:.1f} s)")
     return pages, timings
 
@@ -417,14 +437,16 @@ def execute_notebooks(
     data_dir: Path,
     case: str | None = None,
     full_text: bool = False,
+    skip: list[Path] | None = None,
 ) -> list[tuple[Path, nbformat.NotebookNode, float]]:
-    """``execute_notebook`` on each numbered notebook of ``notebooks_dir``, NOTEBOOK_WORKERS at a
-    time, the largest file first; returns (source, executed notebook, seconds) in file order.
+    """``execute_notebook`` on each numbered notebook of ``notebooks_dir`` but those of
+    ``skip``, NOTEBOOK_WORKERS at a time, the largest file first; returns (source, executed
+    notebook, seconds) in file order.
 
     Raises the ReportError of the first failing notebook in file order; the others still finish
     first, so no kernel is left running.
     """
-    sources = sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
+    sources = [s for s in sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb")) if s not in (skip or [])]
     # The largest files start first: a stored notebook's size (mostly its outputs) is a fair
     # guess at its running time, and a long one started last would run alone at the end.
     starting_order = sorted(sources, key=lambda source: -source.stat().st_size)
@@ -708,6 +730,8 @@ def build_report(
                 case,
                 banner,
                 footer,
+                # Inside the main report, the record's notebooks are the main report's pages.
+                "../notebooks" if links else None,
             )
 
             def notebooks_failed() -> bool:
