@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
+import itertools
 import os
 import re
 import stat
 from _csv import Reader
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -165,9 +166,7 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
     text = _read_text(path, table)
     if text is None:
         return table
-    # newline="" keeps line breaks inside quoted cells; str.splitlines would also split on
-    # Unicode separators such as U+2028 and cut a row in two.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(_lines(text), strict=True)
     try:
         header = next(reader, None)
         if header is None or not any(cell.strip() for cell in header):
@@ -192,7 +191,7 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
         has_control = _has_control(text)
         if has_control or not _read_rows_fast(reader, header, table):
             # Start again after the header (the fast pass may have read on) and go line by line.
-            reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+            reader = csv.reader(_lines(text), strict=True)
             next(reader)
             _read_rows(reader, header, has_control, table)
     except csv.Error as error:
@@ -200,35 +199,62 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
     return table
 
 
+# Lines as ``io.StringIO(text, newline="")`` gives them (ending in \r\n, \r or \n, kept), without
+# its copy of the text at four bytes a character; str.splitlines would also split on Unicode
+# separators such as U+2028 and cut a quoted cell in two.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+# Rows are read and stored this many at a time: a table never sits in memory as rows and as
+# columns at once.
+CHUNK_ROWS = 8192
+
+
+def _lines(text: str) -> Iterator[str]:
+    return (match.group() for match in _LINE.finditer(text))
+
+
 def _read_rows_fast(reader: Reader, header: list[str], table: _RawTable) -> bool:
-    """The rows of a clean file in one pass of the csv module; False (nothing stored) otherwise.
+    """The rows of a clean file, CHUNK_ROWS at a time; False (nothing stored) otherwise.
 
     Clean: it parses, every row has one field per column, and no row spans two lines, so row
     ``k`` after the header is on line ``header_end + 1 + k``. Any other file is left to
-    ``_read_rows``, which reports its problems line by line.
+    ``_read_rows``, which reports its problems line by line. Equal cells of a column share one
+    string (a long table repeats its categories, dates and ids thousands of times), except in a
+    column whose first chunk is mostly distinct, where sharing would only cost memory.
     """
     header_end = reader.line_num
+    width = len(header)
+    columns: list[list[str]] = [[] for _ in header]
+    shared: list[dict[str, str] | None] = [{} for _ in header]
+    lines: list[int] = []
+    read = 0
     try:
-        records = list(reader)
+        while chunk := list(itertools.islice(reader, CHUNK_ROWS)):
+            if reader.line_num != header_end + read + len(chunk):  # a quoted line break
+                return False
+            kept = []
+            for line, cells in enumerate(chunk, start=header_end + read + 1):
+                # A row whose first cell has text is not blank: the join is then needed only
+                # rarely.
+                if not (cells and cells[0].strip()) and not "".join(cells).strip():
+                    continue
+                if len(cells) != width:
+                    return False
+                kept.append(cells)
+                lines.append(line)
+            read += len(chunk)
+            for index, cells in enumerate(zip(*kept, strict=True)):
+                stripped = list(map(str.strip, cells))
+                memo = shared[index]
+                if memo is None:
+                    columns[index].extend(stripped)
+                    continue
+                columns[index].extend(map(memo.setdefault, stripped, stripped))
+                if len(columns[index]) >= CHUNK_ROWS and len(memo) > len(columns[index]) // 2:
+                    shared[index] = None
     except csv.Error:
         return False
-    if reader.line_num != header_end + len(records):  # a quoted line break somewhere
-        return False
-    width = len(header)
-    kept: list[list[str]] = []
-    lines: list[int] = []
-    for line, cells in enumerate(records, start=header_end + 1):
-        # A row whose first cell has text is not blank: the join is then needed only rarely.
-        if not (cells and cells[0].strip()) and not "".join(cells).strip():
-            continue
-        if len(cells) != width:
-            return False
-        kept.append(cells)
-        lines.append(line)
     table.lines = lines
-    table.columns = {name: [] for name in header}
-    for name, cells in zip(header, zip(*kept, strict=True), strict=False):
-        table.columns[name] = list(map(str.strip, cells))
+    table.columns = dict(zip(header, columns, strict=True))
     return True
 
 
