@@ -218,8 +218,9 @@ def _read_rows_fast(reader: Reader, header: list[str], table: _RawTable) -> bool
     Clean: it parses, every row has one field per column, and no row spans two lines, so row
     ``k`` after the header is on line ``header_end + 1 + k``. Any other file is left to
     ``_read_rows``, which reports its problems line by line. Equal cells of a column share one
-    string (a long table repeats its categories, dates and actor ids thousands of times), except in a
-    column whose first chunk is mostly distinct, where sharing would only cost memory.
+    string (a long table repeats its categories, dates and actor ids thousands of times),
+    except in a column whose first chunk is mostly distinct, where sharing would only cost
+    memory.
     """
     header_end = reader.line_num
     width = len(header)

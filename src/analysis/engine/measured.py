@@ -71,6 +71,11 @@ def _window_end(dates: pd.Series, precision: pd.Series) -> pd.Series:
     return end.mask(precision == "year", dates + pd.offsets.YearEnd(0))
 
 
+def _in_window(days: np.ndarray, end: np.datetime64, window_days: int) -> np.ndarray:
+    """Which ``days`` fall in the ``window_days`` before ``end`` (``end`` itself excluded)."""
+    return (days < end) & (days >= end - np.timedelta64(window_days, "D"))
+
+
 class _Arrays:
     """The measured tables as arrays, computed once, so that each day's values are a few
     numpy operations (a pandas pass per day and series took about 5 s per construct)."""
@@ -110,8 +115,7 @@ class _Arrays:
     def agreement(
         self, end: np.datetime64, issue: str | None, window_days: int, min_joint: int
     ) -> tuple[float, int]:
-        keep = (self.vote_days < end) & (self.vote_days >= end - np.timedelta64(window_days, "D"))
-        keep &= self.both_voted
+        keep = _in_window(self.vote_days, end, window_days) & self.both_voted
         if issue is not None:
             if issue not in self.on_issue:
                 self.on_issue[issue] = self.issues.map(lambda codes: issue in codes).to_numpy()
@@ -130,13 +134,10 @@ class _Arrays:
         return float(self.trade_totals[latest]), int(self.trade_years[latest])
 
     def contacts_on(self, end: np.datetime64, window_days: int) -> int:
-        ends = self.contact_ends
-        return int(((ends < end) & (ends >= end - np.timedelta64(window_days, "D"))).sum())
+        return int(_in_window(self.contact_ends, end, window_days).sum())
 
     def unsc_on(self, end: np.datetime64, window_days: int) -> int:
-        days = self.unsc_days
-        start = end - np.timedelta64(window_days, "D")
-        return int((self.unsc_yes & (days < end) & (days >= start)).sum())
+        return int((self.unsc_yes & _in_window(self.unsc_days, end, window_days)).sum())
 
 
 def unga_agreement(

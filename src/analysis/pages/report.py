@@ -399,7 +399,8 @@ def _write_notebooks(
     target.mkdir(parents=True)
     codes = codebook_codes(data_dir)
     sources = sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
-    linked = [s for s in sources if record_pages is not None and not takes_question(s)]
+    of_question = {source: takes_question(source) for source in sources}
+    linked = [s for s in sources if record_pages is not None and not of_question[s]]
     executed = {
         source: (notebook, seconds)
         for source, notebook, seconds in execute_notebooks(
@@ -409,7 +410,7 @@ def _write_notebooks(
     pages, timings = {}, []
     for source in sources:
         page = source.with_suffix(".html").name
-        record = "" if takes_question(source) else RECORD_NOTE
+        record = "" if of_question[source] else RECORD_NOTE
         if source in linked:
             title = notebook_title(nbformat.read(source, as_version=4), source.stem)
             pages[f"{record_pages}/{page}"] = title + record
