@@ -2,8 +2,8 @@
 
 Every problem is reported as ``file:line: column: what is wrong (got X, expected Y)``, with the
 physical line of the CSV (the header is line 1). Loading collects every problem in every table
-before it raises, so a user fixes a file in one pass. Reading is ``analysis.data.tables``, the rules
-beyond one cell ``analysis.data.rules``. Nothing here writes a file.
+before it raises, so a user fixes a file in one pass. Reading is ``analysis.data.tables``, the
+checks of each cell and row ``analysis.data.rules``. Nothing here writes a file.
 """
 
 from __future__ import annotations

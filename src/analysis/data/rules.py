@@ -1,9 +1,11 @@
-"""The rules of each table that reach beyond one cell: events, episodes, cases, counts,
-arrivals, and the checks between tables (actors, case ids, one detention per case).
+"""The rules of each table: one cell (its kind, allowed values and bounds), one date window,
+and those beyond one cell: events, episodes, cases, counts, arrivals, and the checks between
+tables (actors, case ids, one detention per case).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date
@@ -11,6 +13,7 @@ from datetime import date
 from analysis.data.schema import (
     ARRIVAL_YEARS,
     ARRIVALS,
+    BOOLEANS,
     CASES,
     CODEBOOK,
     CONTACTS,
@@ -24,18 +27,234 @@ from analysis.data.schema import (
     TRADE,
     TRADE_YEARS,
     UNSC_VOTES,
+    WINDOW_PRECISIONS,
+    Column,
 )
-from analysis.data.tables import (
-    DATE_TRIPLES,
-    ISO_DATE,
-    WHOLE_NUMBER,
-    _cell_problems,
-    _check_date_triple,
-    _fits,
-    _got,
-    _RawTable,
-    _split_list,
-)
+from analysis.data.tables import DATE_TRIPLES, _got, _RawTable, _split_list
+from analysis.text import EXCERPT
+
+URL_PATTERN = re.compile(r"https?://\S+")
+# ASCII digits only: int(), float() and \d also accept other scripts' digits and 1_000.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+DECIMAL = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+# Whole numbers are stored as int64: 18 digits always fit, and int() of thousands of digits
+# raises instead of answering.
+MAX_DIGITS = 18
+# matplotlib's date axes fail on years such as 0001 and 9999 (and windows that end past them);
+# the record spans decades, so a century either side is room enough (see data/codebook.csv).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def _fits(value: str) -> bool:
+    """A whole number short enough for int() and int64 (longer ones are reported as such)."""
+    return bool(WHOLE_NUMBER.fullmatch(value)) and len(value.lstrip("-")) <= MAX_DIGITS
+
+
+def _short(number: str) -> str:
+    """A checked number as typed, cut to the excerpt length (it holds only digits, - and .)."""
+    return number if len(number) <= EXCERPT else number[: EXCERPT - 3] + "..."
+
+
+@functools.cache
+def _pattern(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, flags=re.ASCII)
+
+
+def _cell_problems(table: _RawTable) -> dict[int, list[tuple[str, str]]]:
+    """Every cell's problems, by line: (column, message) pairs in column order.
+
+    Each distinct value of a column is checked once: values repeat a lot (categories, dates,
+    id lists), so a long table is checked several times faster than cell by cell. Ids, texts
+    and categories are first screened with one test each (``_may_be_bad``); only the values
+    that fail it go through ``_check_cell``, which words the message.
+    """
+    by_line: dict[int, list[tuple[str, str]]] = {}
+    scratch = _RawTable(table.schema, table.file, {}, [], [])
+    for column in table.schema.columns:
+        values = table.columns[column.name]
+        bad: dict[str, tuple[str, ...]] = {}
+        for value in _may_be_bad(column, set(values)):
+            _check_cell(scratch, 0, column, value)
+            if scratch.problems:
+                bad[value] = tuple(problem.message for problem in scratch.problems)
+                scratch.problems.clear()
+        if bad:
+            for value, line in zip(values, table.lines, strict=True):
+                for message in bad.get(value, ()):
+                    by_line.setdefault(line, []).append((column.name, message))
+    return by_line
+
+
+def _may_be_bad(column: Column, values: set[str]) -> set[str] | list[str]:
+    """The values of ``column`` that ``_check_cell`` could object to: all but the ones a single
+    test clears (an id matching its pattern, a short enough text, an allowed category)."""
+    kind = column.kind
+    if kind == "id" and column.pattern:
+        pattern = _pattern(column.pattern)
+        return [value for value in values if not (value and pattern.fullmatch(value))]
+    if kind == "id" or (kind in ("text", "id_list", "text_list") and not column.max_length):
+        return [value for value in values if not value]  # only an empty cell can be wrong
+    if kind == "text":
+        return [value for value in values if not value or len(value) > column.max_length]
+    if kind in ("category", "boolean", "code"):
+        return values - set(column.allowed or BOOLEANS)
+    return values
+
+
+def _check_date_cell(table: _RawTable, line: int, column: Column, value: str) -> None:
+    """A date: ISO, real, and within the years the charts can draw."""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not ISO_DATE.fullmatch(value):
+        table.problem(
+            line, column.name, f"not a valid date (got {_got(value)}, expected YYYY-MM-DD)"
+        )
+    elif not FIRST_DAY <= day <= LAST_DAY:
+        table.problem(
+            line,
+            column.name,
+            f"out of range (got {value}, expected {FIRST_DAY} to {LAST_DAY}, "
+            "the years the charts can draw)",
+        )
+
+
+def _check_integer_cell(table: _RawTable, line: int, column: Column, value: str) -> None:
+    """A whole number of at most MAX_DIGITS digits, within the column's bounds."""
+    if not WHOLE_NUMBER.fullmatch(value):
+        table.problem(
+            line, column.name, f"not a whole number (got {_got(value)}, expected an integer)"
+        )
+        return
+    digits = len(value.lstrip("-"))
+    if digits > MAX_DIGITS:
+        message = f"out of range (got {digits} digits, expected at most {MAX_DIGITS})"
+        table.problem(line, column.name, message)
+        return
+    number = int(value)
+    low = column.minimum if column.minimum is not None else number
+    high = column.maximum if column.maximum is not None else number
+    if not low <= number <= high:
+        bounds = f"{low} to {high}" if column.maximum is not None else f"{low} or more"
+        table.problem(line, column.name, f"out of range (got {number}, expected {bounds})")
+
+
+def _check_cell(table: _RawTable, line: int, column: Column, value: str) -> None:
+    """Check one cell against its column's kind, allowed values and bounds."""
+    if not value:
+        if column.required:
+            table.problem(line, column.name, "empty (expected a value)")
+        return
+    kind = column.kind
+    if kind == "date":
+        _check_date_cell(table, line, column, value)
+    elif kind == "integer":
+        _check_integer_cell(table, line, column, value)
+    elif kind == "category_list":
+        for item in _split_list(value):
+            if item not in column.allowed:
+                table.problem(
+                    line,
+                    column.name,
+                    f"not an allowed value (got {_got(item)}, "
+                    f"expected one of {', '.join(column.allowed)})",
+                )
+    elif kind in ("category", "boolean", "code"):
+        allowed = column.allowed or BOOLEANS
+        if value not in allowed:
+            table.problem(
+                line,
+                column.name,
+                f"not an allowed value (got {_got(value)}, expected one of {', '.join(allowed)})",
+            )
+    elif kind == "number":
+        if not DECIMAL.fullmatch(value):
+            message = f"not a number (got {_got(value)}, expected a decimal such as 0.5)"
+            table.problem(line, column.name, message)
+            return
+        number = float(value)
+        if not column.minimum <= number <= column.maximum:
+            message = (
+                f"out of range (got {_short(value)}, "
+                f"expected {column.minimum:g} to {column.maximum:g})"
+            )
+            table.problem(line, column.name, message)
+    elif kind == "id":
+        if column.pattern and not _pattern(column.pattern).fullmatch(value):
+            message = f"malformed id (got {_got(value)}, expected {column.expected})"
+            table.problem(line, column.name, message)
+    elif kind == "url_list":
+        urls = _split_list(value)
+        for url in urls:
+            if not URL_PATTERN.fullmatch(url):
+                table.problem(
+                    line,
+                    column.name,
+                    f"not a URL (got {_got(url)}, expected http:// or https://...)",
+                )
+    elif kind == "text" and column.max_length and len(value) > column.max_length:
+        table.problem(
+            line,
+            column.name,
+            f"too long (got {len(value)} characters, expected at most {column.max_length})",
+        )
+
+
+def _check_date_triple(
+    table: _RawTable, line: int, row: dict[str, str], triple: tuple[str, str, str]
+) -> None:
+    """A date, its window end and its precision must agree (see data/codebook.csv)."""
+    start_name, end_name, precision_name = triple
+    start, end, precision = row[start_name], row[end_name], row[precision_name]
+    try:
+        start_day = date.fromisoformat(start) if start else None
+        end_day = date.fromisoformat(end) if end else None
+    except ValueError:
+        return  # already reported as a bad date
+    if precision == "unknown":
+        for name, value in ((start_name, start), (end_name, end)):
+            if value:
+                table.problem(
+                    line, name, f"a date with precision unknown (got {_got(value)}, expected empty)"
+                )
+        return
+    if start_day is None:
+        if not table.schema.column(start_name).required:  # required ones are already reported
+            table.problem(
+                line, start_name, f"empty (expected a date, since {precision_name} is {precision})"
+            )
+        return
+    if precision in WINDOW_PRECISIONS:
+        if end_day is None:
+            table.problem(
+                line,
+                end_name,
+                f"empty (expected the last day of the window for precision {precision})",
+            )
+        elif end_day <= start_day:
+            table.problem(
+                line, end_name, f"not after {start_name} (got {end}, expected a date after {start})"
+            )
+        return
+    if end_day is not None:
+        table.problem(
+            line, end_name, f"a window end with precision {precision} (got {end}, expected empty)"
+        )
+    if precision == "month" and start_day.day != 1:
+        table.problem(
+            line,
+            start_name,
+            f"not the first of the month (got {start}, expected precision month to use day 01)",
+        )
+    if precision == "year" and (start_day.month, start_day.day) != (1, 1):
+        table.problem(
+            line,
+            start_name,
+            f"not 1 January (got {start}, expected precision year to use MM-DD 01-01)",
+        )
 
 
 def _check_sources(table: _RawTable, line: int, row: dict[str, str]) -> None:
