@@ -38,7 +38,7 @@ from scipy import special
 
 from analysis.charts import sliders, style  # noqa: E402
 from analysis.data.dataset import load_dataset  # noqa: E402
-from analysis.engine import formula as model_module  # noqa: E402
+from analysis.engine import specifications as model_module  # noqa: E402
 from analysis.record import factors  # noqa: E402
 from analysis.record.case import case_facts  # noqa: E402
 

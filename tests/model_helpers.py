@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from analysis.engine.formula import Weight
+from analysis.engine.specifications import Weight
 from analysis.engine.whatif import ScenarioModel
 
 

@@ -16,8 +16,7 @@ import pytest
 from analysis import words
 from analysis.data.dataset import load_dataset
 from analysis.engine import headline, ledger, specifications, whatif
-from analysis.engine.formula import Weight
-from analysis.engine.specifications import Training
+from analysis.engine.specifications import Training, Weight
 from analysis.engine.whatif import question_whatif
 from analysis.record import durations
 from tests.conftest import VALID_FIXTURE

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.engine import formula, headline, specifications, whatif
+from analysis.engine import headline, specifications, whatif
 from analysis.record import aggregates, classes, history
 
 SHIFT = 1.0  # log-odds added by the altered formula
@@ -39,7 +39,7 @@ def test_the_formulas_one_definition_moves_headline_what_if_scenarios_and_signpo
 ) -> None:
     monkeypatch.setenv("ANALYSIS_CACHE", "off")  # the store would replay the old formula
     before = _outputs(fixture_data)
-    monkeypatch.setattr(formula, "log_odds", _shifted_log_odds(formula.log_odds))
+    monkeypatch.setattr(specifications, "log_odds", _shifted_log_odds(specifications.log_odds))
     after = _outputs(fixture_data)
 
     def moved(p: float) -> float:  # the closed form of a +1 shift in log-odds

@@ -16,7 +16,7 @@ from matplotlib.collections import PathCollection
 
 from analysis.charts import model as charts
 from analysis.data.dataset import load_dataset
-from analysis.engine import formula, headline, whatif
+from analysis.engine import headline, specifications, whatif
 from analysis.pages import report
 from analysis.record import history
 from analysis.record.outcomes import RELEASE
@@ -36,23 +36,23 @@ non_negative_weights = st.floats(min_value=0.0, max_value=5.0)
 
 def test_release_probability_matches_the_formula_by_hand() -> None:
     # logit(0.25) = log(1/3); + 1.0 * 0.5 + 2.0 * 0.5 = 1.5 - 1.0986 = 0.4014 -> 0.5990
-    p = formula.release_probability(0.25, 0.5, 0.5, 1.0, 2.0)
+    p = specifications.release_probability(0.25, 0.5, 0.5, 1.0, 2.0)
     assert float(p) == pytest.approx(1 / (1 + math.exp(-(math.log(1 / 3) + 1.5))))
     assert float(p) == pytest.approx(0.59903, abs=1e-5)
 
 
 def test_logit_and_expit_are_inverse_and_expit_does_not_overflow() -> None:
-    assert float(formula.logit(0.8)) == pytest.approx(math.log(4))
-    assert float(formula.expit(math.log(4))) == pytest.approx(0.8)
+    assert float(specifications.logit(0.8)) == pytest.approx(math.log(4))
+    assert float(specifications.expit(math.log(4))) == pytest.approx(0.8)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert formula.expit(np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]
+        assert specifications.expit(np.array([-1000.0, 1000.0])).tolist() == [0.0, 1.0]
 
 
 @FEW
 @given(base=probabilities, p=levels, t=levels, wp=weights, wt=weights)
 def test_probabilities_are_in_zero_one_and_sum_to_one(base, p, t, wp, wt) -> None:
-    release = float(formula.release_probability(base, p, t, wp, wt))
+    release = float(specifications.release_probability(base, p, t, wp, wt))
     assert 0.0 <= release <= 1.0
     assert release == pytest.approx(by_hand(base, p, t, wp, wt), abs=1e-12)
     forecast = whatif.whatif_forecast(round_model(base, wp, wt), p, t, draws=50, seed=1)

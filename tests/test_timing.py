@@ -80,7 +80,8 @@ def test_an_unknown_case_is_censored_at_the_end_of_its_detention_window() -> Non
 
 
 def test_hrw_aggregate_only_from_its_publication() -> None:
-    assert not durations.hrw_known("2017-04-24") and durations.hrw_known("2017-06-29")
+    assert not durations.hrw_known(pd.Timestamp("2017-04-24"))
+    assert durations.hrw_known(pd.Timestamp("2017-06-29"))
     before = durations.held_update_under_laws(0.8, AS_OF_CASES, "2017-04-24", [45])
     after = durations.held_update_under_laws(0.8, AS_OF_CASES, "2017-07-01", [45])
     assert not before["evidence"].str.contains("HRW").any()

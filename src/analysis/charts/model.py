@@ -34,7 +34,7 @@ from analysis.charts.style import (
     STEP_HATCHES,
     WINDOW_LINESTYLES,
 )
-from analysis.engine.formula import logit
+from analysis.engine.specifications import logit
 from analysis.record.factors import HALF_LIFE_DAYS
 from analysis.record.outcomes import NON_RETURNS, RELEASE, RETURN
 from analysis.words import FACTOR_LABELS, OUTCOME_LABELS

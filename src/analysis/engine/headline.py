@@ -15,6 +15,7 @@ from scipy import special
 
 from analysis.cache import memoized
 from analysis.defaults import DEFAULT_CASE
+from analysis.engine import specifications
 from analysis.engine.mixture import log_density
 from analysis.record.classes import CHINA_ARRESTS
 from analysis.record.intervals import QUANTILES, beta_interval
@@ -609,14 +610,13 @@ def headline_under_missing(missing: pd.DataFrame, stated: Headline) -> pd.DataFr
     missing-at-random row, since every specification of the headline starts from the base
     rate. An approximation that keeps the specifications' other steps as they are. Columns:
     treatment, words, headline, headline_low, headline_high (probabilities in [0, 1])."""
-    from analysis.engine import formula
 
     at_random = missing["treatment"] == "missing_at_random"
     reference = float(missing.loc[at_random, "p_release"].iloc[0])
-    shift = formula.logit(missing["p_release"].to_numpy()) - formula.logit(reference)
+    shift = specifications.logit(missing["p_release"].to_numpy()) - specifications.logit(reference)
 
     def moved(p: float) -> np.ndarray:
-        return formula.expit(formula.logit(p) + shift)
+        return specifications.expit(specifications.logit(p) + shift)
 
     return missing[["treatment", "words"]].assign(
         headline=moved(stated.p_release),

@@ -32,22 +32,38 @@ the common scoring set (detentions in China decided by China, strict outcome, fi
 from the cases of its own class known before that case's forecast day, and is scored by the sum
 of log scores. With an ``as_of`` date only cases resolved by then are scored, so the weights use
 nothing the forecaster could not have known. Numbers only: no drawing, no files.
+
+The formula (one home): every forecast of the package, each specification of the headline as
+much as the what-if (``analysis.engine.whatif``), is
+
+    log-odds of release = log-odds of the base rate + w_pressure * pressure + w_tension * tension
+
+(a probability p has log-odds log(p / (1 - p))), computed by ``log_odds`` and turned into a
+probability by ``expit``; ``release_probability`` is the two together for a base rate given as
+a probability. A case's codes 0-2 (``cases.csv``, ``second_coding.csv``) become levels in [0, 1]
+through ``level_from_code`` alone; the events' levels are in [0, 1] already
+(``analysis.record.factors``). The weights are log-odds of release per unit of a level, each
+declared once in ``data/weights.csv`` (name, mean, sd, rationale) and carried as a ``Weight`` by
+name (``WEIGHT_NAMES`` order) to every use: a weight of 1 means that going from level 0 to level
+1 multiplies the odds by e. The interval level and the named priors live in
+``analysis.record.intervals`` (``LEVEL``, ``PRIORS``). P(return) is 1 - P(release): the model
+knows two outcomes only.
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from analysis.data.tables import Dataset
 from analysis.defaults import SEED
-from analysis.engine import formula
-from analysis.engine.formula import Weights, weights_from_table
 from analysis.engine.logistic import fit_ridge_logistic
 from analysis.engine.mixture import log_density
 from analysis.record import factors
@@ -57,6 +73,109 @@ from analysis.record.codings import second_coder_cases
 from analysis.record.history import with_year_and_period, without_overlaps
 from analysis.record.intervals import PRIORS, QUANTILES, beta_quantiles, posterior_log_odds
 from analysis.record.outcomes import ANY_NON_RETURN, RETURN, STRICT
+
+# mean +- z*sd is the central interval of a normal distribution at the package's level
+Z_INTERVAL = statistics.NormalDist().inv_cdf(QUANTILES[2])
+# The weights, in the order they are drawn; each is the weight of one factor.
+WEIGHT_NAMES = ("w_pressure", "w_tension")
+WEIGHT_FACTORS = {"w_pressure": "pressure", "w_tension": "tension"}
+# The cases code each factor 0 (none), 1 (some) or 2 (strong); a level is the code over this.
+TOP_CODE = 2.0
+
+Array = np.ndarray | float
+
+
+def logit(probability: Array) -> np.ndarray:
+    """Log-odds of a probability in (0, 1)."""
+    return special.logit(np.asarray(probability, dtype=float))
+
+
+def expit(log_odds: Array) -> np.ndarray:
+    """Probability in [0, 1] of a log-odds (scipy's ufunc: no overflow for large |x|, exact in
+    the far tails)."""
+    return special.expit(np.asarray(log_odds, dtype=float))
+
+
+def log_odds(
+    base_log_odds: Array, pressure: Array, tension: Array, w_pressure: Array, w_tension: Array
+) -> np.ndarray:
+    """The formula: log-odds of release. Arrays broadcast (one value per draw, per case, per
+    grid point). Levels in [0, 1]; weights in log-odds per unit of a level."""
+    return np.asarray(base_log_odds + w_pressure * pressure + w_tension * tension, dtype=float)
+
+
+def release_probability(
+    base_rate: Array, pressure: Array, tension: Array, w_pressure: Array, w_tension: Array
+) -> np.ndarray:
+    """P(release) in [0, 1] for a base rate in (0, 1): expit(log_odds(logit(base_rate), ...))."""
+    return expit(log_odds(logit(base_rate), pressure, tension, w_pressure, w_tension))
+
+
+def level_from_code(code: Array | pd.Series) -> np.ndarray | pd.Series | float:
+    """A factor level in [0, 1] from a case's code 0-2 (a number, an array or a Series)."""
+    if isinstance(code, pd.Series):
+        return code.astype(float) / TOP_CODE
+    if np.ndim(code) == 0:
+        return float(code) / TOP_CODE
+    return np.asarray(code, dtype=float) / TOP_CODE
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One weight: log-odds of release per unit of its factor, Normal(mean, sd).
+
+    ``name`` is the weights.csv parameter (``w_pressure``, ``w_tension``), ``factor`` the level
+    it multiplies; ``rationale`` says where the numbers come from.
+    """
+
+    name: str
+    mean: float
+    sd: float
+    rationale: str = ""
+
+    @property
+    def factor(self) -> str:
+        """The factor this weight multiplies: pressure or tension."""
+        return WEIGHT_FACTORS[self.name]
+
+    @property
+    def low(self) -> float:
+        """Lower end of the weight's interval at the package's level (log-odds per unit)."""
+        return self.mean - Z_INTERVAL * self.sd
+
+    @property
+    def high(self) -> float:
+        """Upper end of the weight's interval at the package's level (log-odds per unit)."""
+        return self.mean + Z_INTERVAL * self.sd
+
+
+Weights = tuple[Weight, ...]
+
+
+def weights_from_table(weights: pd.DataFrame) -> Weights:
+    """The weights of weights.csv (parameter, mean, sd, rationale), in WEIGHT_NAMES order."""
+    table = weights.assign(parameter=weights["parameter"].astype(str)).set_index("parameter")
+    missing = [name for name in WEIGHT_NAMES if name not in table.index]
+    if missing:
+        raise ValueError(f"weights table lacks {', '.join(missing)} (expected {WEIGHT_NAMES})")
+    return tuple(
+        Weight(
+            name=name,
+            mean=float(table.loc[name, "mean"]),
+            sd=float(table.loc[name, "sd"]),
+            rationale=str(table.loc[name, "rationale"]) if "rationale" in table else "",
+        )
+        for name in WEIGHT_NAMES
+    )
+
+
+def weight_named(weights: Weights, name: str) -> Weight:
+    """The weight called ``name`` (w_pressure or w_tension) among ``weights``."""
+    for weight in weights:
+        if weight.name == name:
+            return weight
+    raise KeyError(f"no weight {name!r} (expected one of {WEIGHT_NAMES})")
+
 
 CHOICES: dict[str, tuple[str, ...]] = {
     "reference_class": ("china_decided", "plus_missions", "plus_third_country", "without_covid"),
@@ -129,8 +248,8 @@ def coded_cases(dataset: Dataset, coder: str, six: str, kim: str) -> pd.DataFram
     if kim == "out":
         cases = cases[cases["case_id"] != KIM_VISIT]
     cases = cases.assign(
-        pressure=formula.level_from_code(cases["pressure_level"]),
-        tension=formula.level_from_code(cases["tension_level"]),
+        pressure=level_from_code(cases["pressure_level"]),
+        tension=level_from_code(cases["tension_level"]),
     )
     return with_year_and_period(cases)
 
@@ -275,7 +394,7 @@ def base_draws(learned: Training, prior: str, uniforms: np.ndarray) -> np.ndarra
     """The base rate's draws on the log-odds scale: the logit of the Beta posterior (prior +
     counts) at ``uniforms`` (in (0, 1), shared by every specification)."""
     a0, b0 = PRIORS[prior]
-    return formula.logit(beta_quantiles(a0 + learned.released, b0 + learned.returned, uniforms))
+    return logit(beta_quantiles(a0 + learned.released, b0 + learned.returned, uniforms))
 
 
 def forecast_draws(
@@ -290,7 +409,7 @@ def forecast_draws(
 ) -> tuple[float, np.ndarray]:
     """Central P(release) and its draws for one case under one formulation.
 
-    ``weights`` are weights.csv's (``formula.Weight``, by name); ``normals`` is
+    ``weights`` are weights.csv's (``Weight``, by name); ``normals`` is
     draws x 3 standard normals and ``base`` the matching ``base_draws``, both shared by every
     specification (common random numbers, so specifications differ by their choices, not by
     their luck; specifications that learn the same counts share one ``base``). The central
@@ -303,17 +422,17 @@ def forecast_draws(
         p_level, t_level = _levels(learned, formulation, pressure, tension)
         drawn_p = w_pressure.mean + w_pressure.sd * normals[:, 0]
         drawn_t = w_tension.mean + w_tension.sd * normals[:, 1]
-        return central, formula.expit(formula.log_odds(base, p_level, t_level, drawn_p, drawn_t))
+        return central, expit(log_odds(base, p_level, t_level, drawn_p, drawn_t))
     if formulation in ("ridge", "pooled") and learned.ridge is not None:
         mean, error = learned.ridge
         coefficients = mean + error * normals  # intercept, pressure, tension: one row per draw
-        ridge = formula.log_odds(
+        ridge = log_odds(
             coefficients[:, 0], pressure, tension, coefficients[:, 1], coefficients[:, 2]
         )
         if formulation == "ridge":
-            return central, formula.expit(ridge)
-        return central, formula.expit((base + ridge) / 2.0)
-    return central, formula.expit(base)
+            return central, expit(ridge)
+        return central, expit((base + ridge) / 2.0)
+    return central, expit(base)
 
 
 def _levels(
@@ -344,8 +463,8 @@ def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
         else 0.0
         for rule, (life, scale) in FACTOR_RULES.items()
     }
-    coded = {coder: formula.level_from_code(row["pressure_level"]) for coder, row in rows.items()}
-    tension = {coder: formula.level_from_code(row["tension_level"]) for coder, row in rows.items()}
+    coded = {coder: level_from_code(row["pressure_level"]) for coder, row in rows.items()}
+    tension = {coder: level_from_code(row["tension_level"]) for coder, row in rows.items()}
     # The coded construct does not go through the factor rule: the same level under every rule.
     pressure = {("case_coded", r, c): float(v) for c, v in coded.items() for r in FACTOR_RULES}
     pressure |= {("event_detainees", r, c): float(derived[r]) for c in coded for r in FACTOR_RULES}
@@ -435,7 +554,7 @@ def multiverse(
     table["low"], table["high"] = np.quantile(
         np.vstack(list(all_draws.values())), [QUANTILES[0], QUANTILES[2]], axis=1
     )
-    table.attrs["weights"] = weights  # weights.csv's, by name (``formula.Weights``)
+    table.attrs["weights"] = weights  # weights.csv's, by name (``Weights``)
     return table, all_draws
 
 
@@ -473,12 +592,12 @@ def central_forecast(
     if formulation in ("expert", "expert_centred"):
         w_pressure, w_tension = (weight.mean for weight in weights)  # WEIGHT_NAMES order
         p_level, t_level = _levels(learned, formulation, pressure, tension)
-        return float(formula.expit(formula.log_odds(base, p_level, t_level, w_pressure, w_tension)))
+        return float(expit(log_odds(base, p_level, t_level, w_pressure, w_tension)))
     if formulation in ("ridge", "pooled") and learned.ridge is not None:
         intercept, w_pressure, w_tension = learned.ridge[0]
-        ridge = float(formula.log_odds(intercept, pressure, tension, w_pressure, w_tension))
-        return float(formula.expit(ridge if formulation == "ridge" else (base + ridge) / 2.0))
-    return float(formula.expit(base))
+        ridge = float(log_odds(intercept, pressure, tension, w_pressure, w_tension))
+        return float(expit(ridge if formulation == "ridge" else (base + ridge) / 2.0))
+    return float(expit(base))
 
 
 def in_time_forecasts(

@@ -18,8 +18,8 @@ import pandas as pd
 
 from analysis.data.tables import Dataset
 from analysis.engine import specifications
-from analysis.engine.formula import weights_from_table
 from analysis.engine.scoring import case_scores, reliability_table
+from analysis.engine.specifications import weights_from_table
 from analysis.record.classes import question_rule
 
 OUTCOMES = {"resolved_yes": 1.0, "resolved_no": 0.0}

@@ -25,9 +25,9 @@ import pandas as pd
 
 from analysis.data.tables import Dataset
 from analysis.defaults import DEFAULT_CASE, DEFAULT_DRAWS, SEED
-from analysis.engine import formula
-from analysis.engine.formula import WEIGHT_NAMES, Weights, weight_named, weights_from_table
+from analysis.engine import specifications
 from analysis.engine.headline import WHAT_IF, Headline
+from analysis.engine.specifications import WEIGHT_NAMES, Weights, weight_named, weights_from_table
 from analysis.record import factors
 from analysis.record.case import CaseFacts, case_facts
 from analysis.record.classes import CHINA_ARRESTS, ClassRule
@@ -80,7 +80,7 @@ class ScenarioModel:
             as_of=None if as_of is None else factors.to_day(as_of),
         )
 
-    def weight(self, name: str) -> formula.Weight:
+    def weight(self, name: str) -> specifications.Weight:
         """The weight called ``name`` (w_pressure or w_tension)."""
         return weight_named(self.weights, name)
 
@@ -103,7 +103,7 @@ class ScenarioModel:
 
     def p_release(self, pressure: np.ndarray | float, tension: np.ndarray | float) -> np.ndarray:
         """Central P(release) in [0, 1]: the base rate's mean and the weights' means."""
-        return formula.release_probability(
+        return specifications.release_probability(
             self.base_rate, pressure, tension, self.w_pressure, self.w_tension
         )
 
@@ -193,7 +193,7 @@ def simulate(
     drawn = {
         weight.name: rng.normal(weight.mean, weight.sd, size=draws) for weight in model.weights
     }
-    return formula.release_probability(
+    return specifications.release_probability(
         base, pressure, tension, drawn["w_pressure"], drawn["w_tension"]
     )
 
@@ -330,7 +330,7 @@ def scenario_draws(
         frame.insert(0, "scenario_id", row.scenario_id)
         frame["pressure"] = row.pressure
         frame["tension"] = row.tension
-        frame["p_release"] = formula.release_probability(
+        frame["p_release"] = specifications.release_probability(
             frame["base_rate"].to_numpy(),
             row.pressure,
             row.tension,
@@ -430,12 +430,12 @@ def waterfall_steps(
     step; for base and result the level itself), start and end (log-odds), probability (P
     (release) in [0, 1] after the step).
     """
-    base = float(formula.logit(base_rate))
+    base = float(specifications.logit(base_rate))
     shift_p, shift_t = w_pressure * pressure, w_tension * tension
     ends = [
         base,
         base + shift_p,
-        float(formula.log_odds(base, pressure, tension, w_pressure, w_tension)),
+        float(specifications.log_odds(base, pressure, tension, w_pressure, w_tension)),
     ]
     rows = [
         ("base", "base rate", base, 0.0, base),
@@ -449,7 +449,7 @@ def waterfall_steps(
         ("result", "scenario", ends[2], 0.0, ends[2]),
     ]
     frame = pd.DataFrame(rows, columns=["step", "label", "shift", "start", "end"])
-    frame["probability"] = formula.expit(frame["end"].to_numpy())
+    frame["probability"] = specifications.expit(frame["end"].to_numpy())
     return frame
 
 
@@ -534,7 +534,7 @@ def ablation(
     )
     rows = []
     for label, p_level, t_level in variants:
-        p_draws = formula.release_probability(
+        p_draws = specifications.release_probability(
             parameters["base_rate"].to_numpy(),
             p_level,
             t_level,
@@ -609,8 +609,8 @@ def tornado(
         )
     rows = []
     for label, low_text, high_text, low_change, high_change in moves:
-        p_low = float(formula.release_probability(**{**central, **low_change}))
-        p_high = float(formula.release_probability(**{**central, **high_change}))
+        p_low = float(specifications.release_probability(**{**central, **low_change}))
+        p_high = float(specifications.release_probability(**{**central, **high_change}))
         rows.append(
             {
                 "input": label,
@@ -654,13 +654,13 @@ def share_release_more_likely(
     parameters = draw_parameters(model, draws, seed)
     grid = np.linspace(0.0, 1.0, resolution)
     # P(release) > 0.5 exactly when the log-odds are positive, so no expit is needed.
-    base = formula.logit(parameters["base_rate"].to_numpy())
+    base = specifications.logit(parameters["base_rate"].to_numpy())
     w_pressure = parameters["w_pressure"].to_numpy()
     w_tension = parameters["w_tension"].to_numpy()
     ahead = np.zeros((resolution, resolution))
     for start in range(0, draws, 2_000):
         chunk = slice(start, start + 2_000)
-        odds = formula.log_odds(
+        odds = specifications.log_odds(
             base[chunk, None, None],
             grid[None, None, :],
             grid[None, :, None],
@@ -780,7 +780,8 @@ def whatif_grid(view: QuestionWhatIf) -> dict[str, object]:
     p, t, wp, wt = np.meshgrid(
         WHATIF_LEVELS, WHATIF_LEVELS, WHATIF_WEIGHTS, WHATIF_WEIGHTS, indexing="ij"
     )
-    grid = np.rint(100 * formula.release_probability(model.base_rate, p, t, wp, wt)).astype(int)
+    percent = 100 * specifications.release_probability(model.base_rate, p, t, wp, wt)
+    grid = np.rint(percent).astype(int)
 
     def nearest(values: tuple[float, ...], value: float) -> int:
         return int(np.argmin(np.abs(np.asarray(values) - value)))

@@ -345,9 +345,10 @@ UNKNOWN_TREATMENTS = {
 }
 
 
-def hrw_known(day: factors.DateLike) -> bool:
-    """Whether HRW's June 2017 aggregate had been published by ``day``."""
-    return bool(factors.to_day(day) >= HRW_PUBLISHED)
+def hrw_known(day: pd.Timestamp) -> bool:
+    """Whether HRW's June 2017 aggregate had been published by ``day`` (a midnight Timestamp,
+    as ``factors.to_day`` gives)."""
+    return bool(day >= HRW_PUBLISHED)
 
 
 def hrw_cohort() -> object:
@@ -511,19 +512,19 @@ def timing_laws(
     cohort only once published), then the three reference laws; the reference laws alone when
     no return was known by ``as_of`` (nothing to fit, as in ``held_update_under_laws``)."""
 
+    day = factors.to_day(as_of)
     if leave_out is not None:
         cases = cases[cases["case_id"].astype(str) != leave_out]
-    returned, still_held, returned_by = censored_return_durations_as_of(cases, as_of)
+    returned, still_held, returned_by = censored_return_durations_as_of(cases, day)
     if not (len(returned) or len(returned_by)):
         return fixed_laws()
     data = censored_durations(returned, still_held, returned_by)
-    if hrw_known(as_of):
+    if hrw_known(day):
         fitted = fit_lognormal_with_cohort(data, hrw_cohort(), "fit")
     else:
         fitted = fit_law(data, "lognormal")
-    day = factors.to_day(as_of).date()
     named = DurationLaw(
-        f"log-normal fit to the cases known on {day}",
+        f"log-normal fit to the cases known on {day.date()}",
         fitted.family,
         fitted.distribution,
         fitted.parameters,
