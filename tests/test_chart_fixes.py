@@ -129,12 +129,12 @@ def test_waterfall_has_no_empty_half_and_plain_typography() -> None:
 
 
 def test_factor_chart_dates_have_no_leading_zero(data) -> None:
-    from analysis.pages.report import factor_span
     from analysis.record import factors
+    from analysis.record.timeline import factor_period
 
     facts = case_facts(data, DEFAULT_CASE)
     figure = model_charts.plot_factors(
-        factors.factor_series(data.events, *factor_span(facts)),
+        factors.factor_series(data.events, *factor_period(facts)),
         data.events,
         (facts.case["detained_date"], facts.case["detained_latest"]),
         facts.as_of,

@@ -382,9 +382,12 @@ def test_the_committed_question_notebooks_prepared_for_another_question_name_no_
         assert named == [], source.name
 
 
-@pytest.mark.parametrize("inside_main", [True, False], ids=["inside the main report", "alone"])
+@pytest.mark.parametrize(
+    "where",
+    ["inside the main report", "the main question alone", "another question alone"],
+)
 def test_a_questions_folder_holds_its_own_notebooks_and_links_the_records(
-    inside_main, monkeypatch, tmp_path, data_copy
+    where, monkeypatch, tmp_path, data_copy
 ) -> None:
     import nbformat
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -408,12 +411,27 @@ def test_a_questions_folder_holds_its_own_notebooks_and_links_the_records(
     monkeypatch.setattr(report, "_execute", without_kernel)
     monkeypatch.setenv("ANALYSIS_CACHE", "off")
     target = tmp_path / "out" / "notebooks"
-    elsewhere = "../notebooks" if inside_main else None
-    pages, _ = report._write_notebooks(notebooks, target, data_copy, "q", "", "", elsewhere)
-    record_link = "../notebooks/01_record.html" if inside_main else "notebooks/01_record.html"
-    assert pages == {
-        record_link: "01 · The record" + report.RECORD_NOTE,
-        "notebooks/02_question.html": "02 · The question",
-    }
-    assert (target / "01_record.html").exists() is not inside_main
-    assert sorted(ran) == ([] if inside_main else ["01_record.ipynb"]) + ["02_question.ipynb"]
+    record_pages, record_link, record_title = {
+        "inside the main report": (
+            "../notebooks",
+            "../notebooks/01_record.html",
+            "01 · The record" + report.RECORD_NOTE,
+        ),
+        "the main question alone": (
+            report.RECORD_HERE,
+            "notebooks/01_record.html",
+            "01 · The record" + report.RECORD_NOTE,
+        ),
+        # Named, unlinked, not run: the record's pages are about the main question's case.
+        "another question alone": (
+            report.RECORD_LEFT_OUT,
+            "no-link:01_record.html",
+            "01 · The record (the record's, about the main question's case: not in this "
+            "question's report; `make report` builds it in the main report)",
+        ),
+    }[where]
+    pages, _ = report._write_notebooks(notebooks, target, data_copy, "q", "", "", record_pages)
+    assert pages == {record_link: record_title, "notebooks/02_question.html": "02 · The question"}
+    written_here = where == "the main question alone"
+    assert (target / "01_record.html").exists() is written_here
+    assert sorted(ran) == (["01_record.ipynb"] if written_here else []) + ["02_question.ipynb"]

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from pathlib import Path
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from analysis.engine import whatif
@@ -246,6 +248,7 @@ def test_two_questions_pages_never_name_each_others_case() -> None:
     from analysis.data.dataset import load_dataset
     from analysis.engine.headline import headline
     from analysis.engine.whatif import question_whatif
+    from analysis.record import timeline
     from analysis.record.case import case_facts
 
     data = load_dataset()
@@ -256,13 +259,44 @@ def test_two_questions_pages_never_name_each_others_case() -> None:
         facts = case_facts(data, question)
         view = question_whatif(data, question, draws=500)
         rows = index_page.scenario_rows(whatif.question_rows(view.scenario_table, facts))
-        pages[question] = index_page.render_bottom_line(headline(data, question), facts.label) + (
-            index_page._table_html(rows)
+        key = timeline.marker_key(timeline.case_chart(data.events, data.actors, facts))
+        # The whole front page as the report renders it, every figure's caption and alt text
+        # included (the figures and notebook pages are files with tests of their own).
+        figures = [Path("figures") / f"{stem}.svg" for stem in index_page.FIGURE_ALT]
+        answer = headline(data, question)
+        pages[question] = index_page.render_index(
+            data, facts, rows, figures, {}, answer, whatif.whatif_grid(view), key, ""
         )
     assert "Shenyang eight" in pages["2017_shenyang_eight"]
-    for other in ("Shenyang eight", "the eight", "2017"):
-        assert other not in pages["2012_shenyang_31"], other
-    for other in ("Shenyang 31", "2012"):
-        assert other not in pages["2017_shenyang_eight"], other
+    # Whole words: a year inside a source's address, or "weight", is no mention of a case.
+    for other in ("2017_shenyang_eight", "Shenyang eight", "the eight", "2017"):
+        assert not re.search(rf"\b{other}\b", pages["2012_shenyang_31"]), other
+    for other in ("2012_shenyang_31", "Shenyang 31", "Shenyang sweep", "2012"):
+        assert not re.search(rf"\b{other}\b", pages["2017_shenyang_eight"]), other
     # Every scenario row of the page names its model.
     assert "what-if (the article&#x27;s argument)" in pages["2012_shenyang_31"]
+
+
+def test_a_page_left_out_is_listed_without_a_link(fixture_data) -> None:
+    from analysis.engine.headline import headline
+    from analysis.engine.whatif import question_whatif
+    from analysis.record import timeline
+    from analysis.record.case import case_facts
+
+    facts = case_facts(fixture_data, "fixture_case")
+    view = question_whatif(fixture_data, "fixture_case", draws=500)
+    key = timeline.marker_key(timeline.case_chart(fixture_data.events, fixture_data.actors, facts))
+    pages = {index_page.NO_LINK + "01.html": "01 · Record", "notebooks/02.html": "02 · Question"}
+    page = index_page.render_index(
+        fixture_data,
+        facts,
+        pd.DataFrame(),
+        [],
+        pages,
+        headline(fixture_data, "fixture_case"),
+        whatif.whatif_grid(view),
+        key,
+        "",
+    )
+    assert "<li>01 · Record</li>" in page and "01.html" not in page
+    assert '<li><a href="notebooks/02.html">02 · Question</a></li>' in page

@@ -17,12 +17,15 @@ import pandas as pd
 from analysis.data.tables import Dataset
 from analysis.engine.headline import WHAT_IF, Headline, Signpost
 from analysis.pages import provenance
+from analysis.record import timeline
 from analysis.record.case import CaseFacts
 from analysis.record.outcomes import RELEASE
 from analysis.record.summary import source_coverage
 from analysis.words import OUTCOME_LABELS
 
 SCENARIO_TABLE = "scenario_table.csv"
+# A notebook page whose key (``render_index``'s ``pages``) starts with this is listed unlinked.
+NO_LINK = "no-link:"
 # The report's figures in the order the index shows them; captions take the question's facts.
 WHAT_IF_CAPTION = "What-if (the article's argument), not the headline: "
 FIGURE_CAPTIONS = {
@@ -64,17 +67,18 @@ FIGURE_CAPTIONS = {
 }
 # What each chart shows, for readers who cannot see it (the figures' alt text).
 FIGURE_ALT = {
-    "case_timeline": "Timeline of the case from March to May 2017: one row per actor group "
-    "with the case's events as markers, the detention period shaded, two bars for the "
-    "expected-return windows and the unknown outcome after the last status report hatched.",
-    "context_timeline": "Three stacked panels over 2016 to 2018, one per factor, with events "
-    "drawn at their strength, many of them around the detention in spring 2017.",
+    "case_timeline": "Timeline of the case over {case_span}: one row per actor group with "
+    "the case's events as markers, the detention period shaded, two bars for the "
+    "expected-return windows and, where the outcome is not on record, the time after the last "
+    "status report hatched.",
+    "context_timeline": "Three stacked panels over {period}, one per factor, with the events "
+    "of the period drawn at their strength; the detention was in {detained}.",
     "headline_specifications": "A rising curve of central estimates, one per specification, "
     "inside a shaded band of their intervals, with a dashed line at the headline.",
     "headline_build_up": "Horizontal waterfall bars: the base rate, then each analysis "
     "choice's step up or down, ending at the headline.",
-    "factors": "Two lines over 2016 to 2018: the pressure and tension levels rise in spring "
-    "2017, around the detention, and fade by late 2018.",
+    "factors": "Two lines over {period}: the pressure and tension levels computed from the "
+    "events, with the detention ({detained}) and the forecast date marked.",
     "scenarios_waterfall": "What-if waterfall bars: the base rate of release, the push of "
     "pressure and of tension, and the resulting what-if forecast.",
     "scenarios_plane": "What-if: a square map of the chance of release, low pressure and "
@@ -122,6 +126,20 @@ def figure_caption(stem: str, facts: CaseFacts) -> str:
     phrases = dict(zip(facts.windows["window"], facts.windows["phrase"], strict=True))
     as_of = f"{facts.as_of.day} {facts.as_of:%B %Y}"
     return FIGURE_CAPTIONS.get(stem, stem).format(as_of=as_of, **phrases)
+
+
+def figure_alt(stem: str, events: pd.DataFrame, facts: CaseFacts) -> str:
+    """The alt text of the report's figure ``stem``, with the question's own dates and the
+    spans its charts are drawn over (``timeline.case_window``, ``case_period`` for the
+    context chart, ``factor_period`` for the factor chart)."""
+    period = (
+        timeline.factor_period(facts) if stem == "factors" else timeline.case_period(events, facts)
+    )
+    return FIGURE_ALT.get(stem, stem).format(
+        case_span=timeline.month_span(*timeline.case_window(facts)),
+        period=f"{period[0].year} to {period[1].year}",
+        detained=f"{facts.detained:%B %Y}",
+    )
 
 
 def base_rate_text(releases: int, cases: int) -> str:
@@ -380,7 +398,9 @@ def scenario_rows(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _figure_html(path: Path, facts: CaseFacts, marker_key: pd.DataFrame) -> str:
+def _figure_html(
+    path: Path, events: pd.DataFrame, facts: CaseFacts, marker_key: pd.DataFrame
+) -> str:
     stem = path.stem
     key = ""
     if stem == "case_timeline" and len(marker_key):
@@ -390,7 +410,7 @@ def _figure_html(path: Path, facts: CaseFacts, marker_key: pd.DataFrame) -> str:
         )
     return (
         f'<figure id="figure-{html.escape(stem)}"><img src="figures/{html.escape(path.name)}" '
-        f'alt="{html.escape(FIGURE_ALT.get(stem, stem))}">'
+        f'alt="{html.escape(figure_alt(stem, events, facts))}">'
         f"<figcaption>{html.escape(figure_caption(stem, facts))}</figcaption>{key}</figure>"
     )
 
@@ -460,7 +480,8 @@ def render_index(
 ) -> str:
     """The report's front page: the provenance banner, the bottom line in plain words, the
     question once, the charts a reader can use, the events, and the method one click down;
-    ``pages`` maps each notebook page's link (relative to the page) to its title; ``footer``
+    ``pages`` maps each notebook page's link (relative to the page; NO_LINK + a name for a page
+    listed without a link) to its title; ``footer``
     (``provenance.footer_html``) closes it; ``question_links`` maps a folder
     (relative to the page) to the name of another question's report, or ".." to the main
     report, each a link; ``track_record`` names the track record's page to link (the main
@@ -468,11 +489,15 @@ def render_index(
     shown = {p.stem: p for p in figures if p.suffix == ".svg" and p.parent.name == "figures"}
 
     def figures_html(stems: tuple[str, ...]) -> str:
-        return "".join(_figure_html(shown[s], facts, marker_key) for s in stems if s in shown)
+        return "".join(
+            _figure_html(shown[s], dataset.events, facts, marker_key) for s in stems if s in shown
+        )
 
     title = html.escape(str(facts.question["title"]))
     page_links = "".join(
-        f'<li><a href="{html.escape(link)}">{html.escape(name)}</a></li>'
+        f"<li>{html.escape(name)}</li>"
+        if link.startswith(NO_LINK)
+        else f'<li><a href="{html.escape(link)}">{html.escape(name)}</a></li>'
         for link, name in pages.items()
     )
     return f"""<!DOCTYPE html>

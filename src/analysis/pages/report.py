@@ -43,13 +43,13 @@ from analysis.engine.whatif import QuestionWhatIf, question_whatif
 from analysis.files import write_atomically, write_text_atomically
 from analysis.pages import provenance
 from analysis.pages.index_page import (
+    NO_LINK,
     SCENARIO_TABLE,
     page_banner,
     render_index,
     scenario_rows,
 )
 from analysis.pages.notebook_html import codebook_codes, notebook_title, render_html
-from analysis.record.case import CaseFacts
 
 Log = Callable[[str], None]
 CELL_TIMEOUT_SECONDS = 600
@@ -149,6 +149,14 @@ def takes_question(source: Path) -> bool:
 
 
 RECORD_NOTE = " (the record's: the same on every question's report)"
+# Where the record's notebooks go (``_write_notebooks``): run here, or left out of another
+# question's report built alone (listed unlinked on the index page).
+RECORD_HERE = None
+RECORD_LEFT_OUT = NO_LINK
+RECORD_LEFT_OUT_NOTE = (
+    " (the record's, about the main question's case: not in this question's report; "
+    "`make report` builds it in the main report)"
+)
 
 
 PARAMETER_COMMENT = "# the question: a case_id of data/questions.csv"
@@ -393,27 +401,32 @@ def _write_notebooks(
 ) -> tuple[dict[str, str], list[str]]:
     """Execute and render each numbered notebook about ``case``; returns {page link: title}
     and a progress line per notebook (for the caller to print: this runs in the background).
-    Each page carries ``banner`` and ``footer`` (the provenance, as on the index page). With
-    ``record_pages`` (a folder link, such as the main report's ``../notebooks``), the record's
-    notebooks are not run here but linked there: a question's folder holds its own pages."""
+    Each page carries ``banner`` and ``footer`` (the provenance, as on the index page).
+    ``record_pages`` says where the record's notebooks (about the main question's case) go:
+    RECORD_HERE runs and writes them here (the main report); a folder link, such as the main
+    report's ``../notebooks``, links them there; RECORD_LEFT_OUT leaves them out (another
+    question's report built alone: it names no other case), listed with an empty link."""
     target.mkdir(parents=True)
     codes = codebook_codes(data_dir)
     sources = sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
     of_question = {source: takes_question(source) for source in sources}
-    linked = [s for s in sources if record_pages is not None and not of_question[s]]
+    elsewhere = [s for s in sources if record_pages is not RECORD_HERE and not of_question[s]]
     executed = {
         source: (notebook, seconds)
         for source, notebook, seconds in execute_notebooks(
-            notebooks_dir, notebooks_dir, data_dir, case, full_text=True, skip=linked
+            notebooks_dir, notebooks_dir, data_dir, case, full_text=True, skip=elsewhere
         )
     }
     pages, timings = {}, []
     for source in sources:
         page = source.with_suffix(".html").name
         record = "" if of_question[source] else RECORD_NOTE
-        if source in linked:
+        if source in elsewhere:
             title = notebook_title(nbformat.read(source, as_version=4), source.stem)
-            pages[f"{record_pages}/{page}"] = title + record
+            if record_pages == RECORD_LEFT_OUT:
+                pages[f"{RECORD_LEFT_OUT}{page}"] = title + RECORD_LEFT_OUT_NOTE
+            else:
+                pages[f"{record_pages}/{page}"] = title + record
             continue
         notebook, seconds = executed[source]
         nbformat.write(notebook, target / source.name)
@@ -544,7 +557,7 @@ def report_figures(
         "scenarios_tornado": tornado,
         "backtest_reliability": reliability,
         "factors": lambda: model_charts.plot_factors(
-            factors.factor_series(dataset.events, *factor_span(facts)),
+            factors.factor_series(dataset.events, *timeline.factor_period(facts)),
             dataset.events,
             (facts.case["detained_date"], facts.case["detained_latest"]),
             facts.as_of,
@@ -587,12 +600,6 @@ def headline_figures(
         "headline_build_up": lambda: multiverse_charts.plot_build_up(detail.build_up),
         "scenarios_timing": curves,
     }
-
-
-def factor_span(facts: CaseFacts) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The factor chart's span: the calendar year before the detention to the one after."""
-    year = facts.detained.year
-    return pd.Timestamp(f"{year - 1}-01-01"), pd.Timestamp(f"{year + 1}-12-31")
 
 
 def write_figures(
@@ -718,6 +725,7 @@ def build_report(
         links = {}
         if (output_dir.parent / MARKER).exists():  # a question's report inside the main one
             links = {"..": "the main report"}
+        main_report = question == str(dataset.questions["question_id"].iloc[0])
         # The kernels are processes of their own: they run while this one draws the charts.
         log("      step 4 starts now: the notebooks run in fresh kernels while steps 2 and 3 run")
         started = time.perf_counter()
@@ -731,8 +739,9 @@ def build_report(
                 case,
                 banner,
                 footer,
-                # Inside the main report, the record's notebooks are the main report's pages.
-                "../notebooks" if links else None,
+                # Inside the main report, the record's notebooks are the main report's pages;
+                # another question's report built alone leaves them out.
+                "../notebooks" if links else RECORD_HERE if main_report else RECORD_LEFT_OUT,
             )
 
             def notebooks_failed() -> bool:
@@ -758,7 +767,6 @@ def build_report(
         for line in timings:
             log(line)
         write_text_atomically(staging / MARKER, MARKER_TEXT)
-        main_report = question == str(dataset.questions["question_id"].iloc[0])
         if main_report:  # every question scored together, linked from the main page
             write_track_record(staging, data_dir)
         with _step(log, 5, "wrote index.html", run_started):

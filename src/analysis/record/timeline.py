@@ -240,13 +240,18 @@ def context_chart(
     return ContextChart(shown, signed, keys, facts, start, end, len(span) - len(shown), outside)
 
 
-def case_period(events: pd.DataFrame, facts: CaseFacts) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The case's period: the calendar year before the detention to the one after (the factor
-    chart's span), within the record's own span (``context_window``)."""
-    first, last = context_window(events)
+def factor_period(facts: CaseFacts) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The factor chart's span: the calendar year before the detention to the one after."""
     year = facts.detained.year
-    start = max(first, pd.Timestamp(f"{year - 1}-01-01"))
-    end = min(last, pd.Timestamp(f"{year + 1}-12-31"))
+    return pd.Timestamp(f"{year - 1}-01-01"), pd.Timestamp(f"{year + 1}-12-31")
+
+
+def case_period(events: pd.DataFrame, facts: CaseFacts) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The case's period: the factor chart's span (``factor_period``) within the record's own
+    span (``context_window``)."""
+    first, last = context_window(events)
+    years = factor_period(facts)
+    start, end = max(first, years[0]), min(last, years[1])
     return (start, end) if start < end else (first, last)
 
 
