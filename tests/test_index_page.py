@@ -300,3 +300,21 @@ def test_a_page_left_out_is_listed_without_a_link(fixture_data) -> None:
     )
     assert "<li>01 · Record</li>" in page and "01.html" not in page
     assert '<li><a href="notebooks/02.html">02 · Question</a></li>' in page
+
+
+def test_a_notebook_link_to_a_project_file_names_the_file_on_the_report_page() -> None:
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell(
+                "See [data/README.md](../data/README.md), [the log](../docs/sweep.md) and "
+                "[the what-if](../index.html#whatif)."
+            )
+        ]
+    )
+    page = notebook_html.render_html(notebook)
+    assert "<code>data/README.md</code> (in the project folder)" in page
+    assert "the log (<code>docs/sweep.md</code> in the project folder)" in page
+    assert 'href="../data' not in page and 'href="../docs' not in page
+    assert '<a href="../index.html#whatif">the what-if</a>' in page

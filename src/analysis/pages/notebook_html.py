@@ -111,6 +111,17 @@ def _exporter() -> HTMLExporter:
 
 
 BODY_TAG = re.compile(r"<body[^>]*>")
+# A link from a notebook to a file of the project beside it (``../data/README.md``): right in
+# JupyterLab, where the notebook sits in notebooks/, but pointing nowhere from the report's
+# pages, which may be written anywhere. The page names the file instead.
+PROJECT_FILE_LINK = re.compile(r'<a href="\.\./(?!index\.html)([^"#?]+)">(.*?)</a>')
+
+
+def _project_file(match: re.Match[str]) -> str:
+    path, text = match.groups()
+    if text in (path, f"<code>{path}</code>"):
+        return f"<code>{path}</code> (in the project folder)"
+    return f"{text} (<code>{path}</code> in the project folder)"
 
 
 def render_html(
@@ -124,7 +135,8 @@ def render_html(
     the body and ``footer`` closes it (the provenance, ``analysis.pages.provenance``).
 
     The exporter gives each output a fresh uuid4 as its element id; those become sequential
-    ids, renamed consistently wherever they appear.
+    ids, renamed consistently wherever they appear. A link to a project file outside the
+    report (``../docs/...``) becomes the file's name (``PROJECT_FILE_LINK``).
     """
     body, _ = _exporter().from_notebook_node(_readable_tables(copy.deepcopy(notebook), codes))
     renames: dict[str, str] = {}
@@ -132,7 +144,7 @@ def render_html(
     def stable(match: re.Match[str]) -> str:
         return renames.setdefault(match.group(0), f"output-{len(renames) + 1:04d}")
 
-    body = UUID.sub(stable, body)
+    body = PROJECT_FILE_LINK.sub(_project_file, UUID.sub(stable, body))
     if banner:
         body = BODY_TAG.sub(lambda match: match.group(0) + banner, body, count=1)
     if footer:
