@@ -436,3 +436,40 @@ def test_lines_split_as_stringio_does_and_chunks_read_as_one_pass(monkeypatch) -
     monkeypatch.setattr(tables, "CHUNK_ROWS", 7)
     chunked = tables._read_csv(path, EVENTS)
     assert (chunked.columns, chunked.lines) == (whole.columns, whole.lines)
+
+
+@pytest.mark.parametrize("read_bytes", [1, 2, 3, 5, 64])
+def test_text_read_in_pieces_splits_into_the_lines_of_one_decode(
+    read_bytes, monkeypatch, tmp_path
+) -> None:
+    """Pieces cut at any byte (inside a \\r\\n, a quoted line break or a character of several
+    bytes) give the lines one decode of the whole file gives (StringIO, the oracle)."""
+    import io
+
+    from analysis.data import tables
+
+    text = 'id,note\r\n1,"two\r\nlines"\r\n2,\u00e9t\u00e9 \u2028x\r3,\U0001f600\nlast'
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    monkeypatch.setattr(tables, "READ_BYTES", read_bytes)
+    table = tables._RawTable(EVENTS, "t.csv", {}, [], [])
+    pieces = tables._read_text(path, table)
+    assert table.problems == [] and all(piece.endswith("\n") for piece in pieces[:-1])
+    assert list(tables._lines(pieces)) == list(io.StringIO(text, newline=""))
+    assert pieces == []  # each piece let go once its lines were read
+
+
+@pytest.mark.parametrize("read_bytes", [1, 4, 1 << 24])
+def test_a_bad_byte_is_counted_in_the_whole_file_however_it_is_read(
+    read_bytes, monkeypatch, tmp_path
+) -> None:
+    from analysis.data import tables
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"\xef\xbb\xbfid\n\xc3\xa9\n\xff\n")
+    monkeypatch.setattr(tables, "READ_BYTES", read_bytes)
+    table = tables._RawTable(EVENTS, "t.csv", {}, [], [])
+    assert tables._read_text(path, table) is None
+    # By hand: b"\xff" is byte 9 of the file, 6 after the byte-order mark's three, the way
+    # bytes.decode("utf-8-sig") counts (id, newline, two bytes of é, newline).
+    assert [p.message for p in table.problems] == ["not UTF-8 text (byte 6 cannot be decoded)"]

@@ -8,6 +8,7 @@ functions are in ``analysis.data``.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import itertools
@@ -142,6 +143,7 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
     text = _read_text(path, table)
     if text is None:
         return table
+    has_control = any(map(_has_control, text))
     reader = csv.reader(_lines(text), strict=True)
     try:
         header = next(reader, None)
@@ -164,9 +166,12 @@ def _read_csv(path: Path, schema: TableSchema) -> _RawTable:
                 table.problem(1, shown, "unexpected column (not in data/codebook.csv)")
         if table.problems:
             return table
-        has_control = _has_control(text)
         if has_control or not _read_rows_fast(reader, header, table):
-            # Start again after the header (the fast pass may have read on) and go line by line.
+            # Start again after the header, line by line, from the file: the pieces read so
+            # far are gone (``_lines`` lets each go once read).
+            text = _read_text(path, table)
+            if text is None:
+                return table
             reader = csv.reader(_lines(text), strict=True)
             next(reader)
             _read_rows(reader, header, has_control, table)
@@ -182,10 +187,21 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 # Rows are read and stored this many at a time: a table never sits in memory as rows and as
 # columns at once.
 CHUNK_ROWS = 8192
+# A table's bytes are read and decoded this many at a time (``_read_text``).
+READ_BYTES = 1 << 24
 
 
-def _lines(text: str) -> Iterator[str]:
-    return (match.group() for match in _LINE.finditer(text))
+def _lines(text: str | list[str]) -> Iterator[str]:
+    """The lines of a text, or of a text in pieces that each end in a line break but the last
+    (as ``_read_text`` gives it: no line spans two pieces). A list of pieces is emptied as it
+    is read, so that each piece is freed once its lines are: a table is never in memory as
+    text and as cells at once."""
+    if isinstance(text, str):
+        yield from (match.group() for match in _LINE.finditer(text))
+        return
+    text.reverse()
+    while text:
+        yield from (match.group() for match in _LINE.finditer(text.pop()))
 
 
 def _read_rows_fast(reader: Reader, header: list[str], table: _RawTable) -> bool:
@@ -271,8 +287,10 @@ def _read_rows(reader: Reader, header: list[str], has_control: bool, table: _Raw
         table.columns = {name: [row[name] for row in rows] for name in header}
 
 
-def _read_text(path: Path, table: _RawTable) -> str | None:
-    """The file's text, or None after recording why it cannot be used.
+def _read_text(path: Path, table: _RawTable) -> list[str] | None:
+    """The file's text in pieces that each end in a line break but the last, or None after
+    recording why it cannot be used. Read and decoded READ_BYTES at a time, so that the file's
+    bytes and its text are never in memory whole at once.
 
     A table must be a regular file directly in its data folder: a link (to /proc/self/environ,
     say) or a device is refused before anything is read from it.
@@ -294,15 +312,27 @@ def _read_text(path: Path, table: _RawTable) -> str | None:
     if path.resolve().parent != path.parent.resolve():
         table.problem(0, "-", "resolves outside the data folder (expected a file inside it)")
         return None
+    pieces, carry = [], ""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
     try:
         # O_NOFOLLOW: a link swapped in after the check above is refused, not followed.
         with os.fdopen(os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC), "rb") as handle:
-            data = handle.read()
+            try:
+                while chunk := handle.read(READ_BYTES):
+                    text = carry + decoder.decode(chunk)
+                    cut = text.rfind("\n") + 1  # a piece ends after its last line break
+                    pieces.append(text[:cut])
+                    carry = text[cut:]
+                carry += decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                # The byte is counted in the whole file, as one decode of it counts it.
+                handle.seek(0)
+                try:
+                    handle.read().decode("utf-8-sig")
+                except UnicodeDecodeError as error:
+                    table.problem(0, "-", f"not UTF-8 text (byte {error.start} cannot be decoded)")
+                return None
     except OSError as error:
         table.problem(0, "-", f"cannot be read ({error.strerror or type(error).__name__})")
         return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        table.problem(0, "-", f"not UTF-8 text (byte {error.start} cannot be decoded)")
-        return None
+    return [piece for piece in [*pieces, carry] if piece]
