@@ -123,13 +123,20 @@ def resolved_fixture(fixture_data):
 
 def test_the_track_record_scores_by_hand(fixture_data) -> None:
     dataset = resolved_fixture(fixture_data)
+    expert = "expert-weight model (the article's argument), the case as of its date"
     frozen = [  # the later row of a question is its forecast
-        {"forecast_id": "F001", "question_id": "q_no", "probability": "0.6"},
-        {"forecast_id": "F002", "question_id": "q_no", "probability": "0.2"},
-        {"forecast_id": "F003", "question_id": "q_yes", "probability": "0.9"},
-        {"forecast_id": "F004", "question_id": "q_open", "probability": "0.7"},
+        {"forecast_id": "F001", "question_id": "q_no", "probability": "0.6", "rule": expert},
+        {"forecast_id": "F002", "question_id": "q_no", "probability": "0.2", "rule": "equal"},
+        {"forecast_id": "F003", "question_id": "q_yes", "probability": "0.9", "rule": expert},
+        {"forecast_id": "F004", "question_id": "q_open", "probability": "0.7", "rule": "equal"},
     ]
     table = track_record.track_record(dataset, frozen).set_index("question_id")
+    # Each row names the model of its own ledger row.
+    assert table["model"].to_dict() == {
+        "q_no": "headline",
+        "q_yes": "what-if (the article's argument)",
+        "q_open": "headline",
+    }
     # The class as of 24 April 2017: China's arrests resolved by then, the question's own case
     # out: the 2012 road check alone, returned. Uniform prior: (0 + 1) / (1 + 1 + 1) = 1/3.
     assert table["base_rate"].tolist() == pytest.approx([1 / 3] * 3)

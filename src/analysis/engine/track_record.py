@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis.data.tables import Dataset
 from analysis.engine import specifications
+from analysis.engine.headline import WHAT_IF
 from analysis.engine.scoring import case_scores, reliability_table
 from analysis.engine.specifications import weights_from_table
 from analysis.record.classes import question_rule
@@ -29,6 +30,16 @@ SCORED = {"forecast": "the ledger's forecast", "base_rate": "the base rate alone
           "uninformed": "an uninformed 0.5"}  # fmt: skip
 RELIABILITY_EDGES = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 MODEL = "headline (the rule-chosen pool of each question's specifications)"
+# A frozen row made by the expert-weight model says so first in its rule (F001, F002).
+WHAT_IF_RULE = "expert-weight model"
+
+
+def forecast_model(entry: Mapping[str, str] | None) -> str:
+    """Which model a frozen ledger row's forecast comes from: ``headline.WHAT_IF`` for the
+    expert-weight model's, "headline" for the headline rule's; "" without a row."""
+    if entry is None:
+        return ""
+    return WHAT_IF if str(entry.get("rule", "")).startswith(WHAT_IF_RULE) else "headline"
 
 
 def base_rate(dataset: Dataset, question: Mapping[str, object]) -> tuple[float, int, int]:
@@ -55,7 +66,8 @@ def latest_forecasts(frozen: Sequence[Mapping[str, str]]) -> dict[str, Mapping[s
 
 def track_record(dataset: Dataset, frozen: Sequence[Mapping[str, str]]) -> pd.DataFrame:
     """One row per question of questions.csv: question_id, case_label, decided_by, as_of,
-    status, outcome (1, 0 or NaN), forecast_id, forecast (the ledger's latest P(release),
+    status, outcome (1, 0 or NaN), forecast_id, model (``forecast_model``), forecast (the
+    ledger's latest P(release),
     NaN when the ledger has none), base_rate, uninformed, and for resolved questions each
     SCORED column's brier_* and log_* score (natural log; NaN otherwise)."""
     latest = latest_forecasts(frozen)
@@ -73,6 +85,7 @@ def track_record(dataset: Dataset, frozen: Sequence[Mapping[str, str]]) -> pd.Da
             "status": status,
             "outcome": OUTCOMES.get(status, np.nan),
             "forecast_id": entry["forecast_id"] if entry else "",
+            "model": forecast_model(entry),
             "forecast": float(entry["probability"]) if entry else np.nan,
             "base_rate": base,
             "base_cases": released + returned,
