@@ -67,9 +67,9 @@ def latest_forecasts(frozen: Sequence[Mapping[str, str]]) -> dict[str, Mapping[s
 def track_record(dataset: Dataset, frozen: Sequence[Mapping[str, str]]) -> pd.DataFrame:
     """One row per question of questions.csv: question_id, case_label, decided_by, as_of,
     status, outcome (1, 0 or NaN), forecast_id, model (``forecast_model``), forecast (the
-    ledger's latest P(release),
-    NaN when the ledger has none), base_rate, uninformed, and for resolved questions each
-    SCORED column's brier_* and log_* score (natural log; NaN otherwise)."""
+    ledger's latest P(release), NaN when the ledger has none), base_rate, uninformed, and for
+    resolved questions each SCORED column's brier_* and log_* score (natural log; NaN
+    otherwise)."""
     latest = latest_forecasts(frozen)
     rows = []
     for _, question in dataset.questions.iterrows():

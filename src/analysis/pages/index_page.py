@@ -481,11 +481,10 @@ def render_index(
     """The report's front page: the provenance banner, the bottom line in plain words, the
     question once, the charts a reader can use, the events, and the method one click down;
     ``pages`` maps each notebook page's link (relative to the page; NO_LINK + a name for a page
-    listed without a link) to its title; ``footer``
-    (``provenance.footer_html``) closes it; ``question_links`` maps a folder
-    (relative to the page) to the name of another question's report, or ".." to the main
-    report, each a link; ``track_record`` names the track record's page to link (the main
-    report's), or None. Every text from the data is escaped."""
+    listed without a link) to its title; ``footer`` (``provenance.footer_html``) closes it;
+    ``question_links`` maps a folder (relative to the page) to the name of another question's
+    report, or ".." to the main report, each a link; ``track_record`` names the track
+    record's page to link (the main report's), or None. Every text from the data is escaped."""
     shown = {p.stem: p for p in figures if p.suffix == ".svg" and p.parent.name == "figures"}
 
     def figures_html(stems: tuple[str, ...]) -> str:
