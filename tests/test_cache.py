@@ -414,3 +414,30 @@ def test_the_report_figures_are_written_from_the_store_as_drawn(
     changed = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,0.7"))
     with pytest.raises(AssertionError, match="drawn again"):
         figures_of(load_dataset(changed), tmp_path / "changed")
+
+
+def test_a_notebook_page_is_rendered_once_for_the_same_notebook_banner_and_footer(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nbformat.v4 import new_markdown_cell, new_notebook
+
+    from analysis.pages import report
+
+    rendered = []
+
+    def counting(notebook, codes, banner, footer) -> str:
+        rendered.append((notebook.cells[0].source, banner, footer))
+        return f"<p>{notebook.cells[0].source} {banner} {footer}</p>"
+
+    monkeypatch.setattr(report, "render_html", counting)
+    page = new_notebook(cells=[new_markdown_cell("# 02 · A page")])
+    first = report.rendered_html(page, frozenset({"code_a"}), "banner", "footer")
+    again = report.rendered_html(page, frozenset({"code_a"}), "banner", "footer")
+    assert first == again == "<p># 02 · A page banner footer</p>"
+    assert len(rendered) == 1  # the second came from the store
+    # Another footer (a new commit), other codes or another notebook: rendered again.
+    report.rendered_html(page, frozenset({"code_a"}), "banner", "other footer")
+    report.rendered_html(page, frozenset({"code_b"}), "banner", "footer")
+    other = new_notebook(cells=[new_markdown_cell("# 04 · Another")])
+    report.rendered_html(other, frozenset({"code_a"}), "banner", "footer")
+    assert len(rendered) == 4

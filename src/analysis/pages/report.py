@@ -13,6 +13,7 @@ committed notebooks and the data folder are only read. Text from the tables is H
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -430,10 +431,22 @@ def _write_notebooks(
             continue
         notebook, seconds = executed[source]
         nbformat.write(notebook, target / source.name)
-        write_text_atomically(target / page, render_html(notebook, codes, banner, footer))
+        write_text_atomically(target / page, rendered_html(notebook, codes, banner, footer))
         pages[f"notebooks/{page}"] = notebook_title(notebook, source.stem) + record
         timings.append(f"      {source.name} ({seconds:.1f} s)")
     return pages, timings
+
+
+def rendered_html(
+    notebook: nbformat.NotebookNode, codes: frozenset[str], banner: str, footer: str
+) -> str:
+    """``render_html`` through the store (``analysis.cache``): a page is rendered once for the
+    same executed notebook, codes, banner and footer, by the same code (half a second a page,
+    which every warm build of every question used to pay again)."""
+    parts = [nbformat.writes(notebook), banner, footer, *sorted(codes)]
+    digest = hashlib.sha256("\n\0".join(parts).encode()).hexdigest()
+    key = cache.entry_key("report.render_html", digest, ())
+    return cache.cached(key, lambda: render_html(notebook, codes, banner, footer))
 
 
 def load_kernel_modules() -> None:
