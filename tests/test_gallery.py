@@ -434,7 +434,7 @@ def test_a_questions_folder_holds_its_own_notebooks_and_links_the_records(
             report.RECORD_LEFT_OUT,
             "no-link:01_record.html",
             "01 · The record (the record's, about the main question's case: not in this "
-            "question's report; `make report` builds it in the main report)",
+            "question's report; the command make report builds it in the main report)",
         ),
     }[where]
     pages, _ = report._write_notebooks(notebooks, target, data_copy, "q", "", "", record_pages)

@@ -156,7 +156,7 @@ RECORD_HERE = None
 RECORD_LEFT_OUT = NO_LINK
 RECORD_LEFT_OUT_NOTE = (
     " (the record's, about the main question's case: not in this question's report; "
-    "`make report` builds it in the main report)"
+    "the command make report builds it in the main report)"
 )
 
 
