@@ -142,11 +142,16 @@ def _step_line(number: int, label: str, started: float, run_started: float) -> s
     return f"[{number}/{STEPS}] {label} ({now - started:.1f} s; {now - run_started:.1f} s elapsed)"
 
 
+def _is_parameters_cell(cell: Mapping) -> bool:
+    """Whether a notebook cell (a NotebookNode or the file's JSON) is tagged ``parameters``."""
+    return "parameters" in cell.get("metadata", {}).get("tags", [])
+
+
 def takes_question(source: Path) -> bool:
     """Whether the notebook at ``source`` is about one question (a cell tagged ``parameters``
     sets its CASE) rather than the record's, the same for every question (no such cell)."""
     cells = json.loads(source.read_text(encoding="utf-8")).get("cells", [])
-    return any("parameters" in cell.get("metadata", {}).get("tags", []) for cell in cells)
+    return any(map(_is_parameters_cell, cells))
 
 
 RECORD_NOTE = " (the record's: the same on every question's report)"
@@ -170,11 +175,7 @@ def inject_parameters(notebook: nbformat.NotebookNode, case: str) -> nbformat.No
     is none."""
     cell = nbformat.v4.new_code_cell(f"CASE = {case!r}  {PARAMETER_COMMENT}")
     cell.metadata["tags"] = ["injected-parameters"]
-    tagged = [
-        index
-        for index, each in enumerate(notebook.cells)
-        if "parameters" in each.get("metadata", {}).get("tags", [])
-    ]
+    tagged = [index for index, each in enumerate(notebook.cells) if _is_parameters_cell(each)]
     if tagged:
         notebook.cells[tagged[0]] = cell
     else:
@@ -406,7 +407,7 @@ def _write_notebooks(
     ``record_pages`` says where the record's notebooks (about the main question's case) go:
     RECORD_HERE runs and writes them here (the main report); a folder link, such as the main
     report's ``../notebooks``, links them there; RECORD_LEFT_OUT leaves them out (another
-    question's report built alone: it names no other case), listed with an empty link."""
+    question's report built alone: it names no other case), listed without a link (NO_LINK)."""
     target.mkdir(parents=True)
     codes = codebook_codes(data_dir)
     sources = sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
@@ -425,7 +426,7 @@ def _write_notebooks(
         if source in elsewhere:
             title = notebook_title(nbformat.read(source, as_version=4), source.stem)
             if record_pages == RECORD_LEFT_OUT:
-                pages[f"{RECORD_LEFT_OUT}{page}"] = title + RECORD_LEFT_OUT_NOTE
+                pages[f"{NO_LINK}{page}"] = title + RECORD_LEFT_OUT_NOTE
             else:
                 pages[f"{record_pages}/{page}"] = title + record
             continue
