@@ -85,6 +85,16 @@ def test_the_report_injects_the_case_in_place_of_the_parameters_cell() -> None:
         "1",
     ]  # the main question's default is gone, and the cells keep their numbers
     assert injected.cells[1].metadata["tags"] == ["injected-parameters"]
+    # The replaced cell's id, so a page built again from nothing is the same file.
+    assert injected.cells[1].id == first.id
+
+
+def test_a_cell_injected_at_the_top_has_the_same_id_every_time() -> None:
+    def injected_id() -> str:
+        notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+        return inject_parameters(notebook, "2012_shenyang_31").cells[0].id
+
+    assert injected_id() == injected_id() == "injected-parameters"
 
 
 def test_forecast_day_is_the_detention_day_else_the_outcome_day() -> None:

@@ -166,19 +166,23 @@ RECORD_LEFT_OUT_NOTE = (
 
 
 PARAMETER_COMMENT = "# the question: a case_id of data/questions.csv"
+INJECTED_TAG = "injected-parameters"  # papermill's tag, and the id of a cell put at the top
 
 
 def inject_parameters(notebook: nbformat.NotebookNode, case: str) -> nbformat.NotebookNode:
     """Papermill's injected cell, tagged ``injected-parameters``, setting ``CASE``: in place of
     the cell tagged ``parameters`` (so that another question's page carries no default of the
     main question's, and cell numbers stay the committed notebook's), or at the top when there
-    is none."""
+    is none. The cell's id is the replaced cell's (or ``injected-parameters``), not a random
+    one: a page built again from nothing is then the same file."""
     cell = nbformat.v4.new_code_cell(f"CASE = {case!r}  {PARAMETER_COMMENT}")
-    cell.metadata["tags"] = ["injected-parameters"]
+    cell.metadata["tags"] = [INJECTED_TAG]
     tagged = [index for index, each in enumerate(notebook.cells) if _is_parameters_cell(each)]
     if tagged:
+        cell.id = notebook.cells[tagged[0]].get("id", INJECTED_TAG)
         notebook.cells[tagged[0]] = cell
     else:
+        cell.id = INJECTED_TAG
         notebook.cells.insert(0, cell)
     return notebook
 
