@@ -350,7 +350,7 @@ def test_a_record_notebook_runs_once_for_every_question_and_a_question_notebook_
     nbformat.write(new_notebook(cells=[parameters, new_code_cell("print(CASE)")]), question)
     runs: list[tuple[str, str | None]] = []
 
-    def counted(source: Path, _cwd: Path, _data: Path, case: str | None, _full: bool):
+    def counted(source: Path, _cwd: Path, _data: Path, case: str | None, _full: bool, _kept=None):
         runs.append((source.name, case))  # what a kernel would have been started for
         return nbformat.read(source, as_version=4)
 

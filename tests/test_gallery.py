@@ -183,7 +183,7 @@ def test_a_failing_question_is_named_and_leaves_the_others_whole(
     questions.write_text("\n".join([*lines, *extra]) + "\n")
     built = []
 
-    def fake_build(output_dir, data_dir, log, case):
+    def fake_build(output_dir, data_dir, log, case, kernels=None):
         if case == "q_bad":
             raise ReportError("notebook 03 failed: no such cell")
         if case == "q_refused":
@@ -411,7 +411,7 @@ def test_a_questions_folder_holds_its_own_notebooks_and_links_the_records(
     nbformat.write(question, notebooks / "02_question.ipynb")
     ran = []
 
-    def without_kernel(source, _cwd, _data, case, _full):
+    def without_kernel(source, _cwd, _data, case, _full, _kernels=None):
         ran.append(source.name)
         return nbformat.read(source, as_version=4)
 

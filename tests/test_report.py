@@ -519,7 +519,7 @@ def test_another_question_goes_to_its_own_folder_and_survives_the_main_report(
 
     seen = []
     monkeypatch.setattr(
-        report, "build_report", lambda output_dir, case, log: seen.append(output_dir)
+        report, "build_report", lambda output_dir, case, log, kernels: seen.append(output_dir)
     )
     assert cli.main(["report", "--case", "2012_shenyang_31"]) == 0
     assert cli.main(["report"]) == 0

@@ -9,6 +9,7 @@ command imports what it needs, so ``--help`` loads neither pandas nor matplotlib
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -111,6 +112,7 @@ def _report(args: argparse.Namespace) -> int:
     spare_iri_grammar()
     from analysis.data.tables import DataValidationError
     from analysis.pages.report import (
+        KeptKernels,
         NothingToScoreError,
         ReportError,
         UnsafeOutputError,
@@ -128,20 +130,23 @@ def _report(args: argparse.Namespace) -> int:
         output = paths.REPORTS_DIR / args.case if own_folder else paths.REPORTS_DIR
     kept = _what_is_kept(output)
     try:
-        build_report(output_dir=output, case=args.case, log=_progress)
-        if args.all:
-            from analysis.pages.report import build_gallery
+        # With --all, one kernel per question notebook serves every question in turn.
+        with KeptKernels() if args.all else contextlib.nullcontext() as kernels:
+            build_report(output_dir=output, case=args.case, log=_progress, kernels=kernels)
+            if args.all:
+                from analysis.pages.report import build_gallery
 
-            failed = build_gallery(output_dir=output, log=_progress)
-            for question, reason in failed:
-                print(f"report: question {question} failed: {printable(reason)}", file=sys.stderr)
-            if failed:
-                print(
-                    f"report: {len(failed)} question report(s) failed; the main report and "
-                    "the others are whole.",
-                    file=sys.stderr,
-                )
-                return EXIT_FAILED
+                failed = build_gallery(output_dir=output, log=_progress, kernels=kernels)
+                for question, reason in failed:
+                    reason = printable(reason)
+                    print(f"report: question {question} failed: {reason}", file=sys.stderr)
+                if failed:
+                    print(
+                        f"report: {len(failed)} question report(s) failed; the main report and "
+                        "the others are whole.",
+                        file=sys.stderr,
+                    )
+                    return EXIT_FAILED
     except DataValidationError as error:
         return _report_problems(error, kept)
     except (UnknownCaseError, NothingToScoreError) as error:
@@ -800,8 +805,10 @@ def _add_report_parser(commands: argparse._SubParsersAction) -> None:
         help="build the report: validate, run every notebook, write figures and HTML",
         description=(
             "Validate the data, execute every notebook in a fresh kernel (the committed notebooks "
-            "stay untouched) and write the HTML pages into OUTPUT. The new report replaces the old "
-            "one only when every step succeeded. Never writes into data/."
+            "stay untouched; with --all each question notebook's kernel is kept for the next "
+            "question, reset to a fresh kernel's state) and write the HTML pages into OUTPUT. The "
+            "new report replaces the old one only when every step succeeded. Never writes into "
+            "data/."
         ),
     )
     report.add_argument(

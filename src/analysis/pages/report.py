@@ -1,5 +1,7 @@
 """The report, and the one writer: validate the data, write the figures and the scenario
-table, execute every notebook in a fresh kernel, render each to HTML, and write ``index.html``.
+table, execute every notebook in a fresh kernel (or, for the gallery, in the notebook's kernel
+kept from the last question and reset: ``KeptKernels``), render each to HTML, and write
+``index.html``.
 
 Every file the project writes is written here (the numbers and chart modules only return data
 and Figures). The report is about one question (``--case``, default the Shenyang eight): the
@@ -193,8 +195,11 @@ def execute_notebook(
     data_dir: Path,
     case: str | None = None,
     full_text: bool = False,
+    kernels: KeptKernels | None = None,
 ) -> nbformat.NotebookNode:
-    """Run a notebook top to bottom in a fresh kernel in ``kernel_cwd``, reading ``data_dir``;
+    """Run a notebook top to bottom in a fresh kernel in ``kernel_cwd`` (or, for a notebook
+    that takes a question, its kept one of ``kernels``, reset: the same outputs), reading
+    ``data_dir``;
     with ``case`` other than the default, about that question (injected in place of the
     ``parameters`` cell; a record notebook, which has none, runs as it is for every question);
     with ``full_text``, tables show long text whole (for the HTML pages, which wrap it).
@@ -203,15 +208,16 @@ def execute_notebook(
     executed before with the same bytes, data, code, case and options is taken from the store
     (``analysis.cache``): a kernel gives the same outputs for them, byte for byte.
     """
-    if case is not None and not takes_question(source):
-        case = None  # the record's notebook: one execution serves every question
+    if not takes_question(source):
+        case = None  # the record's notebook: one execution serves every question,
+        kernels = None  # so it runs once a build and its kernel is not kept
     key = _execution_key(source, data_dir, case, full_text)
     if key is None or not cache.enabled():
-        return _execute(source, kernel_cwd, data_dir, case, full_text)
+        return _execute(source, kernel_cwd, data_dir, case, full_text, kernels)
     kept = cache.lookup(key)
     if kept is not None:
         return nbformat.reads(kept, as_version=4)
-    notebook = _execute(source, kernel_cwd, data_dir, case, full_text)
+    notebook = _execute(source, kernel_cwd, data_dir, case, full_text, kernels)
     cache.keep(key, nbformat.writes(notebook))
     return notebook
 
@@ -274,7 +280,12 @@ def without_main_question_prose(notebook: nbformat.NotebookNode) -> nbformat.Not
 
 
 def _execute(
-    source: Path, kernel_cwd: Path, data_dir: Path, case: str | None, full_text: bool
+    source: Path,
+    kernel_cwd: Path,
+    data_dir: Path,
+    case: str | None,
+    full_text: bool,
+    kernels: KeptKernels | None = None,
 ) -> nbformat.NotebookNode:
     notebook = nbformat.read(source, as_version=4)
     if case is not None and case != DEFAULT_CASE:  # the default is the notebooks' own
@@ -288,7 +299,7 @@ def _execute(
         kernel_env[FULL_TEXT_VARIABLE] = "1"
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
-            _run_cells(notebook, source, kernel_cwd, kernel_env)
+            _run_cells(notebook, source, kernel_cwd, kernel_env, kernels)
             break
         except KernelDidNotStart as error:
             if attempt == KERNEL_START_ATTEMPTS:
@@ -302,22 +313,38 @@ class KernelDidNotStart(RuntimeError):
     """A kernel died or fell silent before it answered; the message is its last stderr line."""
 
 
-def _run_cells(
-    notebook: nbformat.NotebookNode, source: Path, kernel_cwd: Path, kernel_env: dict[str, str]
-) -> None:
-    """Execute every cell of ``notebook`` in place in one fresh kernel.
+# What a kept kernel runs before its next notebook: close the last run's figures, let
+# once-only warnings show again, and start a new session (names, history and the cell count
+# back to 1), so that the run's outputs are those a fresh kernel gives. The reset comes last:
+# it also clears the two names this code makes.
+RESET_KERNEL = """\
+import sys, warnings
+if "matplotlib.pyplot" in sys.modules:
+    sys.modules["matplotlib.pyplot"].close("all")
+with warnings.catch_warnings():  # leaving it marks every module's warnings unseen
+    pass
+get_ipython().reset(new_session=True)
+"""
+
+
+class _Kernel:
+    """One started kernel with its client and its kept stderr; ``close`` shuts it down.
 
     The kernel talks over Unix sockets in a folder of its own, not TCP ports: a port chosen
     free can be taken by another process before the kernel binds it, and the kernel then dies
     at start (a kernel died at start once in CI, cause unseen: its stderr was not kept; it is
-    now, for the message). Raises KernelDidNotStart
-    when the kernel never answers, ReportError when a cell fails or the kernel dies in one.
+    now, for the message). Raises KernelDidNotStart when the kernel never answers.
     """
-    with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as folder:
+
+    def __init__(
+        self, notebook: nbformat.NotebookNode, kernel_cwd: Path, kernel_env: dict[str, str]
+    ) -> None:
+        self._stack = ExitStack()
+        folder = self._stack.enter_context(tempfile.TemporaryDirectory(prefix="analysis-kernel-"))
         # As configuration, not a kernel manager of ours: the client then owns the kernel
-        # and shuts it down when the cells are done.
+        # and shuts it down when it is closed.
         sockets = Config({"KernelManager": {"transport": "ipc", "ip": str(Path(folder) / "k")}})
-        client = NotebookClient(
+        self.client = NotebookClient(
             notebook,
             config=sockets,
             timeout=CELL_TIMEOUT_SECONDS,
@@ -333,24 +360,112 @@ def _run_cells(
         )
         # The kernel's stderr only carries start-up chatter (cell errors arrive as messages);
         # kept, its last line explains a kernel that does not start.
-        with open(Path(folder) / "stderr", "w+b") as stderr, ExitStack() as kernel:
+        self.stderr = self._stack.enter_context((Path(folder) / "stderr").open("w+b"))
+        try:
+            self._stack.enter_context(self.client.setup_kernel(env=kernel_env, stderr=self.stderr))
+        except (RuntimeError, TimeoutError) as error:
+            message = _last_line(self.stderr) or str(error)
+            self._stack.close()
+            raise KernelDidNotStart(message) from None
+
+    def run(self, notebook: nbformat.NotebookNode, source: Path) -> None:
+        """Execute every cell of ``notebook`` in place. Raises ReportError naming ``source``
+        and the 1-based cell when a cell fails or the kernel dies in one."""
+        self.client.nb = notebook
+        self.client.reset_execution_trackers()  # the widgets seen are this run's alone
+        for index, cell in enumerate(notebook.cells):
             try:
-                kernel.enter_context(client.setup_kernel(env=kernel_env, stderr=stderr))
-            except (RuntimeError, TimeoutError) as error:
-                raise KernelDidNotStart(_last_line(stderr) or str(error)) from None
-            for index, cell in enumerate(notebook.cells):
-                try:
-                    client.execute_cell(cell, index)
-                except CellExecutionError as error:
-                    raise ReportError(
-                        f"{source.name}: cell {index + 1} failed: {error.ename}: {error.evalue}"
-                    ) from None
-                except (DeadKernelError, CellTimeoutError) as error:
-                    raise ReportError(
-                        f"{source.name}: cell {index + 1}: {type(error).__name__}: "
-                        f"{_last_line(stderr) or 'the kernel stopped answering'}"
-                    ) from None
-            client.set_widgets_metadata()  # so the HTML page draws the widgets without a kernel
+                self.client.execute_cell(cell, index)
+            except CellExecutionError as error:
+                raise ReportError(
+                    f"{source.name}: cell {index + 1} failed: {error.ename}: {error.evalue}"
+                ) from None
+            except (DeadKernelError, CellTimeoutError) as error:
+                raise ReportError(
+                    f"{source.name}: cell {index + 1}: {type(error).__name__}: "
+                    f"{_last_line(self.stderr) or 'the kernel stopped answering'}"
+                ) from None
+        self.client.set_widgets_metadata()  # so the HTML page draws the widgets without a kernel
+
+    def reset(self) -> bool:
+        """Run RESET_KERNEL; False when the kernel no longer answers it."""
+        try:
+            reset = nbformat.v4.new_code_cell(RESET_KERNEL)
+            self.client.execute_cell(reset, 0, store_history=False)
+        except (CellExecutionError, DeadKernelError, CellTimeoutError):
+            return False
+        return True
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+class KeptKernels:
+    """Kernels kept from one run of a notebook to the next, for a build that runs the same
+    notebooks again and again (the gallery runs 02 and 04 for every question): starting a
+    kernel and importing the package cost about 2.5 s a notebook, every time.
+
+    One kernel per notebook, folder and kernel environment, reset between runs
+    (RESET_KERNEL); a kernel whose run failed is closed, and the next run starts a fresh one.
+    Each kernel is driven from a thread of its own. Use as a context manager: leaving it shuts
+    every kernel down.
+    """
+
+    def __init__(self) -> None:
+        self._slots: dict[tuple[str, ...], tuple[ThreadPoolExecutor, list[_Kernel]]] = {}
+
+    def run(
+        self,
+        notebook: nbformat.NotebookNode,
+        source: Path,
+        kernel_cwd: Path,
+        kernel_env: dict[str, str],
+    ) -> None:
+        """``_Kernel.run`` in the kept kernel of ``source`` (started first if there is none)."""
+        key = (str(source), str(kernel_cwd), *sorted(f"{k}={v}" for k, v in kernel_env.items()))
+        thread, kept = self._slots.setdefault(key, (ThreadPoolExecutor(max_workers=1), []))
+
+        def in_its_thread() -> None:
+            if kept and not kept[0].reset():
+                kept.pop().close()
+            if not kept:
+                kept.append(_Kernel(notebook, kernel_cwd, kernel_env))
+            try:
+                kept[0].run(notebook, source)
+            except BaseException:
+                kept.pop().close()
+                raise
+
+        thread.submit(in_its_thread).result()
+
+    def __enter__(self) -> KeptKernels:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for thread, kept in self._slots.values():
+            thread.submit(lambda kept=kept: [kernel.close() for kernel in kept]).result()
+            thread.shutdown()
+        self._slots.clear()
+
+
+def _run_cells(
+    notebook: nbformat.NotebookNode,
+    source: Path,
+    kernel_cwd: Path,
+    kernel_env: dict[str, str],
+    kernels: KeptKernels | None = None,
+) -> None:
+    """Execute every cell of ``notebook`` in place: in a fresh kernel, or in the kept one of
+    ``kernels``. Raises KernelDidNotStart when the kernel never answers, ReportError when a
+    cell fails or the kernel dies in one."""
+    if kernels is not None:
+        kernels.run(notebook, source, kernel_cwd, kernel_env)
+        return
+    kernel = _Kernel(notebook, kernel_cwd, kernel_env)
+    try:
+        kernel.run(notebook, source)
+    finally:
+        kernel.close()
 
 
 def _last_line(stream: IO[bytes], limit: int = 200) -> str:
@@ -404,6 +519,7 @@ def _write_notebooks(
     banner: str,
     footer: str,
     record_pages: str | None = None,
+    kernels: KeptKernels | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """Execute and render each numbered notebook about ``case``; returns {page link: title}
     and a progress line per notebook (for the caller to print: this runs in the background).
@@ -411,7 +527,8 @@ def _write_notebooks(
     ``record_pages`` says where the record's notebooks (about the main question's case) go:
     RECORD_HERE runs and writes them here (the main report); a folder link, such as the main
     report's ``../notebooks``, links them there; RECORD_LEFT_OUT leaves them out (another
-    question's report built alone: it names no other case), listed without a link (NO_LINK)."""
+    question's report built alone: it names no other case), listed without a link (NO_LINK).
+    The notebooks run in fresh kernels, or in the kept ones of ``kernels``."""
     target.mkdir(parents=True)
     codes = codebook_codes(data_dir)
     sources = sorted(notebooks_dir.glob("[0-9][0-9]_*.ipynb"))
@@ -420,7 +537,13 @@ def _write_notebooks(
     executed = {
         source: (notebook, seconds)
         for source, notebook, seconds in execute_notebooks(
-            notebooks_dir, notebooks_dir, data_dir, case, full_text=True, skip=elsewhere
+            notebooks_dir,
+            notebooks_dir,
+            data_dir,
+            case,
+            full_text=True,
+            skip=elsewhere,
+            kernels=kernels,
         )
     }
     pages, timings = {}, []
@@ -470,10 +593,11 @@ def execute_notebooks(
     case: str | None = None,
     full_text: bool = False,
     skip: list[Path] | None = None,
+    kernels: KeptKernels | None = None,
 ) -> list[tuple[Path, nbformat.NotebookNode, float]]:
-    """``execute_notebook`` on each numbered notebook of ``notebooks_dir`` but those of
-    ``skip``, NOTEBOOK_WORKERS at a time, the largest file first; returns (source, executed
-    notebook, seconds) in file order.
+    """``execute_notebook`` (with ``kernels``) on each numbered notebook of ``notebooks_dir``
+    but those of ``skip``, NOTEBOOK_WORKERS at a time, the largest file first; returns
+    (source, executed notebook, seconds) in file order.
 
     Raises the ReportError of the first failing notebook in file order; the others still finish
     first, so no kernel is left running.
@@ -485,7 +609,7 @@ def execute_notebooks(
 
     def run(source: Path) -> tuple[Path, nbformat.NotebookNode, float]:
         started = time.perf_counter()
-        notebook = execute_notebook(source, kernel_cwd, data_dir, case, full_text)
+        notebook = execute_notebook(source, kernel_cwd, data_dir, case, full_text, kernels)
         return source, notebook, time.perf_counter() - started
 
     with ThreadPoolExecutor(max_workers=NOTEBOOK_WORKERS) as pool:
@@ -708,9 +832,10 @@ def build_report(
     notebooks_dir: Path = paths.NOTEBOOKS_DIR,
     log: Log = print,
     case: str = DEFAULT_CASE,
+    kernels: KeptKernels | None = None,
 ) -> Dataset:
     """Build the whole report about question ``case`` into ``output_dir`` from ``data_dir``
-    (default: data/).
+    (default: data/); its notebooks run in fresh kernels, or in the kept ones of ``kernels``.
 
     Raises DataValidationError for bad data, ReportError for a failed step and
     case.UnknownCaseError for an unknown case; in every case ``output_dir`` is left as it was.
@@ -745,7 +870,7 @@ def build_report(
             links = {"..": "the main report"}
         main_report = question == str(dataset.questions["question_id"].iloc[0])
         # The kernels are processes of their own: they run while this one draws the charts.
-        log("      step 4 starts now: the notebooks run in fresh kernels while steps 2 and 3 run")
+        log("      step 4 starts now: the notebooks run in their kernels while steps 2 and 3 run")
         started = time.perf_counter()
         load_kernel_modules()
         with ThreadPoolExecutor(max_workers=1) as background:
@@ -760,6 +885,7 @@ def build_report(
                 # Inside the main report, the record's notebooks are the main report's pages;
                 # another question's report built alone leaves them out.
                 "../notebooks" if links else RECORD_HERE if main_report else RECORD_LEFT_OUT,
+                kernels,
             )
 
             def notebooks_failed() -> bool:
@@ -849,13 +975,17 @@ def write_track_record(output_dir: Path, data_dir: Path | None = None) -> Path:
 
 
 def build_gallery(
-    output_dir: Path = paths.REPORTS_DIR, data_dir: Path | None = None, log: Log = print
+    output_dir: Path = paths.REPORTS_DIR,
+    data_dir: Path | None = None,
+    log: Log = print,
+    kernels: KeptKernels | None = None,
 ) -> list[tuple[str, str]]:
     """Build the report of every question of questions.csv but the main one into
     ``output_dir/<question_id>/`` (the main report must exist there), one after another, then
     the track record page. A question that fails is logged with its reason and leaves the
     others whole; returns [(question_id, reason)] of the failures. A question the report
-    refuses in one line (NothingToScoreError) is logged, left unlinked, and is no failure."""
+    refuses in one line (NothingToScoreError) is logged, left unlinked, and is no failure.
+    The questions' notebooks run in the kept kernels of ``kernels`` (fresh ones without)."""
 
     dataset = load_dataset(paths.DATA_DIR if data_dir is None else data_dir)
     failed = []
@@ -863,7 +993,11 @@ def build_gallery(
         log(f"gallery: building {question} into {output_dir / question}")
         try:
             build_report(
-                output_dir=output_dir / question, data_dir=data_dir, log=log, case=question
+                output_dir=output_dir / question,
+                data_dir=data_dir,
+                log=log,
+                case=question,
+                kernels=kernels,
             )
         except NothingToScoreError as error:
             # A stated refusal, not a failure: the question stays in the ledger and on the
