@@ -395,9 +395,9 @@ def test_the_report_figures_are_written_from_the_store_as_drawn(
 
         return {"rising": lambda: line(1.0), "falling": lambda: line(-1.0)}
 
-    def figures_of(data, folder: Path) -> dict[str, tuple[bytes, int]]:
+    def figures_of(data, folder: Path, **formats) -> dict[str, tuple[bytes, int]]:
         view = question_whatif(data, "fixture_case", draws=100)
-        written = report.write_report_figures(data, view, None, folder)
+        written = report.write_report_figures(data, view, None, folder, **formats)
         return {p.name: (p.read_bytes(), p.stat().st_mode & 0o777) for p in written}
 
     monkeypatch.setattr(report, "report_figures", two_small_figures)
@@ -414,6 +414,14 @@ def test_the_report_figures_are_written_from_the_store_as_drawn(
     changed = edit_table("weights.csv", lambda text: text.replace("w_tension,0.8", "w_tension,0.7"))
     with pytest.raises(AssertionError, match="drawn again"):
         figures_of(load_dataset(changed), tmp_path / "changed")
+    # Another question's report writes its SVGs alone: another entry, and not the main one's.
+    with pytest.raises(AssertionError, match="drawn again"):
+        figures_of(data, tmp_path / "svg", formats=("svg",))
+    monkeypatch.setattr(report, "report_figures", two_small_figures)
+    svg_only = figures_of(data, tmp_path / "svg", formats=("svg",))
+    assert svg_only == {name: drawn[name] for name in ("falling.svg", "rising.svg")}
+    monkeypatch.setattr(report, "report_figures", not_drawn)
+    assert figures_of(data, tmp_path / "main again") == drawn  # both entries kept
 
 
 def test_a_notebook_page_is_rendered_once_for_the_same_notebook_banner_and_footer(

@@ -63,6 +63,10 @@ KERNEL_START_ATTEMPTS = 3
 # notebooks step by about 40% in a trial; more kernels than cores only compete.
 NOTEBOOK_WORKERS = max(1, min(2, os.cpu_count() or 1))
 STEPS = 5
+# The main report's figures as PNG too, for the README and for slides; another question's
+# report writes what its page shows (drawing the PNGs cost about 1.9 s a question).
+MAIN_FORMATS = ("png", "svg")
+QUESTION_FORMATS = ("svg",)
 # What the kernel inherits that can change its outputs: the IPython profile (the determinism
 # runs' draws no PNGs), matplotlib's settings, the kernel specs.
 KERNEL_SETTINGS = ("IPYTHONDIR", "MPLBACKEND", "MPLCONFIGDIR", "JUPYTER_PATH")
@@ -617,10 +621,9 @@ def execute_notebooks(
     return [futures[source].result() for source in sources]
 
 
-def save_figure(
-    figure: Figure, stem: Path, formats: tuple[str, ...] = ("png", "svg")
-) -> list[Path]:
-    """Write ``figure`` as ``stem.png`` and ``stem.svg``, each atomically; returns the paths."""
+def save_figure(figure: Figure, stem: Path, formats: tuple[str, ...] = MAIN_FORMATS) -> list[Path]:
+    """Write ``figure`` as ``stem.<format>`` for each of ``formats`` (default ``stem.png`` and
+    ``stem.svg``), each atomically; returns the paths."""
     from analysis.charts import style
 
     with style.context():
@@ -748,10 +751,11 @@ def write_figures(
     figures: Mapping[str, Callable[[], Figure]],
     folder: Path,
     stop: Callable[[], bool] | None = None,
+    formats: tuple[str, ...] = MAIN_FORMATS,
 ) -> list[Path]:
-    """Draw each figure, save it as ``folder/stem.png`` and ``.svg`` and close it; returns the
-    paths. Before each figure ``stop()`` is asked: once true, the rest are not drawn (the
-    report stops drawing as soon as a notebook has failed)."""
+    """Draw each figure, save it as ``folder/stem.<format>`` for each of ``formats`` and close
+    it; returns the paths. Before each figure ``stop()`` is asked: once true, the rest are not
+    drawn (the report stops drawing as soon as a notebook has failed)."""
     import matplotlib.pyplot as plt
 
     written: list[Path] = []
@@ -760,7 +764,7 @@ def write_figures(
             break
         figure = draw()
         try:
-            written += save_figure(figure, folder / stem)
+            written += save_figure(figure, folder / stem, formats)
         finally:
             plt.close(figure)
     return written
@@ -772,14 +776,16 @@ def write_report_figures(
     detail: HeadlineDetail | None,
     folder: Path,
     stop: Callable[[], bool] | None = None,
+    formats: tuple[str, ...] = MAIN_FORMATS,
 ) -> list[Path]:
-    """``write_figures`` of ``report_figures``, the files' bytes kept in the store under the
-    tables, the question and the code, so a report of the same inputs writes them again
-    without drawing (drawing the eight takes seconds; the bytes are the same on every run)."""
+    """``write_figures`` of ``report_figures`` in ``formats``, the files' bytes kept in the store
+    under the tables, the question, the formats and the code, so a report of the same inputs
+    writes them again without drawing (drawing the eleven takes seconds; the bytes are the same
+    on every run)."""
     key = cache.entry_key(
         "report.write_report_figures",
         cache.dataset_digest(dataset),
-        (("case", str(view.facts.question["question_id"])),),
+        (("case", str(view.facts.question["question_id"])), ("formats", formats)),
     )
     kept = cache.lookup(key) if cache.enabled() else None
     if kept is not None:
@@ -788,7 +794,8 @@ def write_report_figures(
             for name, data in kept.items()
         ]
     forecasts = detail.forecasts if detail is not None else None
-    written = write_figures(report_figures(dataset, view, detail, forecasts), folder, stop)
+    figures = report_figures(dataset, view, detail, forecasts)
+    written = write_figures(figures, folder, stop, formats)
     if cache.enabled() and not (stop is not None and stop()):  # only a whole set is kept
         cache.keep(key, {path.name: path.read_bytes() for path in written})
     return written
@@ -869,8 +876,15 @@ def build_report(
         if (output_dir.parent / MARKER).exists():  # a question's report inside the main one
             links = {"..": "the main report"}
         main_report = question == str(dataset.questions["question_id"].iloc[0])
+        with _step(log, 2, "ran the model", run_started):
+            # The project's answer, stated by every output, and the in-time forecasts its rule
+            # scored, which the reliability diagram shows. Before the notebooks start: a kept
+            # kernel reaches notebook 04's headline in half a second and would compute it
+            # again; from here it reads it from the store.
+            detail = headline_detail(dataset, case)
+            answer = detail.headline
         # The kernels are processes of their own: they run while this one draws the charts.
-        log("      step 4 starts now: the notebooks run in their kernels while steps 2 and 3 run")
+        log("      step 4 starts now: the notebooks run in their kernels while step 3 runs")
         started = time.perf_counter()
         load_kernel_modules()
         with ThreadPoolExecutor(max_workers=1) as background:
@@ -891,14 +905,14 @@ def build_report(
             def notebooks_failed() -> bool:
                 return notebooks.done() and notebooks.exception() is not None
 
-            with _step(log, 2, "ran the model", run_started):
-                # The project's answer, stated by every output, and the in-time forecasts
-                # its rule scored, which the reliability diagram shows.
-                detail = headline_detail(dataset, case)
-                answer = detail.headline
             with _step(log, 3, "drew and wrote the charts and the scenario table", run_started):
                 written = write_report_figures(
-                    dataset, view, detail, staging / "figures", notebooks_failed
+                    dataset,
+                    view,
+                    detail,
+                    staging / "figures",
+                    notebooks_failed,
+                    MAIN_FORMATS if main_report else QUESTION_FORMATS,
                 )
                 if notebooks_failed():
                     notebooks.result()  # raises its ReportError before this step is reported
