@@ -383,7 +383,8 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
     scores = specifications.all_spec_scores(forecasts)
     table = table.assign(
         log_score=table["spec_id"].map(scores),
-        draw_mean=[float(np.mean(draws[name])) for name in table["spec_id"]],
+        # One call for every row (a row per specification), not a mean per specification.
+        draw_mean=np.vstack([draws[name] for name in table["spec_id"]]).mean(axis=1),
     )
     blind = (
         score_blind_axes(table)
