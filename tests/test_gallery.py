@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 
 import numpy as np
 import pandas as pd
@@ -202,6 +203,73 @@ def test_a_failing_question_is_named_and_leaves_the_others_whole(
     page = (tmp_path / "track_record.html").read_text()
     assert 'href="q_good/index.html"' in page
     assert 'href="q_bad/index.html"' not in page and 'href="q_refused/index.html"' not in page
+
+
+def test_the_gallery_builds_two_questions_at_once_and_reports_failures_in_table_order(
+    monkeypatch, tmp_path, data_copy
+) -> None:
+    import threading
+
+    from analysis.pages import report
+    from analysis.pages.report import ReportError
+
+    questions = data_copy / "questions.csv"
+    lines = questions.read_text().splitlines()
+    names = ("q_first", "q_second")
+    extra = [lines[1].replace("fixture_case,", f"{name},", 1) for name in names]
+    questions.write_text("\n".join([*lines, *extra]) + "\n")
+    # Each build waits for the other to start: built one after another, the first would wait
+    # in vain and fail. The second fails first, the first after it.
+    both_started = threading.Barrier(2, timeout=30)
+    first_may_end = threading.Event()
+
+    def fake_build(output_dir, data_dir, log, case, kernels=None):
+        both_started.wait()
+        if case == "q_second":
+            first_may_end.set()
+        else:
+            first_may_end.wait(30)
+        raise ReportError(f"{case} broke")
+
+    monkeypatch.setattr(report, "GALLERY_WORKERS", 2)
+    monkeypatch.setattr(report, "build_report", fake_build)
+    failed = report.build_gallery(tmp_path, data_copy, log=lambda _: None)
+    assert failed == [
+        ("q_first", "ReportError: q_first broke"),
+        ("q_second", "ReportError: q_second broke"),
+    ]
+
+
+def test_two_threads_writing_figures_never_draw_at_once(tmp_path) -> None:
+    import threading
+
+    from matplotlib.figure import Figure
+
+    from analysis.pages import report
+
+    drawing, overlaps = [], []
+
+    def figure() -> Figure:
+        drawing.append(1)
+        overlaps.append(len(drawing))
+        time.sleep(0.05)  # long enough for the other thread to start one if it may
+        drawing.pop()
+        return Figure(figsize=(1, 1))
+
+    figures = {f"f{n}": figure for n in range(3)}
+    threads = [
+        threading.Thread(
+            target=report.write_figures, args=(figures, tmp_path / name, None, ("svg",))
+        )
+        for name in ("a", "b")
+    ]
+    for name, thread in zip(("a", "b"), threads, strict=True):
+        (tmp_path / name).mkdir()
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert overlaps == [1] * 6
+    assert sorted(p.name for p in (tmp_path / "b").iterdir()) == ["f0.svg", "f1.svg", "f2.svg"]
 
 
 def test_a_question_dated_before_any_scored_case_gets_an_empty_scoring_table(fixture_data):

@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -62,6 +63,12 @@ KERNEL_START_ATTEMPTS = 3
 # Notebooks run two at a time, each in its own kernel process: on two cores that cut the
 # notebooks step by about 40% in a trial; more kernels than cores only compete.
 NOTEBOOK_WORKERS = max(1, min(2, os.cpu_count() or 1))
+# The gallery builds two questions at a time on two cores: one draws its charts while the
+# other's kernels run (one at a time, a question's kernels kept a core busy and this process
+# waited for them).
+GALLERY_WORKERS = NOTEBOOK_WORKERS
+# pyplot's figures and the rcParams that style them belong to the process: one thread draws.
+DRAWING = threading.Lock()
 STEPS = 5
 # The main report's figures as PNG too, for the README and for slides; another question's
 # report writes what its page shows (drawing the PNGs cost about 1.9 s a question).
@@ -409,14 +416,18 @@ class KeptKernels:
     notebooks again and again (the gallery runs 02 and 04 for every question): starting a
     kernel and importing the package cost about 2.5 s a notebook, every time.
 
-    One kernel per notebook, folder and kernel environment, reset between runs
+    Kernels are kept by notebook, folder and kernel environment, as many of each as have run
+    at once (the gallery builds two questions at a time), each reset between runs
     (RESET_KERNEL); a kernel whose run failed is closed, and the next run starts a fresh one.
     Each kernel is driven from a thread of its own. Use as a context manager: leaving it shuts
     every kernel down.
     """
 
     def __init__(self) -> None:
-        self._slots: dict[tuple[str, ...], tuple[ThreadPoolExecutor, list[_Kernel]]] = {}
+        # A slot: a kernel's thread and the kernel (none yet, or none since its run failed).
+        self._idle: dict[tuple[str, ...], list[tuple[ThreadPoolExecutor, list[_Kernel]]]] = {}
+        self._slots: list[tuple[ThreadPoolExecutor, list[_Kernel]]] = []
+        self._lock = threading.Lock()
 
     def run(
         self,
@@ -425,9 +436,16 @@ class KeptKernels:
         kernel_cwd: Path,
         kernel_env: dict[str, str],
     ) -> None:
-        """``_Kernel.run`` in the kept kernel of ``source`` (started first if there is none)."""
+        """``_Kernel.run`` in an idle kept kernel of ``source`` (started first if none is)."""
         key = (str(source), str(kernel_cwd), *sorted(f"{k}={v}" for k, v in kernel_env.items()))
-        thread, kept = self._slots.setdefault(key, (ThreadPoolExecutor(max_workers=1), []))
+        with self._lock:
+            idle = self._idle.setdefault(key, [])
+            if idle:
+                slot = idle.pop()
+            else:
+                slot = (ThreadPoolExecutor(max_workers=1), [])
+                self._slots.append(slot)
+        thread, kept = slot
 
         def in_its_thread() -> None:
             if kept and not kept[0].reset():
@@ -440,16 +458,21 @@ class KeptKernels:
                 kept.pop().close()
                 raise
 
-        thread.submit(in_its_thread).result()
+        try:
+            thread.submit(in_its_thread).result()
+        finally:
+            with self._lock:
+                idle.append(slot)
 
     def __enter__(self) -> KeptKernels:
         return self
 
     def __exit__(self, *_: object) -> None:
-        for thread, kept in self._slots.values():
+        for thread, kept in self._slots:
             thread.submit(lambda kept=kept: [kernel.close() for kernel in kept]).result()
             thread.shutdown()
         self._slots.clear()
+        self._idle.clear()
 
 
 def _run_cells(
@@ -762,11 +785,12 @@ def write_figures(
     for stem, draw in figures.items():
         if stop is not None and stop():
             break
-        figure = draw()
-        try:
-            written += save_figure(figure, folder / stem, formats)
-        finally:
-            plt.close(figure)
+        with DRAWING:
+            figure = draw()
+            try:
+                written += save_figure(figure, folder / stem, formats)
+            finally:
+                plt.close(figure)
     return written
 
 
@@ -979,10 +1003,11 @@ def write_track_record(output_dir: Path, data_dir: Path | None = None) -> Path:
     if bins is not None:  # drawn only when some bin holds both outcomes
         from analysis.charts import scoring as scoring_charts
 
-        stem = output_dir / "figures" / "track_record_reliability"
-        stem.parent.mkdir(exist_ok=True)
-        save_figure(scoring_charts.plot_reliability(bins), stem)
-        figure = "figures/track_record_reliability.svg"
+        folder = output_dir / "figures"
+        folder.mkdir(exist_ok=True)
+        stem = "track_record_reliability"
+        write_figures({stem: lambda: scoring_charts.plot_reliability(bins)}, folder)
+        figure = f"figures/{stem}.svg"
     page = track_record_page.render(table, track_record.summary(table), links, figure)
     files.write_text_atomically(output_dir / "track_record.csv", table.to_csv(index=False))
     return files.write_text_atomically(output_dir / TRACK_RECORD_PAGE, page)
@@ -995,21 +1020,23 @@ def build_gallery(
     kernels: KeptKernels | None = None,
 ) -> list[tuple[str, str]]:
     """Build the report of every question of questions.csv but the main one into
-    ``output_dir/<question_id>/`` (the main report must exist there), one after another, then
-    the track record page. A question that fails is logged with its reason and leaves the
-    others whole; returns [(question_id, reason)] of the failures. A question the report
-    refuses in one line (NothingToScoreError) is logged, left unlinked, and is no failure.
-    The questions' notebooks run in the kept kernels of ``kernels`` (fresh ones without)."""
+    ``output_dir/<question_id>/`` (the main report must exist there), GALLERY_WORKERS at a
+    time, then the track record page. Each question's progress lines start with its id. A
+    question that fails is logged with its reason and leaves the others whole; returns
+    [(question_id, reason)] of the failures, in the order of questions.csv. A question the
+    report refuses in one line (NothingToScoreError) is logged, left unlinked, and is no
+    failure. The questions' notebooks run in the kept kernels of ``kernels`` (fresh ones
+    without)."""
 
     dataset = load_dataset(paths.DATA_DIR if data_dir is None else data_dir)
-    failed = []
-    for question in [str(q) for q in dataset.questions["question_id"]][1:]:
+
+    def build(question: str) -> tuple[str, str] | None:
         log(f"gallery: building {question} into {output_dir / question}")
         try:
             build_report(
                 output_dir=output_dir / question,
                 data_dir=data_dir,
-                log=log,
+                log=lambda line: log(f"{question} {line}"),
                 case=question,
                 kernels=kernels,
             )
@@ -1021,6 +1048,13 @@ def build_gallery(
             # is named with its reason and leaves the other reports whole (issue 22)
             reason = f"{type(error).__name__}: {error}"
             log(f"gallery: {question} failed: {reason}; the other reports are whole")
-            failed.append((question, reason))
+            return question, reason
+        return None
+
+    pool = ThreadPoolExecutor(max_workers=GALLERY_WORKERS)
+    try:
+        built = list(pool.map(build, [str(q) for q in dataset.questions["question_id"]][1:]))
+    finally:
+        pool.shutdown(cancel_futures=True)  # after Ctrl-C, no question starts any more
     write_track_record(output_dir, data_dir)
-    return failed
+    return [failure for failure in built if failure is not None]
