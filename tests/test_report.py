@@ -87,15 +87,24 @@ def data_before_build(real_data_with_script: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
+def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store ``built`` fills: empty before it, so that build computes everything."""
+    return tmp_path_factory.mktemp("store")
+
+
+@pytest.fixture(scope="module")
 def built(
     real_data_with_script: Path,
     tour_only: Path,
     tmp_path_factory: pytest.TempPathFactory,
     data_before_build: dict[str, str],
+    built_store: Path,
 ):
     output = tmp_path_factory.mktemp("site") / "reports"
     lines: list[str] = []
-    build_report(output, real_data_with_script, tour_only, log=lines.append)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(cache.DIR_VARIABLE, str(built_store))
+        build_report(output, real_data_with_script, tour_only, log=lines.append)
     return output, lines
 
 
@@ -210,7 +219,11 @@ def test_every_page_carries_the_provenance_banner_and_footer(built) -> None:
 
 
 def test_second_run_replaces_the_earlier_report_with_the_same_bytes(
-    built, real_data_with_script: Path, tour_only: Path, monkeypatch: pytest.MonkeyPatch
+    built,
+    built_store: Path,
+    real_data_with_script: Path,
+    tour_only: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     output, _ = built
     before = tree_digest(output)
@@ -218,9 +231,10 @@ def test_second_run_replaces_the_earlier_report_with_the_same_bytes(
     # Tamper with the earlier report: a stray file and an edited page must both be gone.
     (output / "stray.txt").write_text("left over", encoding="utf-8")
     (output / "index.html").write_text("stale", encoding="utf-8")
-    # All afresh, nothing from the store: the first build may have taken its figures and
-    # notebook from an earlier process, so this also holds those to what is computed now.
-    monkeypatch.setenv(cache.SWITCH_VARIABLE, "off")
+    # The first build computed everything (its store was empty); this one takes its figures,
+    # notebook, pages and headline from that store: what the store gives back is held to what
+    # was computed.
+    monkeypatch.setenv(cache.DIR_VARIABLE, str(built_store))
     build_report(output, real_data_with_script, tour_only, log=lambda _: None)
     assert tree_digest(output) == before
 
