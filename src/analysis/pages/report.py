@@ -900,15 +900,20 @@ def build_report(
         if (output_dir.parent / MARKER).exists():  # a question's report inside the main one
             links = {"..": "the main report"}
         main_report = question == str(dataset.questions["question_id"].iloc[0])
-        with _step(log, 2, "ran the model", run_started):
+
+        def run_model() -> HeadlineDetail:
             # The project's answer, stated by every output, and the in-time forecasts its rule
-            # scored, which the reliability diagram shows. Before the notebooks start: a kept
-            # kernel reaches notebook 04's headline in half a second and would compute it
-            # again; from here it reads it from the store.
-            detail = headline_detail(dataset, case)
-            answer = detail.headline
+            # scored, which the reliability diagram shows.
+            with _step(log, 2, "ran the model", run_started):
+                return headline_detail(dataset, case)
+
+        # With kept kernels, the model runs before the notebooks start: a kept kernel reaches
+        # notebook 04's headline in half a second and would compute it again, where it now
+        # reads it from the store. A fresh kernel takes longer to start than the model takes.
+        detail = run_model() if kernels is not None else None
         # The kernels are processes of their own: they run while this one draws the charts.
-        log("      step 4 starts now: the notebooks run in their kernels while step 3 runs")
+        steps = "step 3 runs" if detail is not None else "steps 2 and 3 run"
+        log(f"      step 4 starts now: the notebooks run in their kernels while {steps}")
         started = time.perf_counter()
         load_kernel_modules()
         with ThreadPoolExecutor(max_workers=1) as background:
@@ -929,6 +934,9 @@ def build_report(
             def notebooks_failed() -> bool:
                 return notebooks.done() and notebooks.exception() is not None
 
+            if detail is None:  # fresh kernels: the model runs while they start
+                detail = run_model()
+            answer = detail.headline
             with _step(log, 3, "drew and wrote the charts and the scenario table", run_started):
                 written = write_report_figures(
                     dataset,
