@@ -260,8 +260,9 @@ def with_kim_visit(cases: pd.DataFrame, kim: str) -> pd.DataFrame:
 
 def every_coding(dataset: Dataset) -> dict[tuple[str, str, str], pd.DataFrame]:
     """``coded_cases`` under every choice of coder, Shenyang six and Kim visit, by the three:
-    one table per coder and Shenyang six, the Kim-visit choice a filter of it (a headline coded
-    the cases 25 times when each use coded them again; it codes them 4 times)."""
+    one table per coder and Shenyang six, the Kim-visit choice a filter of it (the multiverse and
+    the in-time forecasts code them 4 times each: with the scoring set, 9 times a headline where
+    each use coding them again made it 25)."""
     every = {}
     for coder, six in itertools.product(CHOICES["coder"], CHOICES["shenyang_six"]):
         kept = coded_cases(dataset, coder, six, "in")
