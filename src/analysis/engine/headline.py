@@ -201,12 +201,23 @@ def score_blind_axes(table: Any) -> tuple[str, ...]:
     ``log_score`` of ``table``) with every other axis held: the score cannot weigh them."""
     from analysis.engine import specifications
 
+    axes = list(specifications.CHOICES)
+    if not len(table):
+        return tuple(axes)
+    # Each axis's values as integer codes: the rows that agree on every other axis then share
+    # one integer, and the spread of their scores is a max minus a min over a sorted run.
+    codes = np.column_stack([pd.factorize(table[axis])[0] for axis in axes])
+    sizes = codes.max(axis=0) + 1
+    score = table["log_score"].to_numpy(dtype=float)
     blind = []
-    for axis in specifications.CHOICES:
-        others = [a for a in specifications.CHOICES if a != axis]
-        grouped = table.groupby(others, sort=False)["log_score"]
-        spread = (grouped.max() - grouped.min()).fillna(0.0)
-        if bool((spread <= 1e-12).all()):
+    for position, axis in enumerate(axes):
+        others = [i for i in range(len(axes)) if i != position]
+        group = np.ravel_multi_index(tuple(codes[:, others].T), tuple(sizes[others]))
+        order = np.argsort(group, kind="stable")
+        starts = np.flatnonzero(np.diff(group[order], prepend=-1))
+        # fmax and fmin pass over a missing score, as pandas' max and min do.
+        spread = np.fmax.reduceat(score[order], starts) - np.fmin.reduceat(score[order], starts)
+        if bool((np.nan_to_num(spread, nan=0.0) <= 1e-12).all()):
             blind.append(axis)
     return tuple(blind)
 
@@ -231,18 +242,8 @@ def pointwise_log_density(forecasts: Any, names: list[str]) -> tuple[np.ndarray,
 
     p = forecasts.pivot(index="spec_id", columns="case_id", values="forecast")
     y = forecasts.drop_duplicates("case_id").set_index("case_id")["y"].reindex(p.columns)
-    rows = []
-    for name in names:
-        spec = dict(zip(specifications.CHOICES, name.split("/"), strict=True))
-        twin = specifications.spec_id(
-            {
-                **spec,
-                "pressure": specifications.DEFAULTS["pressure"],
-                "factor_rule": specifications.DEFAULTS["factor_rule"],
-            }
-        )
-        rows.append(p.loc[twin].to_numpy(dtype=float))
-    forecast = np.vstack(rows) if rows else np.zeros((0, len(y)))
+    twins = [specifications.scored_twin(name) for name in names]
+    forecast = p.loc[twins].to_numpy(dtype=float) if twins else np.zeros((0, len(y)))
     outcome = y.to_numpy(dtype=float)
     return log_density(forecast, outcome), outcome
 
@@ -311,8 +312,7 @@ def sensitivities(table: Any, draws: dict, blind: tuple[str, ...]) -> pd.DataFra
     for axis, value, label in swaps:
         twins: dict[str, float] = {}
         for name, weight in weights.items():
-            spec = dict(zip(specifications.CHOICES, str(name).split("/"), strict=True))
-            twin = specifications.spec_id({**spec, axis: value})
+            twin = specifications.with_choices(str(name), **{axis: value})
             twins[twin] = twins.get(twin, 0.0) + float(weight)
         names = list(twins)
         mean, low, high = _summary(draws, names, np.array([twins[n] for n in names]))
@@ -378,13 +378,18 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
     # The question's class rule (questions.class_deciders, class_route): whose decisions it
     # learns from and is scored on; China's arrests for the headline's question.
     rule = facts.rule
-    table, draws = specifications.multiverse(dataset, facts.case_id, day, rule=rule)
-    forecasts = specifications.in_time_forecasts(dataset, day, rule=rule)
+    codings = specifications.every_coding(dataset)
+    table, draws = specifications.multiverse(
+        dataset, facts.case_id, day, rule=rule, codings=codings
+    )
+    forecasts = specifications.in_time_forecasts(dataset, day, rule=rule, codings=codings)
     scores = specifications.all_spec_scores(forecasts)
     table = table.assign(
         log_score=table["spec_id"].map(scores),
         # One call for every row (a row per specification), not a mean per specification.
-        draw_mean=np.vstack([draws[name] for name in table["spec_id"]]).mean(axis=1),
+        draw_mean=specifications.row_statistic(
+            [draws[name] for name in table["spec_id"]], lambda stack: stack.mean(axis=1)
+        ),
     )
     blind = (
         score_blind_axes(table)

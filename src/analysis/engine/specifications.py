@@ -55,8 +55,9 @@ from __future__ import annotations
 import functools
 import itertools
 import statistics
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
@@ -234,6 +235,31 @@ def spec_id(spec: Mapping[str, str]) -> str:
     return "/".join(spec[axis] for axis in CHOICES)
 
 
+@functools.cache
+def catalogue() -> tuple[tuple[str, Mapping[str, str]], ...]:
+    """(spec_id, specification) of every specification, in ``specifications`` order, read-only
+    and made once per process: every headline walks all of them several times."""
+    return tuple((spec_id(spec), MappingProxyType(spec)) for spec in specifications())
+
+
+AXIS_POSITION = {axis: position for position, axis in enumerate(CHOICES)}
+
+
+def with_choices(name: str, **values: str) -> str:
+    """The spec_id ``name`` with the axes named in ``values`` set to them (no axis value holds
+    a '/')."""
+    parts = name.split("/")
+    for axis, value in values.items():
+        parts[AXIS_POSITION[axis]] = value
+    return "/".join(parts)
+
+
+def scored_twin(name: str) -> str:
+    """The spec_id whose in-time score the specification ``name`` shares: its twin with the
+    coded pressure and the codebook's factor rule (past cases have the coded construct only)."""
+    return with_choices(name, pressure=DEFAULTS["pressure"], factor_rule=DEFAULTS["factor_rule"])
+
+
 def coded_cases(dataset: Dataset, coder: str, six: str, kim: str) -> pd.DataFrame:
     """The cases under one coder and the contested codings, overlaps dropped, with ``year`` and
     the factor levels in [0, 1] (``pressure``, ``tension``: the codes through level_from_code)."""
@@ -258,11 +284,17 @@ def with_kim_visit(cases: pd.DataFrame, kim: str) -> pd.DataFrame:
     return cases[cases["case_id"] != KIM_VISIT] if kim == "out" else cases
 
 
-def every_coding(dataset: Dataset) -> dict[tuple[str, str, str], pd.DataFrame]:
+# The cases under each (coder, shenyang_six, kim_visit_2018) choice, by the three.
+Codings = dict[tuple[str, str, str], pd.DataFrame]
+# The scoring set's coding: the first coder's, contested cases as recorded.
+SCORING_CODING = ("first", "mission_attempt", "in")
+
+
+def every_coding(dataset: Dataset) -> Codings:
     """``coded_cases`` under every choice of coder, Shenyang six and Kim visit, by the three:
-    one table per coder and Shenyang six, the Kim-visit choice a filter of it (the multiverse and
-    the in-time forecasts code them 4 times each: with the scoring set, 9 times a headline where
-    each use coding them again made it 25)."""
+    one table per coder and Shenyang six, the Kim-visit choice a filter of it. A headline codes
+    them once (4 times in all) and hands them to its multiverse, its in-time forecasts and their
+    scoring set, where each coding them for itself made it 9 (counted)."""
     every = {}
     for coder, six in itertools.product(CHOICES["coder"], CHOICES["shenyang_six"]):
         kept = coded_cases(dataset, coder, six, "in")
@@ -488,6 +520,27 @@ def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
     return Focal(pressure=pressure, tension={c: float(v) for c, v in tension.items()})
 
 
+# The multiverse table's columns before its percentiles: one row per specification.
+MULTIVERSE_COLUMNS = ("spec_id", *CHOICES, "released", "returned", "pressure_level",
+                      "tension_level", "estimate")  # fmt: skip
+
+
+def row_statistic(
+    arrays: list[np.ndarray], statistic: Callable[[np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """``statistic`` of the arrays stacked as rows (its last axis one value per row), for each
+    of ``arrays`` in order: computed once per distinct array object, since many specifications
+    share one read-only array of draws, and a row's value does not depend on the rows beside
+    it."""
+    position: dict[int, int] = {}
+    distinct: list[np.ndarray] = []
+    for array in arrays:
+        if position.setdefault(id(array), len(distinct)) == len(distinct):
+            distinct.append(array)
+    rows = [position[id(array)] for array in arrays]
+    return np.take(statistic(np.vstack(distinct)), rows, axis=-1)
+
+
 def _random(draws: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     return rng.standard_normal((draws, 3)), rng.uniform(size=draws)
@@ -500,6 +553,7 @@ def multiverse(
     draws: int = DRAWS_PER_SPEC,
     seed: int = SEED,
     rule: ClassRule = CHINA_ARRESTS,
+    codings: Codings | None = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """The focal case under every specification, from the cases known by ``as_of`` (None:
     today's record), its reference classes drawn by the question's class rule ``rule``.
@@ -507,7 +561,7 @@ def multiverse(
     Returns the tidy table (one row per specification: spec_id, the CHOICES columns, released,
     returned (the counts learned from), pressure, tension (the focal levels used), estimate
     (central P(release) in [0, 1]), low, high (its 10th and 90th percentiles)) and the draws of
-    P(release) per spec_id.
+    P(release) per spec_id. ``codings`` is ``every_coding(dataset)`` when the caller has it.
     """
     day = None if as_of is None else factors.to_day(as_of)
     level_day = day if day is not None else dataset.events["date"].max()
@@ -515,14 +569,15 @@ def multiverse(
     weights = weights_from_table(dataset.weights)
     normals, uniforms = _random(draws, seed)
     sets: dict[tuple[str, str, str], dict[tuple[str, str], Learnable]] = {}
-    coded = every_coding(dataset)
+    coded = every_coding(dataset) if codings is None else codings
     learned_cache: dict[tuple[str, ...], Training] = {}
     base_cache: dict[tuple[str, int, int], np.ndarray] = {}
     # Many specifications draw the very same forecast (a factor rule under the coded pressure,
     # any level under the base rate alone): drawn once, the one read-only array is shared.
     draws_cache: dict[tuple[object, ...], tuple[float, np.ndarray]] = {}
-    rows, all_draws = [], {}
-    for spec in specifications():
+    columns: dict[str, list[object]] = {name: [] for name in MULTIVERSE_COLUMNS}
+    all_draws = {}
+    for name, spec in catalogue():
         coding = (spec["coder"], spec["shenyang_six"], spec["kim_visit_2018"])
         key = (*coding, spec["reference_class"], spec["outcome"])
         if key not in learned_cache:
@@ -554,23 +609,16 @@ def multiverse(
             values.setflags(write=False)
             draws_cache[forecast_key] = central, values
         central, values = draws_cache[forecast_key]
-        name = spec_id(spec)
         all_draws[name] = values
-        rows.append(
-            {
-                "spec_id": name,
-                **spec,
-                "released": learned.released,
-                "returned": learned.returned,
-                "pressure_level": pressure,
-                "tension_level": tension,
-                "estimate": central,
-            }
-        )
-    table = pd.DataFrame(rows)
-    # One call for every specification's 10th and 90th percentiles: a row per specification.
-    table["low"], table["high"] = np.quantile(
-        np.vstack(list(all_draws.values())), [QUANTILES[0], QUANTILES[2]], axis=1
+        row = (name, *spec.values(), learned.released, learned.returned, pressure, tension, central)
+        for column, value in zip(columns.values(), row, strict=True):
+            column.append(value)
+    table = pd.DataFrame(columns)
+    # The 10th and 90th percentiles of each specification's draws, one call for all of them
+    # (specifications that share one array of draws share its percentiles).
+    table["low"], table["high"] = row_statistic(
+        list(all_draws.values()),
+        lambda stack: np.quantile(stack, [QUANTILES[0], QUANTILES[2]], axis=1),
     )
     table.attrs["weights"] = weights  # weights.csv's, by name (``Weights``)
     return table, all_draws
@@ -581,16 +629,16 @@ def scoring_set(
     as_of: factors.DateLike | None = None,
     outcome: str = "strict",
     rule: ClassRule = CHINA_ARRESTS,
+    codings: Codings | None = None,
 ) -> pd.DataFrame:
     """The common scoring set: detentions in China decided by China (first coding, contested
     cases as recorded) with one of the question's two outcomes, in order of forecast day; with
     ``as_of`` only those resolved by then. ``outcome`` (a key of RELEASES) says what counts as
     a release; the headline scores on ``strict``. A question with another class ``rule`` is
-    scored on its own class. Columns of cases plus y and forecast_day."""
-    cases = labelled(
-        class_cases(coded_cases(dataset, "first", "mission_attempt", "in"), "china_decided", rule),
-        outcome,
-    )
+    scored on its own class. Columns of cases plus y and forecast_day. ``codings`` is
+    ``every_coding(dataset)`` when the caller has it."""
+    coded = coded_cases(dataset, *SCORING_CODING) if codings is None else codings[SCORING_CODING]
+    cases = labelled(class_cases(coded, "china_decided", rule), outcome)
     cases["forecast_day"] = forecast_day(cases)
     if as_of is not None:
         cases = cases[cases["outcome_latest"] <= factors.to_day(as_of)]
@@ -623,20 +671,22 @@ def in_time_forecasts(
     as_of: factors.DateLike | None = None,
     outcome: str = "strict",
     rule: ClassRule = CHINA_ARRESTS,
+    codings: Codings | None = None,
 ) -> pd.DataFrame:
     """Each scoring-set case forecast by every specification (pressure choice aside: past cases
     have only the coded construct) from its class's cases known before the case's forecast day;
     ``outcome`` picks the scoring set's labels (``scoring_set``), not the specifications'.
 
     Long table: spec_id (with pressure = case_coded; the event construct shares its forecasts),
-    case_id, forecast_day, y, forecast (central P(release) in [0, 1]).
+    case_id, forecast_day, y, forecast (central P(release) in [0, 1]). ``codings`` is
+    ``every_coding(dataset)`` when the caller has it.
     """
-    targets = scoring_set(dataset, as_of, outcome, rule)
+    every = every_coding(dataset) if codings is None else codings
+    targets = scoring_set(dataset, as_of, outcome, rule, every)
     target_days = targets["forecast_day"].to_numpy(dtype="datetime64[ns]")
     target_ids = targets["case_id"].astype(str).to_numpy()
     weights = weights_from_table(dataset.weights)
     rows = []
-    every = every_coding(dataset)
     for coder, six, kim in every:
         coded = every[coder, six, kim][LEARNING_COLUMNS]
         # A target's own levels under this coder, read with the Kim-visit arrests kept: "out"
@@ -697,14 +747,8 @@ def all_spec_scores(forecasts: pd.DataFrame) -> dict[str, float]:
     """spec_scores extended to every specification: a specification shares the score of its
     twin with the coded pressure and the codebook's factor rule (the event construct, the only
     one the factor rule acts on, exists for the focal case only)."""
-    scored = spec_scores(forecasts)
-    result = {}
-    for spec in specifications():
-        twin = spec_id(
-            {**spec, "pressure": DEFAULTS["pressure"], "factor_rule": DEFAULTS["factor_rule"]}
-        )
-        result[spec_id(spec)] = float(scored.get(twin, 0.0))
-    return result
+    scored = spec_scores(forecasts).to_dict()
+    return {name: float(scored.get(scored_twin(name), 0.0)) for name, _ in catalogue()}
 
 
 def choice_ranges(table: pd.DataFrame) -> pd.DataFrame:
