@@ -424,6 +424,56 @@ def test_the_report_figures_are_written_from_the_store_as_drawn(
     assert figures_of(data, tmp_path / "main again") == drawn  # both entries kept
 
 
+def test_a_figure_drawn_from_the_tables_alone_is_drawn_once_for_every_question(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from matplotlib.figure import Figure
+
+    from analysis.engine.whatif import question_whatif
+    from analysis.pages import report
+
+    drawn: list[str] = []
+
+    def stand_ins(_data, view, *_args) -> dict:
+        # Cheap stand-ins: one figure of the question, one of the tables alone.
+        def line(name: str, slope: float) -> Figure:
+            drawn.append(name)
+            figure = Figure(figsize=(2, 1))
+            figure.add_subplot().plot([0, 1], [0, slope])
+            return figure
+
+        own = len(str(view.facts.question["question_id"]))  # differs between the two
+        return {
+            "own": lambda: line("own", own),
+            "measured_series": lambda: line("measured_series", -1.0),
+        }
+
+    def written(data, question: str, folder: Path, formats: tuple[str, ...]) -> dict:
+        view = question_whatif(data, question, draws=100)
+        paths_ = report.write_report_figures(data, view, None, folder, formats=formats)
+        return {p.name: p.read_bytes() for p in paths_}
+
+    assert "measured_series" in report.QUESTION_FREE_FIGURES
+    monkeypatch.setattr(report, "report_figures", stand_ins)
+    data = load_dataset(paths.DATA_DIR)
+    first = written(data, "2012_shenyang_31", tmp_path / "a", ("svg",))
+    second = written(data, "2002_spanish_embassy", tmp_path / "b", ("svg",))
+    assert drawn == ["measured_series", "own", "own"]  # once for the two questions
+    assert second["measured_series.svg"] == first["measured_series.svg"]
+    assert second["own.svg"] != first["own.svg"]
+    # The main report's PNG and SVG are drawn together (an SVG saved after a PNG is laid out
+    # for the PNG's renderer), and kept apart from the SVG drawn alone.
+    main = written(data, "2017_shenyang_eight", tmp_path / "main", ("png", "svg"))
+    assert drawn[3:] == ["measured_series", "own"]
+    assert sorted(main) == ["measured_series.png", "measured_series.svg", "own.png", "own.svg"]
+    again = written(data, "2012_shenyang_31", tmp_path / "a again", ("svg",))
+    assert again == first and drawn[5:] == []
+    # Other tables (the weights' sds doubled): drawn again.
+    changed = data._replace(weights=data.weights.assign(sd=data.weights["sd"] * 2))
+    written(changed, "2012_shenyang_31", tmp_path / "c", ("svg",))
+    assert drawn[5:] == ["measured_series", "own"]
+
+
 def test_a_notebook_page_is_rendered_once_for_the_same_notebook_banner_and_footer(
     store: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -254,6 +254,7 @@ def with_choices(name: str, **values: str) -> str:
     return "/".join(parts)
 
 
+@functools.cache  # one name per specification: every headline asks for all of them
 def scored_twin(name: str) -> str:
     """The spec_id whose in-time score the specification ``name`` shares: its twin with the
     coded pressure and the codebook's factor rule (past cases have the coded construct only)."""

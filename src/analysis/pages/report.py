@@ -74,6 +74,9 @@ STEPS = 5
 # report writes what its page shows (drawing the PNGs cost about 1.9 s a question).
 MAIN_FORMATS = ("png", "svg")
 QUESTION_FORMATS = ("svg",)
+# Report figures drawn from the tables alone, the same on every question's report: their bytes
+# are kept in the store without the question, so the gallery draws them once.
+QUESTION_FREE_FIGURES = ("measured_series",)
 # What the kernel inherits that can change its outputs: the IPython profile (the determinism
 # runs' draws no PNGs), matplotlib's settings, the kernel specs.
 KERNEL_SETTINGS = ("IPYTHONDIR", "MPLBACKEND", "MPLCONFIGDIR", "JUPYTER_PATH")
@@ -806,21 +809,52 @@ def write_report_figures(
     under the tables, the question, the formats and the code, so a report of the same inputs
     writes them again without drawing (drawing the eleven takes seconds; the bytes are the same
     on every run)."""
+    digest = cache.dataset_digest(dataset)
     key = cache.entry_key(
         "report.write_report_figures",
-        cache.dataset_digest(dataset),
+        digest,
         (("case", str(view.facts.question["question_id"])), ("formats", formats)),
     )
     kept = cache.lookup(key) if cache.enabled() else None
     if kept is not None:
-        return [
-            write_atomically(folder / name, lambda t, b=data: t.write_bytes(b))
-            for name, data in kept.items()
-        ]
+        return _write_kept(folder, kept)
     forecasts = detail.forecasts if detail is not None else None
     figures = report_figures(dataset, view, detail, forecasts)
-    written = write_figures(figures, folder, stop, formats)
+    written = []
+    for stem in [stem for stem in QUESTION_FREE_FIGURES if stem in figures]:
+        written += _write_question_free(stem, figures.pop(stem), folder, digest, stop, formats)
+    written += write_figures(figures, folder, stop, formats)
     if cache.enabled() and not (stop is not None and stop()):  # only a whole set is kept
+        cache.keep(key, {path.name: path.read_bytes() for path in written})
+    return written
+
+
+def _write_kept(folder: Path, kept: Mapping[str, bytes]) -> list[Path]:
+    """Write each file name's bytes of ``kept`` into ``folder``, atomically; returns the paths."""
+    return [
+        write_atomically(folder / name, lambda t, b=data: t.write_bytes(b))
+        for name, data in kept.items()
+    ]
+
+
+def _write_question_free(
+    stem: str,
+    draw: Callable[[], Figure],
+    folder: Path,
+    digest: str,
+    stop: Callable[[], bool] | None,
+    formats: tuple[str, ...],
+) -> list[Path]:
+    """``write_figures`` of one figure of QUESTION_FREE_FIGURES, its files' bytes kept in the
+    store under the tables (``digest``), the formats and the code, not the question. The
+    formats drawn together are part of the key: a figure saved as PNG first is laid out for
+    that renderer, and its SVG then differs by a fraction of a point from one saved alone."""
+    key = cache.entry_key("report.question_free_figure", digest, (stem, formats))
+    kept = cache.lookup(key) if cache.enabled() else None
+    if kept is not None:
+        return _write_kept(folder, kept)
+    written = write_figures({stem: draw}, folder, stop, formats)
+    if cache.enabled() and len(written) == len(formats):
         cache.keep(key, {path.name: path.read_bytes() for path in written})
     return written
 
