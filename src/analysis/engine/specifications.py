@@ -521,9 +521,33 @@ def focal_levels(dataset: Dataset, case_id: str, as_of: pd.Timestamp) -> Focal:
     return Focal(pressure=pressure, tension={c: float(v) for c, v in tension.items()})
 
 
-# The multiverse table's columns before its percentiles: one row per specification.
-MULTIVERSE_COLUMNS = ("spec_id", *CHOICES, "released", "returned", "pressure_level",
-                      "tension_level", "estimate")  # fmt: skip
+# The multiverse table's columns computed for each specification, after its spec_id and choices.
+COMPUTED_COLUMNS = ("released", "returned", "pressure_level", "tension_level", "estimate")
+
+
+@functools.cache
+def _multiverse_plan() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str, tuple], ...]:
+    """For each specification of ``catalogue``, what the multiverse looks up: (spec_id, its
+    coding (coder, Shenyang six, Kim visit), the coding with its class and outcome (what it
+    learns from), prior, formulation, the key of its pressure level in ``Focal.pressure``)."""
+    plan = []
+    for name, spec in catalogue():
+        coding = (spec["coder"], spec["shenyang_six"], spec["kim_visit_2018"])
+        key = (*coding, spec["reference_class"], spec["outcome"])
+        level = (spec["pressure"], spec["factor_rule"], spec["coder"])
+        plan.append((name, coding, key, spec["prior"], spec["formulation"], level))
+    return tuple(plan)
+
+
+@functools.cache
+def _catalogue_frame() -> pd.DataFrame:
+    return pd.DataFrame([dict(spec) for _, spec in catalogue()])
+
+
+def catalogue_frame() -> pd.DataFrame:
+    """``catalogue``'s specifications as a table (a column per axis of CHOICES), a copy of
+    one made once per process."""
+    return _catalogue_frame().copy()
 
 
 def row_statistic(
@@ -576,11 +600,9 @@ def multiverse(
     # Many specifications draw the very same forecast (a factor rule under the coded pressure,
     # any level under the base rate alone): drawn once, the one read-only array is shared.
     draws_cache: dict[tuple[object, ...], tuple[float, np.ndarray]] = {}
-    columns: dict[str, list[object]] = {name: [] for name in MULTIVERSE_COLUMNS}
+    counted: dict[str, list[object]] = {name: [] for name in COMPUTED_COLUMNS}
     all_draws = {}
-    for name, spec in catalogue():
-        coding = (spec["coder"], spec["shenyang_six"], spec["kim_visit_2018"])
-        key = (*coding, spec["reference_class"], spec["outcome"])
+    for name, coding, key, prior, formulation, level in _multiverse_plan():
         if key not in learned_cache:
             if coding not in sets:
                 sets[coding] = learnable_sets(coded[coding][LEARNING_COLUMNS], rule)
@@ -590,17 +612,16 @@ def multiverse(
                 keep &= cases.outcome_latest <= day.to_datetime64()
             learned_cache[key] = cases.known(keep)
         learned = learned_cache[key]
-        counts = (spec["prior"], learned.released, learned.returned)
+        counts = (prior, learned.released, learned.returned)
         if counts not in base_cache:
-            base_cache[counts] = base_draws(learned, spec["prior"], uniforms)
-        pressure = focal.pressure_level(spec["pressure"], spec["coder"], spec["factor_rule"])
-        tension = focal.tension[spec["coder"]]
-        forecast_key = (key, spec["formulation"], spec["prior"], pressure, tension)
+            base_cache[counts] = base_draws(learned, prior, uniforms)
+        pressure, tension = focal.pressure[level], focal.tension[coding[0]]
+        forecast_key = (key, formulation, prior, pressure, tension)
         if forecast_key not in draws_cache:
             central, values = forecast_draws(
                 learned,
-                spec["formulation"],
-                spec["prior"],
+                formulation,
+                prior,
                 pressure,
                 tension,
                 weights,
@@ -611,9 +632,11 @@ def multiverse(
             draws_cache[forecast_key] = central, values
         central, values = draws_cache[forecast_key]
         all_draws[name] = values
-        row = (name, *spec.values(), learned.released, learned.returned, pressure, tension, central)
-        for column, value in zip(columns.values(), row, strict=True):
+        row = (learned.released, learned.returned, pressure, tension, central)
+        for column, value in zip(counted.values(), row, strict=True):
             column.append(value)
+    chosen = catalogue_frame()
+    columns = {"spec_id": list(all_draws), **{axis: chosen[axis] for axis in CHOICES}, **counted}
     table = pd.DataFrame(columns)
     # The 10th and 90th percentiles of each specification's draws, one call for all of them
     # (specifications that share one array of draws share its percentiles).
