@@ -541,13 +541,9 @@ def _multiverse_plan() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], str
 
 @functools.cache
 def _catalogue_frame() -> pd.DataFrame:
+    """``catalogue``'s specifications as a table (a column per axis of CHOICES), made once per
+    process; only read (its columns go into new tables, which copy on write)."""
     return pd.DataFrame([dict(spec) for _, spec in catalogue()])
-
-
-def catalogue_frame() -> pd.DataFrame:
-    """``catalogue``'s specifications as a table (a column per axis of CHOICES), a copy of
-    one made once per process."""
-    return _catalogue_frame().copy()
 
 
 def row_statistic(
@@ -635,7 +631,7 @@ def multiverse(
         row = (learned.released, learned.returned, pressure, tension, central)
         for column, value in zip(counted.values(), row, strict=True):
             column.append(value)
-    chosen = catalogue_frame()
+    chosen = _catalogue_frame()
     columns = {"spec_id": list(all_draws), **{axis: chosen[axis] for axis in CHOICES}, **counted}
     table = pd.DataFrame(columns)
     # The 10th and 90th percentiles of each specification's draws, one call for all of them

@@ -815,46 +815,45 @@ def write_report_figures(
         digest,
         (("case", str(view.facts.question["question_id"])), ("formats", formats)),
     )
-    kept = cache.lookup(key) if cache.enabled() else None
-    if kept is not None:
-        return _write_kept(folder, kept)
-    forecasts = detail.forecasts if detail is not None else None
-    figures = report_figures(dataset, view, detail, forecasts)
-    written = []
-    for stem in [stem for stem in QUESTION_FREE_FIGURES if stem in figures]:
-        written += _write_question_free(stem, figures.pop(stem), folder, digest, stop, formats)
-    written += write_figures(figures, folder, stop, formats)
-    if cache.enabled() and not (stop is not None and stop()):  # only a whole set is kept
-        cache.keep(key, {path.name: path.read_bytes() for path in written})
-    return written
+
+    def draw_all() -> list[Path]:
+        forecasts = detail.forecasts if detail is not None else None
+        figures = report_figures(dataset, view, detail, forecasts)
+        written = []
+        # Drawn from the tables alone: kept without the question, so the gallery draws them
+        # once. The formats drawn together are in the key: a figure saved as PNG first is laid
+        # out for that renderer, and its SVG then differs by a fraction of a point.
+        for stem in [stem for stem in QUESTION_FREE_FIGURES if stem in figures]:
+            alone = {stem: figures.pop(stem)}
+            written += _through_store(
+                cache.entry_key("report.question_free_figure", digest, (stem, formats)),
+                folder,
+                lambda alone=alone: write_figures(alone, folder, stop, formats),
+                lambda files: len(files) == len(formats),
+            )
+        return written + write_figures(figures, folder, stop, formats)
+
+    # Only a whole set is kept: not one cut short by ``stop``.
+    return _through_store(key, folder, draw_all, lambda _: not (stop is not None and stop()))
 
 
-def _write_kept(folder: Path, kept: Mapping[str, bytes]) -> list[Path]:
-    """Write each file name's bytes of ``kept`` into ``folder``, atomically; returns the paths."""
-    return [
-        write_atomically(folder / name, lambda t, b=data: t.write_bytes(b))
-        for name, data in kept.items()
-    ]
-
-
-def _write_question_free(
-    stem: str,
-    draw: Callable[[], Figure],
+def _through_store(
+    key: str,
     folder: Path,
-    digest: str,
-    stop: Callable[[], bool] | None,
-    formats: tuple[str, ...],
+    write: Callable[[], list[Path]],
+    whole: Callable[[list[Path]], bool],
 ) -> list[Path]:
-    """``write_figures`` of one figure of QUESTION_FREE_FIGURES, its files' bytes kept in the
-    store under the tables (``digest``), the formats and the code, not the question. The
-    formats drawn together are part of the key: a figure saved as PNG first is laid out for
-    that renderer, and its SVG then differs by a fraction of a point from one saved alone."""
-    key = cache.entry_key("report.question_free_figure", digest, (stem, formats))
+    """The files ``write()`` writes into ``folder``, their bytes kept in the store under ``key``
+    when ``whole(paths)`` says the set is whole; a kept set is written again without calling
+    ``write``. Returns the paths."""
     kept = cache.lookup(key) if cache.enabled() else None
     if kept is not None:
-        return _write_kept(folder, kept)
-    written = write_figures({stem: draw}, folder, stop, formats)
-    if cache.enabled() and len(written) == len(formats):
+        return [
+            write_atomically(folder / name, lambda t, b=data: t.write_bytes(b))
+            for name, data in kept.items()
+        ]
+    written = write()
+    if cache.enabled() and whole(written):
         cache.keep(key, {path.name: path.read_bytes() for path in written})
     return written
 
