@@ -399,8 +399,15 @@ def with_measured_tension(dataset: Dataset, series: str) -> tuple[Dataset, Const
     """The dataset with each case's tension_level (first and second coding alike: a measured
     series is nobody's coding) replaced by ``tension_from_series`` on its detention day; cases
     without a date or a computed value keep their coded level (counted in the Construct)."""
-    cases = dataset.cases.copy()
-    # Every case's days measured in one pass: the reference days are shared by all cases.
+    return measured_tensions(dataset, (series,))[series]
+
+
+def measured_tensions(
+    dataset: Dataset, series: tuple[str, ...] = tuple(SERIES)
+) -> dict[str, tuple[Dataset, Construct]]:
+    """``with_measured_tension`` for each of ``series``, by name: every case's days measured
+    in one pass for all of them (the reference days are shared by all cases and all series)."""
+    cases = dataset.cases
     days_of = {
         i: [*reference_days(pd.Timestamp(day)), pd.Timestamp(day)]
         for i, day in cases["detained_date"].items()
@@ -408,23 +415,29 @@ def with_measured_tension(dataset: Dataset, series: str) -> tuple[Dataset, Const
     }
     every_day = sorted({d for days in days_of.values() for d in days})
     table = measures_on(dataset, every_day)
-    value_on = dict(zip(table["day"], table[series].to_numpy(dtype=float), strict=True))
-    measured = pd.Series(
-        [
-            _warmer_share(series, np.array([value_on[d] for d in days_of[i]]))
-            if i in days_of
-            else math.nan
-            for i in cases.index
-        ],
-        index=cases.index,
-        dtype=float,
-    )
-    fallback = int(measured.isna().sum())
-    cases["tension_level"] = measured.fillna(cases["tension_level"].astype(float))
-    by_id = dict(zip(cases["case_id"].astype(str), cases["tension_level"], strict=True))
-    second = dataset.second_coding.copy()
-    second["tension_level"] = second["case_id"].astype(str).map(by_id).astype(float)
-    return dataset._replace(cases=cases, second_coding=second), Construct(series, fallback)
+    replaced = {}
+    for name in series:
+        value_on = dict(zip(table["day"], table[name].to_numpy(dtype=float), strict=True))
+        measured = pd.Series(
+            [
+                _warmer_share(name, np.array([value_on[d] for d in days_of[i]]))
+                if i in days_of
+                else math.nan
+                for i in cases.index
+            ],
+            index=cases.index,
+            dtype=float,
+        )
+        fallback = int(measured.isna().sum())
+        levels = measured.fillna(cases["tension_level"].astype(float))
+        by_id = dict(zip(cases["case_id"].astype(str), levels, strict=True))
+        second = dataset.second_coding.copy()
+        second["tension_level"] = second["case_id"].astype(str).map(by_id).astype(float)
+        replaced[name] = (
+            dataset._replace(cases=cases.assign(tension_level=levels), second_coding=second),
+            Construct(name, fallback),
+        )
+    return replaced
 
 
 def headline_sensitivity(
@@ -436,13 +449,9 @@ def headline_sensitivity(
     headline on the coded levels."""
     from analysis.engine.headline import headline_detail
 
+    constructs = {"coded": (dataset, Construct("coded", 0))} | measured_tensions(dataset, series)
     rows = []
-    for name in ("coded", *series):
-        data, construct = (
-            (dataset, Construct("coded", 0))
-            if name == "coded"
-            else with_measured_tension(dataset, name)
-        )
+    for name, (data, construct) in constructs.items():
         h = headline_detail(data, case).headline
         rows.append(
             {
