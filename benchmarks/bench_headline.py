@@ -28,19 +28,22 @@ MAIN_QUESTION = "2017_shenyang_eight"
 GALLERY_QUESTION = "2012_shenyang_31"
 
 
-def median_seconds(function, runs: int) -> float:
-    """Median wall seconds of ``runs`` calls of ``function`` after one warm-up call."""
+def median_seconds(function, runs: int) -> tuple[float, float]:
+    """Median wall and processor seconds (every thread of the process) of ``runs`` calls of
+    ``function`` after one warm-up call."""
     function()
-    times = []
+    walls, cpus = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         function()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - started)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def measure(runs: int) -> tuple[float, float]:
-    """(headline, sensitivity) median seconds in this process, the store off."""
+def measure(runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(headline, sensitivity) median (wall, processor) seconds in this process, the store
+    off."""
     os.environ["ANALYSIS_CACHE"] = "off"
     from analysis import paths
     from analysis.data.dataset import load_dataset
@@ -54,7 +57,7 @@ def measure(runs: int) -> tuple[float, float]:
     )
 
 
-def in_fresh_process(folder: Path, runs: int) -> tuple[float, float]:
+def in_fresh_process(folder: Path, runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
     """``measure`` in a new process of this tree's Python with ``folder``'s ``src`` first."""
     env = {**os.environ, "PYTHONPATH": str(folder / "src")}
     done = subprocess.run(
@@ -65,8 +68,8 @@ def in_fresh_process(folder: Path, runs: int) -> tuple[float, float]:
         capture_output=True,
         text=True,
     )
-    headline, sensitivity = done.stdout.split()
-    return float(headline), float(sensitivity)
+    wall_h, cpu_h, wall_s, cpu_s = (float(value) for value in done.stdout.split())
+    return (wall_h, cpu_h), (wall_s, cpu_s)
 
 
 def main() -> None:
@@ -77,24 +80,32 @@ def main() -> None:
     parser.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.raw:
-        print(*measure(args.runs))
+        print(*(value for pair in measure(args.runs) for value in pair))
         return
     if args.before is None:
         headline, sensitivity = measure(args.runs)
-        print(f"headline {headline:.3f} s; sensitivity (seven headlines) {sensitivity:.3f} s")
+        print(
+            f"headline {_seconds(headline)}; sensitivity (seven headlines) {_seconds(sensitivity)}"
+        )
         return
-    ratios: dict[str, list[float]] = {"headline": [], "sensitivity": []}
+    ratios: dict[str, list[tuple[float, float]]] = {"headline": [], "sensitivity": []}
     for pair in range(1, args.pairs + 1):
         now = in_fresh_process(PROJECT, args.runs)
         before = in_fresh_process(args.before.resolve(), args.runs)
         print(
-            f"pair {pair}: headline {before[0]:.3f} -> {now[0]:.3f} s; "
-            f"sensitivity {before[1]:.3f} -> {now[1]:.3f} s"
+            f"pair {pair}: headline {_seconds(before[0])} -> {_seconds(now[0])}; "
+            f"sensitivity {_seconds(before[1])} -> {_seconds(now[1])}"
         )
-        ratios["headline"].append(now[0] / before[0])
-        ratios["sensitivity"].append(now[1] / before[1])
+        for name, was, is_now in zip(ratios, before, now, strict=True):
+            ratios[name].append((is_now[0] / was[0], is_now[1] / was[1]))
     for name, values in ratios.items():
-        print(f"{name}: now / before {statistics.median(values):.2f} (median of {len(values)})")
+        wall = statistics.median(v[0] for v in values)
+        cpu = statistics.median(v[1] for v in values)
+        print(f"{name}: now / before {wall:.2f} wall, {cpu:.2f} CPU (median of {len(values)})")
+
+
+def _seconds(measured: tuple[float, float]) -> str:
+    return f"{measured[0]:.3f} s ({measured[1]:.3f} s CPU)"
 
 
 if __name__ == "__main__":
