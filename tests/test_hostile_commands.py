@@ -282,6 +282,10 @@ def test_ctrl_c_ends_in_one_line_and_exit_130() -> None:
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, cache.SWITCH_VARIABLE: "off"},
+        # Ctrl-C as a terminal's command gets it: a run started as a background job (`&` in a
+        # script) ignores SIGINT, its children inherit that, and the command would finish with
+        # 0 (seen when a whole CI run was started that way).
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     ) as process:
         # Inside the command: numpy is imported by the command, never by ``analysis.cli``.
         maps = Path(f"/proc/{process.pid}/maps")
