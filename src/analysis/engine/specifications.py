@@ -529,12 +529,12 @@ COMPUTED_COLUMNS = ("released", "returned", "pressure_level", "tension_level", "
 def _multiverse_plan() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], str, str, tuple], ...]:
     """For each specification of ``catalogue``, what the multiverse looks up: (spec_id, its
     coding (coder, Shenyang six, Kim visit), the coding with its class and outcome (what it
-    learns from), prior, formulation, the key of its pressure level in ``Focal.pressure``)."""
+    learns from), prior, formulation, the arguments of its ``Focal.pressure_level``)."""
     plan = []
     for name, spec in catalogue():
         coding = (spec["coder"], spec["shenyang_six"], spec["kim_visit_2018"])
         key = (*coding, spec["reference_class"], spec["outcome"])
-        level = (spec["pressure"], spec["factor_rule"], spec["coder"])
+        level = (spec["pressure"], spec["coder"], spec["factor_rule"])
         plan.append((name, coding, key, spec["prior"], spec["formulation"], level))
     return tuple(plan)
 
@@ -611,7 +611,7 @@ def multiverse(
         counts = (prior, learned.released, learned.returned)
         if counts not in base_cache:
             base_cache[counts] = base_draws(learned, prior, uniforms)
-        pressure, tension = focal.pressure[level], focal.tension[coding[0]]
+        pressure, tension = focal.pressure_level(*level), focal.tension[coding[0]]
         forecast_key = (key, formulation, prior, pressure, tension)
         if forecast_key not in draws_cache:
             central, values = forecast_draws(
