@@ -15,6 +15,7 @@ import pytest
 
 from analysis.data.dataset import load_dataset, validate_data
 from analysis.engine import measured
+from analysis.engine.headline import BAND, headline_detail
 from analysis.paths import DATA_DIR
 
 UNGA_SHA256 = "4210acd1bdcffa34688f2454e827698408672d90be7fe4f2e2d31a512981701a"
@@ -201,6 +202,28 @@ def test_a_construct_measured_in_one_pass_equals_each_case_measured_alone() -> N
         assert construct.fallback_cases == sum(math.isnan(a) for a in alone) + int(
             dataset.cases["detained_date"].isna().sum()
         )
+
+
+def test_each_sensitivity_row_is_the_headline_on_its_own_constructs_tensions(fixture_data) -> None:
+    """Each measured row (``headline_band``, the headline's numbers alone) against the whole
+    headline of that series' tensions, each measured afresh (``with_measured_tension``). On the
+    fixture, contacts and unsc move the headline to different values and trade falls back on
+    two cases: a row given another construct's tensions or fallbacks shows."""
+    series = ("trade", "contacts", "unsc")
+    table = measured.headline_sensitivity(fixture_data, "fixture_case", series)
+    assert table["construct"].tolist() == ["coded", *series]
+    coded = headline_detail(fixture_data, "fixture_case").headline
+    expected = [(coded, 0)]
+    for name in series:
+        replaced, construct = measured.with_measured_tension(fixture_data, name)
+        expected.append(
+            (headline_detail(replaced, "fixture_case").headline, construct.fallback_cases)
+        )
+    for (_, row), (headline, fallbacks) in zip(table.iterrows(), expected, strict=True):
+        assert [row[name] for name in BAND] == [getattr(headline, name) for name in BAND]
+        assert row["fallback_cases"] == fallbacks
+    assert table["fallback_cases"].tolist() == [0, 2, 0, 0]
+    assert table.loc[2, "p_release"] != table.loc[3, "p_release"] != coded.p_release
 
 
 def test_the_sensitivity_sentence_names_the_farthest_construct() -> None:

@@ -7,7 +7,7 @@ the README all take their headline from ``Headline``, so they cannot drift apart
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -364,13 +364,31 @@ def build_up(table: Any) -> pd.DataFrame:
     return frame
 
 
-@memoized  # seconds to compute, milliseconds to load: every caller shares one result
-def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -> HeadlineDetail:
-    """The headline of question ``case`` (a question_id or case_id of questions.csv) by RULE,
-    with the pieces notebook 04 shows; ``as_of`` (a date) overrides the question's own date.
-    Probabilities in [0, 1]."""
-    from analysis.engine import scoring, specifications
-    from analysis.engine.mixture import SCORE_RULES, can_learn, effective_number, weighted_range
+class _Pooled(NamedTuple):
+    """What ``headline_detail`` and ``headline_band`` share: the question's facts and date,
+    the multiverse ``table`` (with ``log_score``), its ``draws``, the in-time ``forecasts``,
+    the axes the score cannot see, which rows the headline pools (``in_headline``, a boolean
+    array, and their ``names`` in table order), the pooled rows' pointwise log densities and
+    outcomes, and the weight rule ``used`` with its ``weights`` (one per name) and reason."""
+
+    facts: Any
+    day: pd.Timestamp
+    rule: Any
+    table: Any
+    draws: dict
+    forecasts: Any
+    blind: tuple[str, ...]
+    in_headline: np.ndarray
+    names: list[str]
+    outcomes: np.ndarray
+    pointwise: np.ndarray
+    used: str
+    weights: np.ndarray
+    reason: str
+
+
+def _pooled(dataset: Any, case: str, as_of: Any) -> _Pooled:
+    from analysis.engine.mixture import SCORE_RULES, can_learn
     from analysis.record.case import case_facts
 
     facts = case_facts(dataset, case)
@@ -384,37 +402,30 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
     )
     forecasts = specifications.in_time_forecasts(dataset, day, rule=rule, codings=codings)
     scores = specifications.all_spec_scores(forecasts)
-    table = table.assign(
-        log_score=table["spec_id"].map(scores),
-        # One call for every row (a row per specification), not a mean per specification.
-        draw_mean=specifications.row_statistic(
-            [draws[name] for name in table["spec_id"]], lambda stack: stack.mean(axis=1)
-        ),
-    )
+    table = table.assign(log_score=table["spec_id"].map(scores))
     blind = (
         score_blind_axes(table)
         if len(forecasts)
         else tuple(a for a in specifications.CHOICES if a not in ("outcome", "reference_class"))
     )
-    table["in_headline"] = headline_set(table, blind)
-    names = table.loc[table["in_headline"], "spec_id"].tolist()
+    in_headline = headline_set(table, blind)
+    names = table.loc[in_headline, "spec_id"].tolist()
     pointwise, outcomes = (
         pointwise_log_density(forecasts, names)
         if len(forecasts)
         else (np.zeros((len(names), 0)), np.zeros(0))
     )
-    learn = can_learn(outcomes)
-    used = SCORE_RULES[0] if learn else "equal"
-    rules = rules_table(table.assign(weight=0.0), draws, pointwise, used)
-    if learn:
+    if can_learn(outcomes):
         from analysis.engine.mixture import score_rule_weights
 
+        used = SCORE_RULES[0]
         weights = score_rule_weights(pointwise)[used]
         reason = (
             f"The {len(outcomes)} scored cases hold both outcomes ({int(outcomes.sum())} "
             "release(s)), so the score can weigh the specifications: stacking's weights."
         )
     else:
+        used = "equal"
         weights = np.full(len(names), 1.0 / len(names))
         reason = (
             f"Equal weights: all {len(outcomes)} cases scored in time ended the same way, so "
@@ -422,11 +433,58 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
             if len(outcomes)
             else f"Equal weights. {NOTHING_SCORED}"
         )
+    return _Pooled(
+        facts, day, rule, table, draws, forecasts, blind, in_headline, names, outcomes,
+        pointwise, used, weights, reason,
+    )  # fmt: skip
+
+
+def _band(pooled: _Pooled) -> tuple[float, float, float, float, float]:
+    """(p_release, low, high, spec_low, spec_high) of the pooled rows: the mixture's mean and
+    80% interval, and the weighted 1st-99th percentiles of their central estimates."""
+    from analysis.engine.mixture import weighted_range
+
+    mean, low, high = _summary(pooled.draws, pooled.names, pooled.weights)
+    estimates = pooled.table.loc[pooled.in_headline, "estimate"]
+    range_low, range_high = weighted_range(estimates, pooled.weights)
+    return mean, low, high, range_low, range_high
+
+
+# The fields of Headline that ``headline_band`` gives, in its order.
+BAND = ("p_release", "low", "high", "spec_low", "spec_high")
+
+
+@memoized  # small and quick to load: the measured sensitivity asks for six of these a question
+def headline_band(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -> dict[str, float]:
+    """The numbers of ``headline_detail``'s headline alone, by BAND's names (probabilities in
+    [0, 1]), without the pieces notebook 04 shows (about a fifth less work)."""
+    return dict(zip(BAND, _band(_pooled(dataset, case, as_of)), strict=True))
+
+
+@memoized  # seconds to compute, milliseconds to load: every caller shares one result
+def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -> HeadlineDetail:
+    """The headline of question ``case`` (a question_id or case_id of questions.csv) by RULE,
+    with the pieces notebook 04 shows; ``as_of`` (a date) overrides the question's own date.
+    Probabilities in [0, 1]."""
+    from analysis.engine import scoring
+    from analysis.engine.mixture import effective_number
+
+    pooled = _pooled(dataset, case, as_of)
+    facts, day, rule, draws, forecasts = (
+        pooled.facts, pooled.day, pooled.rule, pooled.draws, pooled.forecasts
+    )  # fmt: skip
+    names, weights, used, blind = pooled.names, pooled.weights, pooled.used, pooled.blind
+    table = pooled.table.assign(
+        # One call for every row (a row per specification), not a mean per specification.
+        draw_mean=specifications.row_statistic(
+            [draws[name] for name in pooled.table["spec_id"]], lambda stack: stack.mean(axis=1)
+        ),
+    )
+    table["in_headline"] = pooled.in_headline
+    rules = rules_table(table.assign(weight=0.0), draws, pooled.pointwise, used)
     table["weight"] = table["spec_id"].map(dict(zip(names, weights, strict=True))).fillna(0.0)
-    chosen = table[table["in_headline"]]
-    mean, low, high = _summary(draws, names, weights)
+    mean, low, high, range_low, range_high = _band(pooled)
     equal = _summary(draws, names, np.ones(len(names)))
-    range_low, range_high = weighted_range(chosen["estimate"], chosen["weight"])
     default = table.iloc[0]
     gaps = scoring.formulation_gaps(forecasts)
     if len(forecasts):
@@ -457,7 +515,7 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
         outcome_status=_outcome_status(str(facts.case["outcome"]), facts.label),
         signposts=signposts(table, facts.label),
         weighting=used,
-        weighting_reason=reason,
+        weighting_reason=pooled.reason,
         effective_specifications=effective_number(weights),
         grid_low=float(table["estimate"].min()),
         grid_high=float(table["estimate"].max()),

@@ -447,23 +447,16 @@ def headline_sensitivity(
     measured series in place of the coded tension: columns construct, p_release, low, high
     (80% interval), spec_low, spec_high (in [0, 1]), fallback_cases. The first row is the
     headline on the coded levels."""
-    from analysis.engine.headline import headline_detail
+    from analysis.engine.headline import BAND, headline_band, headline_detail
 
-    constructs = {"coded": (dataset, Construct("coded", 0))} | measured_tensions(dataset, series)
-    rows = []
-    for name, (data, construct) in constructs.items():
-        h = headline_detail(data, case).headline
-        rows.append(
-            {
-                "construct": name,
-                "p_release": h.p_release,
-                "low": h.low,
-                "high": h.high,
-                "spec_low": h.spec_low,
-                "spec_high": h.spec_high,
-                "fallback_cases": construct.fallback_cases,
-            }
-        )
+    # The coded row is the headline every output states (in the store once the report or the
+    # notebook has computed it); each measured row needs its numbers alone.
+    coded = headline_detail(dataset, case).headline
+    band = {name: getattr(coded, name) for name in BAND}
+    rows = [{"construct": "coded"} | band | {"fallback_cases": 0}]
+    for name, (data, construct) in measured_tensions(dataset, series).items():
+        band = headline_band(data, case)
+        rows.append({"construct": name} | band | {"fallback_cases": construct.fallback_cases})
     return pd.DataFrame(rows)
 
 
