@@ -11,11 +11,14 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis import cache, paths
 from analysis.cli import main
+from analysis.data import dataset as dataset_module
 from analysis.data.dataset import load_dataset
+from analysis.data.tables import Dataset, DataValidationError
 from tests.conftest import VALID_FIXTURE
 
 # /proc refuses new folders even to root: a place nothing can write.
@@ -52,18 +55,26 @@ def entries(folder: Path) -> list[Path]:
     return sorted(folder.glob(f"*{cache.SUFFIX}"))
 
 
+def tables_of(folder: Path) -> Dataset:
+    """``load_dataset(folder)`` with the store off, so that the entries a test counts are those
+    of the function it decorates (a load keeps an entry of its own: see the test below)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(cache.SWITCH_VARIABLE, "off")
+        return load_dataset(folder)
+
+
 def test_the_same_tables_are_computed_once_and_a_changed_table_misses(
     store: Path, calls: list, edit_table
 ) -> None:
-    data = load_dataset(VALID_FIXTURE)
+    data = tables_of(VALID_FIXTURE)
     first = released_cases(data)
-    assert released_cases(load_dataset(VALID_FIXTURE)) == first  # another load, same content
+    assert released_cases(tables_of(VALID_FIXTURE)) == first  # another load, same content
     assert len(calls) == 1 and len(entries(store)) == 1
     # One outcome changed in cases.csv: a different key, so computed again, and right.
     cases = (VALID_FIXTURE / "cases.csv").read_text(encoding="utf-8")
     assert cases.count(",returned,") == 1
     released = ",reached_south_or_third_country,"
-    changed = load_dataset(edit_table("cases.csv", lambda t: t.replace(",returned,", released)))
+    changed = tables_of(edit_table("cases.csv", lambda t: t.replace(",returned,", released)))
     assert len(released_cases(changed)) == len(first) + 1
     assert len(calls) == 2 and len(entries(store)) == 2
     # Another argument is another key too.
@@ -71,11 +82,68 @@ def test_the_same_tables_are_computed_once_and_a_changed_table_misses(
     assert calls[-1] == ("released_cases", "returned") and len(calls) == 3
 
 
+def test_a_folder_is_read_and_checked_once_and_a_changed_file_misses(
+    store: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[Path] = []
+    read_and_check = dataset_module._read_and_check
+
+    def counted(folder: Path):
+        reads.append(folder)
+        return read_and_check(folder)
+
+    monkeypatch.setattr(dataset_module, "_read_and_check", counted)
+    first = load_dataset(data_copy)
+    second = load_dataset(data_copy)
+    assert len(reads) == 1 and len(entries(store)) == 1
+    for fresh, stored in zip(first, second, strict=True):
+        pd.testing.assert_frame_equal(stored, fresh)  # values, dtypes, categories, index
+    second.cases.loc[0, "title"] = "changed in memory"  # a copy of its own: the next is whole
+    assert load_dataset(data_copy).cases.loc[0, "title"] == first.cases.loc[0, "title"]
+    # One character of one file: another key, read again, and the edit is there.
+    cases = data_copy / "cases.csv"
+    title = str(first.cases.loc[0, "title"])
+    cases.write_text(cases.read_text(encoding="utf-8").replace(title, f"{title}!", 1))
+    assert load_dataset(data_copy).cases.loc[0, "title"] == f"{title}!"
+    assert len(reads) == 2 and len(entries(store)) == 2
+
+
+def test_a_failed_a_large_or_a_changing_folder_keeps_no_entry(
+    store: Path, data_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cases = data_copy / "cases.csv"
+    good = cases.read_text(encoding="utf-8")
+    cases.write_text(good.replace(",returned,", ",gone,", 1), encoding="utf-8")
+    for _ in range(2):  # the problem is found and said each time
+        with pytest.raises(DataValidationError, match="cases.csv"):
+            load_dataset(data_copy)
+    assert entries(store) == []
+    cases.write_text(good, encoding="utf-8")
+    read_and_check = dataset_module._read_and_check
+
+    def edited_while_read(folder: Path):
+        checked = read_and_check(folder)
+        cases.write_text(good + "\n", encoding="utf-8")  # after the read, before the keep
+        return checked
+
+    monkeypatch.setattr(dataset_module, "_read_and_check", edited_while_read)
+    load_dataset(data_copy)
+    assert entries(store) == []
+    monkeypatch.setattr(dataset_module, "_read_and_check", read_and_check)
+    size = sum(path.stat().st_size for path in data_copy.iterdir())
+    monkeypatch.setattr(dataset_module, "STORED_FOLDER_BYTES", size - 1)
+    load_dataset(data_copy)
+    assert entries(store) == []
+    monkeypatch.setattr(dataset_module, "STORED_FOLDER_BYTES", size)
+    load_dataset(data_copy)
+    assert len(entries(store)) == 1
+
+
 def test_off_computes_every_time_and_keeps_nothing(
     store: Path, calls: list, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(cache.SWITCH_VARIABLE, "off")
-    data = load_dataset(VALID_FIXTURE)
+    data = tables_of(VALID_FIXTURE)
     released_cases(data)
     released_cases(data)
     assert len(calls) == 2 and not store.exists()
@@ -88,7 +156,7 @@ def test_off_computes_every_time_and_keeps_nothing(
 def test_a_corrupt_or_foreign_entry_is_refused_and_recomputed(
     damage: str, store: Path, calls: list
 ) -> None:
-    data = load_dataset(VALID_FIXTURE)
+    data = tables_of(VALID_FIXTURE)
     right = released_cases(data)
     other = released_cases(data, "returned")
     assert right != other
@@ -190,7 +258,7 @@ def test_two_writers_of_one_key_leave_a_whole_entry(tmp_path: Path) -> None:
 
 def test_nowhere_to_write_still_computes(monkeypatch: pytest.MonkeyPatch, calls: list) -> None:
     monkeypatch.setenv(cache.DIR_VARIABLE, str(UNWRITABLE))
-    data = load_dataset(VALID_FIXTURE)
+    data = tables_of(VALID_FIXTURE)
     assert released_cases(data) == released_cases(data)
     assert len(calls) == 2
 
@@ -201,7 +269,7 @@ def test_a_read_only_project_keeps_its_entries_in_the_users_cache(
     monkeypatch.delenv(cache.DIR_VARIABLE, raising=False)
     monkeypatch.setattr(paths, "PROJECT_ROOT", UNWRITABLE)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    data = load_dataset(VALID_FIXTURE)
+    data = tables_of(VALID_FIXTURE)
     released_cases(data)
     released_cases(data)
     assert len(calls) == 1
@@ -229,7 +297,7 @@ def test_the_data_digest_does_not_depend_on_the_hash_seed() -> None:
 def test_cache_clear_removes_the_entries_and_nothing_else(
     store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    released_cases(load_dataset(VALID_FIXTURE))
+    released_cases(tables_of(VALID_FIXTURE))
     (store / "notes.txt").write_text("mine", encoding="utf-8")
     assert main(["cache", "clear"]) == 0
     assert capsys.readouterr().out == f"cache: removed 1 entry from {store}\n"

@@ -101,6 +101,8 @@ def test_append_refuses_an_uncommitted_tree_and_appends_from_a_clean_one(
 ) -> None:
     root = tmp_path / "repo"
     shutil.copytree(VALID_FIXTURE, root / "data")
+    # A clone's own ignore list: the store's folder (.cache/) is written by any command.
+    shutil.copy(paths.PROJECT_ROOT / ".gitignore", root / ".gitignore")
     git(root, "init", "-q")
     git(root, "-c", "user.email=t@example.org", "-c", "user.name=t", "add", ".")
     git(root, "-c", "user.email=t@example.org", "-c", "user.name=t", "commit", "-qm", "x")
