@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 
 from analysis.charts import model as charts
+from analysis.data.dataset import load_dataset
 from analysis.engine import whatif
+from analysis.paths import DATA_DIR
 from tests.model_helpers import by_hand, round_model
 
 
@@ -48,6 +50,18 @@ def test_plane_marks_where_release_is_ahead() -> None:
     share = whatif.share_release_more_likely(m, resolution=5, draws=3000)
     assert share.shape == (5, 5)
     assert share[0, 0] < share[-1, -1]  # more draws favour release at high pressure and tension
+
+
+def test_the_plane_share_is_todays_record_model_not_the_forecast_dates() -> None:
+    """``record_share`` against ``share_release_more_likely`` of each of the question's two
+    models: the 2012 question's record model counts the cases resolved since, its own does not,
+    so the two shares differ and a share of the wrong model shows."""
+    data = load_dataset(DATA_DIR)
+    view = whatif.question_whatif(data, "2012_shenyang_31")
+    assert view.record_model != view.case_model
+    share = whatif.record_share(data, "2012_shenyang_31")
+    assert np.array_equal(share, whatif.share_release_more_likely(view.record_model))
+    assert not np.array_equal(share, whatif.share_release_more_likely(view.case_model))
 
 
 def test_plane_chart_draws_no_boundary_where_there_is_none() -> None:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.cache import memoized
 from analysis.data.tables import Dataset
 from analysis.defaults import DEFAULT_CASE, DEFAULT_DRAWS, SEED
 from analysis.engine import specifications
@@ -711,6 +712,7 @@ def question_scenarios(dataset: Dataset, facts: CaseFacts) -> pd.DataFrame:
     return pd.concat([dataset.scenarios, pd.DataFrame([own])], ignore_index=True)
 
 
+@memoized  # a report's question asks for it in its own process and in notebook 04's kernel
 def question_whatif(
     dataset: Dataset, case: str = DEFAULT_CASE, draws: int = DEFAULT_DRAWS, seed: int = SEED
 ) -> QuestionWhatIf:
@@ -737,6 +739,13 @@ def question_whatif(
         case_scenario=row,
         reference_cases=reference,
     )
+
+
+@memoized  # the plane chart's, drawn by the report and shown in notebook 04: computed once
+def record_share(dataset: Dataset, case: str = DEFAULT_CASE) -> np.ndarray:
+    """``share_release_more_likely`` of question ``case``'s ``record_model`` (today's whole
+    record, as the plane chart draws it): shares in [0, 1] on the 41 x 41 grid."""
+    return share_release_more_likely(question_whatif(dataset, case).record_model)
 
 
 def whatif_at(

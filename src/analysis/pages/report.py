@@ -721,7 +721,7 @@ def report_figures(
         "scenarios_waterfall": waterfall,
         "scenarios_plane": lambda: model_charts.plot_plane(
             whatif.probability_plane(view.record_model),
-            whatif.share_release_more_likely(view.record_model),
+            whatif.record_share(dataset, str(facts.question["question_id"])),
             view.levels,
             view.reference_cases,
         ),
