@@ -368,8 +368,8 @@ class _Pooled(NamedTuple):
     """What ``headline_detail`` and ``headline_band`` share: the question's facts and date,
     the multiverse ``table`` (with ``log_score``), its ``draws``, the in-time ``forecasts``,
     the axes the score cannot see, which rows the headline pools (``in_headline``, a boolean
-    array, and their ``names`` in table order), the pooled rows' pointwise log densities and
-    outcomes, and the weight rule ``used`` with its ``weights`` (one per name) and reason."""
+    array, and their ``names`` in table order), the pooled rows' pointwise log densities, and
+    the weight rule ``used`` with its ``weights`` (one per name) and reason."""
 
     facts: Any
     day: pd.Timestamp
@@ -380,7 +380,6 @@ class _Pooled(NamedTuple):
     blind: tuple[str, ...]
     in_headline: np.ndarray
     names: list[str]
-    outcomes: np.ndarray
     pointwise: np.ndarray
     used: str
     weights: np.ndarray
@@ -434,8 +433,8 @@ def _pooled(dataset: Any, case: str, as_of: Any) -> _Pooled:
             else f"Equal weights. {NOTHING_SCORED}"
         )
     return _Pooled(
-        facts, day, rule, table, draws, forecasts, blind, in_headline, names, outcomes,
-        pointwise, used, weights, reason,
+        facts, day, rule, table, draws, forecasts, blind, in_headline, names, pointwise, used,
+        weights, reason,
     )  # fmt: skip
 
 
