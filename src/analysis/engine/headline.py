@@ -438,26 +438,26 @@ def _pooled(dataset: Any, case: str, as_of: Any) -> _Pooled:
     )  # fmt: skip
 
 
-def _band(pooled: _Pooled) -> tuple[float, float, float, float, float]:
-    """(p_release, low, high, spec_low, spec_high) of the pooled rows: the mixture's mean and
-    80% interval, and the weighted 1st-99th percentiles of their central estimates."""
+# The fields of Headline that ``headline_band`` gives.
+BAND = ("p_release", "low", "high", "spec_low", "spec_high")
+
+
+def _band(pooled: _Pooled) -> dict[str, float]:
+    """BAND of the pooled rows: the mixture's mean and 80% interval, and the weighted 1st-99th
+    percentiles of their central estimates."""
     from analysis.engine.mixture import weighted_range
 
     mean, low, high = _summary(pooled.draws, pooled.names, pooled.weights)
     estimates = pooled.table.loc[pooled.in_headline, "estimate"]
-    range_low, range_high = weighted_range(estimates, pooled.weights)
-    return mean, low, high, range_low, range_high
-
-
-# The fields of Headline that ``headline_band`` gives, in its order.
-BAND = ("p_release", "low", "high", "spec_low", "spec_high")
+    spec_low, spec_high = weighted_range(estimates, pooled.weights)
+    return dict(zip(BAND, (mean, low, high, spec_low, spec_high), strict=True))
 
 
 @memoized  # small and quick to load: the measured sensitivity asks for six of these a question
 def headline_band(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -> dict[str, float]:
     """The numbers of ``headline_detail``'s headline alone, by BAND's names (probabilities in
     [0, 1]), without the pieces notebook 04 shows (about a fifth less work)."""
-    return dict(zip(BAND, _band(_pooled(dataset, case, as_of)), strict=True))
+    return _band(_pooled(dataset, case, as_of))
 
 
 @memoized  # seconds to compute, milliseconds to load: every caller shares one result
@@ -482,7 +482,6 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
     table["in_headline"] = pooled.in_headline
     rules = rules_table(table.assign(weight=0.0), draws, pooled.pointwise, used)
     table["weight"] = table["spec_id"].map(dict(zip(names, weights, strict=True))).fillna(0.0)
-    mean, low, high, range_low, range_high = _band(pooled)
     equal = _summary(draws, names, np.ones(len(names)))
     default = table.iloc[0]
     gaps = scoring.formulation_gaps(forecasts)
@@ -500,11 +499,7 @@ def headline_detail(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -
     headline = Headline(
         question=f"{facts.question['question']} {facts.question['resolution']}",
         as_of=day.date().isoformat(),
-        p_release=mean,
-        low=low,
-        high=high,
-        spec_low=range_low,
-        spec_high=range_high,
+        **_band(pooled),
         n_specifications=len(names),
         rule=RULE if rule == CHINA_ARRESTS else rule_text(rule),
         base_cases=int(default["released"] + default["returned"]),
