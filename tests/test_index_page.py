@@ -3,9 +3,11 @@ notebook pages that need no network."""
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -318,3 +320,77 @@ def test_a_notebook_link_to_a_project_file_names_the_file_on_the_report_page() -
     assert "the log (<code>docs/sweep.md</code> in the project folder)" in page
     assert 'href="../data' not in page and 'href="../docs' not in page
     assert '<a href="../index.html#whatif">the what-if</a>' in page
+
+
+class _Elements(HTMLParser):
+    """A page as its elements, attributes and text, the way a browser reads it: entities
+    decoded, a class list as its set of names, attributes in any order, void elements with or
+    without a closing slash, and whitespace between tags insignificant outside <pre>."""
+
+    VOID = frozenset({"meta", "link", "img", "br", "hr", "input", "col", "area", "base", "wbr"})
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[tuple] = []
+        self._pre = 0
+        self.feed(page)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._pre += tag == "pre"
+        named = {k: " ".join(sorted((v or "").split())) if k == "class" else v for k, v in attrs}
+        self.items.append(("<", tag, tuple(sorted(named.items()))))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in self.VOID:
+            self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self._pre -= tag == "pre"
+        if tag not in self.VOID:
+            self.items.append((">", tag))
+
+    def handle_data(self, data: str) -> None:
+        text = data if self._pre else " ".join(data.split())
+        if text:
+            self.items.append(("text", text))
+
+
+def test_a_notebook_page_holds_what_nbconvert_s_own_exporter_writes() -> None:
+    """The page skips nbconvert's BeautifulSoup pass and bleach over code (two thirds of a
+    page's time): it must read, element by element, as the stock exporter's page does."""
+    import nbformat
+    from jinja2 import DictLoader
+    from nbconvert import HTMLExporter
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_output
+
+    from analysis import paths
+
+    notebook = nbformat.read(paths.NOTEBOOKS_DIR / "04_scenarios.ipynb", as_version=4)
+    # Text that bleach or a parser would treat differently if the page mis-escaped it.
+    notebook.cells += [
+        new_markdown_cell('A <img src="data:image/png;base64,AAAA"> and &amp; "quotes" &nbsp;x'),
+        new_code_cell(
+            'print("</pre><script>alert(1)</script> & <b>")',
+            outputs=[new_output("stream", name="stdout", text="<i>not italic</i> &amp;\n")],
+        ),
+    ]
+    stock_template = notebook_html.OFFLINE_TEMPLATE.replace(notebook_html.CODE_INPUT, "")
+    assert stock_template != notebook_html.OFFLINE_TEMPLATE
+    stock = HTMLExporter(
+        template_name="lab",
+        extra_loaders=[DictLoader({"stock.html.j2": stock_template})],
+        template_file="stock.html.j2",
+    )
+
+    def numbered(page: str) -> str:  # each run's uuid4 output ids, numbered in order of use
+        ids: dict[str, str] = {}
+        return notebook_html.UUID.sub(lambda m: ids.setdefault(m.group(0), str(len(ids))), page)
+
+    ours = numbered(notebook_html._exporter().from_notebook_node(copy.deepcopy(notebook))[0])
+    ours = notebook_html.with_alt_and_tabindex(ours)
+    theirs = numbered(stock.from_notebook_node(copy.deepcopy(notebook))[0])
+    assert _Elements(ours).items == _Elements(theirs).items
+    assert ours.count('tabindex="0"') > 50 and ours.count(notebook_html.IMAGE_ALT) >= 11
+    assert "<script>alert(1)</script>" not in ours

@@ -14,6 +14,9 @@ from pathlib import Path
 import nbformat
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters.highlight import Highlight2HTML
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
 from analysis.data.dataset import load_codebook
 from analysis.pages.provenance import PROVENANCE_CSS
@@ -27,6 +30,17 @@ body .jp-Cell .jp-RenderedHTMLCommon tr {
 .kernel-note { border: 1px solid #ccc; background: #f7f7f7; padding: 0.5rem 0.8rem; }
 """
     + PROVENANCE_CSS
+)
+# A code cell's input as lab's template writes it, without bleach's pass over it (a tenth of a
+# page's time): what Pygments gives is the cell's source escaped, in <div>, <pre> and <span>.
+CODE_INPUT = (
+    "{% block input %}\n"
+    '<div class="jp-CodeMirrorEditor jp-Editor jp-InputArea-editor" data-type="inline">\n'
+    '     <div class="cm-editor cm-s-jupyter">\n'
+    "{{ cell.source | highlight_code(metadata=cell.metadata) }}\n"
+    "     </div>\n"
+    "</div>\n"
+    "{%- endblock input %}\n"
 )
 # The notebook pages' template: JupyterLab's, minus everything it loads from the internet
 # (require.js, MathJax, mermaid, the widget manager), so a page works offline, whole. Widget
@@ -44,7 +58,8 @@ OFFLINE_TEMPLATE = (
     '<a href="../index.html#whatif">what-if on the report\'s front page</a>, which reads a '
     "precomputed grid of the same model.</p></div>\n"
     "{%- endblock data_widget_view -%}\n"
-    "{%- block footer -%}{{ super() }}{%- endblock footer -%}\n"
+    + CODE_INPUT
+    + "{%- block footer -%}{{ super() }}{%- endblock footer -%}\n"
 )
 RANGE_INDEX_ROW = re.compile(r"(<tr[^>]*>)\s*<th>(\d+)</th>")
 
@@ -95,6 +110,43 @@ def _readable_tables(
     return notebook
 
 
+# What nbconvert's HTMLExporter adds in a last pass, by parsing and writing out the whole page
+# with BeautifulSoup (half of a page's time): a placeholder alt text on every image without
+# one, and tabindex="0" on every cell's input and output, so that a keyboard can reach them.
+IMAGE_WITHOUT_ALT = re.compile(r"<img(?![^>]*\balt=)")
+IMAGE_ALT = ' alt="No description has been provided for this image"'
+FOCUSABLE = re.compile(
+    r'<div class="(?:[^"]* )?(?:jp-Cell-inputWrapper|jp-OutputArea-output)(?: [^"]*)?"[^>]*'
+)
+
+
+def with_alt_and_tabindex(page: str) -> str:
+    """``page`` (what ``_PageExporter`` writes) with the attributes nbconvert's last pass adds."""
+    page = IMAGE_WITHOUT_ALT.sub("<img" + IMAGE_ALT, page)
+    return FOCUSABLE.sub(lambda match: match.group(0) + ' tabindex="0"', page)
+
+
+class _PageExporter(HTMLExporter):
+    """JupyterLab's HTML exporter without its BeautifulSoup pass (``render_html`` adds the
+    same two attributes by pattern). The filters are set up as nbconvert's exporter does."""
+
+    def from_notebook_node(
+        self, nb: nbformat.NotebookNode, resources: dict | None = None, **kw
+    ) -> tuple[str, dict]:
+        language = nb.metadata.get("language_info", {})
+        lexer = language.get("pygments_lexer", language.get("name", None))
+        highlight = self.filters.get(
+            "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)
+        )
+        resources = self._init_resources(resources)
+        data_types = WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources
+        )
+        self.register_filter("highlight_code", highlight)
+        self.register_filter("filter_data_type", data_types)
+        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+
 _EXPORTERS = threading.local()
 
 
@@ -102,7 +154,7 @@ def _exporter() -> HTMLExporter:
     """This thread's HTML exporter: made once, since making one compiles its templates (0.3 s
     a page); one per thread, since the report renders two notebooks at a time."""
     if not hasattr(_EXPORTERS, "html"):
-        _EXPORTERS.html = HTMLExporter(
+        _EXPORTERS.html = _PageExporter(
             template_name="lab",
             extra_loaders=[DictLoader({"offline.html.j2": OFFLINE_TEMPLATE})],
             template_file="offline.html.j2",
@@ -139,6 +191,7 @@ def render_html(
     report (``../docs/...``) becomes the file's name (``PROJECT_FILE_LINK``).
     """
     body, _ = _exporter().from_notebook_node(_readable_tables(copy.deepcopy(notebook), codes))
+    body = with_alt_and_tabindex(body)
     renames: dict[str, str] = {}
 
     def stable(match: re.Match[str]) -> str:
