@@ -31,8 +31,10 @@ CELLS = [
 KERNEL_PROCESS = re.compile(r"ipykernel_\d+")
 
 
-def notebook_text(folder: Path, kernels: KeptKernels | None, cells: list[str] = CELLS) -> str:
-    source = folder / "02_kept.ipynb"
+def notebook_text(
+    folder: Path, kernels: KeptKernels | None, cells: list[str] = CELLS, name: str = "02_kept"
+) -> str:
+    source = folder / f"{name}.ipynb"
     numbered = [new_code_cell(code, id=f"cell-{n}") for n, code in enumerate(cells, 1)]
     nbformat.write(new_notebook(cells=numbered), source)
     notebook = nbformat.read(source, as_version=4)
@@ -78,3 +80,59 @@ def test_a_kernel_is_kept_while_its_runs_succeed_and_replaced_after_one_fails(
         )
         time.sleep(1)
         assert kernel_process(tmp_path, kernels) not in (first, second, third)
+
+
+# A notebook that leaves the display state changed (a pandas option, an rcParam) behind, and
+# one that sets the house style first and shows that state and its kernel's process.
+CHANGES_STATE = [
+    "from analysis.charts import style\nstyle.apply()",
+    "import matplotlib as mpl, pandas as pd\npd.set_option('display.max_colwidth', 12)\n"
+    "mpl.rcParams['font.size'] = 21\nleft = 1",
+    "import os\nprint(os.getpid())",
+]
+SHOWS_STATE = [
+    "from analysis.charts import style\nstyle.apply()",
+    "import matplotlib as mpl, pandas as pd\n"
+    "print(pd.get_option('display.max_colwidth'), mpl.rcParams['font.size'], 'left' in globals())",
+    "import os\nprint(os.getpid())",
+]
+
+
+def outputs(text: str) -> list[str]:
+    return ["".join(o.get("text", "") for o in c.outputs) for c in nbformat.reads(text, 4).cells]
+
+
+def test_a_notebook_in_a_kernel_another_notebook_left_gives_a_fresh_kernels_outputs(
+    tmp_path: Path,
+) -> None:
+    fresh = outputs(notebook_text(tmp_path, None, SHOWS_STATE, "04_shows"))
+    assert fresh[1] == "90 9.0 False\n"  # the house style's, not what the other one left
+    with KeptKernels() as kernels:
+        left = outputs(notebook_text(tmp_path, kernels, CHANGES_STATE, "03_changes"))
+        after = outputs(notebook_text(tmp_path, kernels, SHOWS_STATE, "04_shows"))
+    assert after[2] == left[2]  # the same kernel ran both
+    assert after[:2] == fresh[:2]
+
+
+def test_every_notebook_sets_the_house_style_before_it_shows_anything() -> None:
+    """What lets a kept kernel run any notebook after any other: each sets the house style in
+    its first cell after the parameters, and changes no display state that style leaves alone."""
+    from analysis import paths
+    from analysis.charts import style
+
+    changes = re.compile(r"(?:pd\.set_option|pd\.options|rcParams|rc_context|style\.use|%config)")
+    option = re.compile(r"pd\.set_option\(\s*[\"']([^\"']+)[\"']")
+    notebooks = sorted(paths.NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    assert len(notebooks) == 4
+    for source in notebooks:
+        cells = [
+            cell
+            for cell in nbformat.read(source, as_version=4).cells
+            if cell.cell_type == "code" and not report._is_parameters_cell(cell)
+        ]
+        assert "style.apply()" in cells[0].source, source.name
+        for cell in cells:
+            for line in cell.source.splitlines():
+                if changes.search(line):
+                    named = option.search(line)
+                    assert named and named.group(1) in style.PANDAS_OPTIONS, (source.name, line)

@@ -419,13 +419,16 @@ class _Kernel:
 
 
 class KeptKernels:
-    """Kernels kept from one run of a notebook to the next, for a build that runs the same
-    notebooks again and again (the gallery runs 02 and 04 for every question): starting a
-    kernel and importing the package cost about 2.5 s a notebook, every time.
+    """Kernels kept from one notebook run to the next, for a build that runs notebooks again
+    and again (the main report runs four, the gallery 02 and 04 for every question): starting
+    a kernel and importing the package cost about 2.5 s a notebook, every time.
 
-    Kernels are kept by notebook, folder and kernel environment, as many of each as have run
-    at once (the gallery builds two questions at a time), each reset between runs
-    (RESET_KERNEL); a kernel whose run failed is closed, and the next run starts a fresh one.
+    Kernels are kept by folder and kernel environment, as many as have run at once (two
+    notebooks of each of the two questions the gallery builds at a time), each reset between
+    runs (RESET_KERNEL), so any notebook may run in a kernel another one left: every notebook
+    sets the house style first (``style.apply``), which is all the display state a notebook
+    changes (``test_every_notebook_sets_the_house_style_before_it_shows_anything``). A kernel
+    whose run failed is closed, and the next run starts a fresh one.
     Each kernel is driven from a thread of its own. Use as a context manager: leaving it shuts
     every kernel down.
     """
@@ -443,8 +446,9 @@ class KeptKernels:
         kernel_cwd: Path,
         kernel_env: dict[str, str],
     ) -> None:
-        """``_Kernel.run`` in an idle kept kernel of ``source`` (started first if none is)."""
-        key = (str(source), str(kernel_cwd), *sorted(f"{k}={v}" for k, v in kernel_env.items()))
+        """``_Kernel.run`` in an idle kept kernel of this folder and environment (started
+        first if none is)."""
+        key = (str(kernel_cwd), *sorted(f"{k}={v}" for k, v in kernel_env.items()))
         with self._lock:
             idle = self._idle.setdefault(key, [])
             if idle:
