@@ -136,3 +136,21 @@ def test_every_notebook_sets_the_house_style_before_it_shows_anything() -> None:
                 if changes.search(line):
                     named = option.search(line)
                     assert named and named.group(1) in style.PANDAS_OPTIONS, (source.name, line)
+
+
+def test_no_more_notebooks_run_at_once_than_the_kept_kernels_allow(tmp_path: Path) -> None:
+    """Two notebooks asked for at once, with room for one: the second waits for the first and
+    runs in its kernel (one process), where room for two starts a second kernel."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cells = ["import os, time\ntime.sleep(1)\nprint(os.getpid())"]
+
+    def processes(running: int) -> set[str]:
+        with KeptKernels(running=running) as kernels, ThreadPoolExecutor(2) as pool:
+            runs = [
+                pool.submit(notebook_text, tmp_path, kernels, cells, name) for name in ("a", "b")
+            ]
+            return {outputs(run.result())[0] for run in runs}
+
+    assert len(processes(1)) == 1
+    assert len(processes(2)) == 2

@@ -423,21 +423,23 @@ class KeptKernels:
     and again (the main report runs four, the gallery 02 and 04 for every question): starting
     a kernel and importing the package cost about 2.5 s a notebook, every time.
 
-    Kernels are kept by folder and kernel environment, as many as have run at once (two
-    notebooks of each of the two questions the gallery builds at a time), each reset between
-    runs (RESET_KERNEL), so any notebook may run in a kernel another one left: every notebook
-    sets the house style first (``style.apply``), which is all the display state a notebook
-    changes (``test_every_notebook_sets_the_house_style_before_it_shows_anything``). A kernel
-    whose run failed is closed, and the next run starts a fresh one.
-    Each kernel is driven from a thread of its own. Use as a context manager: leaving it shuts
-    every kernel down.
+    At most ``running`` notebooks run at once (NOTEBOOK_WORKERS), however many questions are
+    built at a time: on two cores a third or fourth kernel only competes, and each one more
+    costs a start. Kernels are kept by folder and kernel environment, as many of each as have
+    run at once, each reset between runs (RESET_KERNEL), so any notebook may run in a kernel
+    another one left: every notebook sets the house style first (``style.apply``), which is
+    all the display state a notebook changes
+    (``test_every_notebook_sets_the_house_style_before_it_shows_anything``). A kernel whose run
+    failed is closed, and the next run starts a fresh one. Each kernel is driven from a thread
+    of its own. Use as a context manager: leaving it shuts every kernel down.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, running: int = NOTEBOOK_WORKERS) -> None:
         # A slot: a kernel's thread and the kernel (none yet, or none since its run failed).
         self._idle: dict[tuple[str, ...], list[tuple[ThreadPoolExecutor, list[_Kernel]]]] = {}
         self._slots: list[tuple[ThreadPoolExecutor, list[_Kernel]]] = []
         self._lock = threading.Lock()
+        self._running = threading.BoundedSemaphore(running)
 
     def run(
         self,
@@ -449,6 +451,17 @@ class KeptKernels:
         """``_Kernel.run`` in an idle kept kernel of this folder and environment (started
         first if none is)."""
         key = (str(kernel_cwd), *sorted(f"{k}={v}" for k, v in kernel_env.items()))
+        with self._running:
+            self._run_in_slot(key, notebook, source, kernel_cwd, kernel_env)
+
+    def _run_in_slot(
+        self,
+        key: tuple[str, ...],
+        notebook: nbformat.NotebookNode,
+        source: Path,
+        kernel_cwd: Path,
+        kernel_env: dict[str, str],
+    ) -> None:
         with self._lock:
             idle = self._idle.setdefault(key, [])
             if idle:
