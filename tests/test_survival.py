@@ -145,3 +145,15 @@ def test_reference_laws_and_their_table() -> None:
 def test_bad_arguments_are_refused(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_a_fixed_law_answers_with_its_frozen_laws_very_numbers() -> None:
+    """The fit's objective skips freezing scipy's law; it must not change a single bit. Shape
+    and scale differ, so a swap between them would show."""
+    from analysis.record.durations import _Fixed
+
+    days = np.array([MIN_DAYS, 0.7, 3.0, 14.0, 61.0, 400.0])
+    fixed, frozen = _Fixed(stats.lognorm, 0.8, 45.0), stats.lognorm(0.8, scale=45.0)
+    for method in ("logpdf", "logsf", "cdf", "sf"):
+        assert np.array_equal(getattr(fixed, method)(days), getattr(frozen, method)(days)), method
+    assert not np.array_equal(_Fixed(stats.lognorm, 45.0, 0.8).sf(days), frozen.sf(days))

@@ -306,6 +306,28 @@ def cohort_log_likelihood(law: DurationLaw, cohort: Cohort) -> float:
     return cohort.still_held * np.log(m) + (cohort.detained - cohort.still_held) * np.log(1 - m)
 
 
+class _Fixed:
+    """A scipy.stats law with its shape and scale (days) fixed, answering ``logpdf``, ``logsf``,
+    ``cdf`` and ``sf`` with the very numbers its frozen law gives (the same calls), without
+    freezing it: a fit's objective asks for hundreds, and scipy builds each frozen law's
+    docstring (about 0.75 ms, a third of a fit with HRW's cohort)."""
+
+    def __init__(self, law: Any, shape: float, scale: float) -> None:
+        self._law, self._shape, self._scale = law, shape, scale
+
+    def logpdf(self, days: np.ndarray) -> np.ndarray:
+        return self._law.logpdf(days, self._shape, scale=self._scale)
+
+    def logsf(self, days: np.ndarray) -> np.ndarray:
+        return self._law.logsf(days, self._shape, scale=self._scale)
+
+    def cdf(self, days: np.ndarray) -> np.ndarray:
+        return self._law.cdf(days, self._shape, scale=self._scale)
+
+    def sf(self, days: np.ndarray) -> np.ndarray:
+        return self._law.sf(days, self._shape, scale=self._scale)
+
+
 def fit_lognormal_with_cohort(data: stats.CensoredData, cohort: Cohort, name: str) -> DurationLaw:
     """Maximum-likelihood log-normal for the durations ``data`` and the ``cohort``'s count
     together (``Cohort``'s inflow model): over (mu, log sigma), started at the fit of the
@@ -313,10 +335,9 @@ def fit_lognormal_with_cohort(data: stats.CensoredData, cohort: Cohort, name: st
     start = fit_law(data, "lognormal").parameters
 
     def negative(theta: np.ndarray) -> float:
-        law = lognormal_law(float(np.exp(theta[0])), float(np.exp(theta[1])), name)
-        return -(
-            _censored_log_likelihood(data, law.distribution) + cohort_log_likelihood(law, cohort)
-        )
+        shape = _Fixed(stats.lognorm, float(np.exp(theta[1])), float(np.exp(theta[0])))
+        law = DurationLaw(name, "lognormal", shape, {})
+        return -(_censored_log_likelihood(data, shape) + cohort_log_likelihood(law, cohort))
 
     best = _tight_fmin(negative, np.array([start["mu"], np.log(start["sigma"])]))
     law = lognormal_law(float(np.exp(best[0])), float(np.exp(best[1])), name)
