@@ -1,7 +1,6 @@
 """The report, and the one writer: validate the data, write the figures and the scenario
-table, execute every notebook in a fresh kernel (or, for the gallery, in the notebook's kernel
-kept from the last question and reset: ``KeptKernels``), render each to HTML, and write
-``index.html``.
+table, execute every notebook in a fresh kernel (or, for ``report --all``, in a kernel kept from
+an earlier notebook and reset: ``KeptKernels``), render each to HTML, and write ``index.html``.
 
 Every file the project writes is written here (the numbers and chart modules only return data
 and Figures). The report is about one question (``--case``, default the Shenyang eight): the
