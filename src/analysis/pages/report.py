@@ -450,42 +450,32 @@ class KeptKernels:
         """``_Kernel.run`` in an idle kept kernel of this folder and environment (started
         first if none is)."""
         key = (str(kernel_cwd), *sorted(f"{k}={v}" for k, v in kernel_env.items()))
-        with self._running:
-            self._run_in_slot(key, notebook, source, kernel_cwd, kernel_env)
-
-    def _run_in_slot(
-        self,
-        key: tuple[str, ...],
-        notebook: nbformat.NotebookNode,
-        source: Path,
-        kernel_cwd: Path,
-        kernel_env: dict[str, str],
-    ) -> None:
-        with self._lock:
-            idle = self._idle.setdefault(key, [])
-            if idle:
-                slot = idle.pop()
-            else:
-                slot = (ThreadPoolExecutor(max_workers=1), [])
-                self._slots.append(slot)
-        thread, kept = slot
-
-        def in_its_thread() -> None:
-            if kept and not kept[0].reset():
-                kept.pop().close()
-            if not kept:
-                kept.append(_Kernel(notebook, kernel_cwd, kernel_env))
-            try:
-                kept[0].run(notebook, source)
-            except BaseException:
-                kept.pop().close()
-                raise
-
-        try:
-            thread.submit(in_its_thread).result()
-        finally:
+        with self._running:  # held from taking a kernel to giving it back
             with self._lock:
-                idle.append(slot)
+                idle = self._idle.setdefault(key, [])
+                if idle:
+                    slot = idle.pop()
+                else:
+                    slot = (ThreadPoolExecutor(max_workers=1), [])
+                    self._slots.append(slot)
+            thread, kept = slot
+
+            def in_its_thread() -> None:
+                if kept and not kept[0].reset():
+                    kept.pop().close()
+                if not kept:
+                    kept.append(_Kernel(notebook, kernel_cwd, kernel_env))
+                try:
+                    kept[0].run(notebook, source)
+                except BaseException:
+                    kept.pop().close()
+                    raise
+
+            try:
+                thread.submit(in_its_thread).result()
+            finally:
+                with self._lock:
+                    idle.append(slot)
 
     def __enter__(self) -> KeptKernels:
         return self
