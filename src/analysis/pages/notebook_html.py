@@ -120,15 +120,9 @@ FOCUSABLE = re.compile(
 )
 
 
-def with_alt_and_tabindex(page: str) -> str:
-    """``page`` (what ``_PageExporter`` writes) with the attributes nbconvert's last pass adds."""
-    page = IMAGE_WITHOUT_ALT.sub("<img" + IMAGE_ALT, page)
-    return FOCUSABLE.sub(lambda match: match.group(0) + ' tabindex="0"', page)
-
-
 class _PageExporter(HTMLExporter):
-    """JupyterLab's HTML exporter without its BeautifulSoup pass (``render_html`` adds the
-    same two attributes by pattern). The filters are set up as nbconvert's exporter does."""
+    """JupyterLab's HTML exporter with its BeautifulSoup pass done by two patterns: the same
+    page, read element by element. The filters are set up as nbconvert's exporter does."""
 
     def from_notebook_node(
         self, nb: nbformat.NotebookNode, resources: dict | None = None, **kw
@@ -144,7 +138,9 @@ class _PageExporter(HTMLExporter):
         )
         self.register_filter("highlight_code", highlight)
         self.register_filter("filter_data_type", data_types)
-        return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        page = IMAGE_WITHOUT_ALT.sub("<img" + IMAGE_ALT, page)
+        return FOCUSABLE.sub(lambda match: match.group(0) + ' tabindex="0"', page), resources
 
 
 _EXPORTERS = threading.local()
@@ -191,7 +187,6 @@ def render_html(
     report (``../docs/...``) becomes the file's name (``PROJECT_FILE_LINK``).
     """
     body, _ = _exporter().from_notebook_node(_readable_tables(copy.deepcopy(notebook), codes))
-    body = with_alt_and_tabindex(body)
     renames: dict[str, str] = {}
 
     def stable(match: re.Match[str]) -> str:
