@@ -16,7 +16,7 @@ import pytest
 from analysis import words
 from analysis.data.dataset import load_dataset
 from analysis.engine import headline, ledger, specifications, whatif
-from analysis.engine.specifications import Training, Weight
+from analysis.engine.specifications import CHOICES, Training, Weight
 from analysis.engine.whatif import question_whatif
 from analysis.record import durations
 from tests.conftest import VALID_FIXTURE
@@ -371,6 +371,41 @@ def test_the_headline_pools_the_questions_set_with_equal_weights_on_one_outcome(
     assert steps["p_release"].iloc[-1] == pytest.approx(stated.p_release)
     assert steps["p_release"].iloc[0] == pytest.approx(table.iloc[0]["draw_mean"])
     assert steps["shift"].sum() == pytest.approx(stated.p_release)
+
+
+def test_the_multiverse_of_some_specifications_is_those_rows_of_the_whole_one(
+    fixture_data,
+) -> None:
+    """``only`` computes the named specifications alone: their rows (every column, in catalogue
+    order) and draws are the whole multiverse's. The names span every axis's values, so a row
+    given another specification's choices, counts, levels or draws shows."""
+    whole, whole_draws = specifications.multiverse(
+        fixture_data, "2017_fixture_unknown", "2017-05-24"
+    )
+    names = whole["spec_id"].iloc[::97].tolist()
+    assert all(whole.loc[whole["spec_id"].isin(names), axis].nunique() > 1 for axis in CHOICES)
+    table, draws = specifications.multiverse(
+        fixture_data, "2017_fixture_unknown", "2017-05-24", only=frozenset(names)
+    )
+    expected = whole[whole["spec_id"].isin(names)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(table, expected)
+    assert list(draws) == names
+    assert all(np.array_equal(draws[name], whole_draws[name]) for name in names)
+
+
+def test_the_headlines_numbers_alone_are_the_whole_headlines_when_the_score_weighs(
+    edit_table,
+) -> None:
+    """``headline_band`` computes only the pooled specifications; with a release in the scoring
+    set their stacking weights differ, so a weight given to the wrong specification moves the
+    numbers away from ``headline_detail``'s (computed over the whole grid)."""
+    after = load_dataset(edit_table("cases.csv", lambda text: text + RELEASED_ON_THE_DAY))
+    detail = headline.headline_detail(after, "fixture_case")
+    pooled = detail.table[detail.table["in_headline"]]
+    assert detail.headline.weighting == "stacking" and pooled["weight"].nunique() > 1
+    assert headline.headline_band(after, "fixture_case") == {
+        name: getattr(detail.headline, name) for name in headline.BAND
+    }
 
 
 def test_a_release_in_the_scoring_set_lets_the_score_weigh(edit_table) -> None:

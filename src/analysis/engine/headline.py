@@ -386,7 +386,10 @@ class _Pooled(NamedTuple):
     reason: str
 
 
-def _pooled(dataset: Any, case: str, as_of: Any) -> _Pooled:
+def _pooled(dataset: Any, case: str, as_of: Any, whole_grid: bool = True) -> _Pooled:
+    """The question's pooled specifications; with ``whole_grid`` false, ``table`` and
+    ``draws`` hold only the pooled ones (all that ``_band`` reads: a few dozen of the
+    thousands), every one of them ``in_headline``."""
     from analysis.engine.mixture import SCORE_RULES, can_learn
     from analysis.record.case import case_facts
 
@@ -396,19 +399,30 @@ def _pooled(dataset: Any, case: str, as_of: Any) -> _Pooled:
     # learns from and is scored on; China's arrests for the headline's question.
     rule = facts.rule
     codings = specifications.every_coding(dataset)
-    table, draws = specifications.multiverse(
-        dataset, facts.case_id, day, rule=rule, codings=codings
-    )
     forecasts = specifications.in_time_forecasts(dataset, day, rule=rule, codings=codings)
     scores = specifications.all_spec_scores(forecasts)
-    table = table.assign(log_score=table["spec_id"].map(scores))
+    # Which specifications the headline pools follows from their choices and scores alone,
+    # before any is computed.
+    grid = specifications.catalogue_frame()
+    grid = grid.assign(log_score=grid["spec_id"].map(scores))
     blind = (
-        score_blind_axes(table)
+        score_blind_axes(grid)
         if len(forecasts)
         else tuple(a for a in specifications.CHOICES if a not in ("outcome", "reference_class"))
     )
-    in_headline = headline_set(table, blind)
-    names = table.loc[in_headline, "spec_id"].tolist()
+    in_headline = headline_set(grid, blind)
+    names = grid.loc[in_headline, "spec_id"].tolist()
+    table, draws = specifications.multiverse(
+        dataset,
+        facts.case_id,
+        day,
+        rule=rule,
+        codings=codings,
+        only=None if whole_grid else frozenset(names),
+    )
+    table = table.assign(log_score=table["spec_id"].map(scores))
+    if not whole_grid:
+        in_headline = np.ones(len(table), dtype=bool)
     pointwise, outcomes = (
         pointwise_log_density(forecasts, names)
         if len(forecasts)
@@ -456,8 +470,8 @@ def _band(pooled: _Pooled) -> dict[str, float]:
 @memoized  # small and quick to load: the measured sensitivity asks for six of these a question
 def headline_band(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -> dict[str, float]:
     """The numbers of ``headline_detail``'s headline alone, by BAND's names (probabilities in
-    [0, 1]), without the pieces notebook 04 shows (about a fifth less work)."""
-    return _band(_pooled(dataset, case, as_of))
+    [0, 1]), without the pieces notebook 04 shows: only the pooled specifications are computed."""
+    return _band(_pooled(dataset, case, as_of, whole_grid=False))
 
 
 @memoized  # seconds to compute, milliseconds to load: every caller shares one result

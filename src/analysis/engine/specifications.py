@@ -540,10 +540,10 @@ def _multiverse_plan() -> tuple[tuple[str, tuple[str, ...], tuple[str, ...], str
 
 
 @functools.cache
-def _catalogue_frame() -> pd.DataFrame:
-    """``catalogue``'s specifications as a table (a column per axis of CHOICES), made once per
-    process; only read (its columns go into new tables, which copy on write)."""
-    return pd.DataFrame([dict(spec) for _, spec in catalogue()])
+def catalogue_frame() -> pd.DataFrame:
+    """``catalogue``'s specifications as a table (spec_id, then a column per axis of CHOICES),
+    made once per process; only read (its columns go into new tables, which copy on write)."""
+    return pd.DataFrame([{"spec_id": name, **spec} for name, spec in catalogue()])
 
 
 def row_statistic(
@@ -575,9 +575,11 @@ def multiverse(
     seed: int = SEED,
     rule: ClassRule = CHINA_ARRESTS,
     codings: Codings | None = None,
+    only: frozenset[str] | None = None,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """The focal case under every specification, from the cases known by ``as_of`` (None:
-    today's record), its reference classes drawn by the question's class rule ``rule``.
+    """The focal case under every specification (or those named in ``only``, in catalogue
+    order: the same rows and draws), from the cases known by ``as_of`` (None: today's record),
+    its reference classes drawn by the question's class rule ``rule``.
 
     Returns the tidy table (one row per specification: spec_id, the CHOICES columns, released,
     returned (the counts learned from), pressure, tension (the focal levels used), estimate
@@ -598,7 +600,12 @@ def multiverse(
     draws_cache: dict[tuple[object, ...], tuple[float, np.ndarray]] = {}
     counted: dict[str, list[object]] = {name: [] for name in COMPUTED_COLUMNS}
     all_draws = {}
-    for name, coding, key, prior, formulation, level in _multiverse_plan():
+    plan = _multiverse_plan()
+    chosen = catalogue_frame()
+    if only is not None:
+        plan = tuple(step for step in plan if step[0] in only)
+        chosen = chosen[chosen["spec_id"].isin(only)].reset_index(drop=True)
+    for name, coding, key, prior, formulation, level in plan:
         if key not in learned_cache:
             if coding not in sets:
                 sets[coding] = learnable_sets(coded[coding][LEARNING_COLUMNS], rule)
@@ -631,8 +638,7 @@ def multiverse(
         row = (learned.released, learned.returned, pressure, tension, central)
         for column, value in zip(counted.values(), row, strict=True):
             column.append(value)
-    chosen = _catalogue_frame()
-    columns = {"spec_id": list(all_draws), **{axis: chosen[axis] for axis in CHOICES}, **counted}
+    columns = {name: chosen[name] for name in ("spec_id", *CHOICES)} | counted
     table = pd.DataFrame(columns)
     # The 10th and 90th percentiles of each specification's draws, one call for all of them
     # (specifications that share one array of draws share its percentiles).
