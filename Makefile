@@ -10,9 +10,10 @@ ARGS ?=
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-# The main run on both cores; one module (or notebook) per worker keeps module fixtures shared.
+# The main run on both cores; one module (or notebook) per worker keeps module fixtures shared,
+# handed out in collection order, the longest modules first (tests/conftest.py: LONGEST_FIRST).
 # Not for the notebook-only runs: four notebooks on two workers measured slower than one process.
-XDIST := -n 2 --dist loadscope
+XDIST := -n 2 --dist loadscope --no-loadscope-reorder
 # nbval in two environments at the ends of the clock (UTC+14 and UTC-12), in two bare locales
 # and under two random hash seeds: stored outputs must not depend on the machine. `make test`
 # runs its main run (every test, nbval included) in the first and nbval alone in the second,
