@@ -62,3 +62,21 @@ def test_one_label_map_for_tables_and_charts() -> None:
     assert display.label("some_new_code") == "some new code"
     assert display.label("detention") == "detention"  # single words are left alone
     assert display.label("2003_yantai_boat_people") == "2003_yantai_boat_people"  # an id
+
+
+def test_a_chart_in_words_is_its_titles_each_once() -> None:
+    """``describe_figure``, the alt text of a chart's image on the notebook pages: the figure's
+    title, then each panel's (left, centre, right), on one line each, without a closing stop,
+    a title shown twice said once; a chart without a title keeps matplotlib's text."""
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    top, bottom = figure.subplots(2, 1)
+    figure.suptitle("Where release\nleads.")
+    top.set_title("note:", loc="left")
+    top.set_title("centre", loc="center")
+    bottom.set_title("note", loc="right")
+    assert display.describe_figure(figure) == "Chart: Where release leads; note; centre"
+    untitled = Figure()
+    untitled.subplots()
+    assert display.describe_figure(untitled) == "<Figure size 640x480 with 1 Axes>"

@@ -212,7 +212,8 @@ def to_html(table: pd.DataFrame | pd.Series) -> str:
 
 
 def register_readable_tables() -> None:
-    """Show every DataFrame and Series in this IPython session through ``readable``; outside
+    """Show every DataFrame and Series in this IPython session through ``readable``, and every
+    figure's text as ``describe_figure`` (the notebook pages' alt text for its image); outside
     IPython, nothing."""
     try:
         from IPython import get_ipython
@@ -225,3 +226,20 @@ def register_readable_tables() -> None:
     for kind in (pd.DataFrame, pd.Series):
         formatters["text/html"].for_type(kind, to_html)
         formatters["text/plain"].for_type(kind, lambda table, p, _cycle: p.text(to_text(table)))
+    formatters["text/plain"].for_type_by_name(
+        "matplotlib.figure", "Figure", lambda figure, p, _cycle: p.text(describe_figure(figure))
+    )
+
+
+def describe_figure(figure: Any) -> str:
+    """A chart in words, for a reader who cannot see it: ``Chart: `` and its titles as drawn
+    (the figure's, then each panel's, each once, joined by ``; ``); matplotlib's own text
+    (``<Figure size ...>``) for a figure without a title."""
+    titles = [figure.get_suptitle()] + [
+        axes.get_title(loc) for axes in figure.axes for loc in ("left", "center", "right")
+    ]
+    # Each title's words on one line, without its closing stop: the joins punctuate them.
+    shown = dict.fromkeys(
+        " ".join(title.split()).rstrip(".;:") for title in titles if title.strip()
+    )
+    return f"Chart: {'; '.join(shown)}" if shown else repr(figure)

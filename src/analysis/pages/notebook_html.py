@@ -42,6 +42,17 @@ CODE_INPUT = (
     "</div>\n"
     "{%- endblock input %}\n"
 )
+# A chart's image takes its alt text from the output's text, the chart in words
+# (``style.describe_figure``); an image whose text is a repr (``<Figure size ...>``) keeps
+# nbconvert's placeholder (IMAGE_ALT).
+FIGURE_ALT = (
+    "{%- block data_png scoped -%}\n"
+    "{%- set words = output.data.get('text/plain', '') -%}\n"
+    "{%- if words and not words.startswith('<') -%}\n"
+    "{{ super() | replace('<img', '<img alt=\"' ~ (words | escape_html) ~ '\"', 1) }}\n"
+    "{%- else -%}{{ super() }}{%- endif -%}\n"
+    "{%- endblock data_png -%}\n"
+)
 # The notebook pages' template: JupyterLab's, minus everything it loads from the internet
 # (require.js, MathJax, mermaid, the widget manager), so a page works offline, whole. Widget
 # outputs need a running kernel: the page says so and points to the index page's what-if.
@@ -59,6 +70,7 @@ OFFLINE_TEMPLATE = (
     "precomputed grid of the same model.</p></div>\n"
     "{%- endblock data_widget_view -%}\n"
     + CODE_INPUT
+    + FIGURE_ALT
     + "{%- block footer -%}{{ super() }}{%- endblock footer -%}\n"
 )
 RANGE_INDEX_ROW = re.compile(r"(<tr[^>]*>)\s*<th>(\d+)</th>")
