@@ -385,6 +385,7 @@ def test_a_notebook_page_holds_what_nbconvert_s_own_exporter_writes() -> None:
             ],
         ),
     ]
+    # Stock but for the template's own blocks (FIGURE_ALT, the charts' words, stays in both).
     stock_template = notebook_html.OFFLINE_TEMPLATE.replace(notebook_html.CODE_INPUT, "")
     assert stock_template != notebook_html.OFFLINE_TEMPLATE
     stock = HTMLExporter(
