@@ -559,7 +559,9 @@ def test_delay_summary_adds_the_days_held(
 # --------------------------------------------------------------------------------------------
 
 
-def test_outcomes_chart_shows_every_case_with_a_colour_and_a_marker(fixture_cases) -> None:
+def test_outcomes_chart_shows_every_case_with_a_colour_a_marker_and_its_row_in_words(
+    fixture_cases,
+) -> None:
     by_year = history.with_year_and_period(fixture_cases)
     figure = history_charts.plot_outcomes_over_time(by_year)
     assert tuple(figure.get_size_inches()) == (9.5, 4.2)
@@ -576,14 +578,15 @@ def test_outcomes_chart_shows_every_case_with_a_colour_and_a_marker(fixture_case
     assert len(set(OUTCOME_MARKERS.values())) == len(OUTCOME_MARKERS)
     # One row per outcome of the codebook, releases on top, unknown at the bottom.
     rows = {round(t.get_position()[1]): t.get_text() for t in axes.get_yticklabels()}
+    # In words (analysis.words), not codes.
     assert rows == {
-        6: "reached_south_or_third_country",
-        5: "freed_in_china",
-        4: "left_legally",
-        3: "mixed",
-        2: "died_in_custody",
-        1: "returned",
-        0: "unknown",
+        6: "reached South Korea or a third country",
+        5: "freed in China",
+        4: "left China legally",
+        3: "mixed outcome",
+        2: "died in custody",
+        1: "returned to North Korea",
+        0: "outcome unknown",
     }
 
 

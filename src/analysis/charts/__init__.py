@@ -24,12 +24,16 @@ Result = TypeVar("Result")
 
 def styled(chart: Callable[Params, Result]) -> Callable[Params, Result]:
     """Run ``chart`` inside ``style.context()``: text and artists take their font, weight and
-    spines from the house rcParams when they are created, whatever the caller's rcParams."""
+    spines from the house rcParams when they are created, whatever the caller's rcParams. A
+    Figure it returns has its titles broken to fit its width (``style.fit_titles``)."""
 
     @functools.wraps(chart)
     def draw(*args: Params.args, **kwargs: Params.kwargs) -> Result:
         with style.context():
-            return chart(*args, **kwargs)
+            result = chart(*args, **kwargs)
+            if isinstance(result, Figure):
+                style.fit_titles(result)
+            return result
 
     return draw
 

@@ -20,6 +20,7 @@ from analysis.charts import styled
 from analysis.charts.style import OKABE_ITO, OUTCOME_COLORS, OUTCOME_MARKERS
 from analysis.record.history import PERIODS
 from analysis.record.outcomes import OUTCOME_ORDER
+from analysis.words import OUTCOME_LABELS
 
 
 def _marker_area(people: pd.Series | np.ndarray) -> np.ndarray:
@@ -44,14 +45,16 @@ def plot_outcomes_over_time(
     people = (frame["group_size_low"] + frame["group_size_high"]) / 2
     rows = {outcome: len(OUTCOME_ORDER) - 1 - i for i, outcome in enumerate(OUTCOME_ORDER)}
 
-    figure = new_figure((9.5, 4.2))
+    # Laid out by matplotlib: the outcome rows' names and the size legend beside the axes
+    # then always fit inside the image.
+    figure = new_figure((9.5, 4.2), layout="constrained")
     axes = figure.axes[0]
     _shade_periods(axes)
     focal_y = _draw_outcome_rows(axes, frame, when, people, rows, focal_case_id)
     focal = (frame["case_id"] == focal_case_id).to_numpy()
     if focal.any():
         _ring(axes, when[focal].iloc[0], focal_y, focal_label)
-    axes.set_yticks(list(rows.values()), [f"{o}" for o in rows])
+    axes.set_yticks(list(rows.values()), [OUTCOME_LABELS[o] for o in rows])
     axes.set_ylim(-0.7, len(OUTCOME_ORDER) - 0.1)
     axes.set_xlim(pd.Timestamp("2000-07-01"), pd.Timestamp("2025-06-30"))
     axes.xaxis.set_major_locator(mdates.YearLocator(2))
@@ -59,7 +62,6 @@ def plot_outcomes_over_time(
     axes.set_xlabel("year of detention (undated detentions: year of the outcome)")
     axes.set_title("Outcomes of publicly reported detentions of North Koreans in China")
     _size_legend(axes)
-    figure.subplots_adjust(left=0.09, right=0.8, bottom=0.14, top=0.9)
     return figure
 
 

@@ -33,6 +33,7 @@ from analysis.charts.style import (
     STEP_COLORS,
     STEP_HATCHES,
     WINDOW_LINESTYLES,
+    legend_columns,
 )
 from analysis.engine.specifications import logit
 from analysis.record.factors import HALF_LIFE_DAYS
@@ -374,7 +375,9 @@ def plot_plane(
     ax.set_ylabel("Beijing-Pyongyang tension (0 none, 1 the top)")
     figure.suptitle(title, fontsize=10, fontweight="bold")
     ax.set_title(subtitle, fontsize=8, fontweight="normal", color="#444444")
-    figure.legend(handles=legend, loc="outside lower center", ncols=3, fontsize=7)
+    # Up to three columns, as many as fit: a long scenario label otherwise runs off the image.
+    columns = legend_columns([h.get_label() for h in legend], 7, figure.get_figwidth(), 3)
+    figure.legend(handles=legend, loc="outside lower center", ncols=columns, fontsize=7)
     return figure
 
 

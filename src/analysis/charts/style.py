@@ -15,6 +15,9 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
 
 from analysis.words import label
 
@@ -117,6 +120,71 @@ PANDAS_OPTIONS = {
 def context() -> mpl.rc_context:
     """The house rcParams for the ``with`` block that creates and draws a figure."""
     return mpl.rc_context(RC_PARAMS)
+
+
+# --- text that stays inside the image: the report saves each figure at its own size, so a
+# title or legend wider than the figure is cut at its edge (a case's label makes titles long).
+TITLE_MARGIN = 0.4  # inches kept free at each side of a title's longest line
+LEGEND_MARGIN = 0.2  # inches kept free at each side of a figure legend
+
+
+def text_width(text: str, font: FontProperties) -> float:
+    """The width of one line of ``text`` in ``font``, in points (as drawn, any renderer)."""
+    width, _height, _descent = text_to_path.get_text_width_height_descent(text, font, False)
+    return width
+
+
+def wrap_to_width(text: str, font: FontProperties, width: float) -> str:
+    """``text`` with each of its lines broken at spaces into lines at most ``width`` points
+    wide in ``font``, each holding as many words as fit (a single word wider than ``width``
+    keeps a line of its own); text that fits comes back unchanged."""
+    lines = []
+    for line in text.split("\n"):
+        current = ""
+        for word in line.split(" "):
+            candidate = f"{current} {word}" if current else word
+            if current and text_width(candidate, font) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def fit_titles(figure: Figure) -> Figure:
+    """Break the figure's title and every Axes' titles into lines no wider than the figure
+    less TITLE_MARGIN at each side; returns ``figure``. Done once when the chart is made:
+    matplotlib's own ``wrap=True`` measures the words again at every draw."""
+    width = (figure.get_figwidth() - 2 * TITLE_MARGIN) * 72
+    titles = [figure._suptitle] + [
+        title for axes in figure.axes for title in (axes.title, axes._left_title, axes._right_title)
+    ]
+    for title in titles:
+        if title is not None and title.get_text():
+            title.set_text(wrap_to_width(title.get_text(), title.get_fontproperties(), width))
+    return figure
+
+
+def legend_columns(labels: list[str], fontsize: float, figure_width: float, most: int) -> int:
+    """The most columns (1 to ``most``) a figure legend of ``labels`` at ``fontsize`` points
+    can have and still fit in ``figure_width`` inches less LEGEND_MARGIN at each side. Entries
+    fill the columns as matplotlib fills them (top to bottom, the first columns one longer);
+    each column is as wide as its widest entry, its handle and padding in matplotlib's
+    default sizes (font sizes), with the default gap between columns."""
+    font = FontProperties(size=fontsize)
+    handle = (mpl.rcParams["legend.handlelength"] + mpl.rcParams["legend.handletextpad"]) * fontsize
+    entries = [text_width(text, font) + handle for text in labels]
+    gap = mpl.rcParams["legend.columnspacing"] * fontsize
+    room = (figure_width - 2 * LEGEND_MARGIN) * 72
+    for columns in range(min(most, len(entries)), 1, -1):
+        rows, longer = divmod(len(entries), columns)
+        sizes = [rows + 1] * longer + [rows] * (columns - longer)
+        starts = np.cumsum([0, *sizes[:-1]])
+        widths = [max(entries[a : a + n]) for a, n in zip(starts, sizes, strict=True)]
+        if sum(widths) + gap * (columns - 1) <= room:
+            return columns
+    return 1
 
 
 # Set by the report's kernels: its HTML pages wrap long text, so tables there show it whole;

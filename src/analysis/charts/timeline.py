@@ -44,7 +44,8 @@ FILLED_PRECISIONS = ("day", "range")  # the days are known exactly
 MARKER_SIZE = 7.0  # points
 LABEL_ROOM = 44.0  # points kept free above a context panel's highest events for labels
 TITLE_X = 0.012  # figure fraction: titles start at the left edge, so long ones still fit
-NO_EVENTS_LANE = "(no case event on record)"
+# On two lines: on one, it is wider than the lane labels' margin and runs off the image.
+NO_EVENTS_LANE = "(no case event\non record)"
 
 
 def _dodge(starts: np.ndarray, ends: np.ndarray, gap: float) -> np.ndarray:
@@ -599,12 +600,18 @@ def _draw_panel(ax: Axes, chart: ContextChart, name: str, half: float) -> None:
 def _case_note(ax: Axes, chart: ContextChart) -> None:
     """A boxed note above the detention period: when the case began and where it stands."""
     facts = chart.facts
-    middle = date_numbers(facts.detained + (facts.last_status - facts.detained) / 2)
     low, high = ax.get_xlim()
-    # Near the right edge the note ends at the period instead of centring on it.
-    align = "right" if middle > low + 0.6 * (high - low) else "center"
+    middle = date_numbers(facts.detained + (facts.last_status - facts.detained) / 2)
+    # On the axis even when the period lies past an end of it (an open case, a case older
+    # than the record's events), and then the note says so.
+    where = " (outside the years drawn)" if not low <= middle <= high else ""
+    middle = min(max(middle, low), high)
+    # Near an edge the note starts or ends at the period instead of centring on it, so that it
+    # stays inside the image (it is about half the chart's width).
+    share = (middle - low) / (high - low)
+    align = "left" if share < 0.4 else "right" if share > 0.6 else "center"
     ax.annotate(
-        f"{facts.label} case: detained {facts.detained:%b %Y}, last status "
+        f"{facts.label} case{where}: detained {facts.detained:%b %Y}, last status "
         f"{facts.last_status.day} {facts.last_status:%b %Y}, outcome not on record",
         (middle, 1.0),
         xycoords=("data", "axes fraction"),
