@@ -1,28 +1,36 @@
-"""Every chart stays inside its image.
+"""Every chart stays inside its image, and a case's chart says the outcome the record has.
 
 The report saves each figure at its own size (no tight crop), so text wider than the figure
 is cut at its edge: the what-if waterfall's title lost its last words on every question's
 page, a long scenario label pushed the plane's legend off both sides, the empty lane's label
-and the context chart's case note ran off the left.
+and the context chart's case note ran off the left. The gallery's resolved questions were
+also drawn as if their outcome were unknown ("outcome not on record").
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import matplotlib
 
 matplotlib.use("agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.backends.backend_agg import RendererAgg  # noqa: E402
 from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 from analysis.charts import figure as new_figure  # noqa: E402
 from analysis.charts import style, styled  # noqa: E402
+from analysis.charts import timeline as timeline_charts  # noqa: E402
 from analysis.data.dataset import load_dataset  # noqa: E402
 from analysis.engine.headline import headline_detail  # noqa: E402
 from analysis.pages import report  # noqa: E402
 from analysis.pages.index_page import FIGURE_CAPTIONS  # noqa: E402
+from analysis.record import timeline  # noqa: E402
+from analysis.record.case import case_facts  # noqa: E402
 
 # The Spanish embassy 25 (2002): no case event (the empty lane), a case older than the
 # record's events (the note at the left end), the longest scenario label (the plane's legend
@@ -131,6 +139,64 @@ def test_legend_columns_by_hand(monkeypatch) -> None:
         assert style.legend_columns(labels[:1], 10, 8.0, 3) == 1  # no more than the entries
 
 
+def _note(figure) -> str:
+    notes = [t for t in figure.findobj(Text) if t.get_gid() == "case-label"]
+    assert len(notes) == 1
+    return notes[0].get_text()
+
+
+def test_a_resolved_case_is_drawn_with_its_outcome_and_an_open_one_as_unknown(data) -> None:
+    # Resolved: the Spanish embassy 25 reached Seoul by way of Manila on 15 March 2002
+    # (cases.csv); held from day 0 to that day, no hatched unknown after it.
+    facts = case_facts(data, "2002_spanish_embassy")
+    assert facts.outcome_day == pd.Timestamp("2002-03-15")
+    assert facts.held_until == pd.Timestamp("2002-03-15")
+    assert facts.outcome_note == "reached South Korea or a third country, 15 Mar 2002"
+    figure = timeline_charts.case_timeline(timeline.case_chart(data.events, data.actors, facts))
+    gids = {artist.get_gid() for artist in figure.findobj()}
+    assert "outcome-day" in gids and "outcome-unknown" not in gids
+    words = " ".join(t.get_text() for t in figure.findobj(Text))
+    assert "outcome not on record" not in words
+    assert "up to the outcome on record (reached South Korea or a third country, 15 Mar 2002" in (
+        " ".join(words.split())
+    )
+    context = timeline_charts.context_timeline(timeline.context_chart(data.events, facts))
+    assert _note(context) == (
+        "Spanish embassy 25 case (outside the years drawn): detained Mar 2002, outcome "
+        "reached South Korea or a third country, 15 Mar 2002"
+    )
+    # Open: the Shenyang eight, last reported on 18 May 2017, outcome not on record.
+    main = case_facts(data, "2017_shenyang_eight")
+    assert main.outcome_day is None and main.held_until == main.last_status
+    assert main.outcome_note == "outcome not on record"
+    figure = timeline_charts.case_timeline(timeline.case_chart(data.events, data.actors, main))
+    gids = {artist.get_gid() for artist in figure.findobj()}
+    assert "outcome-unknown" in gids and "outcome-day" not in gids
+    context = timeline_charts.context_timeline(timeline.context_chart(data.events, main))
+    assert _note(context) == (
+        "Shenyang eight case: detained Mar 2017, last status 18 May 2017, outcome not on record"
+    )
+
+
+@pytest.mark.parametrize(
+    ("precision", "expected"),
+    [
+        ("day", "returned to North Korea, 28 Sep 2013"),
+        ("approximate", "returned to North Korea, about 28 Sep 2013"),
+        ("month", "returned to North Korea, Sep 2013"),
+        ("year", "returned to North Korea, 2013"),
+    ],
+)
+def test_the_outcome_note_dates_the_outcome_as_precisely_as_the_record(
+    data, precision, expected
+) -> None:
+    facts = case_facts(data, "2013_laos_nine_via_china")
+    case = facts.case.copy()
+    case["outcome_date"] = pd.Timestamp("2013-09-28")
+    case["outcome_precision"] = precision
+    assert dataclasses.replace(facts, case=case).outcome_note == expected
+
+
 def test_the_record_chart_of_outcomes_keeps_its_rows_names_inside_its_image(data) -> None:
     """Notebook 03's chart of every case: its rows' names (in words, the longest 'reached
     South Korea or a third country') and its size legend beside the axes."""
@@ -141,3 +207,31 @@ def test_the_record_chart_of_outcomes_keeps_its_rows_names_inside_its_image(data
         history.with_year_and_period(data.cases), "2017_shenyang_eight", "Shenyang eight"
     )
     assert max(_outside(figure).values()) <= 0.01
+
+
+def test_a_case_chart_runs_to_the_outcome_when_it_comes_after_everything_else(data) -> None:
+    # The Canada embassy 44: day 0 on 29 September 2004, no later status report, HRW's two
+    # months end on 29 November; they reached Seoul in December 2004 (cases.csv, a month).
+    facts = case_facts(data, "2004_canada_embassy_44")
+    assert facts.last_status == pd.Timestamp("2004-09-29")
+    assert facts.windows["end"].max() < pd.Timestamp("2004-12-01") == facts.outcome_day
+    start, end = timeline.case_window(facts)
+    assert (start, end) == (pd.Timestamp("2004-09-01"), pd.Timestamp("2004-12-31"))
+
+
+def test_the_context_chart_shades_the_detention_up_to_the_outcome(data) -> None:
+    # The Laos nine: detained 10 May 2013, no status report after that day, returned on
+    # 28 May (cases.csv): each panel's shade runs from day 0 to the return.
+    import matplotlib.dates as mdates
+
+    facts = case_facts(data, "2013_laos_nine_via_china")
+    assert facts.last_status == pd.Timestamp("2013-05-10")
+    figure = timeline_charts.context_timeline(timeline.context_chart(data.events, facts))
+    shades = [a for a in figure.findobj() if a.get_gid() == "detention-period"]
+    assert len(shades) == 3  # one per factor's panel
+    for shade in shades:
+        left, right = shade.get_x(), shade.get_x() + shade.get_width()
+        assert (left, right) == (
+            mdates.date2num(pd.Timestamp("2013-05-10")),
+            mdates.date2num(pd.Timestamp("2013-05-28")),
+        )

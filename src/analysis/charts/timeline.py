@@ -362,9 +362,17 @@ def _draw_lanes(main: Axes, lanes: list[str]) -> dict[str, int]:
     return lane_y
 
 
-def _draw_held_period(axes: Sequence[Axes], detained: pd.Timestamp, last: pd.Timestamp) -> None:
-    """The detention period, then the time for which the record is silent (hatched)."""
+def _draw_held_period(
+    axes: Sequence[Axes], detained: pd.Timestamp, last: pd.Timestamp, outcome: pd.Timestamp | None
+) -> None:
+    """The detention period, up to the ``outcome`` on record (a line on its day), or without
+    one, up to the ``last`` status report and then the time for which the record is silent
+    (hatched)."""
     for ax in axes:
+        if outcome is not None:
+            _shade_detention(ax, detained, outcome)
+            ax.axvline(date_numbers(outcome), color="0.1", lw=1.2, zorder=2, gid="outcome-day")
+            continue
         _shade_detention(ax, detained, last)
         x_max = ax.get_xlim()[1]
         if date_numbers(last) < x_max:
@@ -439,26 +447,42 @@ def case_timeline(chart: CaseChart) -> Figure:
         of_event = chart.lanes_of_events
         groups = [((of_event == lane).to_numpy(), lane_y[lane]) for lane in chart.lanes]
         y = _place_events(main, shown, groups, half, half * 0.3, 0.26, 0.4, whole_window=True)
-        _draw_held_period((main, bands), facts.detained, facts.last_status)
+        outcome = facts.outcome_day
+        _draw_held_period((main, bands), facts.detained, facts.last_status, outcome)
         _draw_expected_bands(figure, main, bands, facts.windows)
         numbers = _number_markers(main, shown, y, chart.numbers)
         _label_events(main, shown, y, chart.keys, obstacles=numbers, lane_half=0.5)
+        held = (
+            f"up to the outcome on record ({facts.outcome_note}; the line)"
+            if outcome is not None
+            else "up to the last status report "
+            f"({facts.last_status.day} {facts.last_status:%B %Y}); hatched: outcome not on "
+            "record"
+        )
         subtitle = (
             f"Day 0 = the detention ({facts.detained.day} {facts.detained:%B %Y}, the "
-            "middle of its dated window). Shaded: held, up to the last status report "
-            f"({facts.last_status.day} {facts.last_status:%B %Y}); hatched: outcome not on "
-            "record. Each event sits in the lane of its first actor; numbered markers are keyed "
-            "in the table under the chart."
+            f"middle of its dated window). Shaded: held, {held}. Each event sits in the lane "
+            "of its first actor; numbered markers are keyed in the table under the chart."
+        )
+        ending = (
+            [
+                (Patch(facecolor=style.DETENTION_SHADE, lw=0), "held (detention to the outcome)"),
+                (Line2D([], [], color="0.1", lw=1.2), "the outcome's day on record"),
+            ]
+            if outcome is not None
+            else [
+                (
+                    Patch(facecolor=style.DETENTION_SHADE, lw=0),
+                    "held (detention to last status report)",
+                ),
+                (
+                    Patch(facecolor="none", edgecolor="0.75", hatch=style.UNKNOWN_HATCH, lw=0),
+                    "outcome not on record",
+                ),
+            ]
         )
         extra = [
-            (
-                Patch(facecolor=style.DETENTION_SHADE, lw=0),
-                "held (detention to last status report)",
-            ),
-            (
-                Patch(facecolor="none", edgecolor="0.75", hatch=style.UNKNOWN_HATCH, lw=0),
-                "outcome not on record",
-            ),
+            *ending,
             (
                 Patch(facecolor="white", edgecolor="0.2", hatch=style.WINDOW_HATCH, lw=0.8),
                 "expected-return window, from day 0",
@@ -589,7 +613,7 @@ def _draw_panel(ax: Axes, chart: ContextChart, name: str, half: float) -> None:
         va="center",
         labelpad=6,
     )
-    _shade_detention(ax, chart.facts.detained, chart.facts.last_status)
+    _shade_detention(ax, chart.facts.detained, chart.facts.held_until)
     if name != "neither":
         ax.tick_params(axis="x", labelbottom=False)
     else:
@@ -601,7 +625,7 @@ def _case_note(ax: Axes, chart: ContextChart) -> None:
     """A boxed note above the detention period: when the case began and where it stands."""
     facts = chart.facts
     low, high = ax.get_xlim()
-    middle = date_numbers(facts.detained + (facts.last_status - facts.detained) / 2)
+    middle = date_numbers(facts.detained + (facts.held_until - facts.detained) / 2)
     # On the axis even when the period lies past an end of it (an open case, a case older
     # than the record's events), and then the note says so.
     where = " (outside the years drawn)" if not low <= middle <= high else ""
@@ -611,8 +635,13 @@ def _case_note(ax: Axes, chart: ContextChart) -> None:
     share = (middle - low) / (high - low)
     align = "left" if share < 0.4 else "right" if share > 0.6 else "center"
     ax.annotate(
-        f"{facts.label} case{where}: detained {facts.detained:%b %Y}, last status "
-        f"{facts.last_status.day} {facts.last_status:%b %Y}, outcome not on record",
+        f"{facts.label} case{where}: detained {facts.detained:%b %Y}, "
+        + (
+            f"outcome {facts.outcome_note}"
+            if facts.outcome_day is not None
+            else f"last status {facts.last_status.day} {facts.last_status:%b %Y}, "
+            "outcome not on record"
+        ),
         (middle, 1.0),
         xycoords=("data", "axes fraction"),
         xytext=(0, 6),
@@ -646,7 +675,8 @@ def context_timeline(chart: ContextChart) -> Figure:
         extra = [
             (
                 Patch(facecolor=style.DETENTION_SHADE, lw=0),
-                f"{chart.facts.label} case: detention to last status",
+                f"{chart.facts.label} case: detention to "
+                + ("the outcome" if chart.facts.outcome_day is not None else "last status"),
             )
         ]
         _frame_text(

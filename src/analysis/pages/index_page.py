@@ -68,9 +68,9 @@ FIGURE_CAPTIONS = {
 # What each chart shows, for readers who cannot see it (the figures' alt text).
 FIGURE_ALT = {
     "case_timeline": "Timeline of the case over {case_span}: one row per actor group with "
-    "the case's events as markers, the detention period shaded, two bars for the "
-    "expected-return windows and, where the outcome is not on record, the time after the last "
-    "status report hatched.",
+    "the case's events as markers, two bars for the expected-return windows, and the "
+    "detention period shaded: up to the outcome on record, a line on its day, or where the "
+    "outcome is not on record, up to the last status report, the time after it hatched.",
     "context_timeline": "Three stacked panels over {period}, one per factor, with the events "
     "of the period drawn at their strength; the detention was in {detained}.",
     "headline_specifications": "A rising curve of central estimates, one per specification, "

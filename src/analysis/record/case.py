@@ -27,6 +27,7 @@ from analysis.data.tables import Dataset
 from analysis.defaults import DEFAULT_CASE
 from analysis.record.classes import ClassRule, question_rule
 from analysis.text import excerpt
+from analysis.words import OUTCOME_LABELS
 
 # The two claims a question tests, by the prefix of their columns in questions.csv.
 WINDOW_KEYS = ("article", "hrw")
@@ -101,6 +102,38 @@ class CaseFacts:
     def label(self) -> str:
         """The group's short name, such as Shenyang eight."""
         return str(self.question["case_label"])
+
+    @property
+    def outcome_day(self) -> pd.Timestamp | None:
+        """The first day of the case's outcome in cases.csv, or None where the record has no
+        outcome for it (then what follows the last status report is unknown)."""
+        day = self.case["outcome_date"]
+        if str(self.case["outcome"]) == "unknown" or pd.isna(day):
+            return None
+        return pd.Timestamp(day)
+
+    @property
+    def held_until(self) -> pd.Timestamp:
+        """The detention's last day as the charts shade it: the outcome's day on record, or
+        without one the last status report."""
+        return self.last_status if self.outcome_day is None else self.outcome_day
+
+    @property
+    def outcome_note(self) -> str:
+        """The outcome on record in words, dated as precisely as cases.csv dates it (such as
+        ``returned to North Korea, 28 May 2013``), or ``outcome not on record``."""
+        day = self.outcome_day
+        if day is None:
+            return "outcome not on record"
+        precision = str(self.case["outcome_precision"])
+        when = (
+            f"{day:%b %Y}"
+            if precision == "month"
+            else f"{day:%Y}"
+            if precision == "year"
+            else f"{'about ' if precision == 'approximate' else ''}{day.day} {day:%b %Y}"
+        )
+        return f"{OUTCOME_LABELS[str(self.case['outcome'])]}, {when}"
 
     @property
     def scenario_id(self) -> str:

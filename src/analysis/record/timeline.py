@@ -50,9 +50,10 @@ def event_lanes(events: pd.DataFrame, actors: pd.DataFrame) -> pd.Series:
 
 
 def case_window(facts: CaseFacts) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """Default span of the case chart: whole months from day 0 to the later of the last
-    status report and the end of the longest expected-return window."""
-    last = max(facts.last_status, facts.windows["end"].max())
+    """Default span of the case chart: whole months from day 0 to the latest of the last
+    status report, the outcome on record and the end of the longest expected-return window."""
+    ends = [facts.last_status, facts.windows["end"].max()]
+    last = max(ends if facts.outcome_day is None else [*ends, facts.outcome_day])
     return facts.detained.to_period("M").start_time, last.to_period("M").end_time.normalize()
 
 
