@@ -80,3 +80,44 @@ def test_a_chart_in_words_is_its_titles_each_once() -> None:
     untitled = Figure()
     untitled.subplots()
     assert display.describe_figure(untitled) == "<Figure size 640x480 with 1 Axes>"
+
+
+def test_a_kernel_shows_a_figure_whole_at_its_own_size_in_the_formats_it_chose() -> None:
+    """``style.apply`` in a kernel: a figure's image is the figure at its own size (300 x 200
+    pixels for 3 x 2 inches at 100 dpi), not cropped to what is drawn, where a text far
+    outside it would widen the image; its words stay; a kernel configured for no images
+    (the runs that compare text) still gets none."""
+    import base64
+    import struct
+
+    import ipykernel  # noqa: F401 - in sys.modules, as in every kernel
+    import matplotlib as mpl
+    import pandas as pd
+    from IPython.core.interactiveshell import InteractiveShell
+    from matplotlib.figure import Figure
+    from matplotlib_inline.config import InlineBackend
+
+    from analysis.charts import style
+
+    def chart() -> Figure:
+        figure = Figure(figsize=(3, 2), dpi=100)
+        figure.subplots().set_title("A chart")
+        figure.text(1.5, 0.5, "far outside")
+        return figure
+
+    kept = [part for name in style.PANDAS_OPTIONS for part in (name, pd.get_option(name))]
+    shell = InteractiveShell.instance()
+    try:
+        with mpl.rc_context(), pd.option_context(*kept):
+            style.apply()
+            shown, _ = shell.display_formatter.format(chart())
+            png = base64.b64decode(shown["image/png"])
+            assert struct.unpack(">II", png[16:24]) == (300, 200)
+            assert shown["text/plain"] == "Chart: A chart"
+            InlineBackend.instance(parent=shell).figure_formats = set()
+            style.apply()
+            shown, _ = shell.display_formatter.format(chart())
+            assert set(shown) == {"text/plain"} and shown["text/plain"] == "Chart: A chart"
+    finally:
+        InlineBackend.clear_instance()
+        InteractiveShell.clear_instance()

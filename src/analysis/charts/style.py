@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import os
+import sys
+import warnings
 from typing import Any
 
 import matplotlib as mpl
@@ -194,13 +196,40 @@ FULL_TEXT_VARIABLE = "ANALYSIS_FULL_TEXT"
 
 def apply() -> None:
     """Set the project's matplotlib and pandas display style (notebooks call it first); in
-    IPython, tables and series are shown readable (``readable``)."""
+    IPython, tables and series are shown readable (``readable``), and in a kernel, figures as
+    the report saves them (``show_figures_whole``)."""
     mpl.rcParams.update(RC_PARAMS)
     for option, value in PANDAS_OPTIONS.items():
         pd.set_option(option, value)
     if os.environ.get(FULL_TEXT_VARIABLE):
         pd.set_option("display.max_colwidth", None)
+    show_figures_whole()  # first: choosing the figure formats drops every Figure formatter
     register_readable_tables()
+
+
+def show_figures_whole() -> None:
+    """In a Jupyter kernel, show each figure at its own size, as the report saves it, not
+    cropped to what is drawn (matplotlib-inline's ``bbox_inches="tight"``, which lays the
+    figure out once more before each image). The charts keep inside their figures
+    (``fit_titles``, ``legend_columns``), so nothing is cut. The kernel's chosen formats stay
+    (none, in the runs that compare only text)."""
+    if "ipykernel" not in sys.modules:
+        return
+    from IPython import get_ipython
+    from IPython.core.pylabtools import select_figure_formats
+    from matplotlib_inline.config import InlineBackend
+
+    shell = get_ipython()
+    if shell is None:
+        return
+    config = InlineBackend.instance(parent=shell)
+    # Kept in the backend's settings, so a later ``%matplotlib inline`` keeps it too; the
+    # change wakes an observer that matplotlib-inline still declares in traitlets' old style,
+    # whose DeprecationWarning is theirs.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        config.print_figure_kwargs = {**config.print_figure_kwargs, "bbox_inches": None}
+    select_figure_formats(shell, config.figure_formats, **config.print_figure_kwargs)
 
 
 # --- tables as a reader sees them: counts as whole numbers, missing values as an en dash,
