@@ -8,6 +8,7 @@ Every chart module takes its colours, hatches, markers and labels from here.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import sys
@@ -130,6 +131,7 @@ TITLE_MARGIN = 0.4  # inches kept free at each side of a title's longest line
 LEGEND_MARGIN = 0.2  # inches kept free at each side of a figure legend
 
 
+@functools.lru_cache(maxsize=4096)  # a chart's titles come again for every question
 def text_width(text: str, font: FontProperties) -> float:
     """The width of one line of ``text`` in ``font``, in points (as drawn, any renderer)."""
     width, _height, _descent = text_to_path.get_text_width_height_descent(text, font, False)
@@ -142,6 +144,9 @@ def wrap_to_width(text: str, font: FontProperties, width: float) -> str:
     keeps a line of its own); text that fits comes back unchanged."""
     lines = []
     for line in text.split("\n"):
+        if text_width(line, font) <= width:  # most lines: one measure, not one a word
+            lines.append(line)
+            continue
         current = ""
         for word in line.split(" "):
             candidate = f"{current} {word}" if current else word
