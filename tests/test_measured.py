@@ -17,6 +17,7 @@ from analysis.data.dataset import load_dataset, validate_data
 from analysis.engine import measured
 from analysis.engine.headline import BAND, headline_detail
 from analysis.paths import DATA_DIR
+from tests.conftest import VALID_FIXTURE
 
 UNGA_SHA256 = "4210acd1bdcffa34688f2454e827698408672d90be7fe4f2e2d31a512981701a"
 README_YEARLY = {2011: 0.747, 2012: 0.747, 2016: 0.744, 2017: 0.745, 2019: 0.835}
@@ -224,6 +225,36 @@ def test_each_sensitivity_row_is_the_headline_on_its_own_constructs_tensions(fix
         assert row["fallback_cases"] == fallbacks
     assert table["fallback_cases"].tolist() == [0, 2, 0, 0]
     assert table.loc[2, "p_release"] != table.loc[3, "p_release"] != coded.p_release
+
+
+def test_measured_codings_are_computed_once_for_equal_tables_and_afresh_for_changed_ones(
+    fixture_data,
+) -> None:
+    """A kept kernel codes the measured datasets once for the gallery's questions: tables of
+    the same content (a second load, another object) give the same results, computed once;
+    changed tables give their own, each the coding ``every_coding`` gives them alone."""
+    from analysis.engine.specifications import every_coding
+
+    series = ("trade", "contacts")
+    first = measured.measured_codings(fixture_data, series)
+    again = measured.measured_codings(load_dataset(VALID_FIXTURE), series)
+    assert again is first
+    edited = fixture_data._replace(
+        cases=fixture_data.cases.assign(
+            tension_level=fixture_data.cases["tension_level"].astype(float) + 0.5
+        )
+    )
+    changed = measured.measured_codings(edited, series)
+    assert changed is not first
+    for name in series:
+        data, construct, codings = changed[name]
+        replaced, alone = measured.with_measured_tension(edited, name)
+        assert construct == alone
+        assert data.cases["tension_level"].tolist() == replaced.cases["tension_level"].tolist()
+        expected = every_coding(replaced)
+        assert codings.keys() == expected.keys()
+        for key in expected:
+            pd.testing.assert_frame_equal(codings[key], expected[key])
 
 
 def test_the_sensitivity_sentence_names_the_farthest_construct() -> None:

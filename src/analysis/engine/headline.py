@@ -386,10 +386,13 @@ class _Pooled(NamedTuple):
     reason: str
 
 
-def _pooled(dataset: Any, case: str, as_of: Any, whole_grid: bool = True) -> _Pooled:
+def _pooled(
+    dataset: Any, case: str, as_of: Any, whole_grid: bool = True, codings: Any = None
+) -> _Pooled:
     """The question's pooled specifications; with ``whole_grid`` false, ``table`` and
     ``draws`` hold only the pooled ones (all that ``_band`` reads: a few dozen of the
-    thousands), every one of them ``in_headline``."""
+    thousands), every one of them ``in_headline``. ``codings`` is
+    ``specifications.every_coding(dataset)`` when the caller has it."""
     from analysis.engine.mixture import SCORE_RULES, can_learn
     from analysis.record.case import case_facts
 
@@ -398,7 +401,8 @@ def _pooled(dataset: Any, case: str, as_of: Any, whole_grid: bool = True) -> _Po
     # The question's class rule (questions.class_deciders, class_route): whose decisions it
     # learns from and is scored on; China's arrests for the headline's question.
     rule = facts.rule
-    codings = specifications.every_coding(dataset)
+    if codings is None:
+        codings = specifications.every_coding(dataset)
     forecasts = specifications.in_time_forecasts(dataset, day, rule=rule, codings=codings)
     scores = specifications.all_spec_scores(forecasts)
     # Which specifications the headline pools follows from their choices and scores alone,
@@ -467,11 +471,19 @@ def _band(pooled: _Pooled) -> dict[str, float]:
     return dict(zip(BAND, (mean, low, high, spec_low, spec_high), strict=True))
 
 
-@memoized  # small and quick to load: the measured sensitivity asks for six of these a question
+@memoized  # small and quick to load
 def headline_band(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -> dict[str, float]:
     """The numbers of ``headline_detail``'s headline alone, by BAND's names (probabilities in
     [0, 1]), without the pieces notebook 04 shows: only the pooled specifications are computed."""
-    return _band(_pooled(dataset, case, as_of, whole_grid=False))
+    return band_of(dataset, case, as_of)
+
+
+def band_of(
+    dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None, codings: Any = None
+) -> dict[str, float]:
+    """``headline_band`` computed, not looked up: for a caller that keeps the results itself
+    and may hand over ``specifications.every_coding(dataset)`` as ``codings``."""
+    return _band(_pooled(dataset, case, as_of, whole_grid=False, codings=codings))
 
 
 @memoized  # seconds to compute, milliseconds to load: every caller shares one result
