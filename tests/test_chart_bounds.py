@@ -235,3 +235,15 @@ def test_the_context_chart_shades_the_detention_up_to_the_outcome(data) -> None:
             mdates.date2num(pd.Timestamp("2013-05-10")),
             mdates.date2num(pd.Timestamp("2013-05-28")),
         )
+
+
+def test_the_track_records_reliability_chart_stays_inside_its_image(data) -> None:
+    from analysis import paths
+    from analysis.charts import scoring as scoring_charts
+    from analysis.engine import track_record
+    from analysis.engine.ledger import read_frozen
+
+    table = track_record.track_record(data, read_frozen(paths.DATA_DIR / "forecasts.csv"))
+    bins = track_record.reliability(table)
+    assert bins is not None  # two bins hold both outcomes: the page draws it
+    assert max(_outside(scoring_charts.plot_reliability(bins)).values()) <= 0.01
