@@ -52,6 +52,21 @@ def fixture_data():
     return load_dataset(VALID_FIXTURE)
 
 
+@pytest.fixture(scope="module")
+def record_data():
+    """The project's own tables (data/), loaded once per test module."""
+    return load_dataset()
+
+
+@pytest.fixture
+def closing_figures():
+    """Close every pyplot figure after the test: the chart tests draw many."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture
 def edit_table(data_copy: Path) -> Callable[[str, Callable[[str], str]], Path]:
     """Rewrite one table of the copy through a text function; returns the folder."""

@@ -25,7 +25,6 @@ from matplotlib.text import Text  # noqa: E402
 from analysis.charts import figure as new_figure  # noqa: E402
 from analysis.charts import style, styled  # noqa: E402
 from analysis.charts import timeline as timeline_charts  # noqa: E402
-from analysis.data.dataset import load_dataset  # noqa: E402
 from analysis.engine.headline import headline_detail  # noqa: E402
 from analysis.pages import report  # noqa: E402
 from analysis.pages.index_page import FIGURE_CAPTIONS  # noqa: E402
@@ -38,15 +37,7 @@ from analysis.record.case import case_facts  # noqa: E402
 EDGE_QUESTIONS = ("2002_spanish_embassy", "2025_jan_ukraine_pows_two")
 
 
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("closing_figures")
 
 
 def _outside(figure) -> dict[str, float]:
@@ -58,10 +49,10 @@ def _outside(figure) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("question", EDGE_QUESTIONS)
-def test_no_report_chart_of_an_edge_question_runs_off_its_image(data, question) -> None:
-    view = report.question_whatif(data, question)
-    detail = headline_detail(data, question)
-    figures = report.report_figures(data, view, detail, detail.forecasts)
+def test_no_report_chart_of_an_edge_question_runs_off_its_image(record_data, question) -> None:
+    view = report.question_whatif(record_data, question)
+    detail = headline_detail(record_data, question)
+    figures = report.report_figures(record_data, view, detail, detail.forecasts)
     assert set(figures) == set(FIGURE_CAPTIONS)  # every chart of a question's page
     for stem, draw in figures.items():
         reach = _outside(draw())
@@ -145,14 +136,16 @@ def _note(figure) -> str:
     return notes[0].get_text()
 
 
-def test_a_resolved_case_is_drawn_with_its_outcome_and_an_open_one_as_unknown(data) -> None:
+def test_a_resolved_case_is_drawn_with_its_outcome_and_an_open_one_as_unknown(record_data) -> None:
     # Resolved: the Spanish embassy 25 reached Seoul by way of Manila on 15 March 2002
     # (cases.csv); held from day 0 to that day, no hatched unknown after it.
-    facts = case_facts(data, "2002_spanish_embassy")
+    facts = case_facts(record_data, "2002_spanish_embassy")
     assert facts.outcome_day == pd.Timestamp("2002-03-15")
     assert facts.held_until == pd.Timestamp("2002-03-15")
     assert facts.outcome_note == "reached South Korea or a third country, 15 Mar 2002"
-    figure = timeline_charts.case_timeline(timeline.case_chart(data.events, data.actors, facts))
+    figure = timeline_charts.case_timeline(
+        timeline.case_chart(record_data.events, record_data.actors, facts)
+    )
     gids = {artist.get_gid() for artist in figure.findobj()}
     assert "outcome-day" in gids and "outcome-unknown" not in gids
     words = " ".join(t.get_text() for t in figure.findobj(Text))
@@ -160,19 +153,21 @@ def test_a_resolved_case_is_drawn_with_its_outcome_and_an_open_one_as_unknown(da
     assert "up to the outcome on record (reached South Korea or a third country, 15 Mar 2002" in (
         " ".join(words.split())
     )
-    context = timeline_charts.context_timeline(timeline.context_chart(data.events, facts))
+    context = timeline_charts.context_timeline(timeline.context_chart(record_data.events, facts))
     assert _note(context) == (
         "Spanish embassy 25 case (outside the years drawn): detained Mar 2002, outcome "
         "reached South Korea or a third country, 15 Mar 2002"
     )
     # Open: the Shenyang eight, last reported on 18 May 2017, outcome not on record.
-    main = case_facts(data, "2017_shenyang_eight")
+    main = case_facts(record_data, "2017_shenyang_eight")
     assert main.outcome_day is None and main.held_until == main.last_status
     assert main.outcome_note == "outcome not on record"
-    figure = timeline_charts.case_timeline(timeline.case_chart(data.events, data.actors, main))
+    figure = timeline_charts.case_timeline(
+        timeline.case_chart(record_data.events, record_data.actors, main)
+    )
     gids = {artist.get_gid() for artist in figure.findobj()}
     assert "outcome-unknown" in gids and "outcome-day" not in gids
-    context = timeline_charts.context_timeline(timeline.context_chart(data.events, main))
+    context = timeline_charts.context_timeline(timeline.context_chart(record_data.events, main))
     assert _note(context) == (
         "Shenyang eight case: detained Mar 2017, last status 18 May 2017, outcome not on record"
     )
@@ -188,45 +183,45 @@ def test_a_resolved_case_is_drawn_with_its_outcome_and_an_open_one_as_unknown(da
     ],
 )
 def test_the_outcome_note_dates_the_outcome_as_precisely_as_the_record(
-    data, precision, expected
+    record_data, precision, expected
 ) -> None:
-    facts = case_facts(data, "2013_laos_nine_via_china")
+    facts = case_facts(record_data, "2013_laos_nine_via_china")
     case = facts.case.copy()
     case["outcome_date"] = pd.Timestamp("2013-09-28")
     case["outcome_precision"] = precision
     assert dataclasses.replace(facts, case=case).outcome_note == expected
 
 
-def test_the_record_chart_of_outcomes_keeps_its_rows_names_inside_its_image(data) -> None:
+def test_the_record_chart_of_outcomes_keeps_its_rows_names_inside_its_image(record_data) -> None:
     """Notebook 03's chart of every case: its rows' names (in words, the longest 'reached
     South Korea or a third country') and its size legend beside the axes."""
     from analysis.charts import history as history_charts
     from analysis.record import history
 
     figure = history_charts.plot_outcomes_over_time(
-        history.with_year_and_period(data.cases), "2017_shenyang_eight", "Shenyang eight"
+        history.with_year_and_period(record_data.cases), "2017_shenyang_eight", "Shenyang eight"
     )
     assert max(_outside(figure).values()) <= 0.01
 
 
-def test_a_case_chart_runs_to_the_outcome_when_it_comes_after_everything_else(data) -> None:
+def test_a_case_chart_runs_to_the_outcome_when_it_comes_after_everything_else(record_data) -> None:
     # The Canada embassy 44: day 0 on 29 September 2004, no later status report, HRW's two
     # months end on 29 November; they reached Seoul in December 2004 (cases.csv, a month).
-    facts = case_facts(data, "2004_canada_embassy_44")
+    facts = case_facts(record_data, "2004_canada_embassy_44")
     assert facts.last_status == pd.Timestamp("2004-09-29")
     assert facts.windows["end"].max() < pd.Timestamp("2004-12-01") == facts.outcome_day
     start, end = timeline.case_window(facts)
     assert (start, end) == (pd.Timestamp("2004-09-01"), pd.Timestamp("2004-12-31"))
 
 
-def test_the_context_chart_shades_the_detention_up_to_the_outcome(data) -> None:
+def test_the_context_chart_shades_the_detention_up_to_the_outcome(record_data) -> None:
     # The Laos nine: detained 10 May 2013, no status report after that day, returned on
     # 28 May (cases.csv): each panel's shade runs from day 0 to the return.
     import matplotlib.dates as mdates
 
-    facts = case_facts(data, "2013_laos_nine_via_china")
+    facts = case_facts(record_data, "2013_laos_nine_via_china")
     assert facts.last_status == pd.Timestamp("2013-05-10")
-    figure = timeline_charts.context_timeline(timeline.context_chart(data.events, facts))
+    figure = timeline_charts.context_timeline(timeline.context_chart(record_data.events, facts))
     shades = [a for a in figure.findobj() if a.get_gid() == "detention-period"]
     assert len(shades) == 3  # one per factor's panel
     for shade in shades:
@@ -237,13 +232,13 @@ def test_the_context_chart_shades_the_detention_up_to_the_outcome(data) -> None:
         )
 
 
-def test_the_track_records_reliability_chart_stays_inside_its_image(data) -> None:
+def test_the_track_records_reliability_chart_stays_inside_its_image(record_data) -> None:
     from analysis import paths
     from analysis.charts import scoring as scoring_charts
     from analysis.engine import track_record
     from analysis.engine.ledger import read_frozen
 
-    table = track_record.track_record(data, read_frozen(paths.DATA_DIR / "forecasts.csv"))
+    table = track_record.track_record(record_data, read_frozen(paths.DATA_DIR / "forecasts.csv"))
     bins = track_record.reliability(table)
     assert bins is not None  # two bins hold both outcomes: the page draws it
     assert max(_outside(scoring_charts.plot_reliability(bins)).values()) <= 0.01

@@ -11,7 +11,6 @@ import matplotlib
 matplotlib.use("agg")
 
 import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
@@ -20,22 +19,12 @@ from matplotlib.transforms import Bbox  # noqa: E402
 
 from analysis.charts import model as model_charts
 from analysis.charts import timeline as timeline_charts
-from analysis.data.dataset import load_dataset
 from analysis.defaults import DEFAULT_CASE
 from analysis.engine import whatif
 from analysis.record import timeline
 from analysis.record.case import case_facts
 
-
-@pytest.fixture(scope="module")
-def data():
-    return load_dataset()
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("closing_figures")
 
 
 def _boxes(figure, gid: str) -> list[Bbox]:
@@ -64,9 +53,11 @@ def _overlaps(a: Bbox, b: Bbox) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
 
 
-def test_case_timeline_numbers_sit_clear_of_markers_and_window_lines(data) -> None:
+def test_case_timeline_numbers_sit_clear_of_markers_and_window_lines(record_data) -> None:
     figure = timeline_charts.case_timeline(
-        timeline.case_chart(data.events, data.actors, case_facts(data, DEFAULT_CASE))
+        timeline.case_chart(
+            record_data.events, record_data.actors, case_facts(record_data, DEFAULT_CASE)
+        )
     )
     figure.canvas.draw()
     main = next(ax for ax in figure.axes if any(t.get_gid() == "marker-number" for t in ax.texts))
@@ -90,9 +81,9 @@ def test_case_timeline_numbers_sit_clear_of_markers_and_window_lines(data) -> No
     assert labels and [b for b in labels if any(_overlaps(b, m) for m in markers)] == []
 
 
-def test_context_timeline_title_matches_its_axis_and_has_no_empty_half(data) -> None:
+def test_context_timeline_title_matches_its_axis_and_has_no_empty_half(record_data) -> None:
     figure = timeline_charts.context_timeline(
-        timeline.context_chart(data.events, case_facts(data, DEFAULT_CASE))
+        timeline.context_chart(record_data.events, case_facts(record_data, DEFAULT_CASE))
     )
     title = figure._suptitle.get_text()
     first, last = map(int, re.search(r"(\d{4})-(\d{4})$", title).groups())
@@ -128,14 +119,14 @@ def test_waterfall_has_no_empty_half_and_plain_typography() -> None:
     assert len(ax.get_yticks()) >= 3
 
 
-def test_factor_chart_dates_have_no_leading_zero(data) -> None:
+def test_factor_chart_dates_have_no_leading_zero(record_data) -> None:
     from analysis.record import factors
     from analysis.record.timeline import factor_period
 
-    facts = case_facts(data, DEFAULT_CASE)
+    facts = case_facts(record_data, DEFAULT_CASE)
     figure = model_charts.plot_factors(
-        factors.factor_series(data.events, *factor_period(facts)),
-        data.events,
+        factors.factor_series(record_data.events, *factor_period(facts)),
+        record_data.events,
         (facts.case["detained_date"], facts.case["detained_latest"]),
         facts.as_of,
         "as of",
@@ -151,11 +142,13 @@ def test_factor_chart_dates_have_no_leading_zero(data) -> None:
     ] == []
 
 
-def test_context_timeline_draws_a_factor_with_no_event_in_its_span_as_an_empty_panel(data) -> None:
+def test_context_timeline_draws_a_factor_with_no_event_in_its_span_as_an_empty_panel(
+    record_data,
+) -> None:
     # 2012_shenyang_31's span (2011-2013) holds events of some factors only: the factor without
     # one is drawn empty, not a crash (it stopped the gallery's 2012 report).
-    facts = case_facts(data, "2012_shenyang_31")
-    chart = timeline.context_chart(data.events, facts)
+    facts = case_facts(record_data, "2012_shenyang_31")
+    chart = timeline.context_chart(record_data.events, facts)
     figure = timeline_charts.context_timeline(chart)
     factors = set(chart.shown["factor"])
     assert len(factors) < 3

@@ -50,10 +50,7 @@ def context_figure(data: Dataset):
     return charts.context_timeline(timeline.context_chart(data.events, facts_of(data)))
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("closing_figures")
 
 
 # --- expectations from the CSV text ---------------------------------------------------------
