@@ -36,6 +36,7 @@ from analysis.charts.labels import (
     span_boxes,
 )
 from analysis.data.schema import FACTORS
+from analysis.record.case import CaseFacts
 from analysis.record.timeline import CaseChart, ContextChart, caption, label_text, month_span
 
 CASE_FIGSIZE_WIDTH = 10.0  # inches; the height grows with the number of lanes
@@ -362,18 +363,15 @@ def _draw_lanes(main: Axes, lanes: list[str]) -> dict[str, int]:
     return lane_y
 
 
-def _draw_held_period(
-    axes: Sequence[Axes], detained: pd.Timestamp, last: pd.Timestamp, outcome: pd.Timestamp | None
-) -> None:
-    """The detention period, up to the ``outcome`` on record (a line on its day), or without
-    one, up to the ``last`` status report and then the time for which the record is silent
-    (hatched)."""
+def _draw_held_period(axes: Sequence[Axes], facts: CaseFacts) -> None:
+    """The detention period up to ``facts.held_until``: then a line on the outcome's day where
+    the record has one, or else the time for which the record is silent (hatched)."""
+    last = facts.held_until
     for ax in axes:
-        if outcome is not None:
-            _shade_detention(ax, detained, outcome)
-            ax.axvline(date_numbers(outcome), color="0.1", lw=1.2, zorder=2, gid="outcome-day")
+        _shade_detention(ax, facts.detained, last)
+        if facts.outcome_day is not None:
+            ax.axvline(date_numbers(last), color="0.1", lw=1.2, zorder=2, gid="outcome-day")
             continue
-        _shade_detention(ax, detained, last)
         x_max = ax.get_xlim()[1]
         if date_numbers(last) < x_max:
             ax.axvspan(
@@ -448,7 +446,7 @@ def case_timeline(chart: CaseChart) -> Figure:
         groups = [((of_event == lane).to_numpy(), lane_y[lane]) for lane in chart.lanes]
         y = _place_events(main, shown, groups, half, half * 0.3, 0.26, 0.4, whole_window=True)
         outcome = facts.outcome_day
-        _draw_held_period((main, bands), facts.detained, facts.last_status, outcome)
+        _draw_held_period((main, bands), facts)
         _draw_expected_bands(figure, main, bands, facts.windows)
         numbers = _number_markers(main, shown, y, chart.numbers)
         _label_events(main, shown, y, chart.keys, obstacles=numbers, lane_half=0.5)

@@ -471,18 +471,13 @@ def _band(pooled: _Pooled) -> dict[str, float]:
     return dict(zip(BAND, (mean, low, high, spec_low, spec_high), strict=True))
 
 
-@memoized  # small and quick to load
-def headline_band(dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None) -> dict[str, float]:
-    """The numbers of ``headline_detail``'s headline alone, by BAND's names (probabilities in
-    [0, 1]), without the pieces notebook 04 shows: only the pooled specifications are computed."""
-    return band_of(dataset, case, as_of)
-
-
-def band_of(
+def headline_band(
     dataset: Any, case: str = DEFAULT_CASE, as_of: Any = None, codings: Any = None
 ) -> dict[str, float]:
-    """``headline_band`` computed, not looked up: for a caller that keeps the results itself
-    and may hand over ``specifications.every_coding(dataset)`` as ``codings``."""
+    """The numbers of ``headline_detail``'s headline alone, by BAND's names (probabilities in
+    [0, 1]), without the pieces notebook 04 shows: only the pooled specifications are computed.
+    ``codings`` is ``specifications.every_coding(dataset)`` when the caller has it. Not kept in
+    the store: its one caller, the measured sensitivity, is kept whole."""
     return _band(_pooled(dataset, case, as_of, whole_grid=False, codings=codings))
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.cache import memoized
+from analysis.cache import dataset_digest, memoized
 from analysis.data.tables import Dataset
 from analysis.defaults import DEFAULT_CASE
 from analysis.record.history import without_overlaps
@@ -453,7 +453,6 @@ def measured_codings(
 ) -> dict[str, tuple[Dataset, Construct, Any]]:
     """``measured_tensions`` of ``dataset`` with each dataset's ``every_coding``, by name;
     computed once for tables of the same content in this process (keyed by their digest)."""
-    from analysis.cache import dataset_digest
     from analysis.engine.specifications import every_coding
 
     key = (dataset_digest(dataset), tuple(series))
@@ -474,7 +473,7 @@ def headline_sensitivity(
     measured series in place of the coded tension: columns construct, p_release, low, high
     (80% interval), spec_low, spec_high (in [0, 1]), fallback_cases. The first row is the
     headline on the coded levels."""
-    from analysis.engine.headline import BAND, band_of, headline_detail
+    from analysis.engine.headline import BAND, headline_band, headline_detail
 
     # The coded row is the headline every output states (in the store once the report or the
     # notebook has computed it); each measured row needs its numbers alone.
@@ -482,7 +481,7 @@ def headline_sensitivity(
     band = {name: getattr(coded, name) for name in BAND}
     rows = [{"construct": "coded"} | band | {"fallback_cases": 0}]
     for name, (data, construct, codings) in measured_codings(dataset, series).items():
-        band = band_of(data, case, codings=codings)
+        band = headline_band(data, case, codings=codings)
         rows.append({"construct": name} | band | {"fallback_cases": construct.fallback_cases})
     return pd.DataFrame(rows)
 

@@ -126,13 +126,11 @@ class CaseFacts:
         if day is None:
             return "outcome not on record"
         precision = str(self.case["outcome_precision"])
-        when = (
-            f"{day:%b %Y}"
-            if precision == "month"
-            else f"{day:%Y}"
-            if precision == "year"
-            else f"{'about ' if precision == 'approximate' else ''}{day.day} {day:%b %Y}"
+        when = {"month": f"{day:%b %Y}", "year": f"{day:%Y}"}.get(
+            precision, f"{day.day} {day:%b %Y}"
         )
+        if precision == "approximate":
+            when = f"about {when}"
         return f"{OUTCOME_LABELS[str(self.case['outcome'])]}, {when}"
 
     @property
